@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* NULL-terminated string vectors, as used for Exec=, Environment= and other list keys. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "macro.h"
+
+char **strv_free(char **l);
+static inline void strv_freep(char ***l)
+{
+        strv_free(*l);
+}
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+size_t strv_length(char *const *l);
+/* Appends s (taking ownership); on failure s is freed. */
+int strv_consume(char ***l, char *s);
+int strv_extend(char ***l, const char *s);
+char **strv_copy(char *const *l);
+bool strv_contains(char *const *l, const char *s);
+/* For KEY=VALUE vectors: sets or replaces KEY. */
+int strv_env_set(char ***l, const char *assignment);
+const char *strv_env_get(char *const *l, const char *key);
+
+#define STRV_FOREACH(s, l) for (char *const *s = (l); s && *s; s++)

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth: entry point. Global options, then dispatch to one verb. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exit-status.h"
+#include "log.h"
+#include "verbs.h"
+
+typedef struct Verb {
+        const char *name;
+        const char *args;
+        const char *summary;
+        int (*fn)(int argc, char **argv);
+} Verb;
+
+static const Verb verbs[] = {
+        { "list", "", "List running containers", verb_list },
+        { "status", "NAME", "Show state, scope, limits, identity and recent log of a container", verb_status },
+        { "start", "NAME...", "Start containers (systemctl start berth@NAME)", verb_start },
+        { "stop", "NAME...", "Stop containers (systemctl stop berth@NAME)", verb_start },
+        { "restart", "NAME...", "Restart containers", verb_start },
+        { "exec", "NAME -- CMD...", "Run a command inside a running container, equally confined", verb_exec },
+        { "logs", "NAME", "Show the container's journal", verb_logs },
+        { "run", "NAME | --file PATH", "Run a container in the foreground (what berth@.service runs)", verb_run },
+        { "verify", "[NAME|FILE...]", "Check .container files and print every error", verb_verify },
+        { "cat", "NAME...", "Show a container's file and its drop-ins", verb_cat },
+        { "import", "NAME ROOTFS.tar | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import },
+};
+
+static void help(void)
+{
+        printf("berth [OPTIONS...] COMMAND ...\n\n"
+               "Run containers declared in /etc/berth/NAME.container as systemd units.\n\n"
+               "Commands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+                char left[64];
+                snprintf(left, sizeof(left), "%s %s", verbs[i].name, verbs[i].args);
+                printf("  %-34s %s\n", left, verbs[i].summary);
+        }
+        printf("\nOptions:\n"
+               "  -h --help                          Show this help\n"
+               "     --version                       Show package version\n"
+               "\n"
+               "Run 'berth COMMAND --help' for the options of one command.\n"
+               "See the berth(1) and berth.container(5) manual pages for details.\n");
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                {},
+        };
+        int c;
+
+        log_set_prefix("berth");
+        /* Stop at the verb: what follows belongs to it. */
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': help(); return EXIT_OK;
+                case 'V': printf("berth %s\n", BERTH_VERSION); return EXIT_OK;
+                default: return EXIT_USAGE;
+                }
+
+        if (optind >= argc) {
+                log_error("No command given. See 'berth --help'.");
+                return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(argv[optind], verbs[i].name)) {
+                        int first = optind;
+                        optind = 0; /* reset getopt for the verb's own parsing */
+                        return verbs[i].fn(argc - first, argv + first);
+                }
+        log_error("Unknown command '%s'. See 'berth --help'.", argv[optind]);
+        return EXIT_USAGE;
+}

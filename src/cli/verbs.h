@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* One function per verb, one file per verb (verb-NAME.c). Each parses its own options with
+ * getopt_long (argv[0] is the verb), prints its own errors and returns berth's exit status
+ * (exit-status.h). */
+
+int verb_verify(int argc, char **argv);
+int verb_cat(int argc, char **argv);
+int verb_run(int argc, char **argv);
+int verb_start(int argc, char **argv); /* start, stop, restart: argv[0] says which */
+int verb_list(int argc, char **argv);
+int verb_status(int argc, char **argv);
+int verb_exec(int argc, char **argv);
+int verb_logs(int argc, char **argv);
+int verb_import(int argc, char **argv);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ContainerConfig lifetime and defaults. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "strv.h"
+
+ContainerConfig *container_config_free(ContainerConfig *c)
+{
+        if (!c)
+                return NULL;
+        free(c->name);
+        free(c->path);
+        strv_free(c->dropins);
+        free(c->directory);
+        strv_free(c->exec);
+        free(c->user);
+        strv_free(c->environment);
+        free(c->hostname);
+        free(c->working_directory);
+        free(c->allowed_cpus);
+        free(c->slice);
+        strv_free(c->syscall_filter);
+        free(c->selinux_type);
+        free(c->selinux_label);
+        for (size_t i = 0; i < c->n_binds; i++) {
+                free(c->binds[i].source);
+                free(c->binds[i].target);
+        }
+        free(c->binds);
+        for (size_t i = 0; i < c->n_tmpfs; i++) {
+                free(c->tmpfs[i].target);
+                free(c->tmpfs[i].options);
+        }
+        free(c->tmpfs);
+        strv_free(c->wanted_by);
+        free(c);
+        return NULL;
+}
+
+int container_config_new_default(const char *name, ContainerConfig **ret)
+{
+        ContainerConfig *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        *c = (ContainerConfig){
+                .timeout_stop_usec = CONFIG_UNSET,
+                .memory_max = CONFIG_UNSET,
+                .memory_high = CONFIG_UNSET,
+                .cpu_quota_per_sec_usec = CONFIG_UNSET,
+                .cpu_weight = CONFIG_UNSET,
+                .io_weight = CONFIG_UNSET,
+                .tasks_max = CONFIG_DEFAULT_TASKS_MAX,
+                .private_users = PRIVATE_USERS_PICK,
+                .uid_size = 65536,
+                .no_new_privileges = true,
+                .private_network = true,
+        };
+        c->name = strdup(name);
+        c->slice = strdup("machine.slice");
+        if (!c->name || !c->slice) {
+                container_config_free(c);
+                return -ENOMEM;
+        }
+        *ret = c;
+        return 0;
+}

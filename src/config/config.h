@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* ContainerConfig: the one typed, validated description of a container. The parser fills it
+ * from NAME.container plus drop-ins; every later layer (launch, security, systemd, cli) reads
+ * only this struct, never the files. Fields may be added; do not rename existing ones. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+
+#define CONFIG_SIZE_INFINITY UINT64_MAX /* "infinity" for sizes/counts */
+#define CONFIG_UNSET         (UINT64_MAX - 1) /* key not given: systemd's default applies */
+
+#define CONFIG_DEFAULT_TASKS_MAX 4096
+#define CONTAINER_NAME_MAX       64
+
+typedef enum PrivateUsersMode {
+        PRIVATE_USERS_PICK,     /* default: a 64K range allocated per container */
+        PRIVATE_USERS_IDENTITY, /* userns mapping 0..65535 to itself */
+        PRIVATE_USERS_NO,       /* no user namespace (host root is container root) */
+        PRIVATE_USERS_FIXED,    /* BASE[:SIZE] given */
+} PrivateUsersMode;
+
+typedef struct BindMount {
+        char *source; /* absolute host path */
+        char *target; /* absolute path inside the container (== source when not given) */
+        bool read_only;
+        bool recursive; /* rbind (default yes, like nspawn) */
+        bool idmap;     /* idmapped with the container's range */
+} BindMount;
+
+typedef struct TmpfsMount {
+        char *target;  /* absolute path inside the container */
+        char *options; /* mount options, or NULL for "mode=0755" */
+} TmpfsMount;
+
+typedef struct ContainerConfig {
+        char *name;   /* validated machine name */
+        char *path;   /* file it was loaded from, NULL for the embedded default */
+        char **dropins; /* drop-in paths applied, in order */
+
+        /* [Container] */
+        char *directory;         /* root directory; NULL = host / (only with Ephemeral+ReadOnly) */
+        char **exec;             /* argv, already unquoted; NULL = /bin/sh (or /sbin/init when Boot=yes) */
+        char *user;              /* name or numeric uid, resolved inside the container; NULL = root */
+        char **environment;      /* KEY=VALUE, later ones win */
+        char *hostname;          /* NULL = the container name */
+        char *working_directory; /* NULL = user's home or / */
+        bool boot;               /* run /sbin/init as PID 1 */
+        bool ephemeral;          /* overlay with tmpfs upper, discarded at exit */
+        bool read_only;          /* root mounted read-only */
+        bool notify_ready;       /* Notify=yes: ready when payload sends READY=1 */
+        uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
+
+        /* [Resources] (CONFIG_UNSET when not given, CONFIG_SIZE_INFINITY for "infinity") */
+        uint64_t memory_max;
+        uint64_t memory_high;
+        uint64_t cpu_quota_per_sec_usec; /* CPUQuota=150% -> 1500000 */
+        uint64_t cpu_weight;
+        uint64_t io_weight;
+        uint64_t tasks_max; /* defaults to CONFIG_DEFAULT_TASKS_MAX */
+        char *allowed_cpus; /* validated CPU list, e.g. "0-1,3" */
+        char *slice;        /* default "machine.slice" */
+
+        /* [Security] */
+        PrivateUsersMode private_users;
+        uid_t uid_base;     /* PRIVATE_USERS_FIXED */
+        uint32_t uid_size;  /* PRIVATE_USERS_FIXED, default 65536 */
+        uint64_t capability_add;  /* bitmask of CAP_* added to the default set */
+        uint64_t capability_drop; /* bitmask removed; applied after add */
+        bool no_new_privileges;   /* default yes */
+        char **syscall_filter;    /* "name", "@set", "~name", "~@set", in file order */
+        char *selinux_type;       /* NULL = policy's container type */
+        char *selinux_label;      /* full label, or "disable"; NULL = computed */
+
+        /* [Files] */
+        BindMount *binds;
+        size_t n_binds;
+        TmpfsMount *tmpfs;
+        size_t n_tmpfs;
+
+        /* [Network] */
+        bool private_network; /* default yes: only loopback */
+
+        /* [Install] */
+        char **wanted_by;
+} ContainerConfig;
+
+ContainerConfig *container_config_free(ContainerConfig *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(ContainerConfig *, container_config_free);
+#define _cleanup_config_ _cleanup_(container_config_freep)
+
+/* A config with every default filled in (what an empty NAME.container means). */
+int container_config_new_default(const char *name, ContainerConfig **ret);

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "state.h"
+#include "strv.h"
+
+void runtime_state_done(RuntimeState *s)
+{
+        free(s->name);
+        free(s->label);
+        free(s->root);
+        free(s->scope);
+        free(s->config_path);
+        *s = (RuntimeState){};
+}
+
+const char *state_dir_get(void)
+{
+        const char *e = getenv("BERTH_STATE_DIR");
+        return isempty(e) ? BERTH_STATE_DIR_DEFAULT : e;
+}
+
+static int container_dir(const char *state_dir, const char *name, char **ret)
+{
+        if (asprintf(ret, "%s/%s", state_dir, name) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int state_lock(const char *state_dir, const char *name, int *ret_lock_fd)
+{
+        _cleanup_free_ char *dir = NULL, *lock = NULL;
+        _cleanup_close_ int fd = -EBADF;
+
+        if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (container_dir(state_dir, name, &dir) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (asprintf(&lock, "%s/lock", dir) < 0)
+                return -ENOMEM;
+        fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+                return errno == EWOULDBLOCK ? -EBUSY : negative_errno();
+        *ret_lock_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int state_write(const char *state_dir, const RuntimeState *s)
+{
+        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL;
+        FILE *f;
+
+        if (container_dir(state_dir, s->name, &dir) < 0 || asprintf(&tmp, "%s/.state.tmp", dir) < 0 ||
+            asprintf(&path, "%s/state", dir) < 0)
+                return -ENOMEM;
+        f = fopen(tmp, "we");
+        if (!f)
+                return negative_errno();
+        fprintf(f,
+                "NAME=%s\nSUPERVISOR=%d\nLEADER=%d\nSINCE=%" PRIu64 "\nUID_BASE=%u\nUID_SIZE=%u\n"
+                "LABEL=%s\nROOT=%s\nSCOPE=%s\nCONFIG=%s\n",
+                s->name, (int)s->supervisor_pid, (int)s->leader_pid, s->since_usec, (unsigned)s->uid_base,
+                (unsigned)s->uid_size, strempty(s->label), strempty(s->root), strempty(s->scope),
+                strempty(s->config_path));
+        if (fflush(f) != 0 || ferror(f)) {
+                int r = negative_errno();
+                fclose(f);
+                unlink(tmp);
+                return r;
+        }
+        fclose(f);
+        if (rename(tmp, path) < 0) {
+                int r = negative_errno();
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+int state_remove(const char *state_dir, const char *name)
+{
+        _cleanup_free_ char *dir = NULL, *p = NULL, *l = NULL;
+
+        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&p, "%s/state", dir) < 0 ||
+            asprintf(&l, "%s/lock", dir) < 0)
+                return -ENOMEM;
+        (void)unlink(p);
+        (void)unlink(l);
+        if (rmdir(dir) < 0 && errno != ENOENT)
+                return negative_errno();
+        return 0;
+}
+
+/* The lock is held by a live supervisor iff we cannot take a shared lock. */
+static int state_is_locked(const char *dir)
+{
+        _cleanup_free_ char *lock = NULL;
+        _cleanup_close_ int fd = -EBADF;
+
+        if (asprintf(&lock, "%s/lock", dir) < 0)
+                return -ENOMEM;
+        fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : negative_errno();
+        if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+                return errno == EWOULDBLOCK ? 1 : negative_errno();
+        return 0;
+}
+
+static int set_string(char **field, const char *v)
+{
+        if (isempty(v))
+                return 0;
+        *field = strdup(v);
+        return *field ? 0 : -ENOMEM;
+}
+
+int state_read(const char *state_dir, const char *name, RuntimeState *ret)
+{
+        _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        RuntimeState s = {};
+        size_t n = 0;
+        FILE *f;
+        int r;
+
+        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&path, "%s/state", dir) < 0)
+                return -ENOMEM;
+        r = state_is_locked(dir);
+        if (r < 0)
+                return r;
+        if (r == 0)
+                return -ESRCH;
+        f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? -ESRCH : negative_errno(); /* starting: not yet written */
+
+        r = 0;
+        while (r >= 0 && getline(&line, &n, f) > 0) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = 0;
+                char *v = eq + 1;
+                v[strcspn(v, "\n")] = 0;
+                if (streq(line, "NAME"))
+                        r = set_string(&s.name, v);
+                else if (streq(line, "SUPERVISOR"))
+                        s.supervisor_pid = (pid_t)strtol(v, NULL, 10);
+                else if (streq(line, "LEADER"))
+                        s.leader_pid = (pid_t)strtol(v, NULL, 10);
+                else if (streq(line, "SINCE"))
+                        s.since_usec = strtoull(v, NULL, 10);
+                else if (streq(line, "UID_BASE"))
+                        s.uid_base = (uid_t)strtoul(v, NULL, 10);
+                else if (streq(line, "UID_SIZE"))
+                        s.uid_size = (uint32_t)strtoul(v, NULL, 10);
+                else if (streq(line, "LABEL"))
+                        r = set_string(&s.label, v);
+                else if (streq(line, "ROOT"))
+                        r = set_string(&s.root, v);
+                else if (streq(line, "SCOPE"))
+                        r = set_string(&s.scope, v);
+                else if (streq(line, "CONFIG"))
+                        r = set_string(&s.config_path, v);
+        }
+        fclose(f);
+        if (r < 0 || !s.name || s.leader_pid <= 0) {
+                runtime_state_done(&s);
+                return r < 0 ? r : -EBADMSG;
+        }
+        *ret = s;
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int state_list(const char *state_dir, char ***ret_names)
+{
+        _cleanup_strv_free_ char **names = NULL;
+        DIR *d = opendir(state_dir);
+        struct dirent *de;
+
+        if (!d) {
+                if (errno != ENOENT)
+                        return negative_errno();
+                *ret_names = NULL;
+                return 0;
+        }
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *dir = NULL;
+                if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
+                    streq(de->d_name, "mcs"))
+                        continue;
+                if (container_dir(state_dir, de->d_name, &dir) < 0)
+                        break;
+                if (state_is_locked(dir) > 0 && strv_extend(&names, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        if (names)
+                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Running state in STATE_DIR/NAME/: "lock" (flock held by the supervisor while the container
+ * exists) and "state" (KEY=VALUE lines, written atomically once the payload runs). Readers
+ * (list, status, exec) trust "state" only while "lock" is held. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+
+#define BERTH_STATE_DIR_DEFAULT "/run/berth"
+
+typedef struct RuntimeState {
+        char *name;
+        pid_t supervisor_pid;
+        pid_t leader_pid;   /* payload PID 1, as seen from the host */
+        uint64_t since_usec; /* CLOCK_REALTIME when the payload started */
+        uid_t uid_base;
+        uint32_t uid_size;
+        char *label;      /* SELinux process label (computed, even if not enforced) */
+        char *root;       /* root directory ("/" for the host-root demo) */
+        char *scope;      /* berth-NAME.scope, or NULL when not registered */
+        char *config_path;
+} RuntimeState;
+
+void runtime_state_done(RuntimeState *s);
+
+/* state_dir from $BERTH_STATE_DIR or the default. */
+const char *state_dir_get(void);
+
+/* Creates STATE_DIR/NAME/ and takes the lock; -EBUSY when another supervisor holds it. */
+int state_lock(const char *state_dir, const char *name, int *ret_lock_fd);
+int state_write(const char *state_dir, const RuntimeState *s);
+/* Removes state file and directory (the caller still holds the lock). */
+int state_remove(const char *state_dir, const char *name);
+/* Reads a running container's state: -ESRCH when it is not running (no lock held). */
+int state_read(const char *state_dir, const char *name, RuntimeState *ret);
+/* Names of running containers, sorted. */
+int state_list(const char *state_dir, char ***ret_names);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Running state: the lock decides whether a state file is believed. */
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "state.h"
+#include "strv.h"
+#include "test.h"
+
+int main(void)
+{
+        char tmpl[] = "/tmp/berth-test-state.XXXXXX";
+        const char *dir = mkdtemp(tmpl);
+        RuntimeState s = { .name = (char *)"web", .supervisor_pid = 10, .leader_pid = 11, .since_usec = 42,
+                           .uid_base = 0x80000, .uid_size = 65536, .label = (char *)"a:b:c:s0:c1,c2",
+                           .root = (char *)"/var/lib/berth/web" };
+        RuntimeState got = {};
+        char **names = NULL;
+        int fd = -1, fd2 = -1, r;
+
+        CHECK(dir != NULL, "temporary state dir created");
+        CHECK(state_read(dir, "web", &got) == -ESRCH, "a container never started reads as not running");
+        CHECK(state_lock(dir, "web", &fd) == 0, "first lock of web succeeds");
+        CHECK(state_lock(dir, "web", &fd2) == -EBUSY, "second lock of web fails with EBUSY");
+
+        /* flock is per open file description: a child process must see the lock as held. */
+        pid_t pid = fork();
+        if (pid == 0) {
+                int f = -1;
+                _exit(state_lock(dir, "web", &f) == -EBUSY ? 0 : 1);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "another process cannot take a held lock");
+
+        CHECK(state_read(dir, "web", &got) == -ESRCH, "locked but no state file yet reads as not running");
+        CHECK(state_write(dir, &s) == 0, "state written");
+        r = state_read(dir, "web", &got);
+        CHECK(r == 0, "state read back while locked (r=%d)", r);
+        CHECK(got.leader_pid == 11 && got.uid_base == 0x80000 && got.since_usec == 42, "numbers round-trip");
+        CHECK_STREQ(got.label, "a:b:c:s0:c1,c2", "label round-trips");
+        CHECK(got.scope == NULL, "empty scope reads back as NULL");
+        runtime_state_done(&got);
+
+        CHECK(state_list(dir, &names) == 0 && strv_length(names) == 1 && streq(names[0], "web"),
+              "list shows the locked container");
+        names = strv_free(names);
+
+        close(fd);
+        CHECK(state_read(dir, "web", &got) == -ESRCH, "after the lock is released the state is not trusted");
+        CHECK(state_list(dir, &names) == 0 && strv_length(names) == 0, "list is empty without a lock");
+        CHECK(state_remove(dir, "web") == 0, "state removed");
+
+        (void)rmdir(dir);
+        return test_done();
+}
