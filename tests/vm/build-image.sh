@@ -15,6 +15,8 @@ set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
 keep_images=3
+keep_bases=2
+exec 3>&1 1>&2 # stdout is only for the image directory; tools' chatter goes to stderr
 
 say() { echo "build-image: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -60,8 +62,8 @@ flock 9 # one build at a time; a second caller waits and then finds the image ca
 
 if [ -f "$img/rootfs.img" ]; then
         say "cached image $img ($(cat "$img/build-times" 2>/dev/null || echo 'build time unknown'))"
-        touch "$img"
-        echo "$img"
+        touch -c "$img" "$base"
+        echo "$img" >&3
         exit 0
 fi
 
@@ -86,10 +88,11 @@ if [ ! -f "$base" ]; then
                         printf "MODULES=list\nCOMPRESS=gzip\n" > "$1/etc/initramfs-tools/conf.d/berth-vm";
                         printf "virtio_pci\nvirtio_blk\next4\ncrc32c_generic\n" > "$1/usr/share/initramfs-tools/modules.d/berth-vm"' \
                 --customize-hook="\"$hooks/customize.sh\" \"\$1\"" \
-                bookworm "$work/base.tar" "${mirrors[@]}" >&2 || die "mmdebstrap failed (network? mirror ${mirrors[0]})"
+                bookworm "$work/base.tar" "${mirrors[@]}" || die "mmdebstrap failed (network? mirror ${mirrors[0]})"
         mv "$work/base.tar" "$base"
         base_note="mmdebstrap $(secs "$t0" "$(now)")s"
 fi
+touch "$base"
 t1=$(now)
 
 mkdir "$R"
@@ -123,7 +126,8 @@ printf '%s\n' "${modules[@]}" > "$work/img/modules"
 mv "$work/img" "$img"
 say "$times"
 
-# Keep the cache bounded: the newest images, and only the base they were built from.
+# Keep the cache bounded: the newest images and bases (several checkouts may share the cache; a
+# running qemu keeps its image open, so removing one under it is harmless).
 ls -1dt "$cache"/img-* | tail -n +$((keep_images + 1)) | xargs -r rm -rf
-for b in "$cache"/base-*.tar; do [ "$b" = "$base" ] || rm -f "$b"; done
-echo "$img"
+ls -1t "$cache"/base-*.tar | tail -n +$((keep_bases + 1)) | xargs -r rm -f
+echo "$img" >&3

@@ -48,9 +48,14 @@ else
         exit 1
 fi
 
-# The job: berth from this build, the checks, the TAP helpers.
-mkdir -p "$job/bin"
-cp "$build/berth" "$job/bin/berth"
+# The job: this build of berth installed the way a package would be (binary, units, generator,
+# policy) into job/root for the guest to copy into its /, the checks, the TAP helpers.
+if ! meson install -C "$build" --destdir "$job/root" --no-rebuild --quiet > "$job/install.log" 2>&1; then
+        fail "[$mode] meson install of this build into the job directory"
+        sed 's/^/# /' "$job/install.log" | tail -n 20
+        tap_done
+        exit 1
+fi
 cp "$here/guest-checks.sh" "$src/tests/lib/tap.sh" "$job/"
 printf '#!/bin/sh\nexec ./guest-checks.sh %s\n' "$mode" > "$job/run.sh"
 chmod +x "$job/run.sh" "$job/guest-checks.sh"
