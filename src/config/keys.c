@@ -855,6 +855,8 @@ static const char *suggest(const char *word, const char *const *candidates, size
         for (size_t i = 0; i < n; i++) {
                 const char *cand = *(const char *const *)((const char *)candidates + i * stride);
                 size_t d = string_edit_distance(word, cand);
+                if (d == SIZE_MAX) /* too long to compare: no suggestion (best may still be NULL) */
+                        continue;
                 if (d < best_d) {
                         best = cand;
                         best_d = d;
