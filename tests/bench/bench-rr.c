@@ -5,11 +5,11 @@
  * reaped), exit status. A command that fails is reported with its stderr and dropped after
  * three failures; the run goes on with the others.
  *
- * usage: bench-rr [-n REPS] [-w WARMUP] [-o OUT.tsv] NAME[@MNTNS]=ARGV... [NAME[@MNTNS]=ARGV...]...
+ * usage: bench-rr [-n REPS] [-w WARMUP] [-o OUT.tsv] NAME[^MNTNS]=ARGV... [NAME[^MNTNS]=ARGV...]...
  *   ARGV is split on single spaces (the bench controls every path, none has a space).
  *   An ARGV word "<N=PATH" is no argument: PATH is opened read-only on fd N in the child (for
  *   programs that read a file from an fd, like bwrap --seccomp N, once per run).
- *   @MNTNS: the child enters the mount namespace bound at that path before execve (setns costs
+ *   ^MNTNS: the child enters the mount namespace bound at that path before execve (setns costs
  *   microseconds, a wrapper like nsenter would add a whole exec to the measured time). */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,7 @@ static int split_command(char *spec, Cmd *ret)
                 return -EINVAL;
         *eq = '\0';
         ret->name = spec;
-        ret->mntns = strchr(spec, '@');
+        ret->mntns = strchr(spec, '^');
         if (ret->mntns)
                 *(char *)ret->mntns++ = '\0';
         ret->argv = calloc(strlen(eq + 1) / 2 + 2, sizeof(char *));

@@ -60,6 +60,31 @@ def timing_table(runs, ref, label="tool", unit="ms"):
     return lines, med
 
 
+def probe_table(path):
+    """OUT/a-MODE-probe.tsv (tool, 'uid_map=.. seccomp=.. ...') -> markdown lines"""
+    if not os.path.exists(path):
+        return []
+    lines = ["What each payload saw (one untimed run with a probe instead of /bin/true):", "",
+             "| tool | uid_map (inside:outside:count) | seccomp mode | capabilities in bounding set | "
+             "no_new_privs | network devices | /proc/timer_list | PID |",
+             "|---|---|---:|---:|---:|---:|---|---:|"]
+    for line in open(path):
+        tool, _, seen = line.rstrip("\n").partition("\t")
+        kv = dict(w.split("=", 1) for w in seen.split() if "=" in w) if seen.startswith("uid_map=") else {}
+        if not kv:
+            lines.append(f"| {tool} | {seen} | | | | | | |")
+            continue
+        try:
+            caps = str(bin(int(kv.get("capbnd", ""), 16)).count("1"))
+        except ValueError:
+            caps = "–"
+        nd = kv.get("netdevs", "")
+        lines.append(f"| {tool} | {kv.get('uid_map') if kv.get('uid_map') != '::' else 'no /proc'} | "
+                     f"{kv.get('seccomp') or '–'} | {caps} | {kv.get('nnp') or '–'} | "
+                     f"{nd if nd and not nd.startswith('-') else '–'} | {kv.get('timer_list')} | {kv.get('pid')} |")
+    return lines + [""]
+
+
 def machine():
     cpu = "?"
     for line in open("/proc/cpuinfo"):
@@ -106,17 +131,16 @@ def markdown(opts):
                 continue
             md += [f"## a) start-to-exit of /bin/true: {title}", ""]
             t, med = timing_table(runs, "berth")
-            md += t + [""]
+            md += t + [""] + probe_table(f"{out}/a-{kind}-probe.tsv")
             if kind == "secure":
-                md += ["berth: defaults (user namespace with a picked 64K range on an idmapped root, "
-                       "seccomp allowlist, reduced capabilities, no_new_privs, private network, masked "
-                       "/proc). crun and runc: the same OCI config.json (user namespace 0→524288/64K "
-                       "without idmapping the root, pid/net/ipc/uts/mount/cgroup namespaces, podman's 11 "
-                       "capabilities, no_new_privs, Docker's masked and read-only paths, podman's "
-                       "seccomp profile). systemd-nspawn: `--private-users=pick --private-network` "
-                       "(its own seccomp filter and 26 capabilities), `--register=no --keep-unit`. "
-                       "bwrap: `--unshare-all` (one-uid user namespace), podman's capability set, "
-                       "masked paths, berth's seccomp program when exported.", ""]
+                md += ["berth: its defaults (no [Security] or [Network] section). crun and runc: the "
+                       "same OCI config.json (user namespace 0→524288/64K without idmapping the root, "
+                       "pid/net/ipc/uts/mount/cgroup namespaces, podman's 11 capabilities, no_new_privs, "
+                       "Docker's masked and read-only paths, podman's seccomp profile). systemd-nspawn: "
+                       "`--private-users=pick --private-network --register=no --keep-unit` (its own "
+                       "seccomp filter and capability set). bwrap: `--unshare-all` (a one-uid user "
+                       "namespace), podman's capabilities, masked paths, berth's seccomp program when "
+                       "it could be exported. The probe table shows what each actually applied.", ""]
                 if "berth" in med:
                     if "crun" in med:
                         targets.append(f"berth with full default confinement within crun's time: berth "
@@ -139,7 +163,7 @@ def markdown(opts):
         runs = read_tsv(f"{out}/b-systemd.tsv")
         md += ["## b) start-to-exit through systemd (test bed 1)", ""]
         if runs:
-            ref = next(iter(runs))
+            ref = "berth@.service" if "berth@.service" in runs else next(iter(runs))
             t, _ = timing_table(runs, ref, label="unit")
             md += t + ["", "Each command runs inside test bed 1 (systemd 252 as PID 1 in namespaces) and "
                        "returns when the unit has run /bin/true and stopped.", ""]

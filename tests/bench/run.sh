@@ -49,7 +49,7 @@ fi
 
 out=$build/bench
 mkdir -p "$out"
-rm -f "$out"/*.tsv "$out"/medians.json "$out"/results.md "$out"/notes.txt
+rm -f "$out"/*.tsv "$out"/*.json "$out"/results.md "$out"/notes.txt "$out"/load.txt
 work=$(mktemp -d /var/tmp/berth-bench.XXXXXX)
 chmod 755 "$work" # the containers' mapped root must reach the root below it
 supervisors=() # PIDs of the density containers we started
@@ -137,24 +137,23 @@ fi
 # berth's configs: its defaults, and everything off that can be turned off
 mkdir -p "$work/conf" "$work/state"
 export BERTH_STATE_DIR=$work/state BERTH_CONFIG_PATH=$work/conf
-cat >"$work/conf/bench-secure.container" <<EOF
-[Container]
-Directory=$root
-Exec=/bin/true
-EOF
-cat >"$work/conf/bench-min.container" <<EOF
-[Container]
-Directory=$root
-Exec=/bin/true
-
-[Security]
-PrivateUsers=no
-Capability=all
-NoNewPrivileges=no
-
-[Network]
-Private=no
-EOF
+# the probe: what confinement the payload really got, one line (run once per tool, not timed)
+cat >"$root/bin/bench-probe" <<'EOT'
+#!/bin/sh
+read -r u1 u2 u3 </proc/self/uid_map
+st() { grep "^$1:" /proc/self/status | { read -r _ v; echo "$v"; }; }
+nd=$(($(wc -l </proc/net/dev) - 2))
+if head -c 1 /proc/timer_list 2>/dev/null | grep -q .; then tl=visible; else tl=masked; fi
+echo "uid_map=$u1:$u2:$u3 seccomp=$(st Seccomp) capbnd=$(st CapBnd) nnp=$(st NoNewPrivs) netdevs=$nd timer_list=$tl pid=$$"
+EOT
+chmod 755 "$root/bin/bench-probe"
+for payload in true bench-probe; do
+        sfx=${payload#true}
+        sfx=${sfx:+-probe}
+        printf '[Container]\nDirectory=%s\nExec=/bin/%s\n' "$root" "$payload" >"$work/conf/bench-secure$sfx.container"
+        printf '[Container]\nDirectory=%s\nExec=/bin/%s\n\n[Security]\nPrivateUsers=no\nCapability=all\nNoNewPrivileges=no\n\n[Network]\nPrivate=no\n' \
+                "$root" "$payload" >"$work/conf/bench-min$sfx.container"
+done
 if want a || want b || want d; then
         "$berth" verify --file "$work/conf/bench-secure.container" >/dev/null &&
                 "$berth" verify --file "$work/conf/bench-min.container" >/dev/null || exit 1
@@ -162,9 +161,13 @@ fi
 
 # OCI bundles for crun and runc (same root)
 for m in secure min; do
-        mkdir -p "$work/oci-$m"
-        python3 "$here/oci-config.py" "${m/min/minimal}" "$root" "$work/oci-$m/config.json" \
-                ${profile:+--seccomp "$profile"} || exit 1
+        for payload in true bench-probe; do
+                sfx=${payload#true}
+                sfx=${sfx:+-probe}
+                mkdir -p "$work/oci-$m$sfx"
+                python3 "$here/oci-config.py" "${m/min/minimal}" "$root" "$work/oci-$m$sfx/config.json" \
+                        ${profile:+--seccomp "$profile"} -- "/bin/$payload" || exit 1
+        done
 done
 
 # crun refuses the hybrid cgroup layout when the unified hierarchy has controllers: it runs in a
@@ -189,20 +192,46 @@ for p in /proc/kcore /proc/keys /proc/latency_stats /proc/timer_list /proc/sched
 done
 
 # --- a) start-to-exit of /bin/true ----------------------------------------------------------
+# a_commands secure|min PAYLOAD: one NAME[^MNTNS]=ARGV per line for bench-rr
+a_commands() {
+        local m=$1 payload=$2 sfx=""
+        [ "$payload" = true ] || sfx=-probe
+        echo "berth=$berth run --register=no --file $work/conf/bench-$m$sfx.container"
+        echo "crun^$crunns=crun --cgroup-manager=disabled run --bundle $work/oci-$m$sfx bench-crun-$m"
+        echo "runc=runc run --bundle $work/oci-$m$sfx bench-runc-$m"
+        if [ "$m" = secure ]; then
+                echo "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit --private-users=pick --private-network /bin/$payload"
+                echo "bwrap=bwrap --unshare-all --uid 0 --gid 0 --bind $root / --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run --ro-bind /sys /sys --ro-bind /proc/sys /proc/sys$bwrap_mask --cap-drop ALL --cap-add CAP_CHOWN --cap-add CAP_DAC_OVERRIDE --cap-add CAP_FOWNER --cap-add CAP_FSETID --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE --cap-add CAP_SETFCAP --cap-add CAP_SETGID --cap-add CAP_SETPCAP --cap-add CAP_SETUID --cap-add CAP_SYS_CHROOT --hostname bench --new-session --die-with-parent ${bwrap_seccomp} /bin/$payload"
+        else
+                echo "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit /bin/$payload"
+                echo "bwrap=bwrap --ro-bind $root / /bin/$payload"
+        fi
+}
+# probe secure|min: runs each tool once with the probe payload (not timed); writes
+# OUT/a-MODE-probe.tsv, "tool<TAB>what its payload saw"
+probe() {
+        local spec name ns argv redirect seen
+        while read -r spec; do
+                name=${spec%%=*} argv=${spec#*=} ns=""
+                [[ $name == *^* ]] && ns=${name#*^} name=${name%%^*}
+                redirect=/dev/null
+                if [[ $argv == *"<10="* ]]; then
+                        redirect=${argv#*<10=}
+                        redirect=${redirect%% *}
+                        argv=${argv/<10=$redirect /}
+                fi
+                # shellcheck disable=SC2086 # argv is split on spaces on purpose, as bench-rr does
+                seen=$(${ns:+nsenter --mount=$ns} $argv 2>&1 10<"$redirect" </dev/null)
+                printf '%s\t%s\n' "$name" "$(grep -m1 '^uid_map=' <<<"$seen" || echo "probe failed: ${seen//$'\n'/ }")"
+        done < <(a_commands "$1" bench-probe) >"$out/a-$1-probe.tsv"
+}
 if want a; then
         echo "bench: a) start-to-exit, $reps interleaved runs per tool" >&2
-        run_rr "$out/a-secure.tsv" \
-                "berth=$berth run --register=no --file $work/conf/bench-secure.container" \
-                "crun@$crunns=crun --cgroup-manager=disabled run --bundle $work/oci-secure bench-crun-secure" \
-                "runc=runc run --bundle $work/oci-secure bench-runc-secure" \
-                "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit --private-users=pick --private-network /bin/true" \
-                "bwrap=bwrap --unshare-all --uid 0 --gid 0 --bind $root / --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run --ro-bind /sys /sys --ro-bind /proc/sys /proc/sys$bwrap_mask --cap-drop ALL --cap-add CAP_CHOWN --cap-add CAP_DAC_OVERRIDE --cap-add CAP_FOWNER --cap-add CAP_FSETID --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE --cap-add CAP_SETFCAP --cap-add CAP_SETGID --cap-add CAP_SETPCAP --cap-add CAP_SETUID --cap-add CAP_SYS_CHROOT --hostname bench --new-session --die-with-parent ${bwrap_seccomp} /bin/true"
-        run_rr "$out/a-min.tsv" \
-                "berth=$berth run --register=no --file $work/conf/bench-min.container" \
-                "crun@$crunns=crun --cgroup-manager=disabled run --bundle $work/oci-min bench-crun-min" \
-                "runc=runc run --bundle $work/oci-min bench-runc-min" \
-                "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit /bin/true" \
-                "bwrap=bwrap --ro-bind $root / /bin/true"
+        for m in secure min; do
+                probe "$m"
+                mapfile -t cmds < <(a_commands "$m" true)
+                run_rr "$out/a-$m.tsv" "${cmds[@]}"
+        done
 fi
 
 # --- b) through systemd, in test bed 1 -----------------------------------------------------
@@ -210,7 +239,7 @@ if want b; then
         if [ -x "$top/tests/system/bed.sh" ]; then
                 echo "bench: b) through systemd in test bed 1" >&2
                 mkdir -p "$work/seed/etc/berth"
-                sed "s|^Exec=.*|Exec=/bin/true|" "$work/conf/bench-secure.container" >"$work/seed/etc/berth/bench.container"
+                cp "$work/conf/bench-secure.container" "$work/seed/etc/berth/bench.container"
                 python3 "$here/oci-config.py" secure "$root" "$work/oci-secure-bed.json" ${profile:+--seccomp "$profile"}
                 echo "b load-before $(load)" >>"$out/load.txt"
                 BED_SEED=$work/seed BED_TIMEOUT=900 "$top/tests/system/bed.sh" "$top" "$build" \
