@@ -5,12 +5,6 @@
 
 static char *dir;
 
-/* streq_ptr() for a literal, which clang refuses to compare by address. */
-static bool str_is(const char *a, const char *b)
-{
-        return a && strcmp(a, b) == 0;
-}
-
 /* Loads text as DIR/t.container, expecting success. */
 static ContainerConfig *load_ok(const char *text)
 {
@@ -113,7 +107,7 @@ static void test_syntax(void)
         container_config_free(c);
 
         c = load_ok("[Container]\nExec=/bin/echo a\\\\\nUser=daemon\n");
-        CHECK(c && strv_length(c->exec) == 2 && streq(c->exec[1], "a\\") && str_is(c->user, "daemon"),
+        CHECK(c && strv_length(c->exec) == 2 && streq(c->exec[1], "a\\") && str_eq(c->user, "daemon"),
               "an escaped backslash at the end of a line does not continue it");
         container_config_free(c);
 
@@ -122,7 +116,7 @@ static void test_syntax(void)
         container_config_free(c);
 
         c = load_ok("[Container]\r\nHostname=crlf\r\n");
-        CHECK(c && str_is(c->hostname, "crlf"), "CRLF line ends are accepted");
+        CHECK(c && str_eq(c->hostname, "crlf"), "CRLF line ends are accepted");
         container_config_free(c);
 }
 
@@ -216,7 +210,7 @@ static void test_lists_and_reset(void)
                       "BindReadOnly= with idmap");
         }
         CHECK(c->n_tmpfs == 2 && streq(c->tmpfs[0].target, "/tmp") &&
-                  str_is(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
+                  str_eq(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
               "TemporaryFileSystem= after reset");
         CHECK(strv_length(c->wanted_by) == 2 && streq(c->wanted_by[1], "multi-user.target"),
               "WantedBy= accumulates without duplicates");
@@ -327,7 +321,7 @@ static void test_types(void)
         CHECK(c && (c->capability_add & (UINT64_C(1) << 21)) && (c->capability_add & 1), "Capability=all");
         container_config_free(c);
         c = load_ok("[Security]\nSELinuxLabel=system_u:system_r:container_t:s0:c1,c2\n");
-        CHECK(c && str_is(c->selinux_label, "system_u:system_r:container_t:s0:c1,c2"), "SELinuxLabel=");
+        CHECK(c && str_eq(c->selinux_label, "system_u:system_r:container_t:s0:c1,c2"), "SELinuxLabel=");
         container_config_free(c);
 }
 
