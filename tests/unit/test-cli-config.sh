@@ -65,6 +65,9 @@ check_eq "--quiet prints no summary" "$out" ""
 (cd "$tmp/etc" && "$berth" verify bad.container >/dev/null 2>&1)
 check_eq "a bare FILE.container argument is a file in the current directory" "$?" 1
 
+out=$(BERTH_CONFIG_PATH=/nonexistent "$berth" --config-path="$tmp/etc:$tmp/lib" verify web 2>&1)
+check_eq "--config-path= overrides the search path" "$?:$(head -1 <<<"$out")" "0:$tmp/lib/web.container: ok (with drop-ins)"
+
 # berth cat
 out=$("$berth" cat web)
 check_eq "cat exits 0" "$?" 0
