@@ -94,6 +94,8 @@ int launch_release_child(LaunchContext *ctx);     /* clone.c: maps, idmapped roo
 int launch_write_state(LaunchContext *ctx);       /* lock.c */
 int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the exit status */
 void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
+/* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
+void launch_test_kill_at(const char *step);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {
