@@ -68,7 +68,7 @@ int launch_clone(LaunchContext *ctx)
  * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
 int launch_release_child(LaunchContext *ctx)
 {
-        SyncMessage go = {.type = SYNC_GO};
+        SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int fds[1] = {-EBADF};
         size_t n_fds = 0;
         int r;
@@ -156,6 +156,7 @@ int child_wait_release(LaunchChild *ch)
                 return EXIT_BERTH_FAILED; /* the parent is gone or gave up: nothing to report to */
         if (n > 0)
                 ch->root_src_fd = fds[0];
+        ch->registered = m.registered;
 
         if (ctx->uid_size > 0) {
                 /* The maps are written: become root of the new user namespace. */

@@ -115,6 +115,7 @@ typedef struct LaunchChild {
         int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
         int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
         int console_fd;               /* pty slave when interactive */
+        bool registered;              /* in its own scope: its cgroup namespace is its own cgroup */
         /* resolved in the container after pivot_root */
         uid_t uid;
         gid_t gid;
@@ -152,7 +153,8 @@ typedef enum SyncMessageType {
 
 typedef struct SyncMessage {
         int32_t type;
-        int32_t exit_status;
+        int32_t exit_status; /* SYNC_ERROR */
+        int32_t registered;  /* SYNC_GO: the payload is in its own scope (cgroup) */
         char text[480];
 } SyncMessage;
 
