@@ -114,10 +114,6 @@ int launch_release_child(LaunchContext *ctx)
                         if (n_in == 1)
                                 ctx->pty_master_fd = in[0];
                         break;
-                case SYNC_NOTIFY_FD:
-                        if (n_in == 1)
-                                ctx->notify_fd = in[0];
-                        break;
                 case SYNC_ERROR:
                         m.text[sizeof(m.text) - 1] = 0;
                         free(ctx->error);

@@ -109,6 +109,52 @@ WorkingDirectory=/no/such/dir
 Exec=/probe pid
 C
 
+# sd_notify: berth (berth@.service is Type=notify) says READY=1 once the payload runs; with
+# Notify=yes the payload's own READY=1 is relayed from its notify socket (/run/host/notify).
+notify_listen() { # records every datagram sent to $IT_WORK/manager.sock until berth exits
+        rm -f "$IT_WORK/manager.sock" "$IT_WORK/manager.log"
+        python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(30)
+print("listening", flush=True)
+with open(sys.argv[2], "w") as log:
+    while True:
+        try: m = s.recv(4096).decode()
+        except socket.timeout: break
+        log.write(m.replace("\n", " ") + "\n"); log.flush()
+        if "STOPPING=1" in m: break
+' "$IT_WORK/manager.sock" "$IT_WORK/manager.log" >"$IT_WORK/listener.out" &
+        NOTIFY_LISTENER=$!
+        IT_PIDS+=("$NOTIFY_LISTENER")
+        for _ in $(seq 50); do grep -q listening "$IT_WORK/listener.out" && break; sleep 0.1; done
+}
+it_container notready <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'echo \$NOTIFY_SOCKET; /probe stat /run/host/container-manager'
+C
+notify_listen
+NOTIFY_SOCKET=$IT_WORK/manager.sock it_run notready
+wait "$NOTIFY_LISTENER"
+check_eq "Notify=no: berth sends READY=1 then STOPPING=1" "$(tr '\n' ' ' <"$IT_WORK/manager.log")" "READY=1 STOPPING=1 "
+check_eq "Notify=no: no notify socket inside" "$(cat "$IT_OUT" | tr '\n' ' ')" " ENOENT "
+it_container notify <<C
+[Container]
+Directory=$IT_ROOT
+Notify=yes
+Exec=/bin/sh -c 'echo \$NOTIFY_SOCKET; /probe stat /run/host/container-manager; /probe sleep 1; /probe notify READY=1'
+C
+notify_listen
+NOTIFY_SOCKET=$IT_WORK/manager.sock it_run notify
+wait "$NOTIFY_LISTENER"
+check_eq "Notify=yes: NOTIFY_SOCKET inside" "$(sed -n 1p "$IT_OUT")" "/run/host/notify/notify"
+check_eq "Notify=yes: /run/host/container-manager exists" "$(sed -n 2p "$IT_OUT")" "file"
+check_eq "Notify=yes: the payload's READY=1 relayed, then STOPPING=1" "$(tr '\n' ' ' <"$IT_WORK/manager.log")" \
+        "READY=1 STOPPING=1 "
+check_eq "Notify=yes: payload sent it" "$(sed -n 3p "$IT_OUT")" "sent"
+check "Notify=yes: notify socket directory removed at exit" test ! -e "$BERTH_STATE_DIR/notify"
+
 # Not root: a clear message, not EPERM from deep inside.
 it_container plain <<C
 [Container]
