@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 5 for Boot=yes and Notify=yes: what an init system expects of its container manager:
+ * /run/host/ with container-manager, and a notify socket (a host directory bound onto
+ * NOTIFY_CONTAINER_DIR) whose READY=1 the supervisor relays. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "mount-util.h"
+#include "notify.h"
+
+static int write_file_at(int dirfd, const char *name, const char *content)
+{
+        _cleanup_close_ int fd =
+            openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0444);
+        size_t n = strlen(content);
+
+        if (fd < 0)
+                return negative_errno();
+        if (write(fd, content, n) != (ssize_t)n)
+                return negative_errno();
+        return 0;
+}
+
+int launch_open_notify(LaunchContext *ctx)
+{
+        const ContainerConfig *c = ctx->config;
+        int r;
+
+        if (!c->boot && !c->notify_ready)
+                return 0;
+        r = notify_socket_dir(ctx->state_dir, c->name, &ctx->notify_dir);
+        if (r >= 0)
+                r = notify_socket_open(ctx->state_dir, c->name, &ctx->notify_fd);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to create the notify socket");
+        return 0;
+}
+
+void launch_close_notify(LaunchContext *ctx)
+{
+        _cleanup_free_ char *sock = NULL;
+
+        ctx->notify_fd = safe_close(ctx->notify_fd);
+        if (!ctx->notify_dir)
+                return;
+        if (asprintf(&sock, "%s/notify", ctx->notify_dir) >= 0)
+                (void)unlink(sock);
+        (void)rmdir(ctx->notify_dir);
+        free(ctx->notify_dir);
+        ctx->notify_dir = NULL;
+}
+
+int child_setup_host_dir(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        _cleanup_close_ int hostdir = -EBADF;
+        int r;
+
+        if (!c->boot && !c->notify_ready)
+                return 0;
+        r = resolve_in_root(ch->rootfd, LAUNCH_HOST_DIR, true, TARGET_DIRECTORY, &hostdir);
+        if (r >= 0) {
+                /* O_PATH is enough for a dirfd; reopen as a directory for file creation. */
+                _cleanup_close_ int dir = openat(hostdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                r = dir < 0 ? negative_errno() : write_file_at(dir, "container-manager", "berth\n");
+        }
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up %s", LAUNCH_HOST_DIR);
+        r = mount_attach_in_root(ch->notify_src_fd, ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount the notify socket");
+        return 0;
+}
