@@ -72,7 +72,7 @@ static int mount_sys(LaunchChild *ch)
                 /* sysfs of the host's network namespace cannot be mounted from a user namespace:
                  * show the host's, read-only (its cgroupfs is covered below). */
                 _cleanup_close_ int m = -EBADF;
-                r = mount_clone(AT_FDCWD, "/sys", false, &m);
+                r = mount_clone(AT_FDCWD, "/sys", true, &m);
                 if (r >= 0)
                         r = mount_set_attr(m, ATTR_API | MOUNT_ATTR_RDONLY, true);
                 if (r >= 0)
