@@ -17,8 +17,6 @@
 /* TODO(security): flip to 1 when src/security/{userns,caps,seccomp,selinux}.c land on main; the
  * call sites below are written against the headers and compiled out until then. */
 #define LAUNCH_HAVE_SECURITY 0
-/* TODO(systemd): flip to 1 when src/systemd/{scope,machined,notify}.c land on main. */
-#define LAUNCH_HAVE_SYSTEMD 0
 
 #if LAUNCH_HAVE_SECURITY
 #include "seccomp.h"

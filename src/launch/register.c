@@ -5,18 +5,15 @@
 
 #include "launch-context.h"
 
-#if LAUNCH_HAVE_SYSTEMD
 #include <systemd/sd-bus.h>
 
 #include "machined.h"
 #include "scope.h"
-#endif
 
 int launch_register(LaunchContext *ctx)
 {
         if (!ctx->options->register_scope)
                 return 0;
-#if LAUNCH_HAVE_SYSTEMD
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *syserr = NULL;
         int r;
@@ -30,8 +27,4 @@ int launch_register(LaunchContext *ctx)
                               : launch_error(ctx, r, "Failed to register scope");
         (void)machined_register(bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
         return 0;
-#else
-        /* TODO(systemd): scope_register()/machined_register() once src/systemd lands. */
-        return launch_error(ctx, -EOPNOTSUPP, "Failed to register with systemd (use --register=no)");
-#endif
 }

@@ -18,9 +18,7 @@
 #include "launch-context.h"
 #include "log.h"
 
-#if LAUNCH_HAVE_SYSTEMD
 #include "notify.h"
-#endif
 
 typedef struct Relay {
         int master;
@@ -75,23 +73,13 @@ static bool copy_chunk(int from, int to)
         return true;
 }
 
+/* READY=1, STATUS= and STOPPING=1 from the container go on to the service manager. */
 static void relay_notify(int fd)
 {
-        char buf[4096];
-        ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-
-        if (n <= 0)
-                return;
-        buf[n] = 0;
-        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-                if (streq(line, "READY=1")) {
-#if LAUNCH_HAVE_SYSTEMD
-                        (void)notify_manager("READY=1");
-#else
-                        /* TODO(systemd): relay through notify_manager() once src/systemd lands. */
-                        log_debug("Container sent READY=1");
-#endif
-                }
+        NotifyEvents events = {};
+        int r = notify_socket_process(fd, &events);
+        if (r < 0)
+                log_debug_errno(r, "Failed to relay the container's notification: %m");
 }
 
 static int exit_status_of(const siginfo_t *si)
@@ -137,6 +125,11 @@ int launch_supervise(LaunchContext *ctx)
         relay_start(&relay, ctx->pty_master_fd);
         relay_window_size(&relay);
 
+        /* Type=notify: the container is set up. With Notify=yes its payload says so itself. */
+        if (!ctx->config->notify_ready)
+                (void)notify_manager("READY=1");
+        (void)notify_manager_statusf("Container %s is running.", ctx->config->name);
+
         for (;;) {
                 siginfo_t si = {};
                 struct pollfd p[4] = {
@@ -162,8 +155,11 @@ int launch_supervise(LaunchContext *ctx)
                         while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
                                 if (ssi.ssi_signo == SIGWINCH)
                                         relay_window_size(&relay);
-                                else if (ssi.ssi_signo != SIGCHLD)
+                                else if (ssi.ssi_signo != SIGCHLD) {
+                                        if (ssi.ssi_signo == SIGTERM || ssi.ssi_signo == SIGINT)
+                                                (void)notify_manager("STOPPING=1");
                                         (void)forward_signal(ctx, (int)ssi.ssi_signo);
+                                }
                         }
                 }
                 if (p[1].revents & POLLIN)
