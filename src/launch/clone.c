@@ -68,7 +68,7 @@ int launch_clone(LaunchContext *ctx)
  * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
 int launch_release_child(LaunchContext *ctx)
 {
-        SyncMessage go = {.type = SYNC_GO};
+        SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int fds[1] = {-EBADF};
         size_t n_fds = 0;
         int r;
@@ -114,10 +114,6 @@ int launch_release_child(LaunchContext *ctx)
                         if (n_in == 1)
                                 ctx->pty_master_fd = in[0];
                         break;
-                case SYNC_NOTIFY_FD:
-                        if (n_in == 1)
-                                ctx->notify_fd = in[0];
-                        break;
                 case SYNC_ERROR:
                         m.text[sizeof(m.text) - 1] = 0;
                         free(ctx->error);
@@ -156,6 +152,7 @@ int child_wait_release(LaunchChild *ch)
                 return EXIT_BERTH_FAILED; /* the parent is gone or gave up: nothing to report to */
         if (n > 0)
                 ch->root_src_fd = fds[0];
+        ch->registered = m.registered;
 
         if (ctx->uid_size > 0) {
                 /* The maps are written: become root of the new user namespace. */

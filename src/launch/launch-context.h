@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <systemd/sd-bus.h>
+
 #include "config.h"
 #include "launch.h"
 #include "macro.h"
@@ -28,9 +30,8 @@
  * host path has been opened; the root is assembled in SCRATCH/root. */
 #define LAUNCH_SCRATCH "/tmp"
 #define LAUNCH_ROOT    LAUNCH_SCRATCH "/root"
-/* Inside the container, for Boot=yes and Notify=yes. */
-#define LAUNCH_HOST_DIR      "/run/host"
-#define LAUNCH_NOTIFY_SOCKET LAUNCH_HOST_DIR "/notify"
+/* Inside the container, for Boot=yes and Notify=yes (the notify socket: notify.h). */
+#define LAUNCH_HOST_DIR "/run/host"
 
 typedef struct LaunchContext {
         const ContainerConfig *config;
@@ -62,7 +63,10 @@ typedef struct LaunchContext {
         int pidfd;
 
         /* step 4 */
+        sd_bus *bus;
         char *scope;
+        bool machine_registered;
+        char *notify_dir; /* host directory of the container's notify socket (Boot=, Notify=) */
 
         /* received from the child */
         int pty_master_fd;     /* interactive: the container's console */
@@ -86,12 +90,17 @@ void launch_supervised_signals(sigset_t *ret);
 /* Parent-side steps, in pipeline order. */
 int launch_lock(LaunchContext *ctx);              /* lock.c */
 int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
+int launch_open_notify(LaunchContext *ctx);       /* boot.c */
+void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
 int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
 int launch_register(LaunchContext *ctx);          /* register.c */
+void launch_unregister(LaunchContext *ctx);       /* register.c: at exit */
 int launch_release_child(LaunchContext *ctx);     /* clone.c: maps, idmapped root, go, wait for exec */
 int launch_write_state(LaunchContext *ctx);       /* lock.c */
 int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the exit status */
 void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
+/* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
+void launch_test_kill_at(const char *step);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {
@@ -107,10 +116,12 @@ typedef enum HostNode {
 typedef struct LaunchChild {
         LaunchContext *ctx;
         int root_src_fd;              /* detached mount: Directory= (idmapped when received), or host / */
+        int notify_src_fd;            /* detached mount of ctx->notify_dir */
         int *bind_src_fds;            /* detached mounts, one per config->binds[] */
         int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
         int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
         int console_fd;               /* pty slave when interactive */
+        bool registered;              /* in its own scope: its cgroup namespace is its own cgroup */
         /* resolved in the container after pivot_root */
         uid_t uid;
         gid_t gid;
@@ -142,13 +153,13 @@ void launch_child_done(LaunchChild *ch);
 typedef enum SyncMessageType {
         SYNC_GO,         /* parent → child: maps written, registered; fds: idmapped root (optional) */
         SYNC_PTY_MASTER, /* child → parent: fd of the console's pty master */
-        SYNC_NOTIFY_FD,  /* child → parent: fd of the container's notify socket */
         SYNC_ERROR,      /* child → parent: setup failed, then the child exits */
 } SyncMessageType;
 
 typedef struct SyncMessage {
         int32_t type;
-        int32_t exit_status;
+        int32_t exit_status; /* SYNC_ERROR */
+        int32_t registered;  /* SYNC_GO: the payload is in its own scope (cgroup) */
         char text[480];
 } SyncMessage;
 

@@ -81,11 +81,13 @@ static int mount_sys(LaunchChild *ch)
         if (r < 0)
                 return r;
 
-        /* Only the container's own cgroup: cgroup2 of its cgroup namespace (writable for Boot=yes,
-         * whose init manages its subtree). Where that cannot be mounted, an empty read-only tmpfs
-         * still keeps the host's hierarchy out of sight. */
-        r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL, ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY),
-                                 "/sys/fs/cgroup");
+        /* Only the container's own cgroup: cgroup2 of its cgroup namespace, rooted at its scope
+         * (writable for Boot=yes, whose init manages its subtree). Unregistered (--register=no),
+         * it has no cgroup of its own: an empty read-only tmpfs keeps the host's out of sight. */
+        r = -ENOENT;
+        if (ch->registered)
+                r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL,
+                                         ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY), "/sys/fs/cgroup");
         if (r < 0)
                 r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
                                          (const char *const[]){"size=0", "mode=0555", NULL},

@@ -64,6 +64,13 @@ int child_open_host_sources(LaunchChild *ch)
                                                   host_nodes[i]);
         }
 
+        if (ch->ctx->notify_dir) {
+                r = mount_clone(AT_FDCWD, ch->ctx->notify_dir, false, &ch->notify_src_fd);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open %s",
+                                                  ch->ctx->notify_dir);
+        }
+
         /* The scratch tmpfs covers the host's /tmp in this mount namespace only. */
         _cleanup_close_ int scratch = -EBADF;
         r = mount_new_fs("tmpfs", (const char *const[]){"mode=0700", NULL},
@@ -127,7 +134,11 @@ int child_mount_root(LaunchChild *ch)
 
 void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
 {
-        *ch = (LaunchChild){.ctx = ctx, .root_src_fd = -EBADF, .rootfd = -EBADF, .console_fd = -EBADF};
+        *ch = (LaunchChild){.ctx = ctx,
+                            .root_src_fd = -EBADF,
+                            .notify_src_fd = -EBADF,
+                            .rootfd = -EBADF,
+                            .console_fd = -EBADF};
         for (size_t i = 0; i < _HOST_NODE_MAX; i++)
                 ch->node_fds[i] = -EBADF;
 }
@@ -135,6 +146,7 @@ void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
 void launch_child_done(LaunchChild *ch)
 {
         safe_close(ch->root_src_fd);
+        safe_close(ch->notify_src_fd);
         if (ch->bind_src_fds)
                 for (size_t i = 0; i < ch->ctx->config->n_binds; i++)
                         safe_close(ch->bind_src_fds[i]);

@@ -73,15 +73,6 @@ static bool copy_chunk(int from, int to)
         return true;
 }
 
-/* READY=1, STATUS= and STOPPING=1 from the container go on to the service manager. */
-static void relay_notify(int fd)
-{
-        NotifyEvents events = {};
-        int r = notify_socket_process(fd, &events);
-        if (r < 0)
-                log_debug_errno(r, "Failed to relay the container's notification: %m");
-}
-
 static int exit_status_of(const siginfo_t *si)
 {
         if (si->si_code == CLD_EXITED)
@@ -122,13 +113,13 @@ int launch_supervise(LaunchContext *ctx)
                 log_warning_errno(negative_errno(), "Failed to watch signals for container %s: %m",
                                   ctx->config->name);
 
-        relay_start(&relay, ctx->pty_master_fd);
-        relay_window_size(&relay);
-
-        /* Type=notify: the container is set up. With Notify=yes its payload says so itself. */
-        if (!ctx->config->notify_ready)
+        /* berth@.service is Type=notify: ready once the payload runs, unless the payload itself
+         * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
+        if (!ctx->config->boot && !ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
         (void)notify_manager_statusf("Container %s is running.", ctx->config->name);
+        relay_start(&relay, ctx->pty_master_fd);
+        relay_window_size(&relay);
 
         for (;;) {
                 siginfo_t si = {};
@@ -155,15 +146,14 @@ int launch_supervise(LaunchContext *ctx)
                         while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
                                 if (ssi.ssi_signo == SIGWINCH)
                                         relay_window_size(&relay);
-                                else if (ssi.ssi_signo != SIGCHLD) {
-                                        if (ssi.ssi_signo == SIGTERM || ssi.ssi_signo == SIGINT)
-                                                (void)notify_manager("STOPPING=1");
+                                else if (ssi.ssi_signo != SIGCHLD)
                                         (void)forward_signal(ctx, (int)ssi.ssi_signo);
-                                }
                         }
                 }
-                if (p[1].revents & POLLIN)
-                        relay_notify(ctx->notify_fd);
+                if (p[1].revents & POLLIN) {
+                        NotifyEvents ev = {};
+                        (void)notify_socket_process(ctx->notify_fd, &ev);
+                }
                 if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
                         relay.stdin_open = copy_chunk(STDIN_FILENO, relay.master);
                 if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
@@ -177,6 +167,7 @@ int launch_supervise(LaunchContext *ctx)
                         ;
         }
         relay_stop(&relay);
+        (void)notify_manager("STOPPING=1");
         ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */
         return status;
 }

@@ -34,6 +34,41 @@ int notify_manager_statusf(const char *fmt, ...)
         return notify_manager(state);
 }
 
+int notify_socket_dir(const char *state_dir, const char *name, char **ret)
+{
+        return asprintf(ret, "%s/%s/notify", state_dir, name) < 0 ? -ENOMEM : 0;
+}
+
+int notify_socket_open(const char *state_dir, const char *name, int *ret_fd)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        int r;
+
+        r = notify_socket_dir(state_dir, name, &dir);
+        if (r < 0)
+                return r;
+        /* Traversable by the container's mapped users; only the socket lives here. */
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (chmod(dir, 0755) < 0)
+                return negative_errno();
+        if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        (void)unlink(sa.sun_path); /* left by a supervisor that was killed */
+
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return negative_errno();
+        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                return negative_errno();
+        if (chmod(sa.sun_path, 0777) < 0)
+                return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
 /* Relays the assignments we act on from one message (newline-separated KEY=VALUE). */
 static int relay_message(char *buf, NotifyEvents *events)
 {

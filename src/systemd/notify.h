@@ -2,22 +2,33 @@
 #pragma once
 
 /* sd_notify relay: the supervisor's own READY/STATUS to the service manager, and the container's
- * notify socket (created by launch, NOTIFY_SOCKET=/run/host/notify inside) whose READY=1,
- * STATUS= and STOPPING=1 the supervisor relays. */
+ * notify socket whose READY=1 is relayed when Notify=yes. */
 
 #include <stdbool.h>
 
 #include "macro.h"
 
+/* Where the container sees its notify socket: launch bind-mounts the host directory returned by
+ * notify_socket_dir() onto NOTIFY_CONTAINER_DIR and sets NOTIFY_SOCKET=NOTIFY_CONTAINER_SOCKET
+ * in the payload's environment (the same place nspawn uses). */
+#define NOTIFY_CONTAINER_DIR    "/run/host/notify"
+#define NOTIFY_CONTAINER_SOCKET NOTIFY_CONTAINER_DIR "/notify"
+
 int notify_manager(const char *state); /* sd_notify(0, state); 0 when no NOTIFY_SOCKET */
-/* STATUS=<formatted text> */
+/* STATUS=<formatted text>, shown by systemctl status. */
 int notify_manager_statusf(const char *fmt, ...) _printf_(1, 2);
+
+/* Host directory holding the container's notify socket: STATE_DIR/NAME/notify. */
+int notify_socket_dir(const char *state_dir, const char *name, char **ret);
+/* Creates that directory and a SOCK_DGRAM socket bound in it as "notify", writable by the
+ * container's (unprivileged, mapped) users; returns the fd (O_CLOEXEC, non-blocking). */
+int notify_socket_open(const char *state_dir, const char *name, int *ret_fd);
 
 typedef struct NotifyEvents {
         bool ready;    /* READY=1 seen */
         bool stopping; /* STOPPING=1 seen */
 } NotifyEvents;
 
-/* Reads every pending datagram from the container's socket fd and relays READY=1, STOPPING=1 and STATUS=...
- * to the service manager; ORs what it saw into *events. Call when fd is readable. */
+/* Reads every pending datagram from fd and relays READY=1, STOPPING=1 and STATUS=... to the
+ * service manager; ORs what it saw into *events. Call when fd is readable. */
 int notify_socket_process(int fd, NotifyEvents *events);

@@ -42,8 +42,13 @@ static char *load_error(const char *text)
 
 static void test_defaults(void)
 {
-        ContainerConfig *c = load_ok("");
-        CHECK(c == NULL, "an empty main file is masked, not a default config");
+        ContainerConfig *c = NULL;
+        char **errors = NULL;
+        int r = test_load_n(dir, "t", "", 0, &c, &errors);
+
+        CHECK(r == -ERFKILL && c == NULL && strv_length(errors) == 1,
+              "an empty main file is masked, not a default config (r=%d)", r);
+        errors = strv_free(errors);
 
         c = load_ok("[Container]\n");
         CHECK(c != NULL, "a file with only [Container] loads");
@@ -214,6 +219,39 @@ static void test_lists_and_reset(void)
               "TemporaryFileSystem= after reset");
         CHECK(strv_length(c->wanted_by) == 2 && streq(c->wanted_by[1], "multi-user.target"),
               "WantedBy= accumulates without duplicates");
+        container_config_free(c);
+}
+
+static void test_scalar_reset(void)
+{
+        ContainerConfig *c = load_ok("[Container]\n"
+                                     "Directory=/srv/t\nDirectory=\n"
+                                     "User=daemon\nUser=\n"
+                                     "Notify=yes\nNotify=\n"
+                                     "TimeoutStopSec=5s\nTimeoutStopSec=\n"
+                                     "[Resources]\n"
+                                     "MemoryMax=1G\nMemoryMax=\n"
+                                     "CPUQuota=50%\nCPUQuota=\n"
+                                     "AllowedCPUs=0\nAllowedCPUs=\n"
+                                     "[Security]\n"
+                                     "PrivateUsers=identity\nPrivateUsers=\n"
+                                     "NoNewPrivileges=no\nNoNewPrivileges=\n"
+                                     "DropCapability=CAP_KILL\nDropCapability=\n"
+                                     "[Network]\n"
+                                     "Private=no\nPrivate=\n");
+        CHECK(c != NULL, "empty assignments of scalars load");
+        if (!c)
+                return;
+        CHECK(c->directory == NULL && c->ephemeral && c->read_only,
+              "Directory= restores the host-root default");
+        CHECK(c->user == NULL && !c->notify_ready && c->timeout_stop_usec == CONFIG_UNSET,
+              "User=, Notify=, TimeoutStopSec= restore defaults");
+        CHECK(c->memory_max == CONFIG_UNSET && c->cpu_quota_per_sec_usec == CONFIG_UNSET && !c->allowed_cpus,
+              "MemoryMax=, CPUQuota=, AllowedCPUs= restore unset");
+        CHECK(c->private_users == PRIVATE_USERS_PICK, "PrivateUsers= restores pick");
+        CHECK(c->no_new_privileges, "NoNewPrivileges= restores yes");
+        CHECK(c->capability_drop == 0, "DropCapability= clears the mask");
+        CHECK(c->private_network, "Private= restores yes");
         container_config_free(c);
 }
 
@@ -388,6 +426,7 @@ int main(void)
         test_syntax();
         test_quoting();
         test_lists_and_reset();
+        test_scalar_reset();
         test_types();
         test_specifiers();
         test_names();
