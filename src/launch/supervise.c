@@ -117,7 +117,6 @@ int launch_supervise(LaunchContext *ctx)
          * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
         if (!ctx->config->boot && !ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
-        (void)notify_manager_statusf("Container %s is running.", ctx->config->name);
         relay_start(&relay, ctx->pty_master_fd);
         relay_window_size(&relay);
 

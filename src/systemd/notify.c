@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sd_notify to the service manager, and relaying the container's own notifications. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +17,6 @@ int notify_manager(const char *state)
 {
         int r = sd_notify(0, state);
         return r < 0 ? r : 0;
-}
-
-int notify_manager_statusf(const char *fmt, ...)
-{
-        _cleanup_free_ char *text = NULL, *state = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&text, fmt, ap);
-        va_end(ap);
-        if (r < 0 || asprintf(&state, "STATUS=%s", text) < 0)
-                return -ENOMEM;
-        return notify_manager(state);
 }
 
 int notify_socket_dir(const char *state_dir, const char *name, char **ret)

@@ -6,8 +6,6 @@
 
 #include <stdbool.h>
 
-#include "macro.h"
-
 /* Where the container sees its notify socket: launch bind-mounts the host directory returned by
  * notify_socket_dir() onto NOTIFY_CONTAINER_DIR and sets NOTIFY_SOCKET=NOTIFY_CONTAINER_SOCKET
  * in the payload's environment (the same place nspawn uses). */
@@ -15,8 +13,6 @@
 #define NOTIFY_CONTAINER_SOCKET NOTIFY_CONTAINER_DIR "/notify"
 
 int notify_manager(const char *state); /* sd_notify(0, state); 0 when no NOTIFY_SOCKET */
-/* STATUS=<formatted text>, shown by systemctl status. */
-int notify_manager_statusf(const char *fmt, ...) _printf_(1, 2);
 
 /* Host directory holding the container's notify socket: STATE_DIR/NAME/notify. */
 int notify_socket_dir(const char *state_dir, const char *name, char **ret);

@@ -107,8 +107,6 @@ CPUQuota=150%
 EOT
 check "systemctl start berth@t1" systemctl start berth@t1
 check_eq "berth@t1.service is active" "$(prop berth@t1.service ActiveState)" active
-check_eq "the supervisor reported its status (Type=notify)" "$(prop berth@t1.service StatusText)" \
-        "Container t1 is running."
 check_eq "berth-t1.scope is active" "$(prop berth-t1.scope ActiveState)" active
 check_eq "berth-t1.scope has Delegate=yes" "$(prop berth-t1.scope Delegate)" yes
 check_eq "config MemoryMax=64M on the scope" "$(prop berth-t1.scope MemoryMax)" 67108864
