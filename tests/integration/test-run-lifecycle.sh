@@ -183,5 +183,6 @@ check_eq "non-root: exit status 125" "$rc" "125"
 check "non-root: says root is needed" grep -q "must be run as root" "$IT_WORK/nonroot.out"
 
 check_eq "host mount table unchanged after everything" "$(it_mountinfo)" "$mounts_before"
-check_eq "no running state left" "$(ls "$BERTH_STATE_DIR")" ""
+# (uid/ and mcs/ hold the allocation locks, which are never removed; nothing else may remain)
+check_eq "no running state left" "$(ls "$BERTH_STATE_DIR" | grep -vx -e uid -e mcs)" ""
 tap_done
