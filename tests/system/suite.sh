@@ -113,6 +113,7 @@ check_eq "config MemoryMax=64M on the scope" "$(prop berth-t1.scope MemoryMax)" 
 check_eq "config TasksMax=77 on the scope" "$(prop berth-t1.scope TasksMax)" 77
 check_eq "config CPUQuota=150% on the scope" "$(prop berth-t1.scope CPUQuotaPerSecUSec)" 1.500000s
 check_eq "berth-t1.scope is bound to berth@t1.service" "$(prop berth-t1.scope BindsTo)" berth@t1.service
+check_eq "the scope's second grace period is short (15s)" "$(prop berth-t1.scope TimeoutStopUSec)" 15s
 L1=$(machinectl show -p Leader --value t1 2>/dev/null)
 check "machinectl list shows t1 as a berth container" \
         bash -c "machinectl list --no-legend | grep -qE '^t1 +container +berth'"
@@ -179,10 +180,13 @@ check "berth-generator linked the seeded boot1 into machines.target.wants" \
         test -L /run/systemd/generator/machines.target.wants/berth@boot1.service
 check_eq "the generator-enabled container started at boot" "$(prop berth@boot1.service ActiveState)" active
 check "boot1's payload ran" bash -c "berth logs boot1 | grep -q boot1-up"
-printf '[Container]\nExec=/bin/true\n[Install]\nWantedBy=multi-user.target\n' >/etc/berth/late.container
+printf '[Container]\nExec=/bin/true\nTimeoutStopSec=7s\n[Install]\nWantedBy=multi-user.target\n' \
+        >/etc/berth/late.container
 systemctl daemon-reload
 check "after daemon-reload a new WantedBy= is linked" \
         test -L /run/systemd/generator/multi-user.target.wants/berth@late.service
+check_eq "the generator turned TimeoutStopSec=7s into the service's" \
+        "$(prop berth@late.service TimeoutStopUSec)" 7s
 check "after daemon-reload boot1 is still linked" \
         test -L /run/systemd/generator/machines.target.wants/berth@boot1.service
 journalctl --sync
