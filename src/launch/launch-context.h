@@ -95,6 +95,7 @@ void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
 int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
 int launch_register(LaunchContext *ctx);          /* register.c */
 void launch_unregister(LaunchContext *ctx);       /* register.c: at exit */
+int launch_send_host_sources(LaunchContext *ctx); /* sources.c */
 int launch_release_child(LaunchContext *ctx);     /* clone.c: maps, idmapped root, go, wait for exec */
 int launch_write_state(LaunchContext *ctx);       /* lock.c */
 int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the exit status */
@@ -151,7 +152,8 @@ void launch_child_done(LaunchChild *ch);
 
 /* Child → parent messages over the sync socket (SOCK_SEQPACKET). */
 typedef enum SyncMessageType {
-        SYNC_GO,         /* parent → child: maps written, registered; fds: idmapped root (optional) */
+        SYNC_MOUNT_FD,   /* parent → child: a host source as a detached mount, index says which */
+        SYNC_GO,         /* parent → child: maps written, registered, sources sent */
         SYNC_PTY_MASTER, /* child → parent: fd of the console's pty master */
         SYNC_ERROR,      /* child → parent: setup failed, then the child exits */
 } SyncMessageType;
@@ -160,8 +162,14 @@ typedef struct SyncMessage {
         int32_t type;
         int32_t exit_status; /* SYNC_ERROR */
         int32_t registered;  /* SYNC_GO: the payload is in its own scope (cgroup) */
+        int32_t index;       /* SYNC_MOUNT_FD: SOURCE_ROOT, SOURCE_NOTIFY or the Bind= index */
         char text[480];
 } SyncMessage;
+
+enum {
+        SOURCE_ROOT = -1,
+        SOURCE_NOTIFY = -2,
+};
 
 /* sync.c */
 int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);

@@ -73,10 +73,14 @@ static bool copy_chunk(int from, int to)
         return true;
 }
 
-static int exit_status_of(const siginfo_t *si)
+static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 {
         if (si->si_code == CLD_EXITED)
                 return si->si_status;
+        /* An init's reboot(2) in a pid namespace ends it with SIGINT (halt, poweroff) or SIGHUP
+         * (reboot, 129, which berth@.service restarts on): a halt is a clean end. */
+        if (ctx->config->boot && si->si_status == SIGINT)
+                return 0;
         return 128 + si->si_status; /* CLD_KILLED, CLD_DUMPED */
 }
 
@@ -130,7 +134,7 @@ int launch_supervise(LaunchContext *ctx)
                 };
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
-                        status = exit_status_of(&si);
+                        status = exit_status_of(ctx, &si);
                         break;
                 }
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: statically linked, copied into the test root; reports one fact from inside a container
  * per invocation, on one line, so tests compare it with what the host expects.
- *   probe pid | hostname | procs | fds | ifaces | uid | cwd | env
+ *   probe pid | hostname | procs | fds | ifaces | uid | cwd | env | tty
  *   probe stat|read|write|mkdir|ls PATH    (result, or the errno name such as EROFS, ENOENT)
  *   probe exit N | segv | wait-signal | sleep SECONDS
  *   probe notify STATE                     (a datagram to $NOTIFY_SOCKET, as sd_notify sends) */
@@ -116,6 +116,9 @@ int main(int argc, char **argv)
                 for (int i = 0; i < n; i++)
                         printf(" %d", (int)g[i]);
                 printf("\n");
+        } else if (!strcmp(cmd, "tty")) {
+                const char *t = ttyname(STDIN_FILENO);
+                printf("%s %s\n", t ? t : "notty", tcgetpgrp(STDIN_FILENO) == getpgrp() ? "foreground" : "-");
         } else if (!strcmp(cmd, "cwd"))
                 printf("%s\n", getcwd(buf, sizeof(buf)) ? buf : "?");
         else if (!strcmp(cmd, "env")) {
