@@ -105,6 +105,8 @@ int main(int argc, char **argv)
         CHECK(objects == N, "JSON has %d objects (%zu)", N, objects);
         CHECK(out && strstr(out, "\"uid_base\":524288,") && strstr(out, "\"since\":1700000000000299"),
               "JSON numbers are numbers");
+        CHECK(out && strstr(out, "\"memory\":null,\"tasks\":null,") && !strstr(out, "\"tasks\":1"),
+              "no scope registered: memory and tasks unknown, not the cgroup berth itself runs in");
         free(out);
 
         for (int i = 0; i < N; i++) {
