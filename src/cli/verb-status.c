@@ -132,7 +132,8 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
         } else
                 printf("      Scope: none (not registered with systemd)\n");
 
-        if (cgroup_pid_get_unit_path(s->leader_pid, s->scope, &cgroup) < 0)
+        /* Without a scope the leader shares whatever cgroup berth ran in: nothing to show. */
+        if (!s->scope || cgroup_pid_get_unit_path(s->leader_pid, s->scope, &cgroup) < 0)
                 return;
         if (cgroup_read_u64(cgroup, "memory.current", &v) >= 0) {
                 format_bytes(buf, sizeof(buf), v);
