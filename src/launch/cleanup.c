@@ -26,18 +26,17 @@ void launch_cleanup(LaunchContext *ctx)
                 ctx->sigmask_saved = false;
         }
 #if LAUNCH_HAVE_SECURITY
-        if (ctx->seccomp) {
-                seccomp_release(ctx->seccomp);
-                ctx->seccomp = NULL;
-        }
+        seccomp_filter_done(&ctx->seccomp);
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);
         userns_release_range(&ctx->range);
 #endif
         free(ctx->label);
         ctx->label = NULL;
+        launch_unregister(ctx);
         free(ctx->scope);
         ctx->scope = NULL;
+        launch_close_notify(ctx);
         if (ctx->state_created) {
                 (void)state_remove(ctx->state_dir, ctx->config->name);
                 ctx->state_created = false;

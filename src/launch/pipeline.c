@@ -17,11 +17,13 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         /* Nothing inside may reach this process's memory or /proc/PID/exe (CVE-2019-5736). */
         (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-        r = launch_lock(&ctx); /* 1: the per-container lock (config was loaded by the caller) */
+        r = launch_lock(&ctx);       /* 1: the per-container lock (config was loaded by the caller) */
         launch_test_kill_at("lock"); /* tests only, as after each step: BERTH_TEST_KILL_AT=STEP */
         if (r >= 0)
                 r = launch_allocate_identity(&ctx); /* 2: UID range, MCS pair, labels, seccomp */
         launch_test_kill_at("identity");
+        if (r >= 0)
+                r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
         launch_test_kill_at("clone");

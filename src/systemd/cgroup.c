@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "macro.h"
@@ -61,19 +62,15 @@ int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
         return 0;
 }
 
-int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
+int cgroup_attach(const char *cgroup, pid_t pid)
 {
-        _cleanup_free_ char *dir = NULL, *procs = NULL;
+        _cleanup_free_ char *procs = NULL;
         FILE *f;
         int r;
 
-        r = cgroup_fs_path(cgroup, sub, &dir);
+        r = cgroup_fs_path(cgroup, "cgroup.procs", &procs);
         if (r < 0)
                 return r;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
-                return -ENOMEM;
         f = fopen(procs, "we");
         if (!f)
                 return negative_errno();
@@ -81,6 +78,21 @@ int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
         r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
         fclose(f);
         return r;
+}
+
+int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
+{
+        _cleanup_free_ char *dir = NULL, *subgroup = NULL;
+        int r;
+
+        r = cgroup_fs_path(cgroup, sub, &dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (asprintf(&subgroup, "%s/%s", cgroup, sub) < 0)
+                return -ENOMEM;
+        return cgroup_attach(subgroup, pid);
 }
 
 int cgroup_read_u64(const char *cgroup, const char *attribute, uint64_t *ret)
@@ -196,5 +208,30 @@ int cgroup_count_tasks(const char *cgroup, uint64_t *ret)
         if (r < 0)
                 return r;
         *ret = n;
+        return 0;
+}
+
+int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid)
+{
+        static const struct {
+                const char *file;
+                bool optional;
+        } files[] = {
+            {NULL, false}, /* the directory itself */
+            {"cgroup.procs", false},
+            {"cgroup.threads", false},
+            {"cgroup.subtree_control", false},
+            {"memory.oom.group", true},
+            {"memory.reclaim", true},
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *p = NULL;
+                int r = cgroup_fs_path(cgroup, files[i].file, &p);
+                if (r < 0)
+                        return r;
+                if (chown(p, uid, gid) < 0 && !(files[i].optional && errno == ENOENT))
+                        return negative_errno();
+        }
         return 0;
 }

@@ -13,6 +13,8 @@ int cgroup_unified_mount(const char **ret);
 int cgroup_pid_get_path(pid_t pid, char **ret);
 /* Absolute file system path of cgroup path (+ optional attribute file). */
 int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret);
+/* Moves pid into the existing cgroup. */
+int cgroup_attach(const char *cgroup, pid_t pid);
 /* Creates cgroup/sub (mode 0755) and moves pid into it. */
 int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid);
 /* Reads a single-number attribute ("max" reads as UINT64_MAX). -ENOENT when the controller is off. */
@@ -23,3 +25,7 @@ int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret);
 /* Tasks in the cgroup and all below it: pids.current when the pids controller is on, else the
  * sum of cgroup.threads over the subtree (hybrid hosts have no pids controller in v2). */
 int cgroup_count_tasks(const char *cgroup, uint64_t *ret);
+/* Hands cgroup over to uid/gid the way cgroups(7) describes delegation: the directory and its
+ * cgroup.procs, cgroup.threads and cgroup.subtree_control (plus memory.oom.group and
+ * memory.reclaim where they exist), so a container's root can build its own tree below. */
+int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid);

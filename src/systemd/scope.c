@@ -13,6 +13,9 @@
 #include "scope.h"
 
 #define SCOPE_JOB_TIMEOUT_USEC (90ULL * 1000000ULL)
+/* The scope stops after its service, whose supervisor already gave the payload SIGTERM and the
+ * service's TimeoutStopSec=; a second full grace period before SIGKILL would only double it. */
+#define SCOPE_TIMEOUT_STOP_USEC (15ULL * 1000000ULL)
 
 /* The scope's device cgroup: "closed" admits the standard pseudo devices (null zero full random
  * urandom tty ptmx); add what a container's /dev may also hold. */
@@ -162,7 +165,9 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
             (r = append_u64(m, "CPUWeight", c->cpu_weight)) < 0 ||
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0 ||
             (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
-            (r = append_u64(m, "TimeoutStopUSec", c->timeout_stop_usec)) < 0)
+            (r = append_u64(m, "TimeoutStopUSec",
+                            c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec
+                                                                 : SCOPE_TIMEOUT_STOP_USEC)) < 0)
                 return r;
 
         if (!isempty(c->allowed_cpus)) {
@@ -257,6 +262,15 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         if (ret_scope)
                 *ret_scope = TAKE_PTR(scope);
         return 0;
+}
+
+int scope_delegate_payload(pid_t pid, uid_t uid, gid_t gid)
+{
+        _cleanup_free_ char *cgroup = NULL;
+        int r = cgroup_pid_get_path(pid, &cgroup);
+        if (r < 0)
+                return r;
+        return cgroup_delegate(cgroup, uid, gid);
 }
 
 int scope_unregister(sd_bus *bus, const char *scope)

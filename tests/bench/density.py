@@ -3,7 +3,8 @@
 """Density measurement for run.sh d): given the PIDs of N `berth run` supervisors started at once,
 waits until every one has its payload (a descendant named PAYLOAD) running, then reads the
 proportional set size (Pss in /proc/PID/smaps_rollup) of each supervisor and of every other
-berth-owned process in its tree (everything that is not the payload), and prints JSON.
+berth process in its tree (same command name as the supervisor, e.g. a helper it forked), and
+prints JSON.
 
 usage: density.py N START_USEC PAYLOAD_COMM PID..."""
 import json
@@ -65,8 +66,13 @@ def main():
     sup = [s for s in sup if s is not None]
     helpers = []
     for p in up:
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                own = f.read().strip()
+        except OSError:
+            continue
         for c, comm in tree(p, kids):
-            if comm != payload:
+            if comm == own:
                 s = pss_kib(c)
                 if s is not None:
                     helpers.append(s)

@@ -102,7 +102,7 @@ def machine():
 
 def markdown(opts):
     out = opts["--out"]
-    only = opts.get("--only", "a,b,c,d,e").split(",")
+    only = opts.get("--only", "a,b,c,d,e,p").split(",")
     md = []
     targets = []
     cpu, ncpu, mem, cg = machine()
@@ -208,20 +208,24 @@ def markdown(opts):
         rows.sort(key=lambda x: x[0]["n"])
         if rows:
             md += ["## d) density: idle containers at once", "",
-                   "| containers | up | start all s | supervisor PSS KiB per container | other berth "
-                   "processes (PSS KiB total) | berth list median / p90 ms | berth status median / p90 ms |",
-                   "|---:|---:|---:|---:|---:|---:|---:|"]
+                   "| containers | up | start all s | stop all s | supervisor PSS KiB per container | other "
+                   "berth processes (PSS KiB total) | berth list median / p90 ms | berth status median / p90 ms |",
+                   "|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for d, cli in rows:
                 def mp(name):
                     r = cli.get(name)
                     return f"{fmt(pct([w for w, _ in r], 50))} / {fmt(pct([w for w, _ in r], 90))}" if r else "–"
                 per = d["supervisor_pss_kib_per_container"]
-                md.append(f"| {d['n']} | {d['up']} | {d['start_all_usec'] / 1e6:.1f} | "
-                          f"{per:.0f} |" if per is not None else f"| {d['n']} | {d['up']} | – | – |")
+                stop = f"{out}/d-{d['n']}-stop-usec.txt"
+                stop = f"{int(open(stop).read()) / 1e6:.1f}" if os.path.exists(stop) else "–"
+                md.append(f"| {d['n']} | {d['up']} | {d['start_all_usec'] / 1e6:.1f} | {stop} | "
+                          + (f"{per:.0f} |" if per is not None else "– |"))
                 md[-1] += (f" {d['other_berth_processes']} ({d['other_pss_kib_total']}) | {mp('berth-list')} | "
                            f"{mp('berth-status')} |")
-            md += ["", "`berth run --register=no` of `/bin/sleep 3600` with default confinement; PSS from "
-                   "/proc/PID/smaps_rollup of each supervisor once every payload runs.", ""]
+            md += ["", "`berth run --register=no` of an idle shell (`sleep 3600 & wait`, exits on SIGTERM) "
+                   "with default confinement, all started at once; up = supervisors whose payload runs; "
+                   "PSS from /proc/PID/smaps_rollup of each supervisor once every payload runs; stop = "
+                   "SIGTERM to every supervisor until all have exited.", ""]
             big = rows[-1]
             if big[0]["supervisor_pss_kib_per_container"] is not None:
                 targets.append(f"supervisor under 1 MiB PSS per container: "
@@ -240,6 +244,38 @@ def markdown(opts):
             md += t + ["", "compile: seccomp_build_filter() for the default config (libseccomp rule "
                        "building and BPF generation); load: seccomp_install_filter() in a fresh child "
                        "after no_new_privs (CPU column: the bench process's own, not meaningful here).", ""]
+
+    if "p" in only and os.path.exists(f"{out}/p-stat-berth.csv"):
+        md += ["## p) profile of `berth run` (default config, /bin/true)", ""]
+        stats = {}
+        for tool in ("berth", "crun"):
+            path = f"{out}/p-stat-{tool}.csv"
+            if os.path.exists(path):
+                for line in open(path):
+                    f = line.strip().split(",")
+                    if len(f) > 3 and not line.startswith("#"):
+                        stats.setdefault(tool, {})[f[2]] = f[0]
+        if stats:
+            md += ["`perf stat -r REPS` (whole process tree; task-clock is CPU time, not wall time):", "",
+                   "| tool | task-clock ms | page faults | context switches |", "|---|---:|---:|---:|"]
+            for tool, st in stats.items():
+                md.append(f"| {tool} | {st.get('task-clock', '–')} | {st.get('page-faults', '–')} | "
+                          f"{st.get('context-switches', '–')} |")
+            md.append("")
+        for name, title in (("p-dso.txt", "CPU samples by object (`perf record -e cpu-clock`, every process "
+                                          "of the runs)"),
+                            ("p-sym.txt", "Hottest call paths in the berth processes (inclusive, ≥ 2%)"),
+                            ("p-syscalls.txt", "System calls of one run (`strace -f -c`, whole tree)")):
+            path = f"{out}/{name}"
+            if os.path.exists(path):
+                text = [line.rstrip() for line in open(path) if line.strip() and not line.startswith("#")]
+                if name == "p-sym.txt":
+                    text = [t for t in text if "0x" not in t][:25]
+                if name == "p-syscalls.txt":
+                    head, rows = text[:2], text[2:-2]
+                    rows.sort(key=lambda r: -int(r.split()[3]) if len(r.split()) > 4 else 0)
+                    text = head + rows[:15] + text[-2:]
+                md += [f"{title}:", "", "```"] + text + ["```", ""]
 
     md += ["## Targets from issue 8 (reported, not asserted)", ""]
     md += [f"- {t}" for t in targets] if targets else ["- none measured in this run"]

@@ -10,6 +10,7 @@
 #   c  ID mapping cost as the root grows (1k, 10k, 100k files): idmapped mount vs chown -R
 #   d  density: 100 and 500 idle containers: supervisor PSS per container, berth list / status
 #   e  seccomp filter compile and load time for the default allowlist
+#   p  profile of `berth run` (default config) with perf stat, perf record and strace -c
 # Writes DIR/bench/results.md (and the raw .tsv files) and prints it. Needs root. Installs the
 # peers from Debian when missing. Never asserts on time: it reports. Everything it creates
 # (containers, mounts, namespaces, cgroups, temporary files) is removed on exit, also on failure.
@@ -18,7 +19,7 @@ top=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
 here=$top/tests/bench
 build=$top/build
 reps=100
-only=a,b,c,d,e
+only=a,b,c,d,e,p
 cmdline="tests/bench/run.sh${*:+ $*}"
 quick=0
 install=1
@@ -49,7 +50,7 @@ fi
 
 out=$build/bench
 mkdir -p "$out"
-rm -f "$out"/*.tsv "$out"/*.json "$out"/results.md "$out"/notes.txt "$out"/load.txt
+rm -f "$out"/*.tsv "$out"/*.txt "$out"/*.json "$out"/results.md "$out"/notes.txt "$out"/load.txt
 work=$(mktemp -d /var/tmp/berth-bench.XXXXXX)
 chmod 755 "$work" # the containers' mapped root must reach the root below it
 supervisors=() # PIDs of the density containers we started
@@ -57,17 +58,29 @@ nsbind=""      # bind mount holding our persistent mount namespace
 
 note() { echo "$*" >>"$out/notes.txt"; echo "bench: $*" >&2; }
 
-cleanup() {
-        local p
+# stop_supervisors SECONDS: SIGTERM to every density supervisor we started, SIGKILL to those
+# still there after SECONDS (a supervisor killed so takes its payload along: PDEATHSIG)
+stop_supervisors() {
+        local p left
+        [ ${#supervisors[@]} -gt 0 ] || return 0
         for p in "${supervisors[@]}"; do kill -TERM "$p" 2>/dev/null; done
-        for p in "${supervisors[@]}"; do
-                for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-                kill -KILL "$p" 2>/dev/null
-                wait "$p" 2>/dev/null
+        for _ in $(seq $(($1 * 10))); do
+                left=0
+                for p in "${supervisors[@]}"; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
+                [ $left = 0 ] && break
+                sleep 0.1
         done
+        for p in "${supervisors[@]}"; do kill -KILL "$p" 2>/dev/null; done
+        for p in "${supervisors[@]}"; do wait "$p" 2>/dev/null; done
+        supervisors=()
+        return "$left"
+}
+
+cleanup() {
+        stop_supervisors 5
         for id in bench-crun-secure bench-crun-min bench-runc-secure bench-runc-min; do
-                crun delete -f "$id" >/dev/null 2>&1
-                runc delete -f "$id" >/dev/null 2>&1
+                crun --root "$work/run/crun" delete -f "$id" >/dev/null 2>&1
+                runc --root "$work/run/runc" delete -f "$id" >/dev/null 2>&1
         done
         if [ -n "$nsbind" ]; then
                 umount "$nsbind/mnt" 2>/dev/null
@@ -83,7 +96,7 @@ trap 'exit 130' INT TERM
 # --- peers, helpers, berth ---------------------------------------------------------------------
 if [ $install = 1 ]; then
         missing=()
-        for p in crun runc systemd-container bubblewrap busybox-static python3 meson ninja-build; do
+        for p in crun runc systemd-container bubblewrap busybox-static python3 meson ninja-build linux-perf strace; do
                 dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
         done
         if [ ${#missing[@]} -gt 0 ]; then
@@ -135,8 +148,11 @@ else
 fi
 
 # berth's configs: its defaults, and everything off that can be turned off
-mkdir -p "$work/conf" "$work/state"
-export BERTH_STATE_DIR=$work/state BERTH_CONFIG_PATH=$work/conf
+# running state of every runtime on one tmpfs, like /run on a systemd host (this host's /run is
+# not a tmpfs): berth's BERTH_STATE_DIR, crun's and runc's --root
+mkdir -p "$work/conf" "$work/run"
+mount -t tmpfs -o mode=755 berth-bench-run "$work/run" || exit 1
+export BERTH_STATE_DIR=$work/run/berth BERTH_CONFIG_PATH=$work/conf
 # the probe: what confinement the payload really got, one line (run once per tool, not timed)
 cat >"$root/bin/bench-probe" <<'EOT'
 #!/bin/sh
@@ -146,7 +162,10 @@ nd=$(($(wc -l </proc/net/dev) - 2))
 if head -c 1 /proc/timer_list 2>/dev/null | grep -q .; then tl=visible; else tl=masked; fi
 echo "uid_map=$u1:$u2:$u3 seccomp=$(st Seccomp) capbnd=$(st CapBnd) nnp=$(st NoNewPrivs) netdevs=$nd timer_list=$tl pid=$$"
 EOT
-chmod 755 "$root/bin/bench-probe"
+# idle payload for d): PID 1 of its namespace has no default signal actions, so a plain sleep
+# would ignore the SIGTERM that stops it; this one exits on it
+printf '#!/bin/sh\ntrap "exit 0" TERM\nsleep 3600 &\nwait\n' >"$root/bin/bench-idle"
+chmod 755 "$root/bin/bench-probe" "$root/bin/bench-idle"
 for payload in true bench-probe; do
         sfx=${payload#true}
         sfx=${sfx:+-probe}
@@ -197,8 +216,8 @@ a_commands() {
         local m=$1 payload=$2 sfx=""
         [ "$payload" = true ] || sfx=-probe
         echo "berth=$berth run --register=no --file $work/conf/bench-$m$sfx.container"
-        echo "crun^$crunns=crun --cgroup-manager=disabled run --bundle $work/oci-$m$sfx bench-crun-$m"
-        echo "runc=runc run --bundle $work/oci-$m$sfx bench-runc-$m"
+        echo "crun^$crunns=crun --cgroup-manager=disabled --root $work/run/crun run --bundle $work/oci-$m$sfx bench-crun-$m"
+        echo "runc=runc --root $work/run/runc run --bundle $work/oci-$m$sfx bench-runc-$m"
         if [ "$m" = secure ]; then
                 echo "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit --private-users=pick --private-network /bin/$payload"
                 echo "bwrap=bwrap --unshare-all --uid 0 --gid 0 --bind $root / --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run --ro-bind /sys /sys --ro-bind /proc/sys /proc/sys$bwrap_mask --cap-drop ALL --cap-add CAP_CHOWN --cap-add CAP_DAC_OVERRIDE --cap-add CAP_FOWNER --cap-add CAP_FSETID --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE --cap-add CAP_SETFCAP --cap-add CAP_SETGID --cap-add CAP_SETPCAP --cap-add CAP_SETUID --cap-add CAP_SYS_CHROOT --hostname bench --new-session --die-with-parent ${bwrap_seccomp} /bin/$payload"
@@ -289,7 +308,7 @@ if want d; then
                 echo "bench: d) density: $n idle containers" >&2
                 mkdir -p "$work/dens-$n"
                 for i in $(seq "$n"); do
-                        printf '[Container]\nDirectory=%s\nExec=/bin/sleep 3600\n' "$root" >"$work/conf/d$n-$i.container"
+                        printf '[Container]\nDirectory=%s\nExec=/bin/bench-idle\n' "$root" >"$work/conf/d$n-$i.container"
                 done
                 echo "d-$n load-before $(load)" >>"$out/load.txt"
                 t0=$(date +%s%N)
@@ -304,9 +323,9 @@ if want d; then
                 reps_saved=$reps reps=$(( reps < 30 ? reps : 30 ))
                 run_rr "$out/d-$n-cli.tsv" "berth-list=$berth list" "berth-status=$berth status d$n-1"
                 reps=$reps_saved
-                for p in "${supervisors[@]}"; do kill -TERM "$p" 2>/dev/null; done
-                for p in "${supervisors[@]}"; do wait "$p" 2>/dev/null; done
-                supervisors=()
+                t0=$(date +%s%N)
+                stop_supervisors 30 || note "d) $? of $n supervisors ignored SIGTERM for 30 s and were killed"
+                echo "$(( ($(date +%s%N) - t0) / 1000 ))" >"$out/d-$n-stop-usec.txt"
                 left=$(find "$BERTH_STATE_DIR" -maxdepth 1 -name "d$n-*" | wc -l)
                 [ "$left" = 0 ] || note "d) $left state dirs left after stopping $n containers"
                 echo "d-$n load-after $(load)" >>"$out/load.txt"
@@ -320,6 +339,25 @@ if want e && [ -x "$seccomp_bench" ]; then
         echo "e load-before $(load)" >>"$out/load.txt"
         "$seccomp_bench" --reps "$(( reps * 10 ))" >"$out/e-seccomp.tsv" || note "e) bench-seccomp failed"
         echo "e load-after $(load)" >>"$out/load.txt"
+fi
+
+# --- p) profile of berth run -----------------------------------------------------------------
+if want p; then
+        echo "bench: p) profiling berth run (default config)" >&2
+        secure="$berth run --register=no --file $work/conf/bench-secure.container"
+        perf stat -r "$reps" -x, -e task-clock,page-faults,context-switches,cpu-migrations \
+                -o "$out/p-stat-berth.csv" $secure >/dev/null 2>&1
+        nsenter --mount="$crunns" perf stat -r "$reps" -x, -e task-clock,page-faults,context-switches,cpu-migrations \
+                -o "$out/p-stat-crun.csv" crun --cgroup-manager=disabled --root "$work/run/crun" run \
+                --bundle "$work/oci-secure" bench-crun-secure >/dev/null 2>&1
+        # software clock: no hardware counters in this VM
+        perf record -q -e cpu-clock -F 10000 -g -o "$work/perf.data" -- \
+                sh -c "for i in \$(seq $reps); do $secure; done" >/dev/null 2>&1
+        perf report -i "$work/perf.data" --no-children --sort dso -g none --percent-limit 0.5 -q \
+                >"$out/p-dso.txt" 2>/dev/null
+        perf report -i "$work/perf.data" --comm berth --children --sort sym -g none --percent-limit 2 -q \
+                >"$out/p-sym.txt" 2>/dev/null
+        strace -f -c -o "$out/p-syscalls.txt" $secure >/dev/null 2>&1
 fi
 
 # --- report ----------------------------------------------------------------------------------

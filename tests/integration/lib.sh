@@ -8,7 +8,7 @@
 #   it_start NAME                same in the background, waits until it runs: $IT_BG_PID
 #   it_wait                      waits for the background run: $IT_OUT, $IT_ERR, $IT_RC
 #   it_leader NAME               the payload's host PID from the state file
-#   it_mountinfo                 the host's mount table, comparable before/after a run
+#   it_mountinfo                 the mount table berth runs in, comparable before/after a run
 # Environment from meson: BERTH (the binary), PROBE (static probe), TAP_SH.
 # shellcheck shell=bash
 set -u
@@ -34,6 +34,12 @@ it_setup() {
         if [ "$(id -u)" != 0 ]; then
                 echo "Bail out! integration tests need root"
                 exit 1
+        fi
+        # Run in a mount namespace of our own (private propagation): other tests that mount on
+        # the host concurrently do not disturb it_mountinfo, and a mount that berth leaked into
+        # the namespace it was started from would show in it all the same.
+        if [ -z "${IT_OWN_MOUNT_NS:-}" ]; then
+                IT_OWN_MOUNT_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
         fi
         [ -x "${BERTH:?}" ] && [ -x "${PROBE:?}" ] && [ -x "$IT_BUSYBOX" ] || {
                 echo "Bail out! need BERTH, PROBE and busybox-static ($IT_BUSYBOX)"

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: statically linked, copied into the test root; reports one fact from inside a container
  * per invocation, on one line, so tests compare it with what the host expects.
- *   probe pid | hostname | procs | fds | ifaces | uid | cwd | env
+ *   probe pid | hostname | procs | fds | ifaces | uid | cwd | env | tty
  *   probe stat|read|write|mkdir|ls PATH    (result, or the errno name such as EROFS, ENOENT)
- *   probe exit N | segv | wait-signal | sleep SECONDS */
+ *   probe exit N | segv | wait-signal | sleep SECONDS
+ *   probe notify STATE                     (a datagram to $NOTIFY_SOCKET, as sd_notify sends) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -113,6 +116,9 @@ int main(int argc, char **argv)
                 for (int i = 0; i < n; i++)
                         printf(" %d", (int)g[i]);
                 printf("\n");
+        } else if (!strcmp(cmd, "tty")) {
+                const char *t = ttyname(STDIN_FILENO);
+                printf("%s %s\n", t ? t : "notty", tcgetpgrp(STDIN_FILENO) == getpgrp() ? "foreground" : "-");
         } else if (!strcmp(cmd, "cwd"))
                 printf("%s\n", getcwd(buf, sizeof(buf)) ? buf : "?");
         else if (!strcmp(cmd, "env")) {
@@ -159,6 +165,18 @@ int main(int argc, char **argv)
                 while (!got_signal)
                         pause();
                 printf("signal %d\n", got_signal);
+        } else if (!strcmp(cmd, "notify")) {
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                const char *path = getenv("NOTIFY_SOCKET");
+                int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                if (!path || strlen(path) >= sizeof(sa.sun_path)) {
+                        printf("no NOTIFY_SOCKET\n");
+                        return 1;
+                }
+                strcpy(sa.sun_path, path);
+                if (fd < 0 || sendto(fd, arg, strlen(arg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                        return fail();
+                printf("sent\n");
         } else if (!strcmp(cmd, "sleep"))
                 sleep((unsigned)atoi(arg));
         else {

@@ -56,7 +56,8 @@ check_eq "demo: writing the root is refused" "$(sed -n 2p "$IT_OUT")" "refused"
 check "demo: write did not reach the host" test ! -e /berth-it-demo
 check_eq "demo: /run is the container's own (empty)" "$(sed -n 3p "$IT_OUT")" "0"
 
-# Bind=, BindReadOnly=, TemporaryFileSystem=.
+# Bind= (idmapped: the host's root owns the source, the container's root writes to it),
+# BindReadOnly=, TemporaryFileSystem=.
 mkdir -p "$IT_WORK/shared" "$IT_WORK/ro-src"
 echo host >"$IT_WORK/ro-src/file"
 it_container binds <<C
@@ -64,7 +65,7 @@ it_container binds <<C
 Directory=$IT_ROOT
 Exec=/bin/sh -c '/probe write /mnt/shared/from-inside; /probe write /mnt/ro/new; /probe read /mnt/ro/file; /probe write /scratch/x; /probe ls /scratch'
 [Files]
-Bind=$IT_WORK/shared:/mnt/shared
+Bind=$IT_WORK/shared:/mnt/shared:idmap
 BindReadOnly=$IT_WORK/ro-src:/mnt/ro
 TemporaryFileSystem=/scratch:size=1M
 C
