@@ -1,12 +1,125 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* PLACEHOLDER: replaced by the issue that implements 'berth run'. Must not survive to a landing. */
+/* berth run NAME | --file PATH: load and validate the config, then run the launch pipeline in the
+ * foreground (what berth@.service runs). Exit status: the payload's, or 125/126/127. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "exit-status.h"
+#include "launch.h"
 #include "log.h"
+#include "state.h"
+#include "strv.h"
 #include "verbs.h"
+
+#if __has_include("load.h")
+#include "load.h"
+#define HAVE_CONFIG_LOAD 1
+#else
+/* TODO(config): remove once src/config/load.h lands on main. */
+#define HAVE_CONFIG_LOAD 0
+#endif
+
+static void help(void)
+{
+        printf("berth run [OPTIONS...] NAME\n"
+               "berth run [OPTIONS...] --file PATH\n\n"
+               "Run a container in the foreground until its payload exits.\n\n"
+               "  -h --help              Show this help\n"
+               "     --file=PATH         Run the container described by PATH (NAME.container)\n"
+               "     --register=BOOL     Register a scope with systemd (default: yes when run by\n"
+               "                         systemd, i.e. $INVOCATION_ID is set)\n\n"
+               "Exit status: the payload's (128+N when killed by signal N); 125 when berth failed\n"
+               "before the payload started, 126 when Exec= cannot be executed, 127 when it does\n"
+               "not exist in the container.\n");
+}
+
+static int parse_bool(const char *s)
+{
+        static const char *const yes[] = {"1", "yes", "y", "true", "t", "on"};
+        static const char *const no[] = {"0", "no", "n", "false", "f", "off"};
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcasecmp(s, yes[i]) == 0)
+                        return 1;
+                if (strcasecmp(s, no[i]) == 0)
+                        return 0;
+        }
+        return -EINVAL;
+}
+
+static int load(const char *what, ContainerConfig **ret)
+{
+#if HAVE_CONFIG_LOAD
+        _cleanup_strv_free_ char **errors = NULL;
+        int r = config_load(what, ret, &errors);
+        if (r < 0) {
+                STRV_FOREACH (e, errors)
+                        log_error("%s", *e);
+                if (!errors)
+                        log_error_errno(r, "Failed to load container %s: %m", what);
+        }
+        return r;
+#else
+        log_error("Cannot load %s: configuration loading is not available yet.", what);
+        (void)ret;
+        return -EOPNOTSUPP;
+#endif
+}
 
 int verb_run(int argc, char **argv)
 {
-        (void)argc;
-        log_error("'berth %s' is not implemented yet.", argv[0]);
-        return EXIT_FAILURE_GENERIC;
+        enum { ARG_FILE = 0x100, ARG_REGISTER };
+        static const struct option options[] = {
+            {"help", no_argument, NULL, 'h'},
+            {"file", required_argument, NULL, ARG_FILE},
+            {"register", required_argument, NULL, ARG_REGISTER},
+            {},
+        };
+        _cleanup_config_ ContainerConfig *config = NULL;
+        _cleanup_free_ char *error = NULL;
+        const char *file = NULL;
+        LaunchOptions o = {
+            .state_dir = state_dir_get(),
+            .register_scope = !isempty(getenv("INVOCATION_ID")),
+            .interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+        };
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': help(); return EXIT_OK;
+                case ARG_FILE: file = optarg; break;
+                case ARG_REGISTER:
+                        r = parse_bool(optarg);
+                        if (r < 0) {
+                                log_error("Invalid --register= value: %s", optarg);
+                                return EXIT_USAGE;
+                        }
+                        o.register_scope = r;
+                        break;
+                default: return EXIT_USAGE;
+                }
+        if ((file ? 0 : 1) != argc - optind) {
+                log_error(file ? "No NAME expected with --file." : "Expected exactly one container NAME.");
+                return EXIT_USAGE;
+        }
+        if (!file && strchr(argv[optind], '/')) {
+                log_error("Invalid container name '%s' (use --file for a path).", argv[optind]);
+                return EXIT_USAGE;
+        }
+        /* Rootless operation would need a different pipeline (no host idmapped mounts, newuidmap). */
+        if (geteuid() != 0) {
+                log_error("berth run %s: must be run as root (rootless containers are not supported).",
+                          file ?: argv[optind]);
+                return EXIT_BERTH_FAILED;
+        }
+        if (load(file ?: argv[optind], &config) < 0)
+                return EXIT_BERTH_FAILED;
+
+        r = launch_run(config, &o, &error);
+        if (error)
+                log_error("%s", error);
+        return r;
 }

@@ -1,12 +1,140 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* PLACEHOLDER: replaced by the issue that implements 'berth verify'. Must not survive to a landing. */
+/* berth verify: check .container files without starting anything; print every error. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "exit-status.h"
+#include "load.h"
 #include "log.h"
+#include "string-util.h"
+#include "strv.h"
 #include "verbs.h"
+
+static void verify_help(void)
+{
+        printf("berth verify [OPTIONS...] [NAME|FILE...]\n\n"
+               "Check container declarations the way 'berth run' reads them, without starting\n"
+               "anything, and print every error found, not just the first.\n\n"
+               "A NAME is looked up in the search path ($BERTH_CONFIG_PATH, by default\n"
+               "/etc/berth:/run/berth:/usr/lib/berth) together with all its drop-ins. An argument\n"
+               "that contains a '/' or ends in .container is a FILE: that file is checked with the\n"
+               "drop-ins in FILE.d/ beside it. Without arguments every NAME.container in the\n"
+               "search path is checked; masked containers are skipped.\n\n"
+               "Errors go to standard error, one per line, as\n"
+               "  FILE:LINE: [Section] Key=Value: what is wrong (expected what is accepted)\n"
+               "and a summary goes to standard output.\n\n"
+               "Options:\n"
+               "  -h --help       Show this help\n"
+               "     --file       Treat every argument as a file path, even without '/'\n"
+               "  -q --quiet      Print errors only, no per-file lines or summary\n\n"
+               "Exit status: 0 when every container checked is valid, 1 when any has errors,\n"
+               "is masked or does not exist, 2 on a usage error.\n"
+               "See berth.container(5) for the format.\n");
+}
+
+/* Checks one container; returns the number of error lines printed. */
+static size_t verify_one(const char *name_or_path, bool quiet)
+{
+        _cleanup_config_ ContainerConfig *c = NULL;
+        _cleanup_strv_free_ char **errors = NULL;
+        size_t n;
+        int r;
+
+        r = config_load(name_or_path, &c, &errors);
+        if (r >= 0) {
+                if (!quiet)
+                        printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
+                return 0;
+        }
+        STRV_FOREACH (e, errors)
+                fprintf(stderr, "%s\n", *e);
+        n = strv_length(errors);
+        if (n == 0) {
+                log_error("Failed to load %s: %s", name_or_path, strerror(-r));
+                n = 1;
+        }
+        return n;
+}
 
 int verb_verify(int argc, char **argv)
 {
-        (void)argc;
-        log_error("'berth %s' is not implemented yet.", argv[0]);
-        return EXIT_FAILURE_GENERIC;
+        enum { ARG_FILE = 0x100 };
+        static const struct option options[] = {
+            {"help", no_argument, NULL, 'h'},
+            {"file", no_argument, NULL, ARG_FILE},
+            {"quiet", no_argument, NULL, 'q'},
+            {},
+        };
+        _cleanup_strv_free_ char **targets = NULL, **invalid = NULL;
+        bool force_file = false, quiet = false;
+        size_t n_checked = 0, n_bad = 0, n_errors = 0;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "hq", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': verify_help(); return EXIT_OK;
+                case ARG_FILE: force_file = true; break;
+                case 'q': quiet = true; break;
+                default: return EXIT_USAGE;
+                }
+
+        if (optind < argc) {
+                for (int i = optind; i < argc; i++) {
+                        const char *a = argv[i];
+                        char *t;
+
+                        /* A bare "web.container" is a file in the current directory, not a name. */
+                        if ((force_file || endswith(a, ".container")) && !strchr(a, '/'))
+                                r = asprintf(&t, "./%s", a) < 0 ? -ENOMEM : 0;
+                        else
+                                r = (t = strdup(a)) ? 0 : -ENOMEM;
+                        if (r < 0 || strv_consume(&targets, t) < 0)
+                                return log_error_errno(-ENOMEM, "Out of memory."), EXIT_FAILURE_GENERIC;
+                }
+        } else {
+                r = config_list_names(&targets, &invalid);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to list containers in the search path: %m");
+                        return EXIT_FAILURE_GENERIC;
+                }
+                STRV_FOREACH (p, invalid) {
+                        fprintf(stderr,
+                                "%s: invalid container name (expected letters, digits and '-' in "
+                                "dot-separated labels, at most 64 characters, not \"uid\" or "
+                                "\"mcs\")\n",
+                                *p);
+                        n_checked++, n_bad++, n_errors++;
+                }
+        }
+
+        STRV_FOREACH (t, targets) {
+                size_t e;
+
+                if (optind >= argc) { /* enumerating: a masked container is deliberate, not an error */
+                        _cleanup_free_ char *main_path = NULL;
+                        _cleanup_strv_free_ char **dropins = NULL;
+                        if (config_find_files(*t, &main_path, &dropins, NULL) == 0 &&
+                            config_file_is_masked(main_path)) {
+                                if (!quiet)
+                                        printf("%s: masked, skipped\n", main_path);
+                                continue;
+                        }
+                }
+                e = verify_one(*t, quiet);
+                n_checked++;
+                if (e > 0) {
+                        n_bad++;
+                        n_errors += e;
+                }
+        }
+
+        if (!quiet) {
+                if (n_checked == 0 && optind >= argc)
+                        printf("No .container files found in the search path.\n");
+                else
+                        printf("%zu checked, %zu valid, %zu with errors (%zu error%s)\n", n_checked,
+                               n_checked - n_bad, n_bad, n_errors, n_errors == 1 ? "" : "s");
+        }
+        return n_bad > 0 ? EXIT_FAILURE_GENERIC : EXIT_OK;
 }

@@ -3,11 +3,15 @@
 
 /* Registration with systemd-machined so machinectl sees berth containers; optional. */
 
-#include <systemd/sd-bus.h>
 #include <sys/types.h>
+#include <systemd/sd-bus.h>
 
 #include "config.h"
 
-/* Returns 0 when registered, -ENOENT/-EHOSTDOWN-like errors when machined is absent (caller ignores). */
+/* Registers the container as a machine of class "container", service "berth", with its leader
+ * and root directory. Call after scope_register(): machined takes the leader's unit (the scope)
+ * as the machine's unit. Returns 0 when registered, -EHOSTDOWN when machined is not available
+ * on this bus (the caller goes on silently), another negative errno when machined refused. */
 int machined_register(sd_bus *bus, const ContainerConfig *c, pid_t leader, const char *root_directory);
+/* Forgets the machine; 0 also when it was never registered or machined is absent. */
 int machined_unregister(sd_bus *bus, const char *name);

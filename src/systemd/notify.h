@@ -4,4 +4,27 @@
 /* sd_notify relay: the supervisor's own READY/STATUS to the service manager, and the container's
  * notify socket whose READY=1 is relayed when Notify=yes. */
 
+#include <stdbool.h>
+
+/* Where the container sees its notify socket: launch bind-mounts the host directory returned by
+ * notify_socket_dir() onto NOTIFY_CONTAINER_DIR and sets NOTIFY_SOCKET=NOTIFY_CONTAINER_SOCKET
+ * in the payload's environment (the same place nspawn uses). */
+#define NOTIFY_CONTAINER_DIR    "/run/host/notify"
+#define NOTIFY_CONTAINER_SOCKET NOTIFY_CONTAINER_DIR "/notify"
+
 int notify_manager(const char *state); /* sd_notify(0, state); 0 when no NOTIFY_SOCKET */
+
+/* Host directory holding the container's notify socket: STATE_DIR/NAME/notify. */
+int notify_socket_dir(const char *state_dir, const char *name, char **ret);
+/* Creates that directory and a SOCK_DGRAM socket bound in it as "notify", writable by the
+ * container's (unprivileged, mapped) users; returns the fd (O_CLOEXEC, non-blocking). */
+int notify_socket_open(const char *state_dir, const char *name, int *ret_fd);
+
+typedef struct NotifyEvents {
+        bool ready;    /* READY=1 seen */
+        bool stopping; /* STOPPING=1 seen */
+} NotifyEvents;
+
+/* Reads every pending datagram from fd and relays READY=1, STOPPING=1 and STATUS=... to the
+ * service manager; ORs what it saw into *events. Call when fd is readable. */
+int notify_socket_process(int fd, NotifyEvents *events);

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Drawing a cgroup subtree and its processes. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "cgroup-tree.h"
+#include "cgroup.h"
+#include "macro.h"
+#include "strv.h"
+
+/* The command line of pid with NULs as spaces, or its comm in brackets (kernel threads). */
+static void pid_cmdline(pid_t pid, char *buf, size_t size)
+{
+        char path[64];
+        size_t n = 0;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        f = fopen(path, "re");
+        if (f) {
+                n = fread(buf, 1, size - 1, f);
+                fclose(f);
+        }
+        while (n > 0 && buf[n - 1] == 0)
+                n--;
+        for (size_t i = 0; i < n; i++)
+                if (buf[i] == 0 || buf[i] == '\n')
+                        buf[i] = ' ';
+        buf[n] = 0;
+        if (n > 0)
+                return;
+        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+        f = fopen(path, "re");
+        if (f && fgets(buf + 1, (int)size - 2, f)) {
+                buf[0] = '[';
+                buf[strcspn(buf, "\n")] = 0;
+                strncat(buf, "]", size - strlen(buf) - 1);
+        } else
+                snprintf(buf, size, "(gone)");
+        if (f)
+                fclose(f);
+}
+
+static int read_pids(const char *cgroup, char ***ret)
+{
+        _cleanup_free_ char *p = NULL, *line = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        size_t n = 0;
+        FILE *f;
+        int r = cgroup_fs_path(cgroup, "cgroup.procs", &p);
+        if (r < 0)
+                return r;
+        f = fopen(p, "re");
+        if (!f)
+                return negative_errno();
+        while (r >= 0 && getline(&line, &n, f) > 0) {
+                line[strcspn(line, "\n")] = 0;
+                r = strv_extend(&l, line);
+        }
+        fclose(f);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_children(const char *cgroup, char ***ret)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        struct dirent *de;
+        DIR *d;
+        int r = cgroup_fs_path(cgroup, NULL, &dir);
+        if (r < 0)
+                return r;
+        d = opendir(dir);
+        if (!d)
+                return negative_errno();
+        while (r >= 0 && (de = readdir(d)))
+                if (de->d_type == DT_DIR && de->d_name[0] != '.')
+                        r = strv_extend(&l, de->d_name);
+        closedir(d);
+        if (r < 0)
+                return r;
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int show_level(const char *cgroup, const char *prefix, FILE *f)
+{
+        _cleanup_strv_free_ char **pids = NULL, **children = NULL;
+        size_t n_pids, n_children;
+        int r;
+
+        r = read_pids(cgroup, &pids);
+        if (r < 0)
+                return r;
+        r = read_children(cgroup, &children);
+        if (r < 0)
+                return r;
+        n_pids = strv_length(pids);
+        n_children = strv_length(children);
+
+        for (size_t i = 0; i < n_pids; i++) {
+                char cmd[256];
+                pid_cmdline((pid_t)atoi(pids[i]), cmd, sizeof(cmd));
+                fprintf(f, "%s%s%s %s\n", prefix, i + 1 < n_pids || n_children ? "├─" : "└─", pids[i], cmd);
+        }
+        for (size_t i = 0; i < n_children; i++) {
+                _cleanup_free_ char *sub = NULL, *subprefix = NULL;
+                bool last = i + 1 == n_children;
+
+                if (asprintf(&sub, "%s/%s", streq(cgroup, "/") ? "" : cgroup, children[i]) < 0 ||
+                    asprintf(&subprefix, "%s%s", prefix, last ? "  " : "│ ") < 0)
+                        return -ENOMEM;
+                fprintf(f, "%s%s%s\n", prefix, last ? "└─" : "├─", children[i]);
+                r = show_level(sub, subprefix, f);
+                if (r < 0 && r != -ENOENT) /* a sub-cgroup removed meanwhile is no error */
+                        return r;
+        }
+        return 0;
+}
+
+int cgroup_tree_show(const char *cgroup, const char *indent, FILE *f)
+{
+        return show_level(cgroup, indent, f);
+}

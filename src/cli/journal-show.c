@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading a unit's journal through sd-journal. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-journal.h>
+#include <time.h>
+
+#include "journal-show.h"
+#include "macro.h"
+
+static void journal_closep(sd_journal **j)
+{
+        if (*j)
+                sd_journal_close(*j);
+}
+
+/* The same match set as journalctl -u UNIT: messages from the unit's processes, and systemd's
+ * own messages about it. */
+static int add_unit_matches(sd_journal *j, const char *unit)
+{
+        _cleanup_free_ char *m1 = NULL, *m2 = NULL, *m3 = NULL;
+        int r;
+
+        if (asprintf(&m1, "_SYSTEMD_UNIT=%s", unit) < 0 || asprintf(&m2, "UNIT=%s", unit) < 0 ||
+            asprintf(&m3, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0)
+                return -ENOMEM;
+        if ((r = sd_journal_add_match(j, m1, 0)) < 0 || (r = sd_journal_add_disjunction(j)) < 0 ||
+            (r = sd_journal_add_match(j, "_PID=1", 0)) < 0 || (r = sd_journal_add_match(j, m2, 0)) < 0 ||
+            (r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
+            (r = sd_journal_add_match(j, m3, 0)) < 0)
+                return r;
+        return 0;
+}
+
+static const char *field(sd_journal *j, const char *name, char *buf, size_t size)
+{
+        const void *d;
+        size_t l, n = strlen(name);
+
+        if (sd_journal_get_data(j, name, &d, &l) < 0 || l <= n + 1)
+                return NULL;
+        l -= n + 1;
+        if (l >= size)
+                l = size - 1;
+        memcpy(buf, (const char *)d + n + 1, l);
+        buf[l] = 0;
+        return buf;
+}
+
+static void print_entry(sd_journal *j, FILE *f)
+{
+        char host[256], ident[256], pid[32], msg[8192], ts[64];
+        uint64_t usec = 0;
+        time_t sec;
+        struct tm tm;
+
+        if (!field(j, "MESSAGE", msg, sizeof(msg)))
+                return;
+        (void)sd_journal_get_realtime_usec(j, &usec);
+        sec = (time_t)(usec / 1000000);
+        if (!localtime_r(&sec, &tm) || strftime(ts, sizeof(ts), "%b %d %H:%M:%S", &tm) == 0)
+                snprintf(ts, sizeof(ts), "@%" PRIu64, usec / 1000000);
+        if (!field(j, "SYSLOG_IDENTIFIER", ident, sizeof(ident)) && !field(j, "_COMM", ident, sizeof(ident)))
+                snprintf(ident, sizeof(ident), "unknown");
+        if (!field(j, "_HOSTNAME", host, sizeof(host)))
+                host[0] = 0;
+        if (field(j, "_PID", pid, sizeof(pid)))
+                fprintf(f, "%s %s %s[%s]: %s\n", ts, host, ident, pid, msg);
+        else
+                fprintf(f, "%s %s %s: %s\n", ts, host, ident, msg);
+}
+
+int journal_show_unit(const char *unit, const JournalShowOptions *o, FILE *f)
+{
+        _cleanup_(journal_closep) sd_journal *j = NULL;
+        int r, n = 0;
+
+        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+        if (r < 0)
+                return r;
+        r = add_unit_matches(j, unit);
+        if (r < 0)
+                return r;
+
+        if (o->lines == UINT64_MAX)
+                r = sd_journal_seek_head(j);
+        else {
+                r = sd_journal_seek_tail(j);
+                if (r >= 0 && o->lines > 0)
+                        r = sd_journal_previous_skip(j, o->lines);
+                /* after the tail/skip we are on the oldest wanted entry: print it and go forward */
+                if (r > 0) {
+                        print_entry(j, f);
+                        n++;
+                }
+        }
+        if (r < 0)
+                return r;
+
+        for (;;) {
+                r = sd_journal_next(j);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        print_entry(j, f);
+                        n++;
+                        continue;
+                }
+                if (!o->follow)
+                        break;
+                fflush(f);
+                r = sd_journal_wait(j, UINT64_MAX);
+                if (r < 0)
+                        return r;
+        }
+        fflush(f);
+        return n;
+}

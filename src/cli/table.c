@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Aligned text and JSON tables for the CLI. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "strv.h"
+#include "table.h"
+
+typedef struct Cell {
+        TableCellType type;
+        char *text; /* the text form, always set */
+        uint64_t number;
+} Cell;
+
+struct Table {
+        char **headers;
+        size_t n_columns;
+        Cell *cells;
+        size_t n_cells;
+};
+
+int table_new(const char *const *headers, Table **ret)
+{
+        Table *t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        t->headers = strv_copy((char *const *)headers);
+        if (!t->headers) {
+                free(t);
+                return -ENOMEM;
+        }
+        t->n_columns = strv_length(t->headers);
+        *ret = t;
+        return 0;
+}
+
+Table *table_free(Table *t)
+{
+        if (!t)
+                return NULL;
+        for (size_t i = 0; i < t->n_cells; i++)
+                free(t->cells[i].text);
+        free(t->cells);
+        strv_free(t->headers);
+        free(t);
+        return NULL;
+}
+
+size_t table_rows(const Table *t)
+{
+        return t->n_columns ? t->n_cells / t->n_columns : 0;
+}
+
+static int add_cell(Table *t, TableCellType type, const char *text, uint64_t number)
+{
+        Cell *c = realloc(t->cells, (t->n_cells + 1) * sizeof(Cell));
+        if (!c)
+                return -ENOMEM;
+        t->cells = c;
+        c = &t->cells[t->n_cells];
+        *c = (Cell){.type = type, .number = number, .text = strdup(text)};
+        if (!c->text)
+                return -ENOMEM;
+        t->n_cells++;
+        return 0;
+}
+
+int table_add_string(Table *t, const char *s)
+{
+        if (isempty(s))
+                return add_cell(t, TABLE_EMPTY, "-", 0);
+        return add_cell(t, TABLE_STRING, s, 0);
+}
+
+void format_bytes(char *buf, size_t size, uint64_t bytes)
+{
+        static const char suffix[] = "KMGTPE";
+        double v = (double)bytes;
+        int i = -1;
+
+        if (bytes < 1024) {
+                snprintf(buf, size, "%" PRIu64 "B", bytes);
+                return;
+        }
+        while (v >= 1024 && i < (int)sizeof(suffix) - 2) {
+                v /= 1024;
+                i++;
+        }
+        snprintf(buf, size, "%.1f%c", v, suffix[i]);
+}
+
+void format_timestamp(char *buf, size_t size, uint64_t usec)
+{
+        time_t sec = (time_t)(usec / 1000000);
+        struct tm tm;
+
+        if (!localtime_r(&sec, &tm) || strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+                snprintf(buf, size, "@%" PRIu64, usec / 1000000);
+}
+
+void format_timespan(char *buf, size_t size, uint64_t usec)
+{
+        uint64_t s = usec / 1000000;
+
+        if (s < 60)
+                snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "s", s, (usec / 100000) % 10);
+        else if (s < 3600)
+                snprintf(buf, size, "%" PRIu64 "min %" PRIu64 "s", s / 60, s % 60);
+        else if (s < 86400)
+                snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "min", s / 3600, (s % 3600) / 60);
+        else
+                snprintf(buf, size, "%" PRIu64 "d %" PRIu64 "h", s / 86400, (s % 86400) / 3600);
+}
+
+int table_add_uint64(Table *t, TableCellType type, uint64_t v)
+{
+        char buf[64];
+
+        switch (type) {
+        case TABLE_SIZE: format_bytes(buf, sizeof(buf), v); break;
+        case TABLE_TIMESTAMP: format_timestamp(buf, sizeof(buf), v); break;
+        case TABLE_UINT64: snprintf(buf, sizeof(buf), "%" PRIu64, v); break;
+        default: return -EINVAL;
+        }
+        return add_cell(t, type, buf, v);
+}
+
+int table_output_from_string(const char *s, TableOutput *ret)
+{
+        if (streq(s, "text"))
+                *ret = TABLE_OUTPUT_TEXT;
+        else if (streq(s, "json"))
+                *ret = TABLE_OUTPUT_JSON;
+        else if (streq(s, "json-pretty"))
+                *ret = TABLE_OUTPUT_JSON_PRETTY;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+static void print_text(const Table *t, FILE *f, bool legend)
+{
+        _cleanup_free_ size_t *width = calloc(t->n_columns, sizeof(size_t));
+        if (!width)
+                return;
+
+        for (size_t c = 0; c < t->n_columns; c++)
+                width[c] = legend ? strlen(t->headers[c]) : 0;
+        for (size_t i = 0; i < t->n_cells; i++) {
+                size_t l = strlen(t->cells[i].text);
+                if (l > width[i % t->n_columns])
+                        width[i % t->n_columns] = l;
+        }
+        /* The last column is not padded: no trailing blanks. */
+        if (legend)
+                for (size_t c = 0; c < t->n_columns; c++)
+                        fprintf(f, "%-*s%s", c + 1 < t->n_columns ? (int)width[c] : 0, t->headers[c],
+                                c + 1 < t->n_columns ? " " : "\n");
+        for (size_t i = 0; i < t->n_cells; i++) {
+                size_t c = i % t->n_columns;
+                fprintf(f, "%-*s%s", c + 1 < t->n_columns ? (int)width[c] : 0, t->cells[i].text,
+                        c + 1 < t->n_columns ? " " : "\n");
+        }
+}
+
+static void print_json_string(FILE *f, const char *s)
+{
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                switch (*p) {
+                case '"': fputs("\\\"", f); break;
+                case '\\': fputs("\\\\", f); break;
+                case '\n': fputs("\\n", f); break;
+                case '\t': fputs("\\t", f); break;
+                default:
+                        if (*p < 0x20)
+                                fprintf(f, "\\u%04x", *p);
+                        else
+                                fputc(*p, f);
+                }
+        fputc('"', f);
+}
+
+static void print_json_key(FILE *f, const char *header)
+{
+        fputc('"', f);
+        for (const char *p = header; *p; p++)
+                fputc(*p == '-' ? '_' : (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p), f);
+        fputc('"', f);
+}
+
+static void print_json(const Table *t, FILE *f, bool pretty)
+{
+        size_t rows = table_rows(t);
+
+        fputc('[', f);
+        for (size_t r = 0; r < rows; r++) {
+                fputs(r ? (pretty ? ",\n\t{" : ",{") : (pretty ? "\n\t{" : "{"), f);
+                for (size_t c = 0; c < t->n_columns; c++) {
+                        const Cell *cell = &t->cells[r * t->n_columns + c];
+                        fputs(c ? (pretty ? ",\n\t\t" : ",") : (pretty ? "\n\t\t" : ""), f);
+                        print_json_key(f, t->headers[c]);
+                        fputs(pretty ? " : " : ":", f);
+                        switch (cell->type) {
+                        case TABLE_EMPTY: fputs("null", f); break;
+                        case TABLE_STRING: print_json_string(f, cell->text); break;
+                        default: fprintf(f, "%" PRIu64, cell->number);
+                        }
+                }
+                fputs(pretty ? "\n\t}" : "}", f);
+        }
+        fputs(pretty && rows ? "\n]\n" : "]\n", f);
+}
+
+int table_print(const Table *t, FILE *f, TableOutput output, bool legend)
+{
+        if (t->n_cells % t->n_columns != 0)
+                return -EINVAL; /* an incomplete row is a caller bug */
+        if (output == TABLE_OUTPUT_TEXT)
+                print_text(t, f, legend);
+        else
+                print_json(t, f, output == TABLE_OUTPUT_JSON_PRETTY);
+        return fflush(f) == 0 ? 0 : negative_errno();
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 3: clone() the payload into new namespaces, and the sync socket between the supervisor and
+ * the child. The child waits until the parent has written its ID maps (it cannot act as root in
+ * its user namespace before) and registered the scope, then sets itself up and execs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+
+int launch_child_main(LaunchContext *ctx);
+
+static unsigned long clone_flags(const LaunchContext *ctx)
+{
+        /* CLONE_NEWCGROUP is unshared by the child after the parent moved it into its scope, so
+         * that the namespace's root is the scope's cgroup. */
+        unsigned long f = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+
+        if (ctx->config->private_network)
+                f |= CLONE_NEWNET;
+        if (ctx->uid_size > 0)
+                f |= CLONE_NEWUSER;
+        return f;
+}
+
+int launch_clone(LaunchContext *ctx)
+{
+        int pair[2], pidfd = -EBADF;
+        sigset_t block;
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return launch_error(ctx, negative_errno(), "Failed to create sync socket");
+        ctx->sync_fd = pair[0];
+        ctx->child_sync_fd = pair[1];
+
+        /* The supervisor takes these through a signalfd; blocked before clone so none is lost. */
+        launch_supervised_signals(&block);
+        if (sigprocmask(SIG_BLOCK, &block, &ctx->saved_sigmask) < 0)
+                return launch_error(ctx, negative_errno(), "Failed to block signals");
+        ctx->sigmask_saved = true;
+
+        /* Raw clone: fork semantics (no separate stack) with namespace flags and a pidfd. */
+        pid = (pid_t)syscall(SYS_clone, clone_flags(ctx) | CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, 0);
+        if (pid < 0)
+                return launch_error(ctx, negative_errno(), "Failed to clone into new namespaces");
+        if (pid == 0) {
+                ctx->sync_fd = safe_close(ctx->sync_fd);
+                _exit(launch_child_main(ctx));
+        }
+        ctx->pid = pid;
+        ctx->pidfd = pidfd;
+        ctx->child_sync_fd = safe_close(ctx->child_sync_fd);
+        return 0;
+}
+
+/* Parent: writes the ID maps, hands over the idmapped root, releases the child, and waits until it
+ * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
+int launch_release_child(LaunchContext *ctx)
+{
+        SyncMessage go = {.type = SYNC_GO};
+        int fds[1] = {-EBADF};
+        size_t n_fds = 0;
+        int r;
+
+#if LAUNCH_HAVE_SECURITY
+        _cleanup_close_ int root_fd = -EBADF;
+        if (ctx->uid_size > 0) {
+                r = userns_write_maps(ctx->pid, &ctx->range);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to write UID/GID maps");
+                if (ctx->config->directory) {
+                        _cleanup_free_ char *p = NULL;
+                        _cleanup_close_ int userns = -EBADF;
+                        if (asprintf(&p, "/proc/%d/ns/user", (int)ctx->pid) < 0)
+                                return launch_error(ctx, -ENOMEM, "Failed to allocate");
+                        userns = open(p, O_RDONLY | O_CLOEXEC);
+                        if (userns < 0)
+                                return launch_error(ctx, negative_errno(), "Failed to open user namespace");
+                        r = userns_open_idmapped(ctx->config->directory, userns, true, &root_fd);
+                        if (r < 0)
+                                return launch_error(ctx, r, "Failed to create idmapped mount of %s",
+                                                    ctx->config->directory);
+                        fds[n_fds++] = root_fd;
+                }
+        }
+#endif
+        r = sync_send(ctx->sync_fd, &go, fds, n_fds);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to release payload process");
+
+        for (;;) {
+                SyncMessage m;
+                int in[1];
+                size_t n_in = 0;
+
+                r = sync_recv(ctx->sync_fd, &m, in, ELEMENTSOF(in), &n_in);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to read from payload process");
+                if (r == 0)
+                        break;
+                switch (m.type) {
+                case SYNC_PTY_MASTER:
+                        if (n_in == 1)
+                                ctx->pty_master_fd = in[0];
+                        break;
+                case SYNC_NOTIFY_FD:
+                        if (n_in == 1)
+                                ctx->notify_fd = in[0];
+                        break;
+                case SYNC_ERROR:
+                        m.text[sizeof(m.text) - 1] = 0;
+                        free(ctx->error);
+                        ctx->error = strdup(m.text);
+                        ctx->child_exit_status = m.exit_status;
+                        for (size_t i = 0; i < n_in; i++)
+                                safe_close(in[i]);
+                        return -EIO;
+                default:
+                        for (size_t i = 0; i < n_in; i++)
+                                safe_close(in[i]);
+                }
+        }
+        ctx->sync_fd = safe_close(ctx->sync_fd);
+
+        /* EOF without an error: execve() succeeded (had the child died first, the supervisor reaps
+         * it and reports its status all the same). */
+        ctx->payload_running = true;
+        return 0;
+}
+
+int child_wait_release(LaunchChild *ch)
+{
+        LaunchContext *ctx = ch->ctx;
+        SyncMessage m;
+        int fds[1];
+        size_t n = 0;
+        int r;
+
+        /* Die with the supervisor: a payload nobody reaps would keep the namespaces alive. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to set parent death signal");
+        r = sync_recv(ctx->child_sync_fd, &m, fds, ELEMENTSOF(fds), &n);
+        if (r <= 0 || m.type != SYNC_GO)
+                return EXIT_BERTH_FAILED; /* the parent is gone or gave up: nothing to report to */
+        if (n > 0)
+                ch->root_src_fd = fds[0];
+
+        if (ctx->uid_size > 0) {
+                /* The maps are written: become root of the new user namespace. */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                                  "Failed to become root in user namespace");
+        }
+        /* Now that the parent moved us into the scope, its cgroup becomes the namespace root. */
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to create cgroup namespace");
+        return 0;
+}
+
+int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...)
+{
+        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
+        char what[300];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof(what), fmt, ap);
+        va_end(ap);
+        if (error < 0)
+                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, ch->ctx->config->name,
+                         strerror(-error));
+        else
+                snprintf(m.text, sizeof(m.text), "%s for container %s", what, ch->ctx->config->name);
+        (void)sync_send(ch->ctx->child_sync_fd, &m, NULL, 0);
+        return exit_status;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 5: a minimal /dev: the host's null zero full random urandom tty bound onto files of a
+ * fresh tmpfs (mknod is not allowed in a user namespace; a bind works in both cases), a private
+ * devpts instance with its ptmx, shm, mqueue, the fd/stdio symlinks, and the console: the
+ * payload's pty when interactive, /dev/null otherwise. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "mount-util.h"
+
+static const char *const node_names[_HOST_NODE_MAX] = {
+    [HOST_NODE_NULL] = "/dev/null",     [HOST_NODE_ZERO] = "/dev/zero",       [HOST_NODE_FULL] = "/dev/full",
+    [HOST_NODE_RANDOM] = "/dev/random", [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
+};
+
+static const struct {
+        const char *name, *target;
+} dev_links[] = {
+    {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
+    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+};
+
+/* A bind of the container's own /dev/null (a detached mount cannot be cloned on older kernels). */
+int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd)
+{
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = resolve_in_root(ch->rootfd, "/dev/null", false, TARGET_FILE, &fd);
+        if (r < 0)
+                return r;
+        return mount_clone(fd, "", false, ret_mount_fd);
+}
+
+/* Opens a pty in the container's own devpts: master to the supervisor, slave kept as console. */
+static int open_console_pty(LaunchChild *ch, int *ret_slave)
+{
+        _cleanup_close_ int ptmx = -EBADF, master = -EBADF, slave = -EBADF;
+        char path[64];
+        int r;
+
+        r = resolve_in_root(ch->rootfd, "/dev/pts/ptmx", false, TARGET_FILE, &ptmx);
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", ptmx);
+        master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                return negative_errno();
+        if (unlockpt(master) < 0)
+                return negative_errno();
+        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return negative_errno();
+        SyncMessage m = {.type = SYNC_PTY_MASTER};
+        r = sync_send(ch->ctx->child_sync_fd, &m, &master, 1);
+        if (r < 0)
+                return r;
+        *ret_slave = TAKE_FD(slave);
+        return 0;
+}
+
+int child_mount_dev(LaunchChild *ch)
+{
+        _cleanup_close_ int devfd = -EBADF, console = -EBADF;
+        int r;
+
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", "size=64k", NULL},
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev");
+        for (size_t i = 0; i < _HOST_NODE_MAX; i++) {
+                r = mount_attach_in_root(ch->node_fds[i], ch->rootfd, node_names[i], TARGET_FILE);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to bind %s",
+                                                  node_names[i]);
+        }
+        r = mount_new_fs_in_root(ch->rootfd, "devpts",
+                                 (const char *const[]){"newinstance", "ptmxmode=0666", "mode=0620", NULL},
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/pts");
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", NULL},
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/shm");
+        r = mount_new_fs_in_root(ch->rootfd, "mqueue", NULL,
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev/mqueue");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/mqueue");
+
+        r = resolve_in_root(ch->rootfd, "/dev", false, TARGET_DIRECTORY, &devfd);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open /dev");
+        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
+                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                                  "Failed to create /dev/%s", dev_links[i].name);
+
+        if (ch->ctx->options->interactive) {
+                r = open_console_pty(ch, &ch->console_fd);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to allocate a pty");
+                r = mount_clone(ch->console_fd, "", false, &console);
+        } else
+                r = child_clone_dev_null(ch, &console);
+        if (r >= 0)
+                r = mount_attach_in_root(console, ch->rootfd, "/dev/console", TARGET_FILE);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up /dev/console");
+        return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The payload's environment: a clean one, nothing inherited from berth's caller but TERM. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "strv.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int env_set(char ***env, const char *key, const char *value)
+{
+        char *s = NULL;
+
+        if (asprintf(&s, "%s=%s", key, value) < 0)
+                return -ENOMEM;
+        int r = strv_env_set(env, s);
+        free(s);
+        return r;
+}
+
+int child_build_env(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        const char *term = getenv("TERM");
+        int r;
+
+        r = env_set(&ch->env, "PATH", DEFAULT_PATH);
+        if (r >= 0)
+                r = env_set(&ch->env, "container", "berth");
+        if (r >= 0)
+                r = env_set(&ch->env, "HOME", ch->home);
+        if (r >= 0 && !isempty(term))
+                r = env_set(&ch->env, "TERM", term);
+        if (r >= 0 && (c->boot || c->notify_ready))
+                r = env_set(&ch->env, "NOTIFY_SOCKET", LAUNCH_NOTIFY_SOCKET);
+        STRV_FOREACH (e, c->environment)
+                if (r >= 0)
+                        r = strv_env_set(&ch->env, *e);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to build the environment");
+        return 0;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the steps of the launch pipeline share. pipeline.c lists the steps; each step lives in its
+ * own file and only reads and fills the fields it is about. Parent-side steps run in the
+ * supervisor; child-side steps (LaunchChild) run in the cloned payload process before execve. */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "launch.h"
+#include "macro.h"
+
+/* TODO(security): flip to 1 when src/security/{userns,caps,seccomp,selinux}.c land on main; the
+ * call sites below are written against the headers and compiled out until then. */
+#define LAUNCH_HAVE_SECURITY 0
+/* TODO(systemd): flip to 1 when src/systemd/{scope,machined,notify}.c land on main. */
+#define LAUNCH_HAVE_SYSTEMD 0
+
+#if LAUNCH_HAVE_SECURITY
+#include "seccomp.h"
+#include "selinux.h"
+#include "userns.h"
+#endif
+
+/* Scratch tmpfs mounted in the child's private mount namespace (invisible on the host) after every
+ * host path has been opened; the root is assembled in SCRATCH/root. */
+#define LAUNCH_SCRATCH "/tmp"
+#define LAUNCH_ROOT    LAUNCH_SCRATCH "/root"
+/* Inside the container, for Boot=yes and Notify=yes. */
+#define LAUNCH_HOST_DIR      "/run/host"
+#define LAUNCH_NOTIFY_SOCKET LAUNCH_HOST_DIR "/notify"
+
+typedef struct LaunchContext {
+        const ContainerConfig *config;
+        const LaunchOptions *options;
+        const char *state_dir;
+
+        /* step 1 */
+        int lock_fd;
+        bool state_created;
+
+        /* step 2 */
+        uid_t uid_base;    /* host uid of the container's root; 0 without a user namespace */
+        uint32_t uid_size; /* 0: no user namespace */
+        char *label;       /* SELinux process label, NULL when none */
+#if LAUNCH_HAVE_SECURITY
+        UidRange range;
+        McsPair mcs;
+        SelinuxLabels labels;
+        scmp_filter_ctx seccomp;
+        uint64_t caps;
+#endif
+
+        /* step 3 */
+        sigset_t saved_sigmask; /* restored in the child before execve */
+        bool sigmask_saved;
+        int sync_fd;       /* parent's end of the parent/child socket */
+        int child_sync_fd; /* child's end (only meaningful in the child) */
+        pid_t pid;         /* payload, as seen from the host */
+        int pidfd;
+
+        /* step 4 */
+        char *scope;
+
+        /* received from the child */
+        int pty_master_fd;     /* interactive: the container's console */
+        int notify_fd;         /* Boot=yes / Notify=yes: the container's notify socket */
+        bool payload_running;  /* execve succeeded */
+        int child_exit_status; /* 125/126/127 reported by the child, 0 when none */
+
+        char *error; /* one line, for launch_run()'s *ret_error */
+} LaunchContext;
+
+void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const LaunchOptions *o);
+void launch_context_done(LaunchContext *ctx);
+
+/* Records "WHAT for container NAME: strerror(error)" as the one error line (first one wins).
+ * Returns error, so a step can `return launch_error(ctx, r, "Failed to ...");`. */
+int launch_error(LaunchContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
+
+/* The signals the supervisor handles (blocked from before clone on, read from a signalfd). */
+void launch_supervised_signals(sigset_t *ret);
+
+/* Parent-side steps, in pipeline order. */
+int launch_lock(LaunchContext *ctx);              /* lock.c */
+int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
+int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
+int launch_register(LaunchContext *ctx);          /* register.c */
+int launch_release_child(LaunchContext *ctx);     /* clone.c: maps, idmapped root, go, wait for exec */
+int launch_write_state(LaunchContext *ctx);       /* lock.c */
+int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the exit status */
+void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
+
+/* Child-side state: fds opened from the host before anything of the container is touched. */
+typedef enum HostNode {
+        HOST_NODE_NULL,
+        HOST_NODE_ZERO,
+        HOST_NODE_FULL,
+        HOST_NODE_RANDOM,
+        HOST_NODE_URANDOM,
+        HOST_NODE_TTY,
+        _HOST_NODE_MAX,
+} HostNode;
+
+typedef struct LaunchChild {
+        LaunchContext *ctx;
+        int root_src_fd;              /* detached mount: Directory= (idmapped when received), or host / */
+        int *bind_src_fds;            /* detached mounts, one per config->binds[] */
+        int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
+        int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
+        int console_fd;               /* pty slave when interactive */
+        /* resolved in the container after pivot_root */
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups;
+        size_t n_groups;
+        char *home;
+        char **env;
+} LaunchChild;
+
+/* Child-side steps, in order (listed in pipeline.c's launch_child_main). */
+int child_wait_release(LaunchChild *ch);                      /* clone.c */
+int child_open_host_sources(LaunchChild *ch);                 /* rootfs.c */
+int child_mount_root(LaunchChild *ch);                        /* rootfs.c */
+int child_mount_dev(LaunchChild *ch);                         /* dev.c */
+int child_mount_api_fs(LaunchChild *ch);                      /* mounts-api.c */
+int child_mount_binds(LaunchChild *ch);                       /* binds.c */
+int child_setup_host_dir(LaunchChild *ch);                    /* boot.c */
+int child_pivot_root(LaunchChild *ch);                        /* pivot.c */
+int child_set_hostname(LaunchChild *ch);                      /* network.c */
+int child_loopback_up(LaunchChild *ch);                       /* network.c */
+int child_resolve_user(LaunchChild *ch);                      /* user.c */
+int child_build_env(LaunchChild *ch);                         /* env.c */
+int child_confine_and_exec(LaunchChild *ch);                  /* confine.c: returns only on failure */
+int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd); /* dev.c */
+void launch_child_init(LaunchChild *ch, LaunchContext *ctx);  /* rootfs.c */
+void launch_child_done(LaunchChild *ch);
+
+/* Child → parent messages over the sync socket (SOCK_SEQPACKET). */
+typedef enum SyncMessageType {
+        SYNC_GO,         /* parent → child: maps written, registered; fds: idmapped root (optional) */
+        SYNC_PTY_MASTER, /* child → parent: fd of the console's pty master */
+        SYNC_NOTIFY_FD,  /* child → parent: fd of the container's notify socket */
+        SYNC_ERROR,      /* child → parent: setup failed, then the child exits */
+} SyncMessageType;
+
+typedef struct SyncMessage {
+        int32_t type;
+        int32_t exit_status;
+        char text[480];
+} SyncMessage;
+
+/* sync.c */
+int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);
+/* Returns 0 on EOF (the other end closed: in the parent, execve succeeded or the child died),
+ * 1 when a message arrived; received fds go to ret_fds (up to max_fds, rest closed). */
+int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds);
+/* In the child: reports the error line to the parent and returns the exit status to use. */
+int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...) _printf_(4, 5);

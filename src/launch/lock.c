@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 1 (the lock) and the state file written once the payload runs: STATE_DIR/NAME/. */
+#include <errno.h>
+#include <time.h>
+
+#include "launch-context.h"
+#include "state.h"
+
+int launch_lock(LaunchContext *ctx)
+{
+        int r;
+
+        r = state_lock(ctx->state_dir, ctx->config->name, &ctx->lock_fd);
+        if (r == -EBUSY)
+                return launch_error(ctx, 0, "Failed to take the lock: already running");
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to take the lock in %s", ctx->state_dir);
+        ctx->state_created = true;
+        return 0;
+}
+
+int launch_write_state(LaunchContext *ctx)
+{
+        struct timespec ts;
+        int r;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        RuntimeState s = {
+            .name = ctx->config->name,
+            .supervisor_pid = getpid(),
+            .leader_pid = ctx->pid,
+            .since_usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000,
+            .uid_base = ctx->uid_base,
+            .uid_size = ctx->uid_size,
+            .label = ctx->label,
+            .root = ctx->config->directory ? ctx->config->directory : (char *)"/",
+            .scope = ctx->scope,
+            .config_path = ctx->config->path,
+        };
+        r = state_write(ctx->state_dir, &s);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to write state file in %s", ctx->state_dir);
+        return 0;
+}

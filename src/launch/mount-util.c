@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "mount-util.h"
+
+static int openat2_in_root(int rootfd, const char *path, int *ret_fd)
+{
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd;
+
+        while (*path == '/')
+                path++;
+        fd = (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
+int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd)
+{
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_close_ int parent = -EBADF;
+        char *p;
+        int r;
+
+        r = openat2_in_root(rootfd, path, ret_fd);
+        if (r != -ENOENT || !create)
+                return r;
+
+        /* Walk the path: each prefix is resolved afresh inside the root, and only its missing last
+         * component is created, relative to the already-resolved parent. */
+        buf = strdup(path);
+        if (!buf)
+                return -ENOMEM;
+        r = openat2_in_root(rootfd, "", &parent);
+        if (r < 0)
+                return r;
+        for (p = buf; *p == '/'; p++)
+                ;
+        while (*p) {
+                _cleanup_close_ int next = -EBADF;
+                char *slash = strchr(p, '/');
+                bool last;
+
+                if (slash)
+                        *slash = 0;
+                last = !slash || slash[1 + strspn(slash + 1, "/")] == 0;
+                if (streq(p, "..") || streq(p, "."))
+                        return -EINVAL;
+                r = openat2_in_root(rootfd, buf, &next);
+                if (r == -ENOENT) {
+                        _cleanup_close_ int parent_dir = -EBADF;
+                        /* mkdirat/openat need a real directory fd, not O_PATH-only semantics. */
+                        parent_dir = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (parent_dir < 0)
+                                return negative_errno();
+                        if (last && kind == TARGET_FILE) {
+                                int f = openat(parent_dir, p,
+                                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                                if (f < 0)
+                                        return negative_errno();
+                                close(f);
+                        } else if (mkdirat(parent_dir, p, 0755) < 0)
+                                return negative_errno();
+                        r = openat2_in_root(rootfd, buf, &next);
+                }
+                if (r < 0)
+                        return r;
+                safe_close(parent);
+                parent = TAKE_FD(next);
+                if (!slash)
+                        break;
+                *slash = '/';
+                for (p = slash + 1; *p == '/'; p++)
+                        ;
+        }
+        *ret_fd = TAKE_FD(parent);
+        return 0;
+}
+
+int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
+{
+        unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+        int fd;
+
+        if (isempty(path))
+                flags |= AT_EMPTY_PATH;
+        fd = open_tree(dirfd, strempty(path), flags);
+        if (fd < 0)
+                return negative_errno();
+        *ret_mount_fd = fd;
+        return 0;
+}
+
+int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd)
+{
+        _cleanup_close_ int fs = -EBADF;
+        int mfd;
+
+        fs = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return negative_errno();
+        for (const char *const *o = options; o && *o; o++) {
+                const char *eq = strchr(*o, '=');
+                int r;
+
+                if (eq) {
+                        _cleanup_free_ char *key = strndup(*o, eq - *o);
+                        if (!key)
+                                return -ENOMEM;
+                        r = fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
+                } else
+                        r = fsconfig(fs, FSCONFIG_SET_FLAG, *o, NULL, 0);
+                if (r < 0)
+                        return negative_errno();
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return negative_errno();
+        mfd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+        if (mfd < 0)
+                return negative_errno();
+        *ret_mount_fd = mfd;
+        return 0;
+}
+
+int mount_set_attr(int mount_fd, unsigned attrs, bool recursive)
+{
+        struct mount_attr a = {.attr_set = attrs};
+
+        if (mount_setattr(mount_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind)
+{
+        _cleanup_close_ int target = -EBADF;
+        int r;
+
+        r = resolve_in_root(rootfd, path, true, kind, &target);
+        if (r < 0)
+                return r;
+        if (move_mount(mount_fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int mount_attach_path(int mount_fd, const char *path)
+{
+        if (move_mount(mount_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *options, unsigned attrs,
+                         const char *path)
+{
+        _cleanup_close_ int m = -EBADF;
+        int r;
+
+        r = mount_new_fs(fstype, options, attrs, &m);
+        if (r < 0)
+                return r;
+        return mount_attach_in_root(m, rootfd, path, TARGET_DIRECTORY);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Mounting with the new mount API (open_tree, fsopen/fsmount, move_mount, mount_setattr) onto
+ * targets resolved inside the container's root with openat2(RESOLVE_IN_ROOT), so a symlink in the
+ * image can never redirect a mount outside the root. */
+
+#include <stdbool.h>
+
+typedef enum TargetKind {
+        TARGET_DIRECTORY, /* created as a directory (0755) when missing */
+        TARGET_FILE,      /* created as an empty regular file (0644) when missing */
+} TargetKind;
+
+/* Opens path (absolute or relative, interpreted inside rootfd) as O_PATH; with create, missing
+ * components are made (parents as directories, the last one of kind). */
+int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd);
+
+/* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
+int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
+/* A new detached file system. options: NULL-terminated "key=value" or "flag" strings;
+ * attrs: MOUNT_ATTR_* for the mount. */
+int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd);
+/* Sets MOUNT_ATTR_* flags on the (detached or attached) mount at fd, recursively when asked. */
+int mount_set_attr(int mount_fd, unsigned attrs, bool recursive);
+/* Attaches a detached mount at path inside rootfd, creating the target of kind when missing. */
+int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind);
+/* Attaches a detached mount at an absolute path of the current mount namespace. */
+int mount_attach_path(int mount_fd, const char *path);
+/* mount_new_fs() attached at path inside rootfd (a directory, created when missing). */
+int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *options, unsigned attrs,
+                         const char *path);

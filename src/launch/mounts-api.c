@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 5: the API file systems. /proc of the container's pid namespace with Docker's masked paths
+ * (/dev/null over files, an empty read-only tmpfs over directories) and read-only paths; /sys
+ * read-only with the container's own cgroup only; /run and /tmp as tmpfs. */
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "mount-util.h"
+
+static const char *const masked_paths[] = {
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+};
+
+static const char *const read_only_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+#define ATTR_API (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+/* Masks path (mask: /dev/null over a file, an empty read-only tmpfs over a directory) or makes it
+ * read-only (!mask: a read-only bind of itself). A path this kernel does not have is left alone. */
+static int cover_path(LaunchChild *ch, const char *path, bool mask)
+{
+        _cleanup_close_ int fd = -EBADF, m = -EBADF;
+        struct stat st;
+        bool dir;
+        int r;
+
+        r = resolve_in_root(ch->rootfd, path, false, TARGET_FILE, &fd);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        dir = S_ISDIR(st.st_mode);
+        if (mask && dir)
+                r = mount_new_fs("tmpfs", (const char *const[]){"size=0", "mode=0555", NULL},
+                                 ATTR_API | MOUNT_ATTR_RDONLY, &m);
+        else if (mask)
+                r = child_clone_dev_null(ch, &m);
+        else {
+                r = mount_clone(fd, "", true, &m);
+                if (r >= 0)
+                        r = mount_set_attr(m, MOUNT_ATTR_RDONLY, true);
+        }
+        if (r < 0)
+                return r;
+        return mount_attach_in_root(m, ch->rootfd, path, dir ? TARGET_DIRECTORY : TARGET_FILE);
+}
+
+static int mount_sys(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        int r;
+
+        r = mount_new_fs_in_root(ch->rootfd, "sysfs", NULL, ATTR_API | MOUNT_ATTR_RDONLY, "/sys");
+        if (r == -EPERM && !c->private_network && ch->ctx->uid_size > 0) {
+                /* sysfs of the host's network namespace cannot be mounted from a user namespace:
+                 * show the host's, read-only (its cgroupfs is covered below). */
+                _cleanup_close_ int m = -EBADF;
+                r = mount_clone(AT_FDCWD, "/sys", false, &m);
+                if (r >= 0)
+                        r = mount_set_attr(m, ATTR_API | MOUNT_ATTR_RDONLY, true);
+                if (r >= 0)
+                        r = mount_attach_in_root(m, ch->rootfd, "/sys", TARGET_DIRECTORY);
+        }
+        if (r < 0)
+                return r;
+
+        /* Only the container's own cgroup: cgroup2 of its cgroup namespace (writable for Boot=yes,
+         * whose init manages its subtree). Where that cannot be mounted, an empty read-only tmpfs
+         * still keeps the host's hierarchy out of sight. */
+        r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL, ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY),
+                                 "/sys/fs/cgroup");
+        if (r < 0)
+                r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
+                                         (const char *const[]){"size=0", "mode=0555", NULL},
+                                         ATTR_API | MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
+        return r;
+}
+
+int child_mount_api_fs(LaunchChild *ch)
+{
+        int r;
+
+        r = mount_new_fs_in_root(ch->rootfd, "proc", NULL, ATTR_API, "/proc");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /proc");
+        r = mount_sys(ch);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /sys");
+        for (size_t i = 0; i < ELEMENTSOF(masked_paths); i++) {
+                r = cover_path(ch, masked_paths[i], true);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mask %s",
+                                                  masked_paths[i]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++) {
+                r = cover_path(ch, read_only_paths[i], false);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to make %s read-only",
+                                                  read_only_paths[i]);
+        }
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", NULL},
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/run");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run");
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", NULL},
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/tmp");
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /tmp");
+        return 0;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 5, first part: open every host path the container needs (root, bind sources, device
+ * nodes) as detached mounts, then assemble the root in a scratch tmpfs: a bind of Directory= (the
+ * idmapped one when the parent made it) or, with Ephemeral=yes, an overlay whose upper layer lives
+ * in the scratch tmpfs and vanishes with the mount namespace. No host directory is created. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "mount-util.h"
+#include "strv.h"
+
+static const char *const host_nodes[_HOST_NODE_MAX] = {
+    [HOST_NODE_NULL] = "/dev/null",     [HOST_NODE_ZERO] = "/dev/zero",       [HOST_NODE_FULL] = "/dev/full",
+    [HOST_NODE_RANDOM] = "/dev/random", [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
+};
+
+int child_open_host_sources(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        int r;
+
+        /* Nothing mounted from here on may propagate back to the host. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to make mounts private");
+
+        if (ch->root_src_fd < 0) {
+                const char *dir = c->directory ?: "/";
+                struct stat st;
+
+                if (stat(dir, &st) < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                                  "Failed to find root directory %s", dir);
+                if (!S_ISDIR(st.st_mode))
+                        return child_report_error(ch, EXIT_BERTH_FAILED, -ENOTDIR,
+                                                  "Failed to use root directory %s", dir);
+                /* The host's own / (the demo) without its submounts; Directory= with them. */
+                r = mount_clone(AT_FDCWD, dir, c->directory != NULL, &ch->root_src_fd);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r,
+                                                  "Failed to open root directory %s", dir);
+        }
+
+        ch->bind_src_fds = calloc(c->n_binds ?: 1, sizeof(int));
+        if (!ch->bind_src_fds)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n_binds; i++)
+                ch->bind_src_fds[i] = -EBADF;
+        for (size_t i = 0; i < c->n_binds; i++) {
+                r = mount_clone(AT_FDCWD, c->binds[i].source, c->binds[i].recursive, &ch->bind_src_fds[i]);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open bind source %s",
+                                                  c->binds[i].source);
+        }
+
+        for (size_t i = 0; i < _HOST_NODE_MAX; i++) {
+                r = mount_clone(AT_FDCWD, host_nodes[i], false, &ch->node_fds[i]);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open host device %s",
+                                                  host_nodes[i]);
+        }
+
+        /* The scratch tmpfs covers the host's /tmp in this mount namespace only. */
+        _cleanup_close_ int scratch = -EBADF;
+        r = mount_new_fs("tmpfs", (const char *const[]){"mode=0700", NULL},
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &scratch);
+        if (r >= 0)
+                r = mount_attach_path(scratch, LAUNCH_SCRATCH);
+        if (r >= 0 && mkdir(LAUNCH_ROOT, 0755) < 0)
+                r = negative_errno();
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount scratch tmpfs");
+        return 0;
+}
+
+static int mount_overlay(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        _cleanup_close_ int ovl = -EBADF;
+        const char *opts[] = {
+            "lowerdir=" LAUNCH_SCRATCH "/lower",
+            "upperdir=" LAUNCH_SCRATCH "/upper",
+            "workdir=" LAUNCH_SCRATCH "/work",
+            ch->ctx->uid_size > 0 ? "userxattr" : NULL, /* trusted.* xattrs need init-ns root */
+            NULL,
+        };
+        int r;
+
+        if (mkdir(LAUNCH_SCRATCH "/lower", 0755) < 0 || mkdir(LAUNCH_SCRATCH "/upper", 0755) < 0 ||
+            mkdir(LAUNCH_SCRATCH "/work", 0755) < 0)
+                return negative_errno();
+        r = mount_attach_path(ch->root_src_fd, LAUNCH_SCRATCH "/lower");
+        if (r < 0)
+                return r;
+        r = mount_new_fs("overlay", opts, c->read_only ? MOUNT_ATTR_RDONLY : 0, &ovl);
+        if (r < 0)
+                return r;
+        return mount_attach_path(ovl, LAUNCH_ROOT);
+}
+
+int child_mount_root(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        int r;
+
+        if (c->ephemeral || !c->directory)
+                r = mount_overlay(ch);
+        else {
+                r = c->read_only ? mount_set_attr(ch->root_src_fd, MOUNT_ATTR_RDONLY, true) : 0;
+                if (r >= 0)
+                        r = mount_attach_path(ch->root_src_fd, LAUNCH_ROOT);
+        }
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount root directory %s",
+                                          c->directory ?: "/");
+
+        ch->rootfd = open(LAUNCH_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (ch->rootfd < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to open new root");
+        return 0;
+}
+
+void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
+{
+        *ch = (LaunchChild){.ctx = ctx, .root_src_fd = -EBADF, .rootfd = -EBADF, .console_fd = -EBADF};
+        for (size_t i = 0; i < _HOST_NODE_MAX; i++)
+                ch->node_fds[i] = -EBADF;
+}
+
+void launch_child_done(LaunchChild *ch)
+{
+        safe_close(ch->root_src_fd);
+        if (ch->bind_src_fds)
+                for (size_t i = 0; i < ch->ctx->config->n_binds; i++)
+                        safe_close(ch->bind_src_fds[i]);
+        free(ch->bind_src_fds);
+        for (size_t i = 0; i < _HOST_NODE_MAX; i++)
+                safe_close(ch->node_fds[i]);
+        safe_close(ch->rootfd);
+        safe_close(ch->console_fd);
+        free(ch->groups);
+        free(ch->home);
+        strv_free(ch->env);
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Step 7: the supervisor. Forwards SIGTERM/SIGINT/SIGHUP to the payload (as the halt signal when
+ * it is an init), relays the console pty and READY=1, reaps the payload and turns its end into
+ * berth's exit status: its exit code, or 128+N when signal N killed it. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "log.h"
+
+#if LAUNCH_HAVE_SYSTEMD
+#include "notify.h"
+#endif
+
+typedef struct Relay {
+        int master;
+        bool stdin_open;
+        bool raw;
+        struct termios saved;
+} Relay;
+
+static void relay_start(Relay *t, int master)
+{
+        struct termios raw;
+
+        *t = (Relay){.master = master, .stdin_open = master >= 0};
+        if (master < 0 || tcgetattr(STDIN_FILENO, &t->saved) < 0)
+                return;
+        raw = t->saved;
+        cfmakeraw(&raw);
+        t->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) >= 0;
+}
+
+static void relay_stop(Relay *t)
+{
+        if (t->raw)
+                (void)tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+        t->raw = false;
+}
+
+static void relay_window_size(Relay *t)
+{
+        struct winsize ws;
+
+        if (t->master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0)
+                (void)ioctl(t->master, TIOCSWINSZ, &ws);
+}
+
+/* Copies one chunk; returns false at EOF or error of the source. */
+static bool copy_chunk(int from, int to)
+{
+        char buf[4096];
+        ssize_t n = read(from, buf, sizeof(buf));
+
+        if (n <= 0)
+                return n < 0 && errno == EINTR;
+        for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(to, buf + off, n - off);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return true; /* the reader went away: drop, keep the payload going */
+                off += w;
+        }
+        return true;
+}
+
+static void relay_notify(int fd)
+{
+        char buf[4096];
+        ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+        if (n <= 0)
+                return;
+        buf[n] = 0;
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+                if (streq(line, "READY=1")) {
+#if LAUNCH_HAVE_SYSTEMD
+                        (void)notify_manager("READY=1");
+#else
+                        /* TODO(systemd): relay through notify_manager() once src/systemd lands. */
+                        log_debug("Container sent READY=1");
+#endif
+                }
+}
+
+static int exit_status_of(const siginfo_t *si)
+{
+        if (si->si_code == CLD_EXITED)
+                return si->si_status;
+        return 128 + si->si_status; /* CLD_KILLED, CLD_DUMPED */
+}
+
+static int forward_signal(LaunchContext *ctx, int sig)
+{
+        /* An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
+        if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
+                sig = SIGRTMIN + 3;
+        if (syscall(SYS_pidfd_send_signal, ctx->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+                return negative_errno();
+        return 0;
+}
+
+void launch_supervised_signals(sigset_t *ret)
+{
+        sigemptyset(ret);
+        sigaddset(ret, SIGCHLD);
+        sigaddset(ret, SIGTERM);
+        sigaddset(ret, SIGINT);
+        sigaddset(ret, SIGHUP);
+        sigaddset(ret, SIGWINCH);
+}
+
+int launch_supervise(LaunchContext *ctx)
+{
+        _cleanup_close_ int sfd = -EBADF;
+        sigset_t mask;
+        Relay relay;
+        int status = EXIT_BERTH_FAILED;
+
+        launch_supervised_signals(&mask);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                log_warning_errno(negative_errno(), "Failed to watch signals for container %s: %m",
+                                  ctx->config->name);
+
+        relay_start(&relay, ctx->pty_master_fd);
+        relay_window_size(&relay);
+
+        for (;;) {
+                siginfo_t si = {};
+                struct pollfd p[4] = {
+                    {.fd = sfd, .events = POLLIN},
+                    {.fd = ctx->notify_fd, .events = POLLIN},
+                    {.fd = relay.stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
+                    {.fd = relay.master, .events = POLLIN},
+                };
+
+                if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
+                        status = exit_status_of(&si);
+                        break;
+                }
+                if (poll(p, ELEMENTSOF(p), -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        log_error_errno(negative_errno(), "Failed to wait for container %s: %m",
+                                        ctx->config->name);
+                        break;
+                }
+                if (p[0].revents & POLLIN) {
+                        struct signalfd_siginfo ssi;
+                        while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
+                                if (ssi.ssi_signo == SIGWINCH)
+                                        relay_window_size(&relay);
+                                else if (ssi.ssi_signo != SIGCHLD)
+                                        (void)forward_signal(ctx, (int)ssi.ssi_signo);
+                        }
+                }
+                if (p[1].revents & POLLIN)
+                        relay_notify(ctx->notify_fd);
+                if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+                        relay.stdin_open = copy_chunk(STDIN_FILENO, relay.master);
+                if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
+                        if (!copy_chunk(relay.master, STDOUT_FILENO))
+                                relay.master = -1; /* EIO once the last slave closed */
+        }
+        /* Whatever the console still holds. */
+        if (relay.master >= 0) {
+                struct pollfd q = {.fd = relay.master, .events = POLLIN};
+                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(relay.master, STDOUT_FILENO))
+                        ;
+        }
+        relay_stop(&relay);
+        ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */
+        return status;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The parent/child socket: fixed-size messages with optional fds (SCM_RIGHTS). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "launch-context.h"
+
+#define SYNC_MAX_FDS 16
+
+int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds)
+{
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+        } control = {};
+        struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+        if (n_fds > SYNC_MAX_FDS)
+                return -E2BIG;
+        if (n_fds > 0) {
+                mh.msg_control = &control;
+                mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+                memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
+        }
+        if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds)
+{
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+        } control = {};
+        struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+        struct msghdr mh = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control)};
+        size_t n = 0;
+        ssize_t k;
+
+        do
+                k = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                        continue;
+                size_t cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                int *in = (int *)CMSG_DATA(c);
+                for (size_t i = 0; i < cnt; i++) {
+                        if (n < max_fds)
+                                ret_fds[n++] = in[i];
+                        else
+                                safe_close(in[i]);
+                }
+        }
+        if (ret_n_fds)
+                *ret_n_fds = n;
+        if (k == 0)
+                return 0;
+        if ((size_t)k != sizeof(*m) || (mh.msg_flags & MSG_TRUNC)) {
+                for (size_t i = 0; i < n; i++)
+                        safe_close(ret_fds[i]);
+                return -EBADMSG;
+        }
+        return 1;
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unified cgroup hierarchy helpers. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "cgroup.h"
+#include "macro.h"
+
+int cgroup_unified_mount(const char **ret)
+{
+        static const char *const candidates[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+        struct statfs fs;
+
+        for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
+                if (statfs(candidates[i], &fs) >= 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+                        *ret = candidates[i];
+                        return 0;
+                }
+        return -ENOMEDIUM;
+}
+
+int cgroup_pid_get_path(pid_t pid, char **ret)
+{
+        _cleanup_free_ char *p = NULL, *line = NULL;
+        size_t n = 0;
+        FILE *f;
+        int r = -ENODATA;
+
+        if (asprintf(&p, "/proc/%d/cgroup", pid > 0 ? (int)pid : (int)getpid()) < 0)
+                return -ENOMEM;
+        f = fopen(p, "re");
+        if (!f)
+                return errno == ENOENT ? -ESRCH : negative_errno();
+        while (getline(&line, &n, f) > 0)
+                if (strneq(line, "0::", 3)) {
+                        line[strcspn(line, "\n")] = 0;
+                        *ret = strdup(line + 3);
+                        r = *ret ? 0 : -ENOMEM;
+                        break;
+                }
+        fclose(f);
+        return r;
+}
+
+int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
+{
+        const char *mnt;
+        int r = cgroup_unified_mount(&mnt);
+        if (r < 0)
+                return r;
+        if (asprintf(ret, "%s%s%s%s", mnt, cgroup, attribute ? "/" : "", strempty(attribute)) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
+{
+        _cleanup_free_ char *dir = NULL, *procs = NULL;
+        FILE *f;
+        int r;
+
+        r = cgroup_fs_path(cgroup, sub, &dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
+                return -ENOMEM;
+        f = fopen(procs, "we");
+        if (!f)
+                return negative_errno();
+        fprintf(f, "%d\n", (int)pid);
+        r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
+        fclose(f);
+        return r;
+}
+
+int cgroup_read_u64(const char *cgroup, const char *attribute, uint64_t *ret)
+{
+        _cleanup_free_ char *p = NULL;
+        char buf[64] = {};
+        FILE *f;
+        int r;
+
+        r = cgroup_fs_path(cgroup, attribute, &p);
+        if (r < 0)
+                return r;
+        f = fopen(p, "re");
+        if (!f)
+                return negative_errno();
+        if (!fgets(buf, sizeof(buf), f)) {
+                fclose(f);
+                return -ENODATA;
+        }
+        fclose(f);
+        buf[strcspn(buf, "\n")] = 0;
+        if (streq(buf, "max")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(buf, &end, 10);
+        if (errno || end == buf || *end)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret)
+{
+        _cleanup_free_ char *path = NULL;
+        int r = cgroup_pid_get_path(pid, &path);
+        if (r < 0)
+                return r;
+        if (unit) {
+                size_t l = strlen(unit);
+                for (char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+                        if (strneq(p + 1, unit, l) && (p[1 + l] == '/' || p[1 + l] == 0)) {
+                                p[1 + l] = 0;
+                                break;
+                        }
+        }
+        *ret = TAKE_PTR(path);
+        return 0;
+}
+
+static int count_threads_at(int dirfd, uint64_t *n)
+{
+        int fd = openat(dirfd, "cgroup.threads", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        FILE *f = fdopen(fd, "re");
+        if (!f) {
+                close(fd);
+                return -ENOMEM;
+        }
+        int ch, last = '\n';
+        while ((ch = fgetc(f)) != EOF) {
+                if (ch == '\n')
+                        (*n)++;
+                last = ch;
+        }
+        if (last != '\n')
+                (*n)++;
+        fclose(f);
+
+        int dfd = dup(dirfd);
+        if (dfd < 0)
+                return negative_errno();
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return negative_errno();
+        }
+        struct dirent *de;
+        int r = 0;
+        while (r >= 0 && (de = readdir(d)))
+                if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (sub < 0)
+                                continue; /* removed meanwhile */
+                        r = count_threads_at(sub, n);
+                        close(sub);
+                        if (r == -ENOENT)
+                                r = 0;
+                }
+        closedir(d);
+        return r;
+}
+
+int cgroup_count_tasks(const char *cgroup, uint64_t *ret)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t n = 0;
+        int r;
+
+        if (cgroup_read_u64(cgroup, "pids.current", ret) >= 0)
+                return 0;
+        r = cgroup_fs_path(cgroup, NULL, &dir);
+        if (r < 0)
+                return r;
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        r = count_threads_at(fd, &n);
+        if (r < 0)
+                return r;
+        *ret = n;
+        return 0;
+}
