@@ -81,11 +81,17 @@ function __berth_config_names
 end
 
 function __berth_running_names
-    berth list --no-legend --no-pager 2>/dev/null | string replace -r '\s.*$' ''
+    berth list --no-legend 2>/dev/null | string replace -r '\s.*$' ''
 end
 
 function __berth_in_exec_command
     test "$(__berth_verb)" = exec; and contains -- -- (commandline -opc)
+end
+
+# Candidates for an option's value, written "--opt=VALUE" when that is how the word started.
+function __berth_values
+    set -l prefix (string match -r -- '^--[^=]+=' (commandline -ct)); or set prefix ''
+    printf '%s\n' $prefix$argv
 end
 
 # Paths for the word being completed (or the value after "--opt="): directories, and files
@@ -112,9 +118,9 @@ end
 
 complete -c berth -f
 complete -c berth -n 'not __berth_verb' -a '(__berth_verbs)'
-complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command' -a '(__berth_options)'
+complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command; and not __berth_value_of --output --oci --file --directory' -a '(__berth_options)'
 
-complete -c berth -n '__berth_value_of --output' -a 'table json'
+complete -c berth -n '__berth_value_of --output' -a '(__berth_values text json json-pretty)'
 complete -c berth -n '__berth_value_of --oci --directory' -a '(__berth_complete_paths "")'
 complete -c berth -n '__berth_value_of --file' -a '(__berth_complete_paths .)'
 

@@ -33,7 +33,7 @@ void progress_bar_init(ProgressBar *p, const char *label)
 {
         const char *term = getenv("TERM");
         *p = (ProgressBar){.label = label};
-        p->enabled = isatty(STDERR_FILENO) && !streq_ptr(term, "dumb");
+        p->enabled = isatty(STDERR_FILENO) && !(term && streq(term, "dumb"));
 }
 
 void progress_bar_update(uint64_t done, uint64_t total, void *userdata)

@@ -15,6 +15,12 @@
 #define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MEDIA_DOCKER_MANI "application/vnd.docker.distribution.manifest.v2+json"
 
+/* Whether a possibly NULL string equals a literal. */
+static bool str_is(const char *s, const char *literal)
+{
+        return s && streq(s, literal);
+}
+
 static inline void json_object_putp(json_object **o)
 {
         if (*o)
@@ -125,8 +131,8 @@ static int index_pick(ImportContext *ctx, const char *what, json_object *index, 
         for (size_t i = 0; !chosen && i < n; i++) {
                 json_object *m = json_object_array_get_idx(manifests, i), *platform;
                 if (json_object_object_get_ex(m, "platform", &platform) &&
-                    streq_ptr(json_string_get(platform, "os"), "linux") &&
-                    streq_ptr(json_string_get(platform, "architecture"), host_oci_architecture()))
+                    str_is(json_string_get(platform, "os"), "linux") &&
+                    str_is(json_string_get(platform, "architecture"), host_oci_architecture()))
                         chosen = m;
         }
         if (!chosen)
@@ -265,7 +271,7 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
                 if (r < 0)
                         return r;
         }
-        if (!streq_ptr(json_string_get(layout, "imageLayoutVersion"), "1.0.0"))
+        if (!str_is(json_string_get(layout, "imageLayoutVersion"), "1.0.0"))
                 return import_error(ctx, -EOPNOTSUPP, "oci-layout: unsupported imageLayoutVersion");
 
         r = index_pick(ctx, "index.json", index, &d);
@@ -278,7 +284,7 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
                 r = blob_read_verified(ctx, layout_fd, &d, JSON_BLOB_MAX, &text);
                 if (r < 0)
                         return r;
-                if (!streq_ptr(d.media_type, MEDIA_INDEX) && !streq_ptr(d.media_type, MEDIA_DOCKER_LIST))
+                if (!str_is(d.media_type, MEDIA_INDEX) && !str_is(d.media_type, MEDIA_DOCKER_LIST))
                         break;
                 if (depth >= 4)
                         return import_error(ctx, -ELOOP, "image indexes nest too deeply");

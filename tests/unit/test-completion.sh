@@ -17,6 +17,13 @@ touch "$T/lib/web.container" "$T/lib/api.container"
 touch "$T/cwd/root.tar.gz" "$T/cwd/root.tar.zst" "$T/cwd/notes.txt" "$T/cwd/mine.container"
 export BERTH_CONFIG_PATH=$T/etc:$T/lib:$T/missing
 export BERTH_STATE_DIR=$T/state
+# Two "running" containers as `berth list` sees them: a state file and a lock this script holds.
+for n in run1 web; do
+        mkdir -p "$T/state/$n"
+        printf 'NAME=%s\nSUPERVISOR=%s\nLEADER=%s\nSINCE=0\nROOT=/\n' $n $$ $$ >"$T/state/$n/state"
+        exec {fd}>"$T/state/$n/lock"
+        flock -x "$fd"
+done
 cd "$T/cwd"
 
 # Candidates for a command line, sorted, unique, space-separated.
@@ -33,10 +40,10 @@ complete_line() {
                         _berth berth "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
                         printf "%s\n" "${COMPREPLY[@]}"' _ "$src/shell-completion/bash/berth" "$1"
                 ;;
-        zsh) zsh -f "$src/tests/lib/zsh-complete.zsh" "$src/shell-completion/zsh" "$T/zdot" "$1" ;;
+        zsh) timeout 20 zsh -f "$src/tests/lib/zsh-complete.zsh" "$src/shell-completion/zsh" "$T/zdot" "$1" ;;
         fish)
                 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$src/shell-completion/fish/berth.fish" "$1" |
-                        cut -f1
+                        cut -f1 | sed 's/^--[a-z-]*=\(.\)/\1/' # fish repeats "--opt=" before values
                 ;;
         esac | sed 's:/$::' | sort -u | grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
 }
@@ -76,6 +83,15 @@ expect_has "berth import web " "root.tar.gz root.tar.zst"
 expect_lacks "berth import web " "notes.txt mine.container"
 expect_has "berth import web --oci " "layout subdir"
 expect_lacks "berth import web --oci " "notes.txt root.tar.gz"
+# Running containers (first column of `berth list --no-legend`) for stop, status and exec.
+expect "berth stop " "run1 web"
+expect "berth stop web " "run1 web"
+expect "berth status r" "run1"
+expect "berth exec " "run1 web"
+expect "berth exec web " ""
+# Option values.
+expect "berth list --output=j" "json json-pretty"
+expect "berth list --output " "json json-pretty text"
 # exec: after "NAME --" the words belong to the container's command.
 expect "berth exec web -- l" ""
 
