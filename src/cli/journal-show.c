@@ -8,7 +8,9 @@
 #include <time.h>
 
 #include "journal-show.h"
+#include "log.h"
 #include "macro.h"
+#include "strv.h"
 
 static void journal_closep(sd_journal **j)
 {
@@ -20,16 +22,17 @@ static void journal_closep(sd_journal **j)
  * own messages about it. */
 static int add_unit_matches(sd_journal *j, const char *unit)
 {
+        /* Each unit's terms are OR'ed onto what is there already. */
         _cleanup_free_ char *m1 = NULL, *m2 = NULL, *m3 = NULL;
         int r;
 
         if (asprintf(&m1, "_SYSTEMD_UNIT=%s", unit) < 0 || asprintf(&m2, "UNIT=%s", unit) < 0 ||
             asprintf(&m3, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0)
                 return -ENOMEM;
-        if ((r = sd_journal_add_match(j, m1, 0)) < 0 || (r = sd_journal_add_disjunction(j)) < 0 ||
-            (r = sd_journal_add_match(j, "_PID=1", 0)) < 0 || (r = sd_journal_add_match(j, m2, 0)) < 0 ||
-            (r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
-            (r = sd_journal_add_match(j, m3, 0)) < 0)
+        if ((r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, m1, 0)) < 0 ||
+            (r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, "_PID=1", 0)) < 0 ||
+            (r = sd_journal_add_match(j, m2, 0)) < 0 || (r = sd_journal_add_disjunction(j)) < 0 ||
+            (r = sd_journal_add_match(j, "_UID=0", 0)) < 0 || (r = sd_journal_add_match(j, m3, 0)) < 0)
                 return r;
         return 0;
 }
@@ -72,7 +75,20 @@ static void print_entry(sd_journal *j, FILE *f)
                 fprintf(f, "%s %s %s: %s\n", ts, host, ident, msg);
 }
 
-int journal_show_unit(const char *unit, const JournalShowOptions *o, FILE *f)
+int journal_container_units(const char *name, char ***ret)
+{
+        _cleanup_strv_free_ char **l = NULL;
+        char *s;
+
+        if (asprintf(&s, "berth@%s.service", name) < 0 || strv_consume(&l, s) < 0)
+                return -ENOMEM;
+        if (asprintf(&s, "berth-%s.scope", name) < 0 || strv_consume(&l, s) < 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
 {
         _cleanup_(journal_closep) sd_journal *j = NULL;
         int r, n = 0;
@@ -80,9 +96,11 @@ int journal_show_unit(const char *unit, const JournalShowOptions *o, FILE *f)
         r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return r;
-        r = add_unit_matches(j, unit);
-        if (r < 0)
-                return r;
+        STRV_FOREACH (u, units) {
+                r = add_unit_matches(j, *u);
+                if (r < 0)
+                        return r;
+        }
 
         if (o->lines == UINT64_MAX)
                 r = sd_journal_seek_head(j);
@@ -117,4 +135,20 @@ int journal_show_unit(const char *unit, const JournalShowOptions *o, FILE *f)
         }
         fflush(f);
         return n;
+}
+
+int journal_parse_lines(const char *s, uint64_t *ret)
+{
+        char *end;
+
+        if (streq(s, "all")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || end == s || *end || s[0] == '-')
+                return log_error_errno(-EINVAL, "Invalid number of lines '%s'.", s);
+        *ret = v;
+        return 0;
 }

@@ -12,6 +12,13 @@ typedef struct JournalShowOptions {
         bool follow;    /* keep printing new entries until interrupted */
 } JournalShowOptions;
 
-/* Entries of unit (its processes' output, and what systemd logged about it). Returns the number
- * of entries printed or -errno. */
-int journal_show_unit(const char *unit, const JournalShowOptions *o, FILE *f);
+/* Entries of the units (their processes' output, and what systemd logged about them), merged in
+ * time order. Returns the number of entries printed or -errno. */
+int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f);
+
+/* A container's units: berth@NAME.service (the supervisor; systemd's messages) and
+ * berth-NAME.scope (journald attributes the payload's output to the scope it runs in). */
+int journal_container_units(const char *name, char ***ret);
+
+/* The argument of -n/--lines: a count, or "all" (UINT64_MAX). Logs and returns -EINVAL when bad. */
+int journal_parse_lines(const char *s, uint64_t *ret);

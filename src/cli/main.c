@@ -2,6 +2,7 @@
 /* berth: entry point. Global options, then dispatch to one verb. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exit-status.h"
@@ -42,6 +43,9 @@ static void help(void)
         printf("\nOptions:\n"
                "  -h --help                          Show this help\n"
                "     --version                       Show package version\n"
+               "     --config-path=DIR[:DIR...]      Search these directories for NAME.container\n"
+               "                                     (as $BERTH_CONFIG_PATH; default\n"
+               "                                     /etc/berth:/run/berth:/usr/lib/berth)\n"
                "\n"
                "Run 'berth COMMAND --help' for the options of one command.\n"
                "See the berth(1) and berth.container(5) manual pages for details.\n");
@@ -52,6 +56,7 @@ int main(int argc, char **argv)
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
+                { "config-path", required_argument, NULL, 'C' },
                 {},
         };
         int c;
@@ -62,6 +67,12 @@ int main(int argc, char **argv)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
                 case 'V': printf("berth %s\n", BERTH_VERSION); return EXIT_OK;
+                case 'C': /* the config loader reads it from the environment, as do child processes */
+                        if (setenv("BERTH_CONFIG_PATH", optarg, 1) < 0) {
+                                log_error_errno(errno, "Failed to set $BERTH_CONFIG_PATH: %m");
+                                return EXIT_FAILURE_GENERIC;
+                        }
+                        break;
                 default: return EXIT_USAGE;
                 }
 

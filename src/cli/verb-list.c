@@ -54,7 +54,10 @@ static int add_container(Table *t, const char *state_dir, const char *name)
         if (r < 0)
                 return log_error_errno(r, "Failed to read the state of container %s: %m", name);
 
-        if (cgroup_pid_get_unit_path(s.leader_pid, s.scope, &cgroup) < 0)
+        /* Without a scope (--register=no) the leader sits in whatever cgroup berth ran in, shared
+         * with unrelated processes: its numbers would not be the container's (and counting them
+         * for every row makes a long list quadratic). */
+        if (s.scope && cgroup_pid_get_unit_path(s.leader_pid, s.scope, &cgroup) < 0)
                 cgroup = NULL; /* leader gone this instant: show what the state says */
 
         if ((r = table_add_string(t, "running")) < 0 ||

@@ -1,12 +1,71 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* PLACEHOLDER: replaced by the issue that implements 'berth logs'. Must not survive to a landing. */
+/* berth logs NAME: the journal of berth@NAME.service (the payload's output and systemd's notes). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "exit-status.h"
+#include "journal-show.h"
+#include "load.h"
 #include "log.h"
+#include "strv.h"
 #include "verbs.h"
+
+static void help(void)
+{
+        printf("berth logs [OPTIONS...] NAME\n\n"
+               "Show the container's journal: what its payload wrote to stdout and stderr (logged for\n"
+               "berth-NAME.scope, where it runs), berth's own messages and systemd's messages about\n"
+               "the container (berth@NAME.service), in time order; the same entries as\n"
+               "'journalctl -u berth@NAME -u berth-NAME.scope'.\n\n"
+               "Options:\n"
+               "  -h --help             Show this help\n"
+               "  -n --lines=N          Show the last N entries (default: all; 'all' for all)\n"
+               "  -f --follow           Keep printing new entries until interrupted\n\n"
+               "Exit status: 0, 1 when the journal could not be read, 2 on a bad command line.\n");
+}
 
 int verb_logs(int argc, char **argv)
 {
-        (void)argc;
-        log_error("'berth %s' is not implemented yet.", argv[0]);
-        return EXIT_FAILURE_GENERIC;
+        static const struct option options[] = {
+            {"help", no_argument, NULL, 'h'},
+            {"lines", required_argument, NULL, 'n'},
+            {"follow", no_argument, NULL, 'f'},
+            {},
+        };
+        JournalShowOptions o = {.lines = UINT64_MAX};
+        _cleanup_strv_free_ char **units = NULL;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "hn:f", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': help(); return EXIT_OK;
+                case 'f': o.follow = true; break;
+                case 'n':
+                        if (journal_parse_lines(optarg, &o.lines) < 0)
+                                return EXIT_USAGE;
+                        break;
+                default: return EXIT_USAGE;
+                }
+        if (argc - optind != 1) {
+                log_error("'berth logs' needs exactly one container name.");
+                return EXIT_USAGE;
+        }
+        if (!container_name_is_valid(argv[optind])) {
+                log_error("Invalid container name '%s'.", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (journal_container_units(argv[optind], &units) < 0)
+                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+
+        r = journal_show_units(units, &o, stdout);
+        if (r < 0) {
+                log_error_errno(r, "Failed to read the journal of container %s: %m", argv[optind]);
+                return EXIT_FAILURE_GENERIC;
+        }
+        if (r == 0 && !o.follow)
+                printf("-- No entries --\n");
+        return EXIT_OK;
 }

@@ -8,18 +8,13 @@
 
 #include "exit-status.h"
 #include "launch.h"
+#include "load.h"
 #include "log.h"
+#include "parse-util.h"
 #include "state.h"
 #include "strv.h"
 #include "verbs.h"
 
-#if __has_include("load.h")
-#include "load.h"
-#define HAVE_CONFIG_LOAD 1
-#else
-/* TODO(config): remove once src/config/load.h lands on main. */
-#define HAVE_CONFIG_LOAD 0
-#endif
 
 static void help(void)
 {
@@ -35,23 +30,8 @@ static void help(void)
                "not exist in the container.\n");
 }
 
-static int parse_bool(const char *s)
-{
-        static const char *const yes[] = {"1", "yes", "y", "true", "t", "on"};
-        static const char *const no[] = {"0", "no", "n", "false", "f", "off"};
-
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcasecmp(s, yes[i]) == 0)
-                        return 1;
-                if (strcasecmp(s, no[i]) == 0)
-                        return 0;
-        }
-        return -EINVAL;
-}
-
 static int load(const char *what, ContainerConfig **ret)
 {
-#if HAVE_CONFIG_LOAD
         _cleanup_strv_free_ char **errors = NULL;
         int r = config_load(what, ret, &errors);
         if (r < 0) {
@@ -61,11 +41,6 @@ static int load(const char *what, ContainerConfig **ret)
                         log_error_errno(r, "Failed to load container %s: %m", what);
         }
         return r;
-#else
-        log_error("Cannot load %s: configuration loading is not available yet.", what);
-        (void)ret;
-        return -EOPNOTSUPP;
-#endif
 }
 
 int verb_run(int argc, char **argv)
@@ -92,7 +67,7 @@ int verb_run(int argc, char **argv)
                 case 'h': help(); return EXIT_OK;
                 case ARG_FILE: file = optarg; break;
                 case ARG_REGISTER:
-                        r = parse_bool(optarg);
+                        r = parse_boolean(optarg);
                         if (r < 0) {
                                 log_error("Invalid --register= value: %s", optarg);
                                 return EXIT_USAGE;

@@ -1,12 +1,224 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* PLACEHOLDER: replaced by the issue that implements 'berth status'. Must not survive to a landing. */
+/* berth status NAME: like systemctl status, for a container: unit state, identity, scope, limits,
+ * cgroup tree and the last journal lines. Exit status as LSB says for status actions. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+#include <time.h>
+
+#include "cgroup-tree.h"
+#include "cgroup.h"
 #include "exit-status.h"
+#include "job.h"
+#include "journal-show.h"
+#include "load.h"
 #include "log.h"
+#include "state.h"
+#include "strv.h"
+#include "table.h"
 #include "verbs.h"
+
+static void help(void)
+{
+        printf("berth status [OPTIONS...] NAME\n\n"
+               "Show a container like 'systemctl status' shows a unit: the state of berth@NAME.service,\n"
+               "the supervisor and the payload's leader, the scope berth-NAME.scope with the limits\n"
+               "systemd applied to it and its cgroup tree, the container's identity (UID range, SELinux\n"
+               "label, root) and config file, and the last lines of its journal.\n\n"
+               "Options:\n"
+               "  -h --help             Show this help\n"
+               "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n\n"
+               "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
+}
+
+static uint64_t now_realtime_usec(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
+/* ActiveState/SubState of a unit, "inactive"/"dead" when it is not loaded or there is no bus. */
+static void unit_state(sd_bus *bus, const char *unit, char **active, char **sub)
+{
+        _cleanup_free_ char *path = NULL;
+
+        if (bus && unit_object_path(bus, unit, &path) >= 0) {
+                (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                                 "org.freedesktop.systemd1.Unit", "ActiveState", NULL,
+                                                 active);
+                (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                                 "org.freedesktop.systemd1.Unit", "SubState", NULL, sub);
+        }
+}
+
+static void print_limits(sd_bus *bus, const char *scope)
+{
+        static const struct {
+                const char *property;
+                const char *key;
+                TableCellType type;
+        } limits[] = {
+            {"MemoryMax", "MemoryMax", TABLE_SIZE},          {"MemoryHigh", "MemoryHigh", TABLE_SIZE},
+            {"CPUQuotaPerSecUSec", "CPUQuota", TABLE_EMPTY}, {"CPUWeight", "CPUWeight", TABLE_UINT64},
+            {"IOWeight", "IOWeight", TABLE_UINT64},          {"TasksMax", "TasksMax", TABLE_UINT64},
+        };
+        _cleanup_free_ char *path = NULL;
+        bool any = false;
+
+        if (!bus || !scope || unit_object_path(bus, scope, &path) < 0)
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(limits); i++) {
+                uint64_t v;
+                char buf[64];
+
+                if (sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                                "org.freedesktop.systemd1.Scope", limits[i].property, NULL,
+                                                't', &v) < 0 ||
+                    v == UINT64_MAX)
+                        continue; /* infinity, or not set */
+                if (limits[i].type == TABLE_SIZE)
+                        format_bytes(buf, sizeof(buf), v);
+                else if (limits[i].type == TABLE_EMPTY) /* CPU time per second as a percentage */
+                        snprintf(buf, sizeof(buf), "%" PRIu64 "%%", v / 10000);
+                else
+                        snprintf(buf, sizeof(buf), "%" PRIu64, v);
+                printf("%s%s=%s", any ? " " : "     Limits: ", limits[i].key, buf);
+                any = true;
+        }
+        if (any)
+                printf("\n");
+}
+
+static void print_running(sd_bus *bus, const RuntimeState *s)
+{
+        _cleanup_free_ char *active = NULL, *sub = NULL, *cgroup = NULL, *leader = NULL;
+        char buf[64], ago[64];
+        uint64_t v;
+
+        if (s->since_usec) {
+                format_timestamp(buf, sizeof(buf), s->since_usec);
+                format_timespan(ago, sizeof(ago), now_realtime_usec() - s->since_usec);
+                printf("    Running: since %s; %s ago\n", buf, ago);
+        }
+        printf("     Config: %s\n", strna(s->config_path));
+        printf("       Root: %s\n", strna(s->root));
+        printf(" Supervisor: %d\n", (int)s->supervisor_pid);
+        if (asprintf(&leader, "/proc/%d/comm", (int)s->leader_pid) >= 0) {
+                FILE *f = fopen(leader, "re");
+                char comm[64] = "";
+                if (f) {
+                        if (fgets(comm, sizeof(comm), f))
+                                comm[strcspn(comm, "\n")] = 0;
+                        fclose(f);
+                }
+                printf("     Leader: %d%s%s%s\n", (int)s->leader_pid, comm[0] ? " (" : "", comm,
+                       comm[0] ? ")" : "");
+        }
+        if (s->uid_size)
+                printf("  UID range: %u-%u (%u IDs)\n", (unsigned)s->uid_base,
+                       (unsigned)(s->uid_base + s->uid_size - 1), (unsigned)s->uid_size);
+        else
+                printf("  UID range: none (host users)\n");
+        printf("      Label: %s\n", strna(s->label));
+        if (s->scope) {
+                unit_state(bus, s->scope, &active, &sub);
+                printf("      Scope: %s%s%s%s\n", s->scope, active ? " (" : "", strempty(active),
+                       active ? ")" : "");
+                print_limits(bus, s->scope);
+        } else
+                printf("      Scope: none (not registered with systemd)\n");
+
+        /* Without a scope the leader shares whatever cgroup berth ran in: nothing to show. */
+        if (!s->scope || cgroup_pid_get_unit_path(s->leader_pid, s->scope, &cgroup) < 0)
+                return;
+        if (cgroup_read_u64(cgroup, "memory.current", &v) >= 0) {
+                format_bytes(buf, sizeof(buf), v);
+                printf("     Memory: %s\n", buf);
+        }
+        if (cgroup_count_tasks(cgroup, &v) >= 0)
+                printf("      Tasks: %" PRIu64 "\n", v);
+        printf("     CGroup: %s\n", cgroup);
+        if (cgroup_tree_show(cgroup, "             ", stdout) < 0)
+                printf("             (cgroup tree not readable)\n");
+}
 
 int verb_status(int argc, char **argv)
 {
-        (void)argc;
-        log_error("'berth %s' is not implemented yet.", argv[0]);
-        return EXIT_FAILURE_GENERIC;
+        static const struct option options[] = {
+            {"help", no_argument, NULL, 'h'},
+            {"lines", required_argument, NULL, 'n'},
+            {},
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(runtime_state_done) RuntimeState s = {};
+        _cleanup_free_ char *unit = NULL, *active = NULL, *sub = NULL, *main_file = NULL;
+        _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
+        JournalShowOptions jo = {.lines = 10};
+        const char *name;
+        bool running, exists;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "hn:", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': help(); return EXIT_OK;
+                case 'n':
+                        if (journal_parse_lines(optarg, &jo.lines) < 0)
+                                return EXIT_USAGE;
+                        break;
+                default: return EXIT_USAGE;
+                }
+        if (argc - optind != 1) {
+                log_error("'berth status' needs exactly one container name.");
+                return EXIT_USAGE;
+        }
+        name = argv[optind];
+        if (!container_name_is_valid(name)) {
+                log_error("Invalid container name '%s'.", name);
+                return EXIT_USAGE;
+        }
+        if (asprintf(&unit, "berth@%s.service", name) < 0)
+                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+
+        r = state_read(state_dir_get(), name, &s);
+        if (r < 0 && r != -ESRCH) {
+                log_error_errno(r, "Failed to read the state of container %s: %m", name);
+                return EXIT_FAILURE_GENERIC;
+        }
+        running = r >= 0;
+        r = config_find_files(name, &main_file, &dropins, &errors);
+        exists = running || r >= 0 || r == -ERFKILL;
+        if (!exists) {
+                log_error("Container %s is not running and has no config file.", name);
+                return EXIT_NO_SUCH;
+        }
+
+        if (sd_bus_open_system(&bus) < 0)
+                bus = NULL; /* status works from the state files alone */
+        unit_state(bus, unit, &active, &sub);
+
+        printf("%s %s - berth container %s\n", running ? "●" : "○", unit, name);
+        printf("     Active: %s (%s)\n", active ? active : "inactive",
+               sub ? sub : (running ? "running" : "dead"));
+        if (running)
+                print_running(bus, &s);
+        else {
+                printf("     Config: %s\n", main_file ? main_file : "(none)");
+                STRV_FOREACH (d, dropins)
+                        printf("             %s\n", *d);
+        }
+
+        if (jo.lines > 0) {
+                printf("\n");
+                _cleanup_strv_free_ char **units = NULL;
+                r = journal_container_units(name, &units);
+                if (r >= 0)
+                        r = journal_show_units(units, &jo, stdout);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to read the journal of container %s: %m", name);
+        }
+        return running ? EXIT_OK : EXIT_NOT_RUNNING;
 }

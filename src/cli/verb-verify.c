@@ -89,8 +89,10 @@ int verb_verify(int argc, char **argv)
                                 r = asprintf(&t, "./%s", a) < 0 ? -ENOMEM : 0;
                         else
                                 r = (t = strdup(a)) ? 0 : -ENOMEM;
-                        if (r < 0 || strv_consume(&targets, t) < 0)
-                                return log_error_errno(-ENOMEM, "Out of memory."), EXIT_FAILURE_GENERIC;
+                        if (r < 0 || strv_consume(&targets, t) < 0) {
+                                log_error("Out of memory.");
+                                return EXIT_FAILURE_GENERIC;
+                        }
                 }
         } else {
                 r = config_list_names(&targets, &invalid);

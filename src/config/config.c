@@ -45,17 +45,17 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
         if (!c)
                 return -ENOMEM;
         *c = (ContainerConfig){
-                .timeout_stop_usec = CONFIG_UNSET,
-                .memory_max = CONFIG_UNSET,
-                .memory_high = CONFIG_UNSET,
-                .cpu_quota_per_sec_usec = CONFIG_UNSET,
-                .cpu_weight = CONFIG_UNSET,
-                .io_weight = CONFIG_UNSET,
-                .tasks_max = CONFIG_DEFAULT_TASKS_MAX,
-                .private_users = PRIVATE_USERS_PICK,
-                .uid_size = 65536,
-                .no_new_privileges = true,
-                .private_network = true,
+            .timeout_stop_usec = CONFIG_UNSET,
+            .memory_max = CONFIG_UNSET,
+            .memory_high = CONFIG_UNSET,
+            .cpu_quota_per_sec_usec = CONFIG_UNSET,
+            .cpu_weight = CONFIG_UNSET,
+            .io_weight = CONFIG_UNSET,
+            .tasks_max = CONFIG_DEFAULT_TASKS_MAX,
+            .private_users = PRIVATE_USERS_PICK,
+            .uid_size = 65536,
+            .no_new_privileges = true,
+            .private_network = true,
         };
         c->name = strdup(name);
         c->slice = strdup("machine.slice");

@@ -34,7 +34,7 @@ typedef struct BindMount {
 
 typedef struct TmpfsMount {
         char *target;  /* absolute path inside the container */
-        char *options; /* mount options, or NULL for "mode=0755" */
+        char *options; /* mount options as given (validated names), or NULL for "mode=0755" */
 } TmpfsMount;
 
 typedef struct ContainerConfig {
@@ -43,15 +43,16 @@ typedef struct ContainerConfig {
         char **dropins; /* drop-in paths applied, in order */
 
         /* [Container] */
-        char *directory;         /* root directory; NULL = host / (only with Ephemeral+ReadOnly) */
-        char **exec;             /* argv, already unquoted; NULL = /bin/sh (or /sbin/init when Boot=yes) */
+        char *directory;         /* root directory; NULL = host / (always Ephemeral; ReadOnly unless =no) */
+        char **exec;             /* argv, already unquoted, argv[0] absolute; config_load() fills the default
+                                  * /bin/sh (or /sbin/init when Boot=yes), so it is never NULL there */
         char *user;              /* name or numeric uid, resolved inside the container; NULL = root */
         char **environment;      /* KEY=VALUE, later ones win */
         char *hostname;          /* NULL = the container name */
         char *working_directory; /* NULL = user's home or / */
         bool boot;               /* run /sbin/init as PID 1 */
-        bool ephemeral;          /* overlay with tmpfs upper, discarded at exit */
-        bool read_only;          /* root mounted read-only */
+        bool ephemeral;          /* overlay with tmpfs upper, discarded at exit; yes without Directory= */
+        bool read_only;          /* root mounted read-only; default yes without Directory= */
         bool notify_ready;       /* Notify=yes: ready when payload sends READY=1 */
         uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
 
@@ -69,12 +70,13 @@ typedef struct ContainerConfig {
         PrivateUsersMode private_users;
         uid_t uid_base;     /* PRIVATE_USERS_FIXED */
         uint32_t uid_size;  /* PRIVATE_USERS_FIXED, default 65536 */
-        uint64_t capability_add;  /* bitmask of CAP_* added to the default set */
+        uint64_t capability_add;  /* bitmask of CAP_* (bit N = capability N) added to the default set */
         uint64_t capability_drop; /* bitmask removed; applied after add */
         bool no_new_privileges;   /* default yes */
-        char **syscall_filter;    /* "name", "@set", "~name", "~@set", in file order */
+        char **syscall_filter;    /* "name", "@set", "~name", "~@set", in file order; checked for syntax
+                                   * only ([a-z0-9_], sets also '-'): the seccomp code resolves names */
         char *selinux_type;       /* NULL = policy's container type */
-        char *selinux_label;      /* full label, or "disable"; NULL = computed */
+        char *selinux_label;      /* full label or "disable"; NULL = computed; never set with selinux_type */
 
         /* [Files] */
         BindMount *binds;

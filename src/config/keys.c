@@ -845,7 +845,17 @@ const char *config_section_lookup(const char *section)
         return NULL;
 }
 
-/* The unique candidate within SUGGEST_MAX_DISTANCE edits, or NULL (none, or a tie). */
+/* True when every character of a appears in b in order ("MemMax" in "MemoryMax"), ignoring case. */
+static bool is_abbreviation(const char *a, const char *b)
+{
+        for (; *a && *b; b++)
+                if (tolower((unsigned char)*a) == tolower((unsigned char)*b))
+                        a++;
+        return !*a;
+}
+
+/* The closest candidate, if it is unique and close: at most SUGGEST_MAX_DISTANCE edits (a quarter
+ * of the word's length for long words), or the word abbreviates it. NULL otherwise. */
 static const char *suggest(const char *word, const char *const *candidates, size_t n, size_t stride)
 {
         const char *best = NULL;
@@ -855,6 +865,10 @@ static const char *suggest(const char *word, const char *const *candidates, size
         for (size_t i = 0; i < n; i++) {
                 const char *cand = *(const char *const *)((const char *)candidates + i * stride);
                 size_t d = string_edit_distance(word, cand);
+
+                if (d > SUGGEST_MAX_DISTANCE && d > strlen(word) / 4 &&
+                    !(strlen(word) >= 3 && is_abbreviation(word, cand)))
+                        continue;
                 if (d < best_d) {
                         best = cand;
                         best_d = d;
@@ -862,7 +876,7 @@ static const char *suggest(const char *word, const char *const *candidates, size
                 } else if (d == best_d && !streq(cand, best))
                         tie = true;
         }
-        return best_d <= SUGGEST_MAX_DISTANCE && !tie ? best : NULL;
+        return tie ? NULL : best;
 }
 
 const char *config_section_suggest(const char *section)
@@ -886,6 +900,11 @@ static int unknown_key(ParseState *st, const char *key)
         s = suggest(key, names, n, sizeof(names[0]));
         if (s)
                 return key_error(st, "unknown key (did you mean %s=?)", s);
+        /* A misspelt key that also sits in the wrong section. */
+        s = suggest(key, &keys[0].key, ELEMENTSOF(keys), sizeof(keys[0]));
+        for (size_t i = 0; s && i < ELEMENTSOF(keys); i++)
+                if (keys[i].key == s)
+                        return key_error(st, "unknown key (did you mean %s= in [%s]?)", s, keys[i].section);
         return key_error(st, "unknown key (see berth.container(5) for the keys of [%s])", st->section);
 }
 

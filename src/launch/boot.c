@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 5 for Boot=yes and Notify=yes: what an init system expects of its container manager:
- * /run/host/ with container-manager, and a notify socket whose READY=1 the supervisor relays. */
+ * /run/host/ with container-manager, and a notify socket (a host directory bound onto
+ * NOTIFY_CONTAINER_DIR) whose READY=1 the supervisor relays. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "exit-status.h"
 #include "launch-context.h"
 #include "mount-util.h"
+#include "notify.h"
 
 static int write_file_at(int dirfd, const char *name, const char *content)
 {
@@ -26,24 +26,33 @@ static int write_file_at(int dirfd, const char *name, const char *content)
         return 0;
 }
 
-static int open_notify_socket(LaunchChild *ch, int hostdir)
+int launch_open_notify(LaunchContext *ctx)
 {
-        _cleanup_close_ int fd = -EBADF;
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        int one = 1, r;
+        const ContainerConfig *c = ctx->config;
+        int r;
 
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-                return negative_errno();
-        /* Bound through the already-resolved directory, never through a path of the image. */
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/notify", hostdir);
-        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                return negative_errno();
-        if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-                return negative_errno();
-        SyncMessage m = {.type = SYNC_NOTIFY_FD};
-        r = sync_send(ch->ctx->child_sync_fd, &m, &fd, 1);
-        return r;
+        if (!c->boot && !c->notify_ready)
+                return 0;
+        r = notify_socket_dir(ctx->state_dir, c->name, &ctx->notify_dir);
+        if (r >= 0)
+                r = notify_socket_open(ctx->state_dir, c->name, &ctx->notify_fd);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to create the notify socket");
+        return 0;
+}
+
+void launch_close_notify(LaunchContext *ctx)
+{
+        _cleanup_free_ char *sock = NULL;
+
+        ctx->notify_fd = safe_close(ctx->notify_fd);
+        if (!ctx->notify_dir)
+                return;
+        if (asprintf(&sock, "%s/notify", ctx->notify_dir) >= 0)
+                (void)unlink(sock);
+        (void)rmdir(ctx->notify_dir);
+        free(ctx->notify_dir);
+        ctx->notify_dir = NULL;
 }
 
 int child_setup_host_dir(LaunchChild *ch)
@@ -62,8 +71,8 @@ int child_setup_host_dir(LaunchChild *ch)
         }
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up %s", LAUNCH_HOST_DIR);
-        r = open_notify_socket(ch, hostdir);
+        r = mount_attach_in_root(ch->notify_src_fd, ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY);
         if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to create notify socket");
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount the notify socket");
         return 0;
 }

@@ -36,8 +36,10 @@ void launch_cleanup(LaunchContext *ctx)
 #endif
         free(ctx->label);
         ctx->label = NULL;
+        launch_unregister(ctx);
         free(ctx->scope);
         ctx->scope = NULL;
+        launch_close_notify(ctx);
         if (ctx->state_created) {
                 (void)state_remove(ctx->state_dir, ctx->config->name);
                 ctx->state_created = false;

@@ -68,34 +68,20 @@ int launch_clone(LaunchContext *ctx)
  * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
 int launch_release_child(LaunchContext *ctx)
 {
-        SyncMessage go = {.type = SYNC_GO};
-        int fds[1] = {-EBADF};
-        size_t n_fds = 0;
+        SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int r;
 
 #if LAUNCH_HAVE_SECURITY
-        _cleanup_close_ int root_fd = -EBADF;
         if (ctx->uid_size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to write UID/GID maps");
-                if (ctx->config->directory) {
-                        _cleanup_free_ char *p = NULL;
-                        _cleanup_close_ int userns = -EBADF;
-                        if (asprintf(&p, "/proc/%d/ns/user", (int)ctx->pid) < 0)
-                                return launch_error(ctx, -ENOMEM, "Failed to allocate");
-                        userns = open(p, O_RDONLY | O_CLOEXEC);
-                        if (userns < 0)
-                                return launch_error(ctx, negative_errno(), "Failed to open user namespace");
-                        r = userns_open_idmapped(ctx->config->directory, userns, true, &root_fd);
-                        if (r < 0)
-                                return launch_error(ctx, r, "Failed to create idmapped mount of %s",
-                                                    ctx->config->directory);
-                        fds[n_fds++] = root_fd;
-                }
         }
 #endif
-        r = sync_send(ctx->sync_fd, &go, fds, n_fds);
+        r = launch_send_host_sources(ctx);
+        if (r < 0)
+                return r;
+        r = sync_send(ctx->sync_fd, &go, NULL, 0);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to release payload process");
 
@@ -113,10 +99,6 @@ int launch_release_child(LaunchContext *ctx)
                 case SYNC_PTY_MASTER:
                         if (n_in == 1)
                                 ctx->pty_master_fd = in[0];
-                        break;
-                case SYNC_NOTIFY_FD:
-                        if (n_in == 1)
-                                ctx->notify_fd = in[0];
                         break;
                 case SYNC_ERROR:
                         m.text[sizeof(m.text) - 1] = 0;
@@ -151,11 +133,29 @@ int child_wait_release(LaunchChild *ch)
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to set parent death signal");
-        r = sync_recv(ctx->child_sync_fd, &m, fds, ELEMENTSOF(fds), &n);
-        if (r <= 0 || m.type != SYNC_GO)
-                return EXIT_BERTH_FAILED; /* the parent is gone or gave up: nothing to report to */
-        if (n > 0)
-                ch->root_src_fd = fds[0];
+        ch->bind_src_fds = calloc(ctx->config->n_binds ?: 1, sizeof(int));
+        if (!ch->bind_src_fds)
+                return -ENOMEM;
+        for (size_t i = 0; i < ctx->config->n_binds; i++)
+                ch->bind_src_fds[i] = -EBADF;
+        for (;;) {
+                r = sync_recv(ctx->child_sync_fd, &m, fds, ELEMENTSOF(fds), &n);
+                if (r <= 0)
+                        return EXIT_BERTH_FAILED; /* the parent is gone or gave up: nobody to tell */
+                if (m.type == SYNC_GO)
+                        break;
+                if (m.type != SYNC_MOUNT_FD || n != 1)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, -EBADMSG, "Unexpected message");
+                if (m.index == SOURCE_ROOT)
+                        ch->root_src_fd = fds[0];
+                else if (m.index == SOURCE_NOTIFY)
+                        ch->notify_src_fd = fds[0];
+                else if (m.index >= 0 && (size_t)m.index < ctx->config->n_binds)
+                        ch->bind_src_fds[m.index] = fds[0];
+                else
+                        safe_close(fds[0]);
+        }
+        ch->registered = m.registered;
 
         if (ctx->uid_size > 0) {
                 /* The maps are written: become root of the new user namespace. */

@@ -5,6 +5,7 @@
 
 #include "exit-status.h"
 #include "launch-context.h"
+#include "notify.h"
 #include "strv.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -34,7 +35,7 @@ int child_build_env(LaunchChild *ch)
         if (r >= 0 && !isempty(term))
                 r = env_set(&ch->env, "TERM", term);
         if (r >= 0 && (c->boot || c->notify_ready))
-                r = env_set(&ch->env, "NOTIFY_SOCKET", LAUNCH_NOTIFY_SOCKET);
+                r = env_set(&ch->env, "NOTIFY_SOCKET", NOTIFY_CONTAINER_SOCKET);
         STRV_FOREACH (e, c->environment)
                 if (r >= 0)
                         r = strv_env_set(&ch->env, *e);

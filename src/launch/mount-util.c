@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -28,19 +30,26 @@ static int openat2_in_root(int rootfd, const char *path, int *ret_fd)
         return 0;
 }
 
-int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd)
+/* The path with its component at [comp, comp_end) replaced by the symlink's target: an absolute
+ * target restarts from the root, a relative one from the link's directory (RESOLVE_IN_ROOT keeps
+ * ".." inside the root either way). */
+static int splice_symlink(const char *path, const char *comp, const char *comp_end, const char *target,
+                          char **ret)
+{
+        if (target[0] == '/')
+                return asprintf(ret, "%s%s", target, comp_end) < 0 ? -ENOMEM : 0;
+        return asprintf(ret, "%.*s%s%s", (int)(comp - path), path, target, comp_end) < 0 ? -ENOMEM : 0;
+}
+
+static int resolve_create(int rootfd, const char *path, TargetKind kind, unsigned depth, int *ret_fd)
 {
         _cleanup_free_ char *buf = NULL;
         _cleanup_close_ int parent = -EBADF;
         char *p;
         int r;
 
-        r = openat2_in_root(rootfd, path, ret_fd);
-        if (r != -ENOENT || !create)
-                return r;
-
-        /* Walk the path: each prefix is resolved afresh inside the root, and only its missing last
-         * component is created, relative to the already-resolved parent. */
+        if (depth > 40)
+                return -ELOOP;
         buf = strdup(path);
         if (!buf)
                 return -ENOMEM;
@@ -49,6 +58,8 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
                 return r;
         for (p = buf; *p == '/'; p++)
                 ;
+        /* Walk the path: each prefix is resolved afresh inside the root, and only a missing last
+         * component is created, relative to its already-resolved parent. */
         while (*p) {
                 _cleanup_close_ int next = -EBADF;
                 char *slash = strchr(p, '/');
@@ -57,22 +68,29 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
                 if (slash)
                         *slash = 0;
                 last = !slash || slash[1 + strspn(slash + 1, "/")] == 0;
-                if (streq(p, "..") || streq(p, "."))
-                        return -EINVAL;
                 r = openat2_in_root(rootfd, buf, &next);
                 if (r == -ENOENT) {
-                        _cleanup_close_ int parent_dir = -EBADF;
-                        /* mkdirat/openat need a real directory fd, not O_PATH-only semantics. */
-                        parent_dir = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                        if (parent_dir < 0)
-                                return negative_errno();
+                        char target[PATH_MAX];
+                        ssize_t n = readlinkat(parent, p, target, sizeof(target) - 1);
+
+                        if (n >= 0) {
+                                /* A dangling symlink: create what it points to, inside the root. */
+                                _cleanup_free_ char *spliced = NULL;
+                                target[n] = 0;
+                                if (slash)
+                                        *slash = '/';
+                                r = splice_symlink(buf, p, slash ? slash : p + strlen(p), target, &spliced);
+                                if (r < 0)
+                                        return r;
+                                return resolve_create(rootfd, spliced, kind, depth + 1, ret_fd);
+                        }
                         if (last && kind == TARGET_FILE) {
-                                int f = openat(parent_dir, p,
+                                int f = openat(parent, p,
                                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
                                 if (f < 0)
                                         return negative_errno();
                                 close(f);
-                        } else if (mkdirat(parent_dir, p, 0755) < 0)
+                        } else if (mkdirat(parent, p, 0755) < 0)
                                 return negative_errno();
                         r = openat2_in_root(rootfd, buf, &next);
                 }
@@ -88,6 +106,15 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
         }
         *ret_fd = TAKE_FD(parent);
         return 0;
+}
+
+int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd)
+{
+        int r = openat2_in_root(rootfd, path, ret_fd);
+
+        if (r != -ENOENT || !create)
+                return r;
+        return resolve_create(rootfd, path, kind, 0, ret_fd);
 }
 
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)

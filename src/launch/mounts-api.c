@@ -68,11 +68,11 @@ static int mount_sys(LaunchChild *ch)
         int r;
 
         r = mount_new_fs_in_root(ch->rootfd, "sysfs", NULL, ATTR_API | MOUNT_ATTR_RDONLY, "/sys");
-        if (r == -EPERM && !c->private_network && ch->ctx->uid_size > 0) {
+        if (r < 0 && !c->private_network && ch->ctx->uid_size > 0) {
                 /* sysfs of the host's network namespace cannot be mounted from a user namespace:
                  * show the host's, read-only (its cgroupfs is covered below). */
                 _cleanup_close_ int m = -EBADF;
-                r = mount_clone(AT_FDCWD, "/sys", false, &m);
+                r = mount_clone(AT_FDCWD, "/sys", true, &m);
                 if (r >= 0)
                         r = mount_set_attr(m, ATTR_API | MOUNT_ATTR_RDONLY, true);
                 if (r >= 0)
@@ -81,11 +81,13 @@ static int mount_sys(LaunchChild *ch)
         if (r < 0)
                 return r;
 
-        /* Only the container's own cgroup: cgroup2 of its cgroup namespace (writable for Boot=yes,
-         * whose init manages its subtree). Where that cannot be mounted, an empty read-only tmpfs
-         * still keeps the host's hierarchy out of sight. */
-        r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL, ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY),
-                                 "/sys/fs/cgroup");
+        /* Only the container's own cgroup: cgroup2 of its cgroup namespace, rooted at its scope
+         * (writable for Boot=yes, whose init manages its subtree). Unregistered (--register=no),
+         * it has no cgroup of its own: an empty read-only tmpfs keeps the host's out of sight. */
+        r = -ENOENT;
+        if (ch->registered)
+                r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL,
+                                         ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY), "/sys/fs/cgroup");
         if (r < 0)
                 r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
                                          (const char *const[]){"size=0", "mode=0555", NULL},

@@ -17,17 +17,25 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         /* Nothing inside may reach this process's memory or /proc/PID/exe (CVE-2019-5736). */
         (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-        r = launch_lock(&ctx); /* 1: the per-container lock (config was loaded by the caller) */
+        r = launch_lock(&ctx);       /* 1: the per-container lock (config was loaded by the caller) */
+        launch_test_kill_at("lock"); /* tests only, as after each step: BERTH_TEST_KILL_AT=STEP */
         if (r >= 0)
                 r = launch_allocate_identity(&ctx); /* 2: UID range, MCS pair, labels, seccomp */
+        launch_test_kill_at("identity");
+        if (r >= 0)
+                r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
+        launch_test_kill_at("clone");
         if (r >= 0)
                 r = launch_register(&ctx); /* 4: transient scope, machined */
+        launch_test_kill_at("register");
         if (r >= 0)
                 r = launch_release_child(&ctx); /* 3+5+6: maps, go, child mounts/confines/execs */
+        launch_test_kill_at("release");
         if (r >= 0)
                 r = launch_write_state(&ctx); /* the payload runs: state file for list/status/exec */
+        launch_test_kill_at("state");
         if (r >= 0)
                 return launch_supervise(&ctx); /* 7: relay signals, reap, exit status */
 

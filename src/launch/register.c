@@ -2,36 +2,44 @@
 /* Step 4: hand the payload to systemd: berth-NAME.scope (Delegate=yes, [Resources]) and machined.
  * Only with --register=yes; --register=no runs without systemd. */
 #include <errno.h>
-
-#include "launch-context.h"
-
-#if LAUNCH_HAVE_SYSTEMD
 #include <systemd/sd-bus.h>
 
+#include "launch-context.h"
+#include "log.h"
 #include "machined.h"
 #include "scope.h"
-#endif
 
 int launch_register(LaunchContext *ctx)
 {
-        if (!ctx->options->register_scope)
-                return 0;
-#if LAUNCH_HAVE_SYSTEMD
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *syserr = NULL;
         int r;
 
-        r = sd_bus_default_system(&bus);
+        if (!ctx->options->register_scope)
+                return 0;
+        r = sd_bus_default_system(&ctx->bus);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to connect to the system bus");
-        r = scope_register(bus, ctx->config, ctx->pid, &ctx->scope, &syserr);
+        r = scope_register(ctx->bus, ctx->config, ctx->pid, &ctx->scope, &syserr);
         if (r < 0)
                 return syserr ? launch_error(ctx, 0, "Failed to register scope: %s", syserr)
                               : launch_error(ctx, r, "Failed to register scope");
-        (void)machined_register(bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
+        r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
+        if (r >= 0)
+                ctx->machine_registered = true;
+        else if (r != -EHOSTDOWN)
+                log_warning_errno(r, "Failed to register container %s with systemd-machined, ignoring: %m",
+                                  ctx->config->name);
         return 0;
-#else
-        /* TODO(systemd): scope_register()/machined_register() once src/systemd lands. */
-        return launch_error(ctx, -EOPNOTSUPP, "Failed to register with systemd (use --register=no)");
-#endif
+}
+
+void launch_unregister(LaunchContext *ctx)
+{
+        if (!ctx->bus)
+                return;
+        if (ctx->machine_registered)
+                (void)machined_unregister(ctx->bus, ctx->config->name);
+        if (ctx->scope)
+                (void)scope_unregister(ctx->bus, ctx->scope);
+        ctx->machine_registered = false;
+        ctx->bus = sd_bus_flush_close_unref(ctx->bus);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Step 5, first part: open every host path the container needs (root, bind sources, device
- * nodes) as detached mounts, then assemble the root in a scratch tmpfs: a bind of Directory= (the
- * idmapped one when the parent made it) or, with Ephemeral=yes, an overlay whose upper layer lives
+/* Step 5, first part: with the sources the supervisor sent (sources.c), open the host's device
+ * nodes as detached mounts, then assemble the root in a scratch tmpfs: a bind of Directory= (the
+ * idmapped one with a user namespace) or, with Ephemeral=yes, an overlay whose upper layer lives
  * in the scratch tmpfs and vanishes with the mount namespace. No host directory is created. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,42 +20,12 @@ static const char *const host_nodes[_HOST_NODE_MAX] = {
 
 int child_open_host_sources(LaunchChild *ch)
 {
-        const ContainerConfig *c = ch->ctx->config;
         int r;
 
         /* Nothing mounted from here on may propagate back to the host. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to make mounts private");
-
-        if (ch->root_src_fd < 0) {
-                const char *dir = c->directory ?: "/";
-                struct stat st;
-
-                if (stat(dir, &st) < 0)
-                        return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                                  "Failed to find root directory %s", dir);
-                if (!S_ISDIR(st.st_mode))
-                        return child_report_error(ch, EXIT_BERTH_FAILED, -ENOTDIR,
-                                                  "Failed to use root directory %s", dir);
-                /* The host's own / (the demo) without its submounts; Directory= with them. */
-                r = mount_clone(AT_FDCWD, dir, c->directory != NULL, &ch->root_src_fd);
-                if (r < 0)
-                        return child_report_error(ch, EXIT_BERTH_FAILED, r,
-                                                  "Failed to open root directory %s", dir);
-        }
-
-        ch->bind_src_fds = calloc(c->n_binds ?: 1, sizeof(int));
-        if (!ch->bind_src_fds)
-                return -ENOMEM;
-        for (size_t i = 0; i < c->n_binds; i++)
-                ch->bind_src_fds[i] = -EBADF;
-        for (size_t i = 0; i < c->n_binds; i++) {
-                r = mount_clone(AT_FDCWD, c->binds[i].source, c->binds[i].recursive, &ch->bind_src_fds[i]);
-                if (r < 0)
-                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open bind source %s",
-                                                  c->binds[i].source);
-        }
 
         for (size_t i = 0; i < _HOST_NODE_MAX; i++) {
                 r = mount_clone(AT_FDCWD, host_nodes[i], false, &ch->node_fds[i]);
@@ -127,7 +97,11 @@ int child_mount_root(LaunchChild *ch)
 
 void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
 {
-        *ch = (LaunchChild){.ctx = ctx, .root_src_fd = -EBADF, .rootfd = -EBADF, .console_fd = -EBADF};
+        *ch = (LaunchChild){.ctx = ctx,
+                            .root_src_fd = -EBADF,
+                            .notify_src_fd = -EBADF,
+                            .rootfd = -EBADF,
+                            .console_fd = -EBADF};
         for (size_t i = 0; i < _HOST_NODE_MAX; i++)
                 ch->node_fds[i] = -EBADF;
 }
@@ -135,6 +109,7 @@ void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
 void launch_child_done(LaunchChild *ch)
 {
         safe_close(ch->root_src_fd);
+        safe_close(ch->notify_src_fd);
         if (ch->bind_src_fds)
                 for (size_t i = 0; i < ch->ctx->config->n_binds; i++)
                         safe_close(ch->bind_src_fds[i]);

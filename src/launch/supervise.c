@@ -18,9 +18,7 @@
 #include "launch-context.h"
 #include "log.h"
 
-#if LAUNCH_HAVE_SYSTEMD
 #include "notify.h"
-#endif
 
 typedef struct Relay {
         int master;
@@ -75,29 +73,14 @@ static bool copy_chunk(int from, int to)
         return true;
 }
 
-static void relay_notify(int fd)
-{
-        char buf[4096];
-        ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-
-        if (n <= 0)
-                return;
-        buf[n] = 0;
-        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-                if (streq(line, "READY=1")) {
-#if LAUNCH_HAVE_SYSTEMD
-                        (void)notify_manager("READY=1");
-#else
-                        /* TODO(systemd): relay through notify_manager() once src/systemd lands. */
-                        log_debug("Container sent READY=1");
-#endif
-                }
-}
-
-static int exit_status_of(const siginfo_t *si)
+static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 {
         if (si->si_code == CLD_EXITED)
                 return si->si_status;
+        /* An init's reboot(2) in a pid namespace ends it with SIGINT (halt, poweroff) or SIGHUP
+         * (reboot, 129, which berth@.service restarts on): a halt is a clean end. */
+        if (ctx->config->boot && si->si_status == SIGINT)
+                return 0;
         return 128 + si->si_status; /* CLD_KILLED, CLD_DUMPED */
 }
 
@@ -134,6 +117,10 @@ int launch_supervise(LaunchContext *ctx)
                 log_warning_errno(negative_errno(), "Failed to watch signals for container %s: %m",
                                   ctx->config->name);
 
+        /* berth@.service is Type=notify: ready once the payload runs, unless the payload itself
+         * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
+        if (!ctx->config->boot && !ctx->config->notify_ready)
+                (void)notify_manager("READY=1");
         relay_start(&relay, ctx->pty_master_fd);
         relay_window_size(&relay);
 
@@ -147,7 +134,7 @@ int launch_supervise(LaunchContext *ctx)
                 };
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
-                        status = exit_status_of(&si);
+                        status = exit_status_of(ctx, &si);
                         break;
                 }
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
@@ -166,8 +153,10 @@ int launch_supervise(LaunchContext *ctx)
                                         (void)forward_signal(ctx, (int)ssi.ssi_signo);
                         }
                 }
-                if (p[1].revents & POLLIN)
-                        relay_notify(ctx->notify_fd);
+                if (p[1].revents & POLLIN) {
+                        NotifyEvents ev = {};
+                        (void)notify_socket_process(ctx->notify_fd, &ev);
+                }
                 if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
                         relay.stdin_open = copy_chunk(STDIN_FILENO, relay.master);
                 if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
@@ -181,6 +170,7 @@ int launch_supervise(LaunchContext *ctx)
                         ;
         }
         relay_stop(&relay);
+        (void)notify_manager("STOPPING=1");
         ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */
         return status;
 }

@@ -61,19 +61,15 @@ int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
         return 0;
 }
 
-int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
+int cgroup_attach(const char *cgroup, pid_t pid)
 {
-        _cleanup_free_ char *dir = NULL, *procs = NULL;
+        _cleanup_free_ char *procs = NULL;
         FILE *f;
         int r;
 
-        r = cgroup_fs_path(cgroup, sub, &dir);
+        r = cgroup_fs_path(cgroup, "cgroup.procs", &procs);
         if (r < 0)
                 return r;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                return negative_errno();
-        if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
-                return -ENOMEM;
         f = fopen(procs, "we");
         if (!f)
                 return negative_errno();
@@ -81,6 +77,21 @@ int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
         r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
         fclose(f);
         return r;
+}
+
+int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
+{
+        _cleanup_free_ char *dir = NULL, *subgroup = NULL;
+        int r;
+
+        r = cgroup_fs_path(cgroup, sub, &dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (asprintf(&subgroup, "%s/%s", cgroup, sub) < 0)
+                return -ENOMEM;
+        return cgroup_attach(subgroup, pid);
 }
 
 int cgroup_read_u64(const char *cgroup, const char *attribute, uint64_t *ret)

@@ -13,6 +13,8 @@ int cgroup_unified_mount(const char **ret);
 int cgroup_pid_get_path(pid_t pid, char **ret);
 /* Absolute file system path of cgroup path (+ optional attribute file). */
 int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret);
+/* Moves pid into the existing cgroup. */
+int cgroup_attach(const char *cgroup, pid_t pid);
 /* Creates cgroup/sub (mode 0755) and moves pid into it. */
 int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid);
 /* Reads a single-number attribute ("max" reads as UINT64_MAX). -ENOENT when the controller is off. */

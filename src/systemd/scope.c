@@ -13,6 +13,9 @@
 #include "scope.h"
 
 #define SCOPE_JOB_TIMEOUT_USEC (90ULL * 1000000ULL)
+/* The scope stops after its service, whose supervisor already gave the payload SIGTERM and the
+ * service's TimeoutStopSec=; a second full grace period before SIGKILL would only double it. */
+#define SCOPE_TIMEOUT_STOP_USEC (15ULL * 1000000ULL)
 
 /* The scope's device cgroup: "closed" admits the standard pseudo devices (null zero full random
  * urandom tty ptmx); add what a container's /dev may also hold. */
@@ -162,7 +165,9 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
             (r = append_u64(m, "CPUWeight", c->cpu_weight)) < 0 ||
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0 ||
             (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
-            (r = append_u64(m, "TimeoutStopUSec", c->timeout_stop_usec)) < 0)
+            (r = append_u64(m, "TimeoutStopUSec",
+                            c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec
+                                                                 : SCOPE_TIMEOUT_STOP_USEC)) < 0)
                 return r;
 
         if (!isempty(c->allowed_cpus)) {

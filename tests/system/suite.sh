@@ -5,7 +5,8 @@
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 HELPER=$BERTH_BUILD/tests/system/scope-helper
-export BERTH_STATE_DIR=/run/berth-test
+HELPER_STATE=/run/berth-test
+hlist() { BERTH_STATE_DIR=$HELPER_STATE berth list "$@"; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
@@ -23,7 +24,7 @@ diag "systemd $(systemctl --version | head -1 | cut -d' ' -f2) as PID 1: $(syste
 
 # --- scope registration, as berth run does it (stand-in supervisor: scope-helper) -------------
 check "helper registers berth-t1.scope and says READY=1" \
-        systemd-run --quiet --unit=berth-helper-t1 -p Type=notify -E BERTH_STATE_DIR="$BERTH_STATE_DIR" \
+        systemd-run --quiet --unit=berth-helper-t1 -p Type=notify -E BERTH_STATE_DIR="$HELPER_STATE" \
         "$HELPER" t1 "$W/t1.pid"
 P1=$(cat "$W/t1.pid" 2>/dev/null)
 check_eq "berth-t1.scope is active" "$(prop berth-t1.scope ActiveState)" active
@@ -52,7 +53,7 @@ check_eq "machined's unit for t1 is the scope" "$(machinectl show -p Unit --valu
 check_eq "machined's leader for t1 is the payload" "$(machinectl show -p Leader --value t1)" "$P1"
 
 # --- berth list from the running state --------------------------------------------------------
-out=$(berth list)
+out=$(hlist)
 echo "$out" | head -3 | sed "s|^|# |"
 check "berth list header" bash -c "echo '$out' | head -1 | grep -qE '^NAME +STATE +SINCE +MEMORY +TASKS +UID-BASE +LABEL +ROOT$'"
 check "berth list shows t1 running with its UID base and label" \
@@ -60,8 +61,8 @@ check "berth list shows t1 running with its UID base and label" \
 check "berth list counts tasks in the scope (the payload: 1)" \
         bash -c "echo '$out' | grep -E '^t1 ' | grep -qE ' 1 +524288 '"
 check_eq "berth list footer" "$(echo "$out" | tail -1)" "1 container listed."
-check_eq "berth list --no-legend prints only rows" "$(berth list --no-legend | wc -l)" 1
-json=$(berth list --output=json)
+check_eq "berth list --no-legend prints only rows" "$(hlist --no-legend | wc -l)" 1
+json=$(hlist --output=json)
 check "berth list --output=json parses, numbers are numbers" python3 -c "
 import json,sys; d=json.loads(sys.argv[1]); r=d[0]
 assert r['name']=='t1' and r['state']=='running' and r['uid_base']==524288 and r['tasks']==1, r
@@ -72,26 +73,131 @@ systemctl stop berth-helper-t1.service
 check "systemctl stop of the service removes the scope" wait_gone berth-t1.scope
 check "the payload is gone" pid_gone "$P1"
 check_eq "machined forgot t1" "$(machinectl list --no-legend | grep -c '^t1 ')" 0
-check_eq "berth list is empty again" "$(berth list)" "No containers."
-check_eq "berth list --output=json with none" "$(berth list -o json)" "[]"
+check_eq "berth list is empty again" "$(hlist)" "No containers."
+check_eq "berth list --output=json with none" "$(hlist -o json)" "[]"
 
 # --- SIGKILL of the service: BindsTo= still stops the scope -----------------------------------
 check "helper registers berth-t2.scope" systemd-run --quiet --unit=berth-helper-t2 -p Type=notify \
-        -E BERTH_STATE_DIR="$BERTH_STATE_DIR" "$HELPER" t2 "$W/t2.pid"
+        -E BERTH_STATE_DIR="$HELPER_STATE" "$HELPER" t2 "$W/t2.pid"
 P2=$(cat "$W/t2.pid" 2>/dev/null)
 check_eq "berth-t2.scope is active" "$(prop berth-t2.scope ActiveState)" active
 systemctl kill -s KILL berth-helper-t2.service
 check "systemctl kill -s KILL of the service leaves no scope" wait_gone berth-t2.scope
 check "the killed service's payload is gone" pid_gone "$P2"
-check_eq "berth list ignores the dead supervisor's stale state" "$(berth list --no-legend | grep -c t2)" 0
+check_eq "berth list ignores the dead supervisor's stale state" "$(hlist --no-legend | grep -c t2)" 0
 
 # --- a refused StartTransientUnit reports systemd's own error text ----------------------------
-systemd-run --quiet --unit=berth-helper-t3 -p Type=notify -E BERTH_STATE_DIR="$BERTH_STATE_DIR" \
+systemd-run --quiet --unit=berth-helper-t3 -p Type=notify -E BERTH_STATE_DIR="$HELPER_STATE" \
         "$HELPER" t3 "$W/t3.pid"
 out=$(BERTH_STATE_DIR=$W/other "$HELPER" t3 "$W/t3b.pid" 2>&1)
 diag "$out"
 check "second scope of the same name fails with systemd's text" \
         bash -c "echo '$out' | grep -q 'Failed to start transient scope berth-t3.scope: Unit berth-t3.scope was already loaded'"
 systemctl stop berth-helper-t3.service
+
+# --- end to end: systemctl start berth@t1 runs berth run, which registers the scope ----------
+mkdir -p /etc/berth
+cat >/etc/berth/t1.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'trap "exit 0" TERM; echo t1-payload-up; while :; do sleep 0.2; done'
+[Resources]
+MemoryMax=64M
+TasksMax=77
+CPUQuota=150%
+EOT
+check "systemctl start berth@t1" systemctl start berth@t1
+check_eq "berth@t1.service is active" "$(prop berth@t1.service ActiveState)" active
+check_eq "berth-t1.scope is active" "$(prop berth-t1.scope ActiveState)" active
+check_eq "berth-t1.scope has Delegate=yes" "$(prop berth-t1.scope Delegate)" yes
+check_eq "config MemoryMax=64M on the scope" "$(prop berth-t1.scope MemoryMax)" 67108864
+check_eq "config TasksMax=77 on the scope" "$(prop berth-t1.scope TasksMax)" 77
+check_eq "config CPUQuota=150% on the scope" "$(prop berth-t1.scope CPUQuotaPerSecUSec)" 1.500000s
+check_eq "berth-t1.scope is bound to berth@t1.service" "$(prop berth-t1.scope BindsTo)" berth@t1.service
+check_eq "the scope's second grace period is short (15s)" "$(prop berth-t1.scope TimeoutStopUSec)" 15s
+L1=$(machinectl show -p Leader --value t1 2>/dev/null)
+check "machinectl list shows t1 as a berth container" \
+        bash -c "machinectl list --no-legend | grep -qE '^t1 +container +berth'"
+check_eq "the payload's /proc/PID/cgroup is inside the scope" \
+        "$(grep '^0::' "/proc/$L1/cgroup" 2>/dev/null)" "0::/machine.slice/berth-t1.scope/payload"
+check "the supervisor stays in berth@t1.service" \
+        grep -qx "0::/machine.slice/berth@t1.service" "/proc/$(prop berth@t1.service MainPID)/cgroup"
+check "berth list shows t1 running" bash -c "berth list --no-legend | grep -qE '^t1 +running '"
+out=$(berth status t1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+check_eq "berth status t1 exits 0 (running)" "$rc" 0
+check "berth status shows the scope and its limits" \
+        bash -c "echo '$out' | grep -q 'Scope: berth-t1.scope (active)' && echo '$out' | grep -q 'MemoryMax=64.0M'"
+check "berth status shows the payload in the cgroup tree" \
+        bash -c "echo '$out' | grep -qE '(├|└)─$L1 /bin/sh -c'"
+check "berth logs t1 has the payload's output" bash -c "berth logs t1 | grep -q t1-payload-up"
+check_eq "berth logs -n 1 prints one line" "$(berth logs -n 1 t1 | wc -l)" 1
+
+check "systemctl stop berth@t1" systemctl stop berth@t1
+check "stopping the service removes berth-t1.scope" wait_gone berth-t1.scope
+check "the payload is gone" pid_gone "$L1"
+berth status t1 >/dev/null 2>&1
+check_eq "berth status of a stopped container exits 3" "$?" 3
+berth status nosuch >/dev/null 2>&1
+check_eq "berth status of an unknown container exits 4" "$?" 4
+
+check "systemctl start berth@t1 again" systemctl start berth@t1
+L1=$(machinectl show -p Leader --value t1 2>/dev/null)
+systemctl kill -s KILL berth@t1
+check "systemctl kill -s KILL berth@t1 leaves no scope" wait_gone berth-t1.scope
+check "the SIGKILLed container's payload is gone" pid_gone "$L1"
+check_eq "berth list no longer shows t1" "$(berth list --no-legend | grep -c '^t1 ')" 0
+check "a SIGKILLed container starts again" systemctl start berth@t1
+systemctl stop berth@t1
+
+# --- berth start/stop/restart: systemd jobs --------------------------------------------------
+cp /etc/berth/t1.container /etc/berth/t2.container
+check "berth start t2" berth start t2
+check_eq "berth@t2.service is active" "$(prop berth@t2.service ActiveState)" active
+pid_before=$(prop berth@t2.service MainPID)
+check "berth restart t2" berth restart t2
+check "berth restart gave t2 a new supervisor" test "$(prop berth@t2.service MainPID)" != "$pid_before"
+check "berth stop t2" berth stop t2
+check_eq "berth@t2.service is inactive" "$(prop berth@t2.service ActiveState)" inactive
+berth start 'bad/name' 2>/dev/null
+check_eq "berth start refuses an invalid name (exit 2)" "$?" 2
+
+# --- a broken config fails the start, with the config error in the journal -------------------
+printf '[Container]\nExec=/bin/true\nBogusKey=1\n' >/etc/berth/broken.container
+systemctl start berth@broken 2>/dev/null
+check "systemctl start berth@broken fails" test $? -ne 0
+journalctl --sync
+check "the journal of berth@broken has the config error with file:line and key" \
+        bash -c "journalctl -u berth@broken --no-pager | grep -q '/etc/berth/broken.container:3.*BogusKey'"
+out=$(berth start broken 2>&1)
+check_eq "berth start broken exits 1" "$?" 1
+diag "$out"
+check "berth start reports systemd's reason" \
+        bash -c "echo '$out' | grep -q 'Job for berth@broken.service failed because the control process exited with error code'"
+
+# --- generator -------------------------------------------------------------------------------
+check "berth-generator linked the seeded boot1 into machines.target.wants" \
+        test -L /run/systemd/generator/machines.target.wants/berth@boot1.service
+check_eq "the generator-enabled container started at boot" "$(prop berth@boot1.service ActiveState)" active
+check "boot1's payload ran" bash -c "berth logs boot1 | grep -q boot1-up"
+printf '[Container]\nExec=/bin/true\nTimeoutStopSec=7s\n[Install]\nWantedBy=multi-user.target\n' \
+        >/etc/berth/late.container
+systemctl daemon-reload
+check "after daemon-reload a new WantedBy= is linked" \
+        test -L /run/systemd/generator/multi-user.target.wants/berth@late.service
+check_eq "the generator turned TimeoutStopSec=7s into the service's" \
+        "$(prop berth@late.service TimeoutStopUSec)" 7s
+check "after daemon-reload boot1 is still linked" \
+        test -L /run/systemd/generator/machines.target.wants/berth@boot1.service
+journalctl --sync
+check "the generator reported broken.container loudly" \
+        bash -c "journalctl -t berth-generator --no-pager | grep -q 'broken.container:3'"
+check "systemd logged that the generator failed" \
+        bash -c "journalctl -b --no-pager | grep -q 'berth-generator failed'"
+rm /etc/berth/late.container
+systemctl daemon-reload
+check "removing the file and reloading removes the link" \
+        test ! -e /run/systemd/generator/multi-user.target.wants/berth@late.service
+systemctl stop berth@boot1
 
 tap_done

@@ -13,6 +13,12 @@
 #include "load.h"
 #include "strv.h"
 
+/* streq_ptr() for a literal, which clang refuses to compare by address. */
+static inline bool str_eq(const char *a, const char *b)
+{
+        return a && strcmp(a, b) == 0;
+}
+
 static inline char *test_tmpdir(void)
 {
         char *t = strdup("/tmp/berth-test-config.XXXXXX");

@@ -5,12 +5,6 @@
 
 static char *dir;
 
-/* streq_ptr() for a literal, which clang refuses to compare by address. */
-static bool str_is(const char *a, const char *b)
-{
-        return a && strcmp(a, b) == 0;
-}
-
 /* Loads text as DIR/t.container, expecting success. */
 static ContainerConfig *load_ok(const char *text)
 {
@@ -48,8 +42,13 @@ static char *load_error(const char *text)
 
 static void test_defaults(void)
 {
-        ContainerConfig *c = load_ok("");
-        CHECK(c == NULL, "an empty main file is masked, not a default config");
+        ContainerConfig *c = NULL;
+        char **errors = NULL;
+        int r = test_load_n(dir, "t", "", 0, &c, &errors);
+
+        CHECK(r == -ERFKILL && c == NULL && strv_length(errors) == 1,
+              "an empty main file is masked, not a default config (r=%d)", r);
+        errors = strv_free(errors);
 
         c = load_ok("[Container]\n");
         CHECK(c != NULL, "a file with only [Container] loads");
@@ -113,7 +112,7 @@ static void test_syntax(void)
         container_config_free(c);
 
         c = load_ok("[Container]\nExec=/bin/echo a\\\\\nUser=daemon\n");
-        CHECK(c && strv_length(c->exec) == 2 && streq(c->exec[1], "a\\") && str_is(c->user, "daemon"),
+        CHECK(c && strv_length(c->exec) == 2 && streq(c->exec[1], "a\\") && str_eq(c->user, "daemon"),
               "an escaped backslash at the end of a line does not continue it");
         container_config_free(c);
 
@@ -122,7 +121,7 @@ static void test_syntax(void)
         container_config_free(c);
 
         c = load_ok("[Container]\r\nHostname=crlf\r\n");
-        CHECK(c && str_is(c->hostname, "crlf"), "CRLF line ends are accepted");
+        CHECK(c && str_eq(c->hostname, "crlf"), "CRLF line ends are accepted");
         container_config_free(c);
 }
 
@@ -216,10 +215,43 @@ static void test_lists_and_reset(void)
                       "BindReadOnly= with idmap");
         }
         CHECK(c->n_tmpfs == 2 && streq(c->tmpfs[0].target, "/tmp") &&
-                  str_is(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
+                  str_eq(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
               "TemporaryFileSystem= after reset");
         CHECK(strv_length(c->wanted_by) == 2 && streq(c->wanted_by[1], "multi-user.target"),
               "WantedBy= accumulates without duplicates");
+        container_config_free(c);
+}
+
+static void test_scalar_reset(void)
+{
+        ContainerConfig *c = load_ok("[Container]\n"
+                                     "Directory=/srv/t\nDirectory=\n"
+                                     "User=daemon\nUser=\n"
+                                     "Notify=yes\nNotify=\n"
+                                     "TimeoutStopSec=5s\nTimeoutStopSec=\n"
+                                     "[Resources]\n"
+                                     "MemoryMax=1G\nMemoryMax=\n"
+                                     "CPUQuota=50%\nCPUQuota=\n"
+                                     "AllowedCPUs=0\nAllowedCPUs=\n"
+                                     "[Security]\n"
+                                     "PrivateUsers=identity\nPrivateUsers=\n"
+                                     "NoNewPrivileges=no\nNoNewPrivileges=\n"
+                                     "DropCapability=CAP_KILL\nDropCapability=\n"
+                                     "[Network]\n"
+                                     "Private=no\nPrivate=\n");
+        CHECK(c != NULL, "empty assignments of scalars load");
+        if (!c)
+                return;
+        CHECK(c->directory == NULL && c->ephemeral && c->read_only,
+              "Directory= restores the host-root default");
+        CHECK(c->user == NULL && !c->notify_ready && c->timeout_stop_usec == CONFIG_UNSET,
+              "User=, Notify=, TimeoutStopSec= restore defaults");
+        CHECK(c->memory_max == CONFIG_UNSET && c->cpu_quota_per_sec_usec == CONFIG_UNSET && !c->allowed_cpus,
+              "MemoryMax=, CPUQuota=, AllowedCPUs= restore unset");
+        CHECK(c->private_users == PRIVATE_USERS_PICK, "PrivateUsers= restores pick");
+        CHECK(c->no_new_privileges, "NoNewPrivileges= restores yes");
+        CHECK(c->capability_drop == 0, "DropCapability= clears the mask");
+        CHECK(c->private_network, "Private= restores yes");
         container_config_free(c);
 }
 
@@ -327,7 +359,7 @@ static void test_types(void)
         CHECK(c && (c->capability_add & (UINT64_C(1) << 21)) && (c->capability_add & 1), "Capability=all");
         container_config_free(c);
         c = load_ok("[Security]\nSELinuxLabel=system_u:system_r:container_t:s0:c1,c2\n");
-        CHECK(c && str_is(c->selinux_label, "system_u:system_r:container_t:s0:c1,c2"), "SELinuxLabel=");
+        CHECK(c && str_eq(c->selinux_label, "system_u:system_r:container_t:s0:c1,c2"), "SELinuxLabel=");
         container_config_free(c);
 }
 
@@ -394,6 +426,7 @@ int main(void)
         test_syntax();
         test_quoting();
         test_lists_and_reset();
+        test_scalar_reset();
         test_types();
         test_specifiers();
         test_names();

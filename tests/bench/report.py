@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Turns run.sh's raw results (OUT/*.tsv, OUT/d-N.json, OUT/load.txt, OUT/notes.txt) into one
+markdown report: machine, kernel, versions, load, one table per measurement with median, p90 and
+the ratio to berth, and how close each run gets to the issue's targets (reported, not asserted).
+
+usage: report.py markdown --out DIR --only a,b,c,d,e --command CMD --versions NAME=VERSION..."""
+import collections
+import datetime
+import json
+import math
+import os
+import platform
+import sys
+
+
+def read_tsv(path):
+    """bench-rr lines: name, iteration, wall ns, user us, sys us, status -> {name: [(ms, cpu ms)]}"""
+    runs = collections.OrderedDict()
+    if not os.path.exists(path):
+        return runs
+    for line in open(path):
+        f = line.split("\t")
+        if len(f) < 6 or f[5].strip() != "0":
+            continue
+        runs.setdefault(f[0], []).append((int(f[2]) / 1e6, (int(f[3]) + int(f[4])) / 1e3))
+    return runs
+
+
+def pct(values, p):
+    """nearest-rank percentile"""
+    v = sorted(values)
+    return v[max(0, math.ceil(p / 100 * len(v)) - 1)]
+
+
+def fmt(ms):
+    if ms is None:
+        return "–"
+    if ms >= 100:
+        return f"{ms:.0f}"
+    if ms >= 10:
+        return f"{ms:.1f}"
+    if ms >= 1:
+        return f"{ms:.2f}"
+    return f"{ms:.3f}"
+
+
+def timing_table(runs, ref, label="tool", unit="ms"):
+    scale = 1000.0 if unit == "µs" else 1.0
+    lines = [f"| {label} | median {unit} | p90 {unit} | min {unit} | CPU {unit} (median) | ratio to {ref} | runs |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    med = {n: pct([w for w, _ in r], 50) for n, r in runs.items()}
+    # the reference first, then fastest to slowest
+    for name, r in sorted(runs.items(), key=lambda kv: (kv[0] != ref, med[kv[0]])):
+        walls = [w for w, _ in r]
+        cpus = [c for _, c in r]
+        ratio = f"{med[name] / med[ref]:.2f}x" if ref in med and med[ref] > 0 else "–"
+        lines.append(f"| {name} | {fmt(med[name] * scale)} | {fmt(pct(walls, 90) * scale)} | "
+                     f"{fmt(min(walls) * scale)} | {fmt(pct(cpus, 50) * scale)} | {ratio} | {len(r)} |")
+    return lines, med
+
+
+def probe_table(path):
+    """OUT/a-MODE-probe.tsv (tool, 'uid_map=.. seccomp=.. ...') -> markdown lines"""
+    if not os.path.exists(path):
+        return []
+    lines = ["What each payload saw (one untimed run with a probe instead of /bin/true):", "",
+             "| tool | uid_map (inside:outside:count) | seccomp mode | capabilities in bounding set | "
+             "no_new_privs | network devices | /proc/timer_list | PID |",
+             "|---|---|---:|---:|---:|---:|---|---:|"]
+    for line in open(path):
+        tool, _, seen = line.rstrip("\n").partition("\t")
+        kv = dict(w.split("=", 1) for w in seen.split() if "=" in w) if seen.startswith("uid_map=") else {}
+        if not kv:
+            lines.append(f"| {tool} | {seen} | | | | | | |")
+            continue
+        try:
+            caps = str(bin(int(kv.get("capbnd", ""), 16)).count("1"))
+        except ValueError:
+            caps = "–"
+        nd = kv.get("netdevs", "")
+        lines.append(f"| {tool} | {kv.get('uid_map') if kv.get('uid_map') != '::' else 'no /proc'} | "
+                     f"{kv.get('seccomp') or '–'} | {caps} | {kv.get('nnp') or '–'} | "
+                     f"{nd if nd and not nd.startswith('-') else '–'} | {kv.get('timer_list')} | {kv.get('pid')} |")
+    return lines + [""]
+
+
+def machine():
+    cpu = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            mem = int(line.split()[1]) / 1024 / 1024
+    cg = "hybrid (v1 controllers, v2 at /sys/fs/cgroup/unified)" if os.path.isdir(
+        "/sys/fs/cgroup/unified") else ("v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else "v1")
+    return cpu, os.cpu_count(), mem, cg
+
+
+def markdown(opts):
+    out = opts["--out"]
+    only = opts.get("--only", "a,b,c,d,e,p").split(",")
+    md = []
+    targets = []
+    cpu, ncpu, mem, cg = machine()
+    md += ["# berth benchmarks", "",
+           f"Made {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by "
+           f"`{opts['--command']}` (as root).", "",
+           "| machine | |", "|---|---|",
+           f"| CPU | {cpu}, {ncpu} cores |", f"| memory | {mem:.1f} GiB |",
+           f"| kernel | {platform.release()} |", f"| cgroups | {cg} |"]
+    for v in opts.get("--versions", []):
+        k, _, val = v.partition("=")
+        md.append(f"| {k} | {val} |")
+    if os.path.exists(f"{out}/load.txt"):
+        loads = [line.split(" ", 2) for line in open(f"{out}/load.txt")]
+        md.append("| load (1/5/15 min) before → after | " +
+                  "; ".join(f"{a[0]} {a[2].strip()}" for a in loads if a[1] == "load-before") + " |")
+    md += ["", "Times are wall clock from fork to reap of the tool's command (bench-rr), tools run "
+           "interleaved round-robin; CPU is user+sys of the command and every process it reaped. "
+           "The machine is shared with other builds: compare ratios, not absolute numbers.", ""]
+
+    if "a" in only:
+        for kind, title in (("secure", "berth's default confinement and each tool's nearest equivalent"),
+                            ("min", "the minimum each tool allows")):
+            runs = read_tsv(f"{out}/a-{kind}.tsv")
+            if not runs:
+                continue
+            md += [f"## a) start-to-exit of /bin/true: {title}", ""]
+            t, med = timing_table(runs, "berth")
+            md += t + [""] + probe_table(f"{out}/a-{kind}-probe.tsv")
+            if kind == "secure":
+                md += ["berth: its defaults (no [Security] or [Network] section). crun and runc: the "
+                       "same OCI config.json (user namespace 0→524288/64K without idmapping the root, "
+                       "pid/net/ipc/uts/mount/cgroup namespaces, podman's 11 capabilities, no_new_privs, "
+                       "Docker's masked and read-only paths, podman's seccomp profile). systemd-nspawn: "
+                       "`--private-users=pick --private-network --register=no --keep-unit` (its own "
+                       "seccomp filter and capability set). bwrap: `--unshare-all` (a one-uid user "
+                       "namespace), podman's capabilities, masked paths, berth's seccomp program when "
+                       "it could be exported. The probe table shows what each actually applied.", ""]
+                if "berth" in med:
+                    if "crun" in med:
+                        targets.append(f"berth with full default confinement within crun's time: berth "
+                                       f"{fmt(med['berth'])} ms vs crun {fmt(med['crun'])} ms "
+                                       f"({med['berth'] / med['crun']:.2f}x crun's; target ≤ 1.00x)")
+            else:
+                md += ["berth: `PrivateUsers=no`, `Capability=all`, `NoNewPrivileges=no`, `Private=no` "
+                       "(the seccomp allowlist cannot be turned off). crun/runc: a mount namespace and "
+                       "/proc only. systemd-nspawn: its defaults (`--register=no --keep-unit`). bwrap: "
+                       "`--ro-bind ROOT /`.", ""]
+                if "berth" in med and "systemd-nspawn" in med:
+                    sec = read_tsv(f"{out}/a-secure.tsv")
+                    if "berth" in sec:
+                        b = pct([w for w, _ in sec["berth"]], 50)
+                        targets.append(f"berth (full default confinement) at least 5x faster than "
+                                       f"systemd-nspawn with its defaults: {med['systemd-nspawn'] / b:.1f}x "
+                                       f"({fmt(b)} ms vs {fmt(med['systemd-nspawn'])} ms; target ≥ 5x)")
+
+    if "b" in only:
+        runs = read_tsv(f"{out}/b-systemd.tsv")
+        md += ["## b) start-to-exit through systemd (test bed 1)", ""]
+        if runs:
+            ref = "berth@.service" if "berth@.service" in runs else next(iter(runs))
+            t, _ = timing_table(runs, ref, label="unit")
+            md += t + ["", "Each command runs inside test bed 1 (systemd 252 as PID 1 in namespaces) and "
+                       "returns when the unit has run /bin/true and stopped.", ""]
+        else:
+            md += ["Not measured in this run (see notes).", ""]
+
+    if "c" in only:
+        rows = []
+        for f in sorted(os.listdir(out)):
+            if f.startswith("c-") and f.endswith(".tsv"):
+                n = int(f[2:-4])
+                runs = read_tsv(f"{out}/{f}")
+                m = {k: (pct([w for w, _ in r], 50), pct([w for w, _ in r], 90)) for k, r in runs.items()}
+                rows.append((n, m))
+        rows.sort()
+        if rows:
+            md += ["## c) ID mapping cost as the root grows", "",
+                   "| files | idmapped mount median ms | p90 ms | chown -R median ms | p90 ms | chown / idmap |",
+                   "|---:|---:|---:|---:|---:|---:|"]
+            for n, m in rows:
+                i = m.get("idmapped-mount", (None, None))
+                c = m.get("chown-R", (None, None))
+                ratio = f"{c[0] / i[0]:.0f}x" if i[0] and c[0] else "–"
+                md.append(f"| {n} | {fmt(i[0])} | {fmt(i[1])} | {fmt(c[0])} | {fmt(c[1])} | {ratio} |")
+            md += ["", "idmapped mount: a fresh user namespace, open_tree + mount_setattr(MOUNT_ATTR_IDMAP) "
+                   "+ move_mount + umount in a private mount namespace, the owner checked. chown -R: "
+                   "lchown of every entry (nftw), alternating between two ranges so each run rewrites "
+                   "every inode. Trees of 100 files per directory on the host's ext4.", ""]
+            first, last = rows[0][1].get("idmapped-mount"), rows[-1][1].get("idmapped-mount")
+            if first and last:
+                targets.append(f"ID mapping cost flat in root size: idmapped mount {fmt(first[0])} ms at "
+                               f"{rows[0][0]} files, {fmt(last[0])} ms at {rows[-1][0]} files "
+                               f"({last[0] / first[0]:.2f}x; target ≈ 1x)")
+
+    if "d" in only:
+        rows = []
+        for f in sorted(os.listdir(out)):
+            if f.startswith("d-") and f.endswith(".json"):
+                d = json.load(open(f"{out}/{f}"))
+                cli = read_tsv(f"{out}/d-{d['n']}-cli.tsv")
+                rows.append((d, cli))
+        rows.sort(key=lambda x: x[0]["n"])
+        if rows:
+            md += ["## d) density: idle containers at once", "",
+                   "| containers | up | start all s | stop all s | supervisor PSS KiB per container | other "
+                   "berth processes (PSS KiB total) | berth list median / p90 ms | berth status median / p90 ms |",
+                   "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            for d, cli in rows:
+                def mp(name):
+                    r = cli.get(name)
+                    return f"{fmt(pct([w for w, _ in r], 50))} / {fmt(pct([w for w, _ in r], 90))}" if r else "–"
+                per = d["supervisor_pss_kib_per_container"]
+                stop = f"{out}/d-{d['n']}-stop-usec.txt"
+                stop = f"{int(open(stop).read()) / 1e6:.1f}" if os.path.exists(stop) else "–"
+                md.append(f"| {d['n']} | {d['up']} | {d['start_all_usec'] / 1e6:.1f} | {stop} | "
+                          + (f"{per:.0f} |" if per is not None else "– |"))
+                md[-1] += (f" {d['other_berth_processes']} ({d['other_pss_kib_total']}) | {mp('berth-list')} | "
+                           f"{mp('berth-status')} |")
+            md += ["", "`berth run --register=no` of an idle shell (`sleep 3600 & wait`, exits on SIGTERM) "
+                   "with default confinement, all started at once; up = supervisors whose payload runs; "
+                   "PSS from /proc/PID/smaps_rollup of each supervisor once every payload runs; stop = "
+                   "SIGTERM to every supervisor until all have exited.", ""]
+            big = rows[-1]
+            if big[0]["supervisor_pss_kib_per_container"] is not None:
+                targets.append(f"supervisor under 1 MiB PSS per container: "
+                               f"{big[0]['supervisor_pss_kib_per_container']:.0f} KiB at {big[0]['n']} "
+                               f"containers (target < 1024 KiB)")
+            if "berth-list" in big[1]:
+                targets.append(f"`berth list` under 50 ms with {big[0]['n']} containers: "
+                               f"{fmt(pct([w for w, _ in big[1]['berth-list']], 50))} ms median (target < 50 ms"
+                               f"{'' if big[0]['n'] >= 500 else ', measured at 500'})")
+
+    if "e" in only:
+        runs = read_tsv(f"{out}/e-seccomp.tsv")
+        if runs:
+            md += ["## e) seccomp filter: compile and load (default allowlist)", ""]
+            t, _ = timing_table(runs, next(iter(runs)), label="step", unit="µs")
+            md += t + ["", "compile: seccomp_build_filter() for the default config (libseccomp rule "
+                       "building and BPF generation); load: seccomp_install_filter() in a fresh child "
+                       "after no_new_privs (CPU column: the bench process's own, not meaningful here).", ""]
+
+    if "p" in only and os.path.exists(f"{out}/p-stat-berth.csv"):
+        md += ["## p) profile of `berth run` (default config, /bin/true)", ""]
+        stats = {}
+        for tool in ("berth", "crun"):
+            path = f"{out}/p-stat-{tool}.csv"
+            if os.path.exists(path):
+                for line in open(path):
+                    f = line.strip().split(",")
+                    if len(f) > 3 and not line.startswith("#"):
+                        stats.setdefault(tool, {})[f[2]] = f[0]
+        if stats:
+            md += ["`perf stat -r REPS` (whole process tree; task-clock is CPU time, not wall time):", "",
+                   "| tool | task-clock ms | page faults | context switches |", "|---|---:|---:|---:|"]
+            for tool, st in stats.items():
+                md.append(f"| {tool} | {st.get('task-clock', '–')} | {st.get('page-faults', '–')} | "
+                          f"{st.get('context-switches', '–')} |")
+            md.append("")
+        for name, title in (("p-dso.txt", "CPU samples by object (`perf record -e cpu-clock`, every process "
+                                          "of the runs)"),
+                            ("p-sym.txt", "Hottest call paths in the berth processes (inclusive, ≥ 2%)"),
+                            ("p-syscalls.txt", "System calls of one run (`strace -f -c`, whole tree)")):
+            path = f"{out}/{name}"
+            if os.path.exists(path):
+                text = [line.rstrip() for line in open(path) if line.strip() and not line.startswith("#")]
+                if name == "p-sym.txt":
+                    text = [t for t in text if "0x" not in t][:25]
+                if name == "p-syscalls.txt":
+                    head, rows = text[:2], text[2:-2]
+                    rows.sort(key=lambda r: -int(r.split()[3]) if len(r.split()) > 4 else 0)
+                    text = head + rows[:15] + text[-2:]
+                md += [f"{title}:", "", "```"] + text + ["```", ""]
+
+    md += ["## Targets from issue 8 (reported, not asserted)", ""]
+    md += [f"- {t}" for t in targets] if targets else ["- none measured in this run"]
+    md.append("")
+    if os.path.exists(f"{out}/notes.txt"):
+        md += ["## Notes", ""] + [f"- {line.strip()}" for line in open(f"{out}/notes.txt") if line.strip()] + [""]
+    print("\n".join(md))
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] != "markdown":
+        sys.exit(__doc__)
+    opts = {}
+    key = None
+    for a in argv[2:]:
+        if a.startswith("--"):
+            key = a
+            opts[key] = [] if key == "--versions" else ""
+        elif key == "--versions":
+            opts[key].append(a)
+        elif key:
+            opts[key] = a
+            key = None
+    markdown(opts)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
