@@ -6,10 +6,15 @@
 # config search path (start, restart, run, cat, verify, logs) or from `berth list` (stop,
 # exec, status).
 
-# The verb: the first argument after "berth" that is not an option.
+# The verb: the first argument after "berth" that is neither an option nor --config-path's value.
 function __berth_verb
+    set -l skip 0
     for w in (commandline -opc)[2..-1]
-        if not string match -q -- '-*' $w
+        if test $skip -eq 1
+            set skip 0
+        else if test "$w" = --config-path
+            set skip 1
+        else if not string match -q -- '-*' $w
             echo $w
             return 0
         end
@@ -70,9 +75,19 @@ function __berth_npos
     echo $n
 end
 
+# The search path: berth's --config-path= when given on the line, else $BERTH_CONFIG_PATH.
 function __berth_config_names
     set -l path /etc/berth:/run/berth:/usr/lib/berth
     set -q BERTH_CONFIG_PATH; and set path $BERTH_CONFIG_PATH
+    set -l words (commandline -opc)
+    for i in (seq (count $words))
+        switch $words[$i]
+            case '--config-path=*'
+                set path (string replace -- --config-path= '' $words[$i])
+            case --config-path
+                set -q words[(math $i + 1)]; and set path $words[(math $i + 1)]
+        end
+    end
     for dir in (string split : -- $path)
         for f in $dir/*.container
             basename $f .container
@@ -111,17 +126,18 @@ function __berth_positional -a verbs npos
     set -l verb (__berth_verb); or return 1
     contains -- $verb (string split ' ' -- $verbs); or return 1
     string match -q -- '-*' (commandline -ct); and return 1
-    __berth_value_of --oci --file --output --directory; and return 1
+    __berth_value_of --oci --file --output --config-path --register; and return 1
     __berth_in_exec_command; and return 1
     test -z "$npos"; or test (__berth_npos) -eq $npos
 end
 
 complete -c berth -f
 complete -c berth -n 'not __berth_verb' -a '(__berth_verbs)'
-complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command; and not __berth_value_of --output --oci --file --directory' -a '(__berth_options)'
+complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command; and not __berth_value_of --output --oci --file --config-path --register' -a '(__berth_options)'
 
 complete -c berth -n '__berth_value_of --output' -a '(__berth_values text json json-pretty)'
-complete -c berth -n '__berth_value_of --oci --directory' -a '(__berth_complete_paths "")'
+complete -c berth -n '__berth_value_of --oci --config-path' -a '(__berth_complete_paths "")'
+complete -c berth -n '__berth_value_of --register' -a '(__berth_values yes no)'
 complete -c berth -n '__berth_value_of --file' -a '(__berth_complete_paths .)'
 
 complete -c berth -n '__berth_positional "start restart cat"' -a '(__berth_config_names)' -d 'configured'

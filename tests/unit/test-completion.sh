@@ -45,7 +45,7 @@ complete_line() {
                 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$src/shell-completion/fish/berth.fish" "$1" |
                         cut -f1 | sed 's/^--[a-z-]*=\(.\)/\1/' # fish repeats "--opt=" before values
                 ;;
-        esac | sed 's:/$::' | sort -u | grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
+        esac | sed -e 's:/$::' -e 's:.*/::' | sort -u | grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
 }
 
 expect() { check_eq "$shell: '$1' offers: $2" "$(complete_line "$1")" "$2"; }
@@ -63,12 +63,20 @@ expect_lacks() {
         if [ -z "$extra" ]; then ok "$shell: '$1' does not offer $2"; else fail "$shell: '$1' does not offer $2"; diag "got:$got"; fi
 }
 
+# Long options as a verb's --help lists them ("--opt=" when it takes a value), sorted.
+help_options() {
+        berth $1 --help 2>/dev/null | grep -E '^ +-' | grep -oE -- '--[a-z][a-z0-9-]*=?' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
 expect "berth " "cat exec import list logs restart run start status stop verify"
-expect "berth --" "--help --version"
-# A verb's options come from `berth VERB --help`.
+expect "berth --" "$(help_options "")"
 expect "berth import web --" "--help --oci="
+# Every verb's options are exactly those its --help lists.
+for verb in cat exec import list logs restart run start status stop verify; do
+        expect "berth $verb --" "$(help_options $verb)"
+done
 # Container names from every directory of the search path, once each, only *.container.
 expect "berth start " "api db web"
 expect "berth cat w" "web"
@@ -83,6 +91,11 @@ expect_has "berth import web " "root.tar.gz root.tar.zst"
 expect_lacks "berth import web " "notes.txt mine.container"
 expect_has "berth import web --oci " "layout subdir"
 expect_lacks "berth import web --oci " "notes.txt root.tar.gz"
+# berth --config-path= on the line replaces the search path.
+expect "berth --config-path=$T/lib start " "api web"
+expect "berth --config-path $T/lib cat " "api web"
+expect_has "berth --config-path=$T/l" "lib"
+
 # Running containers (first column of `berth list --no-legend`) for stop, status and exec.
 expect "berth stop " "run1 web"
 expect "berth stop web " "run1 web"
