@@ -13,6 +13,9 @@
  *   escape-probe tiocsti          pushes a line into every terminal it holds (the harness checks
  *                                 that the line never reaches the host's terminal)
  *   escape-probe sleep SECONDS    stays alive (a container to join)
+ *   escape-probe forkbomb MAX REPORT, memhog MB REPORT
+ *                                 resource exhaustion for tests/system/hardening-limits.sh: write
+ *                                 how it ended to REPORT, then idle until SIGTERM
  *
  * Built statically by meson so it runs in the busybox root the integration tests assemble. */
 #include <dirent.h>
@@ -908,6 +911,73 @@ static int run_tiocsti(void)
         return 0;
 }
 
+/* ---- resource exhaustion (tests/system/hardening-limits.sh) ---- */
+
+static void on_term(int sig)
+{
+        (void)sig;
+        _exit(0);
+}
+
+/* Writes LINE to PATH, then idles until SIGTERM (a handler: as PID 1 it would ignore it). */
+static _Noreturn void report_and_idle(const char *path, const char *line)
+{
+        FILE *f = fopen(path, "we");
+        if (f) {
+                fputs(line, f);
+                fclose(f);
+        }
+        signal(SIGTERM, on_term);
+        for (;;)
+                pause();
+}
+
+/* Forks children that sleep until fork() fails or MAX exist; reports "spawned=N error=E". */
+static int run_forkbomb(int max, const char *report)
+{
+        char line[96];
+        int n = 0, err = 0;
+
+        for (; n < max; n++) {
+                pid_t pid = fork();
+                if (pid < 0) {
+                        err = errno;
+                        break;
+                }
+                if (pid == 0) {
+                        pause();
+                        _exit(0);
+                }
+        }
+        snprintf(line, sizeof(line), "spawned=%d error=%s\n", n, err ? strerrorname_np(err) : "none");
+        report_and_idle(report, line);
+}
+
+/* A child allocates and touches MB megabytes; reports how it ended: "hog=exit:N" or "hog=signal:N". */
+static int run_memhog(int mb, const char *report)
+{
+        char line[64];
+        int status = 0;
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                size_t size = (size_t)mb << 20;
+                char *p = malloc(size);
+                if (!p)
+                        _exit(12);
+                for (size_t i = 0; i < size; i += 4096)
+                        p[i] = 1;
+                _exit(0);
+        }
+        if (pid < 0 || waitpid(pid, &status, 0) < 0)
+                snprintf(line, sizeof(line), "hog=error:%s\n", strerrorname_np(errno));
+        else if (WIFSIGNALED(status))
+                snprintf(line, sizeof(line), "hog=signal:%d\n", WTERMSIG(status));
+        else
+                snprintf(line, sizeof(line), "hog=exit:%d\n", WEXITSTATUS(status));
+        report_and_idle(report, line);
+}
+
 int main(int argc, char **argv)
 {
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -921,6 +991,11 @@ int main(int argc, char **argv)
                 sleep((unsigned)atoi(argv[2]));
                 return 0;
         }
-        fprintf(stderr, "usage: escape-probe run HOST_FILE | exec | tiocsti | sleep SECONDS\n");
+        if (argc == 4 && strcmp(argv[1], "forkbomb") == 0)
+                return run_forkbomb(atoi(argv[2]), argv[3]);
+        if (argc == 4 && strcmp(argv[1], "memhog") == 0)
+                return run_memhog(atoi(argv[2]), argv[3]);
+        fprintf(stderr, "usage: escape-probe run HOST_FILE | exec | tiocsti | sleep SECONDS | "
+                        "forkbomb MAX REPORT | memhog MB REPORT\n");
         return 2;
 }
