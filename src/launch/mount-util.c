@@ -131,6 +131,13 @@ int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
         return 0;
 }
 
+static const char *selinux_context;
+
+void mount_set_selinux_context(const char *label)
+{
+        selinux_context = label;
+}
+
 int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd)
 {
         _cleanup_close_ int fs = -EBADF;
@@ -153,6 +160,10 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
                 if (r < 0)
                         return negative_errno();
         }
+        if (selinux_context &&
+            (streq(fstype, "tmpfs") || streq(fstype, "devpts") || streq(fstype, "mqueue")) &&
+            fsconfig(fs, FSCONFIG_SET_STRING, "context", selinux_context, 0) < 0)
+                return negative_errno();
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return negative_errno();
         mfd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);

@@ -18,6 +18,9 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
 
 /* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
+/* The SELinux file label given (context=) to every tmpfs, devpts and mqueue that mount_new_fs()
+ * creates from now on in this process (the container's child); NULL: none. */
+void mount_set_selinux_context(const char *label);
 /* A new detached file system. options: NULL-terminated "key=value" or "flag" strings;
  * attrs: MOUNT_ATTR_* for the mount. */
 int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd);

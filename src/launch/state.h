@@ -16,13 +16,13 @@
 typedef struct RuntimeState {
         char *name;
         pid_t supervisor_pid;
-        pid_t leader_pid;   /* payload PID 1, as seen from the host */
+        pid_t leader_pid;    /* payload PID 1, as seen from the host */
         uint64_t since_usec; /* CLOCK_REALTIME when the payload started */
         uid_t uid_base;
         uint32_t uid_size;
-        char *label;      /* SELinux process label (computed, even if not enforced) */
-        char *root;       /* root directory ("/" for the host-root demo) */
-        char *scope;      /* berth-NAME.scope, or NULL when not registered */
+        char *label; /* SELinux process label (computed, even if not enforced) */
+        char *root;  /* root directory ("/" for the host-root demo) */
+        char *scope; /* berth-NAME.scope, or NULL when not registered */
         char *config_path;
 } RuntimeState;
 

@@ -43,6 +43,12 @@ check_eq "CollectMode=inactive-or-failed" "$(prop berth-t1.scope CollectMode)" i
 check_eq "scope BindsTo= the supervising service" "$(prop berth-t1.scope BindsTo)" berth-helper-t1.service
 check_eq "payload sits in the scope's payload sub-cgroup" \
         "$(grep '^0::' "/proc/$P1/cgroup" 2>/dev/null)" "0::/machine.slice/berth-t1.scope/payload"
+check_eq "the payload cgroup is delegated to the container's root (dir)" \
+        "$(stat -c %u:%g /sys/fs/cgroup/machine.slice/berth-t1.scope/payload)" 524288:524288
+check_eq "the payload cgroup is delegated to the container's root (cgroup.procs, subtree_control)" \
+        "$(stat -c %u:%g /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.{procs,subtree_control} | sort -u)" \
+        524288:524288
+check_eq "the scope's own cgroup stays root's" "$(stat -c %u /sys/fs/cgroup/machine.slice/berth-t1.scope)" 0
 check_eq "the scope's own cgroup holds no process (inner node)" \
         "$(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/cgroup.procs)" ""
 check_eq "STATUS= reached systemd" "$(prop berth-helper-t1.service StatusText)" "payload registered"
@@ -132,6 +138,9 @@ check "berth status shows the payload in the cgroup tree" \
         bash -c "echo '$out' | grep -qE '(├|└)─$L1 /bin/sh -c'"
 check "berth logs t1 has the payload's output" bash -c "berth logs t1 | grep -q t1-payload-up"
 check_eq "berth logs -n 1 prints one line" "$(berth logs -n 1 t1 | wc -l)" 1
+timeout 2 berth logs -f t1 >"$W/follow.log" 2>&1
+check_eq "berth logs -f keeps following (still running when stopped after 2s)" "$?" 124
+check "berth logs -f printed the journal so far" grep -q t1-payload-up "$W/follow.log"
 
 check "systemctl stop berth@t1" systemctl stop berth@t1
 check "stopping the service removes berth-t1.scope" wait_gone berth-t1.scope
