@@ -19,16 +19,21 @@ static bool strv_equal(char **a, char **b)
 int main(void)
 {
         _cleanup_free_ char *dir = test_tmpdir();
-        char *entrypoint[] = { "/bin/sh", "-c", NULL };
-        char *cmd[] = { "echo \"quoted\" 'single' back\\slash 100% $HOME", "tab\there", "new\nline", "",
-                        "ünï cödé", "%i", NULL };
-        char *env[] = { "PATH=/usr/local/bin:/usr/bin", "GREETING=hello world", "ODD=a\"b'c\\d%e$f", NULL };
+        char *entrypoint[] = {"/bin/sh", "-c", NULL};
+        char *cmd[] = {"echo \"quoted\" 'single' back\\slash 100% $HOME",
+                       "tab\there",
+                       "new\nline",
+                       "",
+                       "ünï cödé",
+                       "%i",
+                       NULL};
+        char *env[] = {"PATH=/usr/local/bin:/usr/bin", "GREETING=hello world", "ODD=a\"b'c\\d%e$f", NULL};
         OciImage img = {
-                .entrypoint = entrypoint,
-                .cmd = cmd,
-                .env = env,
-                .working_dir = "/srv/my app",
-                .user = "1000:1000",
+            .entrypoint = entrypoint,
+            .cmd = cmd,
+            .env = env,
+            .working_dir = "/srv/my app",
+            .user = "1000:1000",
         };
         _cleanup_free_ char *text = NULL, *root = NULL;
         _cleanup_config_ ContainerConfig *c = NULL;
@@ -54,7 +59,7 @@ int main(void)
                 return test_done();
         }
 
-        char *exec[] = { "/bin/sh", "-c", cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], cmd[5], NULL };
+        char *exec[] = {"/bin/sh", "-c", cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], cmd[5], NULL};
         CHECK(strv_equal(c->exec, exec), "Exec= reads back as Entrypoint followed by Cmd, word for word");
         CHECK(strv_equal(c->environment, env), "Environment= reads back as Env");
         CHECK_STREQ(c->directory, root, "Directory= is the imported root");
@@ -66,10 +71,22 @@ int main(void)
         CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, &bad) == -EINVAL,
               "a root path with a newline is refused");
 
+        /* The source path only appears in a comment: a newline in it cannot inject a key. */
+        _cleanup_free_ char *inj = NULL;
+        _cleanup_config_ ContainerConfig *c3 = NULL;
+        CHECK(starter_config_format("inj", root, "/tmp/x\n[Security]\nPrivateUsers=no\\", NULL, &inj) == 0,
+              "starter with a hostile source path formatted");
+        test_write(dir, "inj.container", inj);
+        errors = strv_free(errors);
+        r = config_load("inj", &c3, &errors);
+        CHECK(r == 0 && c3->private_users == PRIVATE_USERS_PICK && streq_ptr(c3->directory, root),
+              "a newline in the source path injects nothing (PrivateUsers stays pick)");
+
         /* A plain tarball: no image config, so no Exec= (the default shell runs). */
         _cleanup_free_ char *plain = NULL;
         _cleanup_config_ ContainerConfig *c2 = NULL;
-        CHECK(starter_config_format("plain", root, "/tmp/x.tar", NULL, &plain) == 0, "plain starter formatted");
+        CHECK(starter_config_format("plain", root, "/tmp/x.tar", NULL, &plain) == 0,
+              "plain starter formatted");
         test_write(dir, "plain.container", plain);
         errors = strv_free(errors);
         r = config_load("plain", &c2, &errors);
