@@ -999,6 +999,7 @@ int main(int argc, char **argv)
         if (argc == 2 && strcmp(argv[1], "tiocsti") == 0)
                 return run_tiocsti();
         if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+                signal(SIGTERM, on_term); /* as PID 1 it would ignore SIGTERM otherwise */
                 sleep((unsigned)atoi(argv[2]));
                 return 0;
         }
