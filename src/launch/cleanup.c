@@ -26,10 +26,7 @@ void launch_cleanup(LaunchContext *ctx)
                 ctx->sigmask_saved = false;
         }
 #if LAUNCH_HAVE_SECURITY
-        if (ctx->seccomp) {
-                seccomp_release(ctx->seccomp);
-                ctx->seccomp = NULL;
-        }
+        seccomp_filter_done(&ctx->seccomp);
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);
         userns_release_range(&ctx->range);

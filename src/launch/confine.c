@@ -135,7 +135,7 @@ int child_confine_and_exec(LaunchChild *ch)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to reset the signal mask");
 #if LAUNCH_HAVE_SECURITY
-        r = seccomp_install_filter(ctx->seccomp);
+        r = seccomp_install_filter(&ctx->seccomp);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to load the seccomp filter");
 #endif

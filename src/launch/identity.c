@@ -41,6 +41,10 @@ int launch_allocate_identity(LaunchContext *ctx)
         if (r < 0)
                 return bad ? launch_error(ctx, r, "Invalid SystemCallFilter= entry '%s'", bad)
                            : launch_error(ctx, r, "Failed to build the seccomp filter");
+        /* Generate the BPF now too: a program the kernel would refuse fails before the root is touched. */
+        r = seccomp_filter_compile(&ctx->seccomp, NULL);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to compile the seccomp filter");
 #else
         /* TODO(security): until src/security lands there is no user namespace (PrivateUsers=no
          * behaviour), no MCS label and no seccomp filter; the calls above are the real ones. */

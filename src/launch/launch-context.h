@@ -21,7 +21,7 @@
 #define LAUNCH_HAVE_SECURITY 0
 
 #if LAUNCH_HAVE_SECURITY
-#include "seccomp.h"
+#include "seccomp-filter.h"
 #include "selinux.h"
 #include "userns.h"
 #endif
@@ -50,7 +50,7 @@ typedef struct LaunchContext {
         UidRange range;
         McsPair mcs;
         SelinuxLabels labels;
-        scmp_filter_ctx seccomp;
+        SeccompFilter seccomp;
         uint64_t caps;
 #endif
 

@@ -23,6 +23,12 @@ int launch_register(LaunchContext *ctx)
         if (r < 0)
                 return syserr ? launch_error(ctx, 0, "Failed to register scope: %s", syserr)
                               : launch_error(ctx, r, "Failed to register scope");
+        /* The container's root owns its part of the delegated tree (an init builds its own). */
+        if (ctx->uid_size > 0) {
+                r = scope_delegate_payload(ctx->pid, ctx->uid_base, (gid_t)ctx->uid_base);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to delegate the payload's cgroup to the container");
+        }
         r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
         if (r >= 0)
                 ctx->machine_registered = true;

@@ -52,6 +52,13 @@ int launch_send_host_sources(LaunchContext *ctx)
                 return launch_error(ctx, -ENOTDIR, "Failed to use root directory %s", root);
         /* The host's own / (the demo) without its submounts; Directory= with them. */
         r = open_source(userns, root, c->directory != NULL, true, &fd);
+#if LAUNCH_HAVE_SECURITY
+        if (r == -EOPNOTSUPP) {
+                _cleanup_free_ char *fs = NULL;
+                (void)userns_fs_type(root, &fs);
+                return launch_error(ctx, r, "Filesystem %s of %s cannot be idmapped", strna(fs), root);
+        }
+#endif
         if (r < 0)
                 return launch_error(ctx, r, "Failed to open root directory %s", root);
         r = send_source(ctx, SOURCE_ROOT, fd);

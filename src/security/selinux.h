@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* SELinux: MCS category pair allocation and the container's process and file labels. */
+/* SELinux: MCS category pair allocation and the container's process and file labels.
+ *
+ * Types: the policy's lxc_contexts (process/file) when SELinux is enabled and the loaded policy
+ * knows them, else berth's own module (policy/selinux/berth.te): berth_container_t and
+ * berth_container_file_t. With SELinux disabled the labels are still computed (with berth's
+ * types), shown by status, and never applied. */
 
 #include <stdbool.h>
 
 #include "config.h"
+
+#define MCS_CATEGORIES 1024 /* c0..c1023, Debian's and Fedora's MCS policy */
 
 typedef struct McsPair {
         unsigned c1, c2; /* c1 < c2 < 1024 */
         int lock_fd;     /* holds state_dir/mcs/c1.c2.lock while running */
 } McsPair;
 
-#define MCS_PAIR_NULL ((McsPair){ .lock_fd = -EBADF })
+#define MCS_PAIR_NULL ((McsPair){.lock_fd = -EBADF})
 
 typedef struct SelinuxLabels {
         char *process; /* e.g. system_u:system_r:berth_container_t:s0:c12,c345; NULL = disabled */
@@ -20,11 +27,18 @@ typedef struct SelinuxLabels {
         bool enforced; /* SELinux is enabled on this host: labels will be applied */
 } SelinuxLabels;
 
+/* Allocates a pair no running container holds (flock on STATE_DIR/mcs/cX.cY.lock), the first
+ * candidate a stable hash of name. Released by mcs_release() or by the holder's death. */
 int mcs_allocate(const char *state_dir, const char *name, McsPair *ret);
 void mcs_release(McsPair *p);
 
-/* Computes labels for c with the pair (also when SELinux is off, so status can show them). */
+/* Computes labels for c with the pair (also when SELinux is off, so status can show them).
+ * SELinuxLabel=disable gives NULL labels; SELinuxLabel=LABEL is used as the process label and
+ * its level is given to the file label; SELinuxType= replaces the process type. */
 int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLabels *ret);
 void selinux_labels_done(SelinuxLabels *l);
 /* setexeccon() for the payload; a no-op when !l->enforced. */
 int selinux_set_exec_label(const SelinuxLabels *l);
+/* Mount options for the container's own tmpfs/devpts/mqueue mounts: options plus
+ * context="<file label>" when the labels are enforced, else options alone. options may be NULL. */
+int selinux_mount_options(const SelinuxLabels *l, const char *options, char **ret);

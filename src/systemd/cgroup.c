@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "macro.h"
@@ -207,5 +208,30 @@ int cgroup_count_tasks(const char *cgroup, uint64_t *ret)
         if (r < 0)
                 return r;
         *ret = n;
+        return 0;
+}
+
+int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid)
+{
+        static const struct {
+                const char *file;
+                bool optional;
+        } files[] = {
+            {NULL, false}, /* the directory itself */
+            {"cgroup.procs", false},
+            {"cgroup.threads", false},
+            {"cgroup.subtree_control", false},
+            {"memory.oom.group", true},
+            {"memory.reclaim", true},
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *p = NULL;
+                int r = cgroup_fs_path(cgroup, files[i].file, &p);
+                if (r < 0)
+                        return r;
+                if (chown(p, uid, gid) < 0 && !(files[i].optional && errno == ENOENT))
+                        return negative_errno();
+        }
         return 0;
 }

@@ -25,3 +25,7 @@ int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret);
 /* Tasks in the cgroup and all below it: pids.current when the pids controller is on, else the
  * sum of cgroup.threads over the subtree (hybrid hosts have no pids controller in v2). */
 int cgroup_count_tasks(const char *cgroup, uint64_t *ret);
+/* Hands cgroup over to uid/gid the way cgroups(7) describes delegation: the directory and its
+ * cgroup.procs, cgroup.threads and cgroup.subtree_control (plus memory.oom.group and
+ * memory.reclaim where they exist), so a container's root can build its own tree below. */
+int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid);

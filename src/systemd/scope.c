@@ -264,6 +264,15 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         return 0;
 }
 
+int scope_delegate_payload(pid_t pid, uid_t uid, gid_t gid)
+{
+        _cleanup_free_ char *cgroup = NULL;
+        int r = cgroup_pid_get_path(pid, &cgroup);
+        if (r < 0)
+                return r;
+        return cgroup_delegate(cgroup, uid, gid);
+}
+
 int scope_unregister(sd_bus *bus, const char *scope)
 {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;

@@ -24,6 +24,10 @@
  * CLONE_NEWCGROUP, it should unshare its cgroup namespace only after it was moved, or its
  * /proc/self/cgroup will show the path relative to the supervisor's cgroup). */
 int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_scope, char **ret_error);
+/* Delegates the payload's cgroup (SCOPE_PAYLOAD_CGROUP, where scope_register() put pid) to the
+ * container's root, uid/gid on the host, so a payload in a user namespace can manage its own
+ * cgroup tree (an init with Boot=yes needs to). */
+int scope_delegate_payload(pid_t pid, uid_t uid, gid_t gid);
 /* Stops the scope (best effort at supervisor exit); does not wait for the job. */
 int scope_unregister(sd_bus *bus, const char *scope);
 

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seccomp: compiles the policy tables (policy/seccomp/, see seccomp-policy.h) for one container. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "seccomp-filter.h"
+#include "seccomp-policy.h"
+#include "strv.h"
+
+/* The highest syscall number we ask libseccomp to name (x86_64 and x86 are in the 450s). */
+#define SYSCALL_NR_SCAN_MAX 1024
+
+/* A bag of syscall names being edited: appended freely, sorted and deduplicated at the end. The
+ * strings belong to the policy tables or the config. */
+typedef struct NameList {
+        const char **v;
+        size_t n, allocated;
+} NameList;
+
+static void name_list_done(NameList *l)
+{
+        free(l->v);
+        *l = (NameList){};
+}
+
+static int name_list_add(NameList *l, const char *name)
+{
+        if (l->n == l->allocated) {
+                size_t a = l->allocated ? l->allocated * 2 : 512;
+                const char **v = reallocarray(l->v, a, sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                l->v = v;
+                l->allocated = a;
+        }
+        l->v[l->n++] = name;
+        return 0;
+}
+
+static int name_list_add_strv(NameList *l, const char *const *names)
+{
+        for (; names && *names; names++) {
+                int r = name_list_add(l, *names);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static void name_list_remove(NameList *l, const char *name)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < l->n; i++)
+                if (!streq(l->v[i], name))
+                        l->v[k++] = l->v[i];
+        l->n = k;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void name_list_sort_unique(NameList *l)
+{
+        if (l->n == 0)
+                return;
+        qsort(l->v, l->n, sizeof(*l->v), cmp_name);
+        size_t k = 1;
+        for (size_t i = 1; i < l->n; i++)
+                if (!streq(l->v[i], l->v[k - 1]))
+                        l->v[k++] = l->v[i];
+        l->n = k;
+}
+
+/* Only after name_list_sort_unique(). */
+static bool name_list_contains(const NameList *l, const char *name)
+{
+        return l->n > 0 && bsearch(&name, l->v, l->n, sizeof(*l->v), cmp_name);
+}
+
+const char *const *seccomp_set_lookup(const char *name)
+{
+        for (const SyscallSet *s = seccomp_syscall_sets; s->name; s++)
+                if (streq(s->name, name))
+                        return s->syscalls;
+        return NULL;
+}
+
+static bool syscall_known(const char *name)
+{
+        return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+/* The allowed names: default sets, what kept capabilities imply, then SystemCallFilter= in order,
+ * so an explicit "~name" wins over a capability. */
+static int allowed_names(const ContainerConfig *c, uint64_t caps, NameList *ret, const char **ret_bad_name)
+{
+        NameList l = {};
+        int r;
+
+        r = name_list_add_strv(&l, seccomp_default_allow);
+        for (const CapabilitySyscalls *cs = seccomp_capability_syscalls; r >= 0 && cs->cap >= 0; cs++)
+                if (caps & (UINT64_C(1) << cs->cap))
+                        r = name_list_add_strv(&l, cs->syscalls);
+
+        STRV_FOREACH (e, c ? c->syscall_filter : NULL) {
+                if (r < 0)
+                        break;
+                bool remove = (*e)[0] == '~';
+                const char *name = *e + remove;
+                const char *const *set = name[0] == '@' ? seccomp_set_lookup(name) : NULL;
+
+                if (name[0] == '@' ? !set : !syscall_known(name)) {
+                        if (ret_bad_name)
+                                *ret_bad_name = *e;
+                        name_list_done(&l);
+                        return -EINVAL;
+                }
+                if (remove)
+                        for (const char *const *s = set ?: (const char *const[]){name, NULL}; *s; s++)
+                                name_list_remove(&l, *s);
+                else
+                        r = set ? name_list_add_strv(&l, set) : name_list_add(&l, name);
+        }
+        if (r < 0) {
+                name_list_done(&l);
+                return r;
+        }
+        name_list_sort_unique(&l);
+        *ret = l;
+        return 0;
+}
+
+/* Every syscall name libseccomp knows for the ABIs we filter. Computed once per process (the
+ * scan is the slowest part of a build) and kept for its lifetime; berth is single-threaded. */
+static int known_names(const NameList **ret)
+{
+        static NameList known = {};
+        uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86};
+        NameList l = {};
+        size_t k = 0;
+
+        if (known.n > 0) {
+                *ret = &known;
+                return 0;
+        }
+        for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                for (int nr = 0; nr < SYSCALL_NR_SCAN_MAX; nr++) {
+                        /* libseccomp hands out a malloc()ed copy. */
+                        char *name = seccomp_syscall_resolve_num_arch(arches[a], nr);
+                        if (name && name_list_add(&l, name) < 0) {
+                                free(name);
+                                for (size_t i = 0; i < l.n; i++)
+                                        free((char *)l.v[i]);
+                                name_list_done(&l);
+                                return -ENOMEM;
+                        }
+                }
+        if (l.n > 0)
+                qsort(l.v, l.n, sizeof(*l.v), cmp_name);
+        for (size_t i = 0; i < l.n; i++) {
+                if (k > 0 && streq(l.v[i], l.v[k - 1]))
+                        free((char *)l.v[i]);
+                else
+                        l.v[k++] = l.v[i];
+        }
+        l.n = k;
+        known = l;
+        *ret = &known;
+        return 0;
+}
+
+static int filter_new(uint32_t def_action, bool all_abis, bool nnp, scmp_filter_ctx *ret)
+{
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = seccomp_init(def_action);
+        int r;
+
+        if (!ctx)
+                return -ENOMEM;
+        if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+                if (all_abis) {
+                        r = seccomp_arch_add(ctx, SCMP_ARCH_X86);
+                        if (r < 0 && r != -EEXIST)
+                                return r;
+                }
+                r = seccomp_arch_add(ctx, SCMP_ARCH_X32);
+                if (r < 0 && r != -EEXIST)
+                        return r;
+        }
+        /* A program that leaves out the x86 ABI lets 32-bit calls through: another program of the
+         * same filter decides those. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+                             all_abis ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ALLOW);
+        if (r < 0)
+                return r;
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(ctx);
+        return 0;
+}
+
+static int allowlist_build(const NameList *allowed, bool nnp, scmp_filter_ctx *ret)
+{
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+        const NameList *known;
+        int r;
+
+        r = filter_new(SCMP_ACT_ERRNO(ENOSYS), true, nnp, &ctx);
+        if (r < 0)
+                return r;
+        /* A binary tree of syscall numbers instead of a linear scan: ~450 rules per ABI. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        if (r < 0)
+                return r;
+        r = known_names(&known);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; i < allowed->n; i++) {
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name(allowed->v[i]), 0);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < known->n; i++) {
+                if (name_list_contains(allowed, known->v[i]))
+                        continue;
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name(known->v[i]),
+                                     0);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(ctx);
+        return 0;
+}
+
+/* The 32-bit values that are none of values[], as (mask, value) pairs for SCMP_CMP_MASKED_EQ:
+ * walk the binary trie of values[] from bit 31 down; every missing branch is one pair. */
+static size_t none_of_cubes(const uint64_t *values, size_t n, uint32_t mask, uint32_t prefix, int bit,
+                            struct scmp_arg_cmp *out, unsigned arg)
+{
+        size_t k = 0;
+
+        if (bit < 0)
+                return 0;
+        for (uint32_t side = 0; side <= 1; side++) {
+                uint32_t m = mask | (UINT32_C(1) << bit), p = prefix | (side << bit);
+                uint64_t sub[RESTRICT_VALUES_MAX];
+                size_t n_sub = 0;
+
+                for (size_t i = 0; i < n; i++)
+                        if ((((uint32_t)values[i] >> bit) & 1) == side)
+                                sub[n_sub++] = values[i];
+                if (n_sub == 0)
+                        out[k++] = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, m, p);
+                else
+                        k += none_of_cubes(sub, n_sub, m, p, bit - 1, out + k, arg);
+        }
+        return k;
+}
+
+/* Alternatives (ORed) that together say "this clause holds". */
+static size_t clause_alternatives(const RestrictClause *cl, struct scmp_arg_cmp *out)
+{
+        size_t k = 0;
+
+        switch (cl->op) {
+        case RESTRICT_ANY_BIT:
+                for (size_t i = 0; i < cl->n_values; i++)
+                        out[k++] = SCMP_CMP(cl->arg, SCMP_CMP_MASKED_EQ, cl->values[i], cl->values[i]);
+                break;
+        case RESTRICT_ONE_OF:
+                for (size_t i = 0; i < cl->n_values; i++)
+                        out[k++] = SCMP_CMP(cl->arg, SCMP_CMP_EQ, cl->values[i]);
+                break;
+        case RESTRICT_NONE_OF: k = none_of_cubes(cl->values, cl->n_values, 0, 0, 31, out, cl->arg); break;
+        }
+        return k;
+}
+
+#define ALTERNATIVES_MAX (RESTRICT_VALUES_MAX * 32)
+
+static int restriction_add(scmp_filter_ctx ctx, const SyscallRestriction *rs)
+{
+        struct scmp_arg_cmp alt[RESTRICT_CLAUSES_MAX][ALTERNATIVES_MAX];
+        size_t n_alt[RESTRICT_CLAUSES_MAX] = {1, 1};
+        int nr = seccomp_syscall_resolve_name(rs->syscall);
+        int r;
+
+        for (unsigned c = 0; c < rs->n_clauses; c++)
+                n_alt[c] = clause_alternatives(&rs->clauses[c], alt[c]);
+
+        /* One rule per combination of alternatives: libseccomp ANDs the comparisons of a rule. */
+        for (size_t i = 0; i < n_alt[0]; i++)
+                for (size_t j = 0; j < n_alt[1]; j++) {
+                        struct scmp_arg_cmp cmp[RESTRICT_CLAUSES_MAX];
+                        if (rs->n_clauses > 0)
+                                cmp[0] = alt[0][i];
+                        if (rs->n_clauses > 1)
+                                cmp[1] = alt[1][j];
+                        r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(rs->error), nr, rs->n_clauses, cmp);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+static bool restriction_lifted(const SyscallRestriction *rs, const NameList *allowed, uint64_t caps)
+{
+        if (rs->lifted_by_cap >= 0 && (caps & (UINT64_C(1) << rs->lifted_by_cap)))
+                return true;
+        if (!rs->lifted_by_set)
+                return false;
+        for (const char *const *s = seccomp_set_lookup(rs->lifted_by_set); s && *s; s++)
+                if (!name_list_contains(allowed, *s))
+                        return false;
+        return true;
+}
+
+/* Whether libseccomp can filter this call's arguments on the 32-bit x86 ABI: not when that ABI
+ * reaches it only through a multiplexer (socketcall). */
+static bool restriction_needs_native_only(const SyscallRestriction *rs)
+{
+        return seccomp_arch_native() == SCMP_ARCH_X86_64 &&
+               seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, rs->syscall) < 0;
+}
+
+static int arguments_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompFilter *f)
+{
+        int r;
+
+        r = filter_new(SCMP_ACT_ALLOW, true, nnp, &f->arguments);
+        if (r < 0)
+                return r;
+        for (const SyscallRestriction *rs = seccomp_restrictions; rs->syscall; rs++) {
+                scmp_filter_ctx *ctx = &f->arguments;
+
+                /* Not allowed at all: the allowlist answers EPERM, nothing to refine. */
+                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps))
+                        continue;
+                if (restriction_needs_native_only(rs)) {
+                        ctx = &f->arguments_native;
+                        if (!*ctx) {
+                                r = filter_new(SCMP_ACT_ALLOW, false, nnp, ctx);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+                r = restriction_add(*ctx, rs);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void seccomp_filter_done(SeccompFilter *f)
+{
+        seccomp_releasep(&f->allowlist);
+        seccomp_releasep(&f->arguments);
+        seccomp_releasep(&f->arguments_native);
+        *f = (SeccompFilter){};
+}
+
+int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
+                         const char **ret_bad_name)
+{
+        _cleanup_(name_list_done) NameList allowed = {};
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        /* The kernel takes a filter from an unprivileged task only with no_new_privs set. */
+        bool nnp = !c || c->no_new_privileges || !(caps & (UINT64_C(1) << CAP_SYS_ADMIN));
+        int r;
+
+        r = allowed_names(c, caps, &allowed, ret_bad_name);
+        if (r < 0)
+                return r;
+        r = allowlist_build(&allowed, nnp, &f.allowlist);
+        if (r < 0)
+                return r;
+        r = arguments_build(&allowed, caps, nnp, &f);
+        if (r < 0)
+                return r;
+        *ret = f;
+        f = (SeccompFilter){};
+        return 0;
+}
+
+int seccomp_filter_compile(const SeccompFilter *f, size_t *ret_instructions)
+{
+        scmp_filter_ctx ctxs[] = {f->allowlist, f->arguments, f->arguments_native};
+        size_t total = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(ctxs); i++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st;
+                int r;
+
+                if (!ctxs[i])
+                        continue;
+                fd = memfd_create("berth-seccomp-bpf", MFD_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+                r = seccomp_export_bpf(ctxs[i], fd);
+                if (r < 0)
+                        return r;
+                if (fstat(fd, &st) < 0)
+                        return negative_errno();
+                total += (size_t)st.st_size / 8; /* sizeof(struct sock_filter) */
+        }
+        if (ret_instructions)
+                *ret_instructions = total;
+        return 0;
+}
+
+int seccomp_install_filter(const SeccompFilter *f)
+{
+        /* Argument programs first: the allowlist might not admit seccomp() itself. Their answers
+         * never overlap, so the order does not change any result. */
+        scmp_filter_ctx ctxs[] = {f->arguments_native, f->arguments, f->allowlist};
+
+        if (!f->allowlist)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(ctxs); i++) {
+                if (!ctxs[i])
+                        continue;
+                int r = seccomp_load(ctxs[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}

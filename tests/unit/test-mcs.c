@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* MCS pairs: valid, unique among running containers (also when allocated concurrently), stable
+ * for a name across restarts, released with the holder. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "selinux.h"
+#include "test.h"
+
+static char state_dir[] = "/tmp/berth-test-mcs.XXXXXX";
+
+static bool pair_valid(const McsPair *p)
+{
+        return p->c1 < p->c2 && p->c2 < MCS_CATEGORIES && p->lock_fd >= 0;
+}
+
+static void test_allocate(void)
+{
+        McsPair a = MCS_PAIR_NULL, b = MCS_PAIR_NULL, again = MCS_PAIR_NULL, other = MCS_PAIR_NULL;
+
+        CHECK(mcs_allocate(state_dir, "web", &a) == 0 && pair_valid(&a), "web gets c%u,c%u", a.c1, a.c2);
+        CHECK(mcs_allocate(state_dir, "web", &b) == 0 && pair_valid(&b) && (a.c1 != b.c1 || a.c2 != b.c2),
+              "a second holder of the same first candidate gets another pair c%u,c%u", b.c1, b.c2);
+        CHECK(mcs_allocate(state_dir, "db", &other) == 0 && pair_valid(&other) &&
+                  (other.c1 != a.c1 || other.c2 != a.c2),
+              "another name gets another pair c%u,c%u", other.c1, other.c2);
+        unsigned c1 = a.c1, c2 = a.c2;
+        mcs_release(&a);
+        CHECK(a.lock_fd < 0, "release drops the lock");
+        CHECK(mcs_allocate(state_dir, "web", &again) == 0 && again.c1 == c1 && again.c2 == c2,
+              "after release the name gets its pair back");
+        mcs_release(&b);
+        mcs_release(&again);
+        mcs_release(&other);
+}
+
+/* N children allocate for the same name at once, holding their pairs until all reported. */
+static void test_concurrent(void)
+{
+        enum { N = 12 };
+        int results[2], release[2];
+        pid_t pids[N];
+        unsigned pairs[N][2];
+        bool distinct = true, all = true;
+
+        if (pipe2(results, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
+                return;
+        for (int i = 0; i < N; i++) {
+                pids[i] = fork();
+                if (pids[i] == 0) {
+                        McsPair p = MCS_PAIR_NULL;
+                        unsigned v[2] = {0, 0};
+                        char c;
+                        close(results[0]);
+                        close(release[1]);
+                        if (mcs_allocate(state_dir, "race", &p) == 0 && pair_valid(&p))
+                                v[0] = p.c1, v[1] = p.c2;
+                        if (write(results[1], v, sizeof(v)) != sizeof(v))
+                                _exit(1);
+                        (void)!read(release[0], &c, 1);
+                        _exit(0);
+                }
+        }
+        close(results[1]);
+        close(release[0]);
+        for (int i = 0; i < N; i++)
+                if (read(results[0], pairs[i], sizeof(pairs[i])) != sizeof(pairs[i]) || pairs[i][1] == 0)
+                        all = false;
+        close(release[1]);
+        close(results[0]);
+        for (int i = 0; i < N; i++)
+                waitpid(pids[i], NULL, 0);
+        for (int i = 0; all && i < N; i++)
+                for (int j = i + 1; j < N; j++)
+                        distinct = distinct && (pairs[i][0] != pairs[j][0] || pairs[i][1] != pairs[j][1]);
+        CHECK(all, "%d concurrent allocations succeeded", N);
+        CHECK(all && distinct, "%d concurrent allocations got %d different pairs", N, N);
+
+        McsPair p = MCS_PAIR_NULL;
+        CHECK(mcs_allocate(state_dir, "race", &p) == 0 && p.c1 == pairs[0][0] && p.c2 == pairs[0][1],
+              "pairs of exited holders are free again");
+        mcs_release(&p);
+}
+
+int main(void)
+{
+        char cmd[128];
+
+        if (!mkdtemp(state_dir))
+                return 1;
+        test_allocate();
+        test_concurrent();
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
+        (void)!system(cmd);
+        return test_done();
+}

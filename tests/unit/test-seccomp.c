@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* seccomp: the policy tables are sane, and a loaded filter answers real syscalls with the errno
+ * the policy promises (each probe runs in a forked child that loads the filter). */
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "seccomp-filter.h"
+#include "seccomp-policy.h"
+#include "strv.h"
+#include "test.h"
+
+#define STRV_MAKE(...) ((char *[]){__VA_ARGS__, NULL})
+
+typedef enum Probe {
+        P_GETPID,
+        P_KEYCTL,
+        P_ADD_KEY,
+        P_BPF,
+        P_UNKNOWN_1000,
+        P_MSEAL, /* 462: newer than libseccomp 2.5.4 */
+        P_UNSHARE_NEWUSER,
+        P_UNSHARE_NEWNS,
+        P_UNSHARE_FILES,
+        P_CLONE_NEWUSER,
+        P_CLONE3,
+        P_FORK,
+        P_PERSONALITY_QUERY,
+        P_PERSONALITY_LINUX32,
+        P_PERSONALITY_NORANDOM,
+        P_SOCKET_UNIX,
+        P_SOCKET_ALG,
+        P_SOCKET_VSOCK,
+        P_SOCKET_NETLINK_ROUTE,
+        P_SOCKET_NETLINK_AUDIT,
+        P_SOCKET_NETLINK_UEVENT,
+        P_CLOCK_SETTIME,
+        P_MOUNT,
+        P_PTRACE,
+        P_PERF_EVENT_OPEN,
+        P_IO_URING_SETUP,
+        P_USERFAULTFD,
+        P_KEXEC_LOAD,
+        P_INIT_MODULE,
+        P_OPEN_BY_HANDLE_AT,
+        P_SWAPON,
+        P_REBOOT,
+        P_SETNS,
+        P_X86_KEYCTL, /* int $0x80: the 32-bit ABI */
+        P_X86_GETPID,
+        P_X86_UNKNOWN,
+        P_X32_KEYCTL,
+} Probe;
+
+static long x86_syscall(long nr, long a0)
+{
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a0) : "memory");
+        if (ret < 0 && ret > -4096) {
+                errno = (int)-ret;
+                return -1;
+        }
+        return ret;
+}
+
+static long probe_run(Probe p)
+{
+        switch (p) {
+        case P_GETPID: return syscall(SYS_getpid);
+        case P_KEYCTL: return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+        case P_ADD_KEY: return syscall(SYS_add_key, "user", "berth", "x", 1, KEY_SPEC_PROCESS_KEYRING);
+        case P_BPF: return syscall(SYS_bpf, 0, NULL, 0);
+        case P_UNKNOWN_1000: return syscall(1000);
+        case P_MSEAL: return syscall(462, 0, 0, 0);
+        case P_UNSHARE_NEWUSER: return unshare(CLONE_NEWUSER);
+        case P_UNSHARE_NEWNS: return unshare(CLONE_NEWNS);
+        case P_UNSHARE_FILES: return unshare(CLONE_FILES);
+        case P_CLONE_NEWUSER: {
+                long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, NULL, NULL, 0);
+                if (pid == 0)
+                        _exit(0);
+                return pid < 0 ? -1 : 0;
+        }
+        case P_CLONE3: return syscall(SYS_clone3, NULL, 0);
+        case P_FORK: {
+                pid_t pid = fork();
+                if (pid == 0)
+                        _exit(0);
+                return pid < 0 ? -1 : waitpid(pid, NULL, 0);
+        }
+        case P_PERSONALITY_QUERY: return personality(0xffffffff);
+        case P_PERSONALITY_LINUX32: return personality(PER_LINUX32);
+        case P_PERSONALITY_NORANDOM: return personality(ADDR_NO_RANDOMIZE);
+        case P_SOCKET_UNIX: return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        case P_SOCKET_ALG: return socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        case P_SOCKET_VSOCK: return socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        case P_SOCKET_NETLINK_ROUTE: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        case P_SOCKET_NETLINK_AUDIT: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+        case P_SOCKET_NETLINK_UEVENT:
+                return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+        case P_CLOCK_SETTIME: {
+                /* CLOCK_MONOTONIC cannot be set: past the filter the kernel says EINVAL. */
+                struct timespec ts = {1, 0};
+                return syscall(SYS_clock_settime, CLOCK_MONOTONIC, &ts);
+        }
+        case P_MOUNT: return syscall(SYS_mount, "none", "/nonexistent-berth", "tmpfs", 0, NULL);
+        case P_PTRACE: return syscall(SYS_ptrace, 0x4206 /* PTRACE_SEIZE */, 1, 0, 0);
+        case P_PERF_EVENT_OPEN: return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+        case P_IO_URING_SETUP: return syscall(SYS_io_uring_setup, 1, NULL);
+        case P_USERFAULTFD: return syscall(SYS_userfaultfd, 0);
+        case P_KEXEC_LOAD: return syscall(SYS_kexec_load, 0, 0, NULL, 0);
+        case P_INIT_MODULE: return syscall(SYS_init_module, NULL, 0, "");
+        case P_OPEN_BY_HANDLE_AT: return syscall(SYS_open_by_handle_at, AT_FDCWD, NULL, 0);
+        case P_SWAPON: return syscall(SYS_swapon, "/nonexistent-berth", 0);
+        case P_REBOOT: return syscall(SYS_reboot, 0, 0, 0, NULL); /* bad magic: EINVAL past the filter */
+        case P_SETNS: return syscall(SYS_setns, -1, 0);
+        case P_X86_KEYCTL: return x86_syscall(288, KEYCTL_GET_KEYRING_ID);
+        case P_X86_GETPID: return x86_syscall(20, 0);
+        case P_X86_UNKNOWN: return x86_syscall(1000, 0);
+        case P_X32_KEYCTL:
+                return syscall(0x40000000 | SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+        }
+        return -1;
+}
+
+/* Loads f (if any) in a child, runs the probe; returns its errno, 0 on success, -1 on trouble. */
+static int probe(const SeccompFilter *f, Probe p)
+{
+        pid_t pid = fork();
+        int status;
+
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                if (f && seccomp_install_filter(f) < 0)
+                        _exit(254);
+                errno = 0;
+                _exit(probe_run(p) < 0 ? (errno & 0xff) : 0);
+        }
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+                return -1;
+        return WEXITSTATUS(status) == 254 ? -1 : WEXITSTATUS(status);
+}
+
+/* bad (optional, 64 bytes) gets a copy of the entry seccomp_build_filter() refused. */
+static int build(char **filter, uint64_t caps, SeccompFilter *ret, char *bad)
+{
+        _cleanup_config_ ContainerConfig *c = NULL;
+        const char *bad_name = NULL;
+        int r = container_config_new_default("test", &c);
+        if (r < 0)
+                return r;
+        c->syscall_filter = strv_copy(filter);
+        if (filter && !c->syscall_filter)
+                return -ENOMEM;
+        r = seccomp_build_filter(c, caps, ret, &bad_name);
+        if (bad)
+                snprintf(bad, 64, "%s", strempty(bad_name));
+        return r;
+}
+
+static void test_policy_tables(void)
+{
+        size_t n_sets = 0, unknown = 0;
+        for (const SyscallSet *s = seccomp_syscall_sets; s->name; s++, n_sets++)
+                for (const char *const *n = s->syscalls; *n; n++)
+                        if (seccomp_syscall_resolve_name(*n) == __NR_SCMP_ERROR) {
+                                printf("# unknown to libseccomp: %s in %s\n", *n, s->name);
+                                unknown++;
+                        }
+        CHECK(n_sets >= 10, "policy has %zu named sets", n_sets);
+        CHECK(unknown == 0, "every syscall named by the policy is known to libseccomp");
+        CHECK(seccomp_set_lookup("@file-system") && !seccomp_set_lookup("@nope"),
+              "sets are looked up by name");
+        for (const SyscallRestriction *r = seccomp_restrictions; r->syscall; r++)
+                CHECK(seccomp_syscall_resolve_name(r->syscall) != __NR_SCMP_ERROR, "restricted %s is known",
+                      r->syscall);
+}
+
+static void test_build_errors(void)
+{
+        SeccompFilter f = {};
+        char bad[64];
+
+        CHECK(build(STRV_MAKE("nosuchcall"), 0, &f, bad) == -EINVAL && streq(bad, "nosuchcall"),
+              "unknown syscall name is refused and named");
+        CHECK(build(STRV_MAKE("@file-system", "~@nosuchset"), 0, &f, bad) == -EINVAL &&
+                  streq(bad, "~@nosuchset"),
+              "unknown ~@set is refused and named");
+}
+
+static void test_default_filter(void)
+{
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        struct timespec t0, t1;
+        size_t insns = 0;
+        int r;
+
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        r = build(NULL, caps_default_set(), &f, NULL);
+        CHECK(r == 0, "default filter builds (%s)", strerror(-r));
+        if (r < 0)
+                return;
+        CHECK(seccomp_filter_compile(&f, &insns) == 0 && insns > 100,
+              "default filter compiles to %zu BPF insns", insns);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("# build+compile %.2f ms\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+
+        /* What the probes return without any filter, so "EPERM" is known to come from us. */
+        CHECK(probe(NULL, P_UNKNOWN_1000) == ENOSYS, "no filter: syscall 1000 is ENOSYS anyway");
+        CHECK(probe(NULL, P_MSEAL) != ENOSYS, "no filter: mseal exists on this kernel");
+        CHECK(probe(NULL, P_CLOCK_SETTIME) == EINVAL, "no filter: clock_settime(CLOCK_MONOTONIC) is EINVAL");
+
+        CHECK(probe(&f, P_GETPID) == 0, "getpid allowed");
+        CHECK(probe(&f, P_FORK) == 0, "fork (clone without namespace flags) allowed");
+        CHECK(probe(&f, P_UNSHARE_FILES) == 0, "unshare(CLONE_FILES) allowed");
+        CHECK(probe(&f, P_SOCKET_UNIX) == 0, "socket(AF_UNIX) allowed");
+        CHECK(probe(&f, P_SOCKET_NETLINK_ROUTE) == 0, "socket(AF_NETLINK, NETLINK_ROUTE) allowed");
+        CHECK(probe(&f, P_PERSONALITY_QUERY) == 0, "personality(0xffffffff) allowed");
+        CHECK(probe(&f, P_PERSONALITY_LINUX32) == 0, "personality(PER_LINUX32) allowed");
+
+        struct {
+                Probe p;
+                int expected;
+                const char *what;
+        } denied[] = {
+            {P_KEYCTL, EPERM, "keyctl"},
+            {P_ADD_KEY, EPERM, "add_key"},
+            {P_BPF, EPERM, "bpf"},
+            {P_UNKNOWN_1000, ENOSYS, "syscall 1000"},
+            {P_MSEAL, ENOSYS, "mseal (newer than libseccomp)"},
+            {P_UNSHARE_NEWUSER, EPERM, "unshare(CLONE_NEWUSER)"},
+            {P_UNSHARE_NEWNS, EPERM, "unshare(CLONE_NEWNS)"},
+            {P_CLONE_NEWUSER, EPERM, "clone(CLONE_NEWUSER)"},
+            {P_CLONE3, ENOSYS, "clone3"},
+            {P_PERSONALITY_NORANDOM, EPERM, "personality(ADDR_NO_RANDOMIZE)"},
+            {P_SOCKET_ALG, EAFNOSUPPORT, "socket(AF_ALG)"},
+            {P_SOCKET_VSOCK, EAFNOSUPPORT, "socket(AF_VSOCK)"},
+            {P_SOCKET_NETLINK_AUDIT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT)"},
+            {P_SOCKET_NETLINK_UEVENT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)"},
+            {P_CLOCK_SETTIME, EPERM, "clock_settime"},
+            {P_MOUNT, EPERM, "mount"},
+            {P_PTRACE, EPERM, "ptrace"},
+            {P_PERF_EVENT_OPEN, EPERM, "perf_event_open"},
+            {P_IO_URING_SETUP, EPERM, "io_uring_setup"},
+            {P_USERFAULTFD, EPERM, "userfaultfd"},
+            {P_KEXEC_LOAD, EPERM, "kexec_load"},
+            {P_INIT_MODULE, EPERM, "init_module"},
+            {P_OPEN_BY_HANDLE_AT, EPERM, "open_by_handle_at"},
+            {P_SWAPON, EPERM, "swapon"},
+            {P_REBOOT, EPERM, "reboot"},
+            {P_SETNS, EPERM, "setns"},
+            {P_X86_KEYCTL, EPERM, "32-bit ABI keyctl"},
+            {P_X86_UNKNOWN, ENOSYS, "32-bit ABI syscall 1000"},
+            {P_X32_KEYCTL, EPERM, "x32 ABI keyctl"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
+                int e = probe(&f, denied[i].p);
+                CHECK(e == denied[i].expected, "%s fails with %s (got %s)", denied[i].what,
+                      strerrorname_np(denied[i].expected),
+                      e > 0    ? strerrorname_np(e)
+                      : e == 0 ? "success"
+                               : "?");
+        }
+        CHECK(probe(&f, P_X86_GETPID) == 0, "32-bit ABI getpid allowed");
+}
+
+static void test_edits(void)
+{
+        _cleanup_seccomp_filter_ SeccompFilter time_cap = {}, time_cap_removed = {}, keys = {},
+                                               no_socket = {}, ns = {}, admin = {};
+
+        CHECK(build(NULL, caps_default_set() | (UINT64_C(1) << CAP_SYS_TIME), &time_cap, NULL) == 0,
+              "filter with CAP_SYS_TIME builds");
+        CHECK(probe(&time_cap, P_CLOCK_SETTIME) == EINVAL, "CAP_SYS_TIME lets clock_settime through");
+        CHECK(build(STRV_MAKE("~@clock"), caps_default_set() | (UINT64_C(1) << CAP_SYS_TIME),
+                    &time_cap_removed, NULL) == 0 &&
+                  probe(&time_cap_removed, P_CLOCK_SETTIME) == EPERM,
+              "SystemCallFilter=~@clock wins over CAP_SYS_TIME");
+
+        CHECK(build(STRV_MAKE("@keyring"), caps_default_set(), &keys, NULL) == 0,
+              "filter with @keyring builds");
+        CHECK(probe(&keys, P_KEYCTL) != EPERM, "SystemCallFilter=@keyring allows keyctl");
+        CHECK(probe(&keys, P_BPF) == EPERM, "... and still refuses bpf");
+
+        CHECK(build(STRV_MAKE("~socket"), caps_default_set(), &no_socket, NULL) == 0 &&
+                  probe(&no_socket, P_SOCKET_UNIX) == EPERM,
+              "SystemCallFilter=~socket refuses socket(AF_UNIX) with EPERM");
+
+        CHECK(build(STRV_MAKE("@namespaces"), caps_default_set(), &ns, NULL) == 0,
+              "filter with @namespaces builds");
+        CHECK(probe(&ns, P_SETNS) == EBADF, "@namespaces allows setns (EBADF from the kernel)");
+        CHECK(probe(&ns, P_UNSHARE_NEWUSER) == 0, "@namespaces lifts the CLONE_NEWUSER restriction");
+        CHECK(probe(&ns, P_CLONE3) != ENOSYS, "@namespaces lifts the clone3 ENOSYS");
+
+        CHECK(build(NULL, caps_default_set() | (UINT64_C(1) << CAP_SYS_ADMIN), &admin, NULL) == 0,
+              "filter with CAP_SYS_ADMIN builds");
+        CHECK(probe(&admin, P_MOUNT) == ENOENT, "CAP_SYS_ADMIN lets mount through (ENOENT from the kernel)");
+        CHECK(probe(&admin, P_UNSHARE_NEWNS) == 0, "CAP_SYS_ADMIN lifts the namespace restriction");
+        CHECK(probe(&admin, P_KEXEC_LOAD) == EPERM, "CAP_SYS_ADMIN does not allow kexec_load");
+}
+
+int main(void)
+{
+        test_policy_tables();
+        test_build_errors();
+        test_default_filter();
+        test_edits();
+        return test_done();
+}
