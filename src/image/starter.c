@@ -35,10 +35,14 @@ static void word_write(FILE *f, const char *w)
         fputc('"', f);
 }
 
-/* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. */
+/* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. The
+ * reader trims surrounding whitespace and joins a line ending in '\\' with the next one (which would
+ * swallow the following key, e.g. User=): such values cannot be written. */
 static int value_write(FILE *f, const char *v)
 {
-        if (strpbrk(v, "\n\r"))
+        size_t n = strlen(v);
+
+        if (strpbrk(v, "\n\r") || (n > 0 && (v[n - 1] == '\\' || strchr(" \t", v[0]) || strchr(" \t", v[n - 1]))))
                 return -EINVAL;
         for (const char *p = v; *p; p++)
                 fputs(*p == '%' ? "%%" : (char[]){*p, 0}, f);

@@ -147,10 +147,13 @@ done
 check_eq "berth exec runs in the payload's cgroup (its cgroupns root)" \
         "$(berth exec t1 -- cat /proc/self/cgroup | grep '^0::')" "0::/"
 berth exec t1 -- sleep 3 &
-sleep 0.5
 check "berth exec's command is in the scope's payload cgroup, seen from the host" bash -c \
-        'for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
-                [ "$(tr "\0" " " </proc/$p/cmdline)" = "sleep 3 " ] && exit 0; done; exit 1'
+        'for _ in $(seq 50); do
+                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
+                        [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] && exit 0
+                done
+                sleep 0.1
+        done; exit 1'
 wait
 check_eq "berth exec has no_new_privs like the payload" "$(berth exec t1 -- grep ^NoNewPrivs /proc/self/status)" \
         "$(grep ^NoNewPrivs /proc/$L1/status)"
