@@ -117,6 +117,8 @@ check_eq "Exec= from Entrypoint+Cmd, quoted" "$(grep '^Exec=' "$c")" 'Exec=/bin/
 check_eq "Environment= from Env" "$(grep '^Environment=' "$c" | tr '\n' '|')" 'Environment=PATH=/usr/bin:/bin|Environment="GREETING=a b"|'
 check_eq "WorkingDirectory= from WorkingDir" "$(grep '^WorkingDirectory=' "$c")" "WorkingDirectory=/srv"
 check_eq "User= from User (user part)" "$(grep '^User=' "$c")" "User=1000"
+check "the starter config passes berth verify" "$BERTH" verify -q web
+check "a plain tarball's starter config passes berth verify" "$BERTH" verify -q t-tar-gz
 
 # --- a tampered blob: refused with both digests, nothing left ---------------------------------
 layer=$(ls -S "$T/oci-tampered/blobs/sha256" | head -1) # the largest blob: layer 1
