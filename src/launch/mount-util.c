@@ -182,11 +182,27 @@ int mount_set_attr(int mount_fd, unsigned attrs, bool recursive)
         return 0;
 }
 
+/* A tree cloned with open_tree() keeps the propagation of its source: cloned from a host whose /
+ * is shared (systemd as PID 1 makes it so), it would stay a peer of the host's mounts after being
+ * attached in the container's namespace, and pivot_root() refuses a shared new root (EINVAL, seen
+ * on Debian 12's 6.1 kernel in the VM bed). Nothing attached for a container may propagate. */
+static int mount_make_private(int mount_fd)
+{
+        struct mount_attr a = {.propagation = MS_PRIVATE};
+
+        if (mount_setattr(mount_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+                return negative_errno();
+        return 0;
+}
+
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind)
 {
         _cleanup_close_ int target = -EBADF;
         int r;
 
+        r = mount_make_private(mount_fd);
+        if (r < 0)
+                return r;
         r = resolve_in_root(rootfd, path, true, kind, &target);
         if (r < 0)
                 return r;
@@ -197,6 +213,10 @@ int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind 
 
 int mount_attach_path(int mount_fd, const char *path)
 {
+        int r = mount_make_private(mount_fd);
+
+        if (r < 0)
+                return r;
         if (move_mount(mount_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return negative_errno();
         return 0;
