@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds the Debian bookworm image of the VM test bed (bed 2 of the test-bed notes), or reuses a
-# cached one. Usage: build-image.sh [SELINUX-MODULE...]   (each a .pp or .cil file, e.g. berth's)
+# cached one. Usage: build-image.sh [--package=DEB...] [SELINUX-MODULE...]
+#   --package  one more Debian package in the image (e.g. a runtime library of this build of berth)
+#   MODULE     a .pp or .cil SELinux policy module installed in the image (e.g. berth's)
 #
 # Two cached stages, each keyed by a hash of its inputs:
 #   base-HASH.tar  mmdebstrap of image-packages with guest/ customisations (the slow part, ~45 s);
-#                  HASH covers this script, image-packages, guest/* and the mirror lines.
+#                  HASH covers this script, image-packages, --package names, guest/* and the mirrors.
 #   img-HASH/      rootfs.img (ext4, labelled offline), vmlinuz, initrd.img, build-times;
 #                  HASH covers the base hash and the SELinux modules given (~10 s to redo).
 # The cache lives in $BERTH_VM_CACHE (default /var/cache/berth-vm), outside the git tree, so
@@ -29,6 +31,15 @@ for tool in mmdebstrap:mmdebstrap mkfs.ext4:e2fsprogs setfattr:attr tar:tar sha2
                 die "${tool%%:*} not found: apt-get install --no-install-recommends ${tool#*:}"
 done
 
+extra=()
+while [ $# -gt 0 ]; do
+        case $1 in
+        --package=?*) extra+=("${1#--package=}") ;;
+        -*) die "unknown option $1" ;;
+        *) break ;;
+        esac
+        shift
+done
 modules=()
 for m in "$@"; do
         [ -f "$m" ] || die "SELinux module $m does not exist"
@@ -42,10 +53,12 @@ mirrors=(${BERTH_VM_MIRROR:+"$BERTH_VM_MIRROR"})
         "deb http://deb.debian.org/debian bookworm main"
         "deb http://deb.debian.org/debian bookworm-updates main"
         "deb http://deb.debian.org/debian-security bookworm-security main")
-mapfile -t packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/image-packages")
+mapfile -t packages < <({ sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/image-packages"; printf '%s\n' "${extra[@]}"; } |
+        sort -u)
 
 base_key=$( {
-        cat "$here/build-image.sh" "$here/image-packages"
+        cat "$here/build-image.sh"
+        printf '%s\n' "${packages[@]}"
         for f in "$here"/guest/*; do echo "$f" | sed "s|^$here/||"; cat "$f"; done
         printf '%s\n' "${mirrors[@]}"
 } | sha256sum | cut -c1-16)

@@ -7,6 +7,7 @@ set -u
 mode=$1
 job=$(pwd)
 . ./tap.sh
+. ./tap-relay.sh
 
 # The bed itself: the mode asked for, SELinux active, cgroup v2 with the controllers the limits need.
 expected_mode=$([ "$mode" = enforcing ] && echo Enforcing || echo Permissive)
@@ -20,7 +21,7 @@ done
 
 # This build of berth, staged by meson install on the host, installed into the guest's / and
 # labelled by the guest's policy (the 9p share carries no useful labels).
-cp -dR --preserve=mode,timestamps root/. /
+tar -C root -cf - . | tar -C / -xf - --keep-directory-symlink --no-same-owner
 (cd root && find . -mindepth 1 | cut -c2-) | xargs -r restorecon
 systemctl daemon-reload
 check_eq "berth from this build is labelled bin_t in the guest" \
@@ -28,4 +29,176 @@ check_eq "berth from this build is labelled bin_t in the guest" \
 version=$(berth --version 2>&1)
 check "berth --version runs in the guest ($version)" test "${version%% *}" = berth
 
+# --- Resource limits, enforced by the guest kernel on berth's scopes ----------------------------
+# Containers are started the way an administrator does: /etc/berth/NAME.container (this guest is
+# thrown away after the run) and systemctl start berth@NAME. Roots are busybox-static trees.
+prop() { systemctl show -P "$2" "$1" 2> /dev/null; }
+scope_cg() { echo "/sys/fs/cgroup$(prop "berth-$1.scope" ControlGroup)"; }
+cg_key() { awk -v k="$2" '$1 == k { print $2 }' "$1" 2> /dev/null; } # FILE KEY: "KEY VALUE" files
+leader() { berth status "$1" 2> /dev/null | sed -n 's/^ *Leader: \([0-9]*\).*/\1/p'; }
+wait_journal() { # NAME TEXT: until the container's journal shows TEXT (60 s)
+        for _ in $(seq 120); do
+                journalctl -q -u "berth@$1.service" -o cat 2> /dev/null | grep -qF "$2" && return 0
+                sleep 0.5
+        done
+        return 1
+}
+container() { # NAME [Resources] lines...; the payload, a shell script run as /payload, on stdin
+        local name=$1 root=/var/lib/berth-vm/$1
+        shift
+        mkdir -p "$root"/{bin,dev,proc,sys,run,tmp,etc} /etc/berth
+        cp /bin/busybox "$root/bin/busybox"
+        for a in sh sleep dd cat echo; do ln -sf busybox "$root/bin/$a"; done
+        printf 'root:x:0:0:root:/:/bin/sh\n' > "$root/etc/passwd"
+        printf 'root:x:0:\n' > "$root/etc/group"
+        cat > "$root/payload"
+        printf '[Container]\nDirectory=%s\nExec=/bin/sh /payload\n[Resources]\n' "$root" > "/etc/berth/$name.container"
+        printf '%s\n' "$@" >> "/etc/berth/$name.container"
+}
+started() { # NAME: systemctl start berth@NAME, with the journal as the diagnosis when it fails
+        if systemctl start "berth@$1.service"; then return 0; fi
+        journalctl -q -u "berth@$1.service" -o cat --no-pager | tail -n 5 | sed 's/^/# /'
+        return 1
+}
+start_ok() { # NAME DESCRIPTION: one check; its status, so the checks that need the container can follow
+        if started "$1"; then ok "$2"; else fail "$2"; return 1; fi
+}
+guest_oom_kills() { awk '$1 == "oom_kill" { print $2 }' /proc/vmstat; }
+
+# A bystander with no limits, there before and after the others misbehave.
+container calm <<'C'
+exec sleep 100000
+C
+check "bystander container calm starts" started calm
+calm_pid=$(leader calm)
+oom_before=$(guest_oom_kills)
+
+# The limits land in the scope's own cgroup files.
+container lim MemoryMax=64M TasksMax=32 CPUQuota=20% <<'C'
+exec sleep 100000
+C
+if start_ok lim "container lim (MemoryMax=64M TasksMax=32 CPUQuota=20%) starts"; then
+        cg=$(scope_cg lim)
+        diag "berth-lim.scope: $cg"
+        check_eq "memory.max of berth-lim.scope" "$(cat "$cg/memory.max" 2>&1)" 67108864
+        check_eq "pids.max of berth-lim.scope" "$(cat "$cg/pids.max" 2>&1)" 32
+        check_eq "cpu.max of berth-lim.scope" "$(cat "$cg/cpu.max" 2>&1)" "20000 100000"
+        pid=$(leader lim)
+        check "the payload of lim runs inside berth-lim.scope" \
+                grep -q "^0::${cg#/sys/fs/cgroup}/" "/proc/${pid:-0}/cgroup"
+        systemctl stop berth@lim
+fi
+
+# MemoryMax=64M: a payload allocating 256M (dd's buffer) is OOM-killed inside the scope; the
+# container's shell, the bystander and the host go on.
+container mem MemoryMax=64M <<'C'
+dd if=/dev/zero of=/dev/null bs=256M count=1
+echo "hog-status=$?"
+exec sleep 100000
+C
+if start_ok mem "container mem (MemoryMax=64M) starts"; then
+        check "the 256M allocation in mem ended (journal)" wait_journal mem hog-status=
+        diag "mem: $(journalctl -q -u berth@mem.service -o cat | grep -E 'hog|dd' | tr '\n' ' ')"
+        check "the allocation was SIGKILLed (status 137)" wait_journal mem hog-status=137
+        cg=$(scope_cg mem)
+        kills=$(cg_key "$cg/memory.events" oom_kill)
+        check "memory.events of berth-mem.scope counts the OOM kill (oom_kill=${kills:-?})" \
+                test "${kills:-0}" -ge 1
+        check "the kernel's OOM kill was confined to berth-mem.scope's memory cgroup" \
+                bash -c "dmesg | grep -E 'oom-kill:constraint=CONSTRAINT_MEMCG' | grep -q 'oom_memcg=${cg#/sys/fs/cgroup}'"
+        check_eq "the container survived its hog (berth-mem.scope active)" "$(prop berth-mem.scope ActiveState)" active
+        check_eq "every OOM kill in the guest was the hog's" "$(($(guest_oom_kills) - oom_before))" "${kills:-0}"
+        check_eq "bystander calm untouched: same payload PID" "$(leader calm)" "${calm_pid:-unknown}"
+        check_eq "bystander calm untouched: no OOM kill in its scope" \
+                "$(cg_key "$(scope_cg calm)/memory.events" oom_kill)" 0
+        check_eq "the host untouched: no OOM kill in this job's cgroup" \
+                "$(cg_key "/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)/memory.events" oom_kill)" 0
+        systemctl stop berth@mem
+fi
+
+# TasksMax=32: forking beyond it fails with EAGAIN (an inner shell forks until refused, the outer
+# one stays to keep the container up).
+container tasks TasksMax=32 <<'C'
+sh -c 'i=0; while [ $i -lt 64 ]; do sleep 100000 & i=$((i + 1)); done'
+echo forks-done
+exec sleep 100000
+C
+if start_ok tasks "container tasks (TasksMax=32) starts"; then
+        check "the fork loop in tasks ended (journal)" wait_journal tasks forks-done
+        diag "tasks: $(journalctl -q -u berth@tasks.service -o cat | grep -v forks-done | sort | uniq -c | tr '\n' ' ')"
+        check "fork beyond TasksMax=32 failed with EAGAIN (Resource temporarily unavailable)" \
+                wait_journal tasks "can't fork: Resource temporarily unavailable"
+        cg=$(scope_cg tasks)
+        check "pids.events of berth-tasks.scope counts refused forks" test "$(cg_key "$cg/pids.events" max)" -ge 1
+        check "pids.current of berth-tasks.scope is at most 32 ($(cat "$cg/pids.current"))" \
+                test "$(cat "$cg/pids.current")" -le 32
+        systemctl stop berth@tasks
+fi
+
+# CPUQuota=20%: a busy loop gets at most ~20% of a CPU, measured from the scope's cpu.stat
+# usage_usec over 5 s of wall time (tolerance: 25%), and the quota actually throttled it.
+container cpu CPUQuota=20% <<'C'
+while :; do :; done
+C
+if start_ok cpu "container cpu (CPUQuota=20%) starts"; then
+        cg=$(scope_cg cpu)
+        sleep 1
+        u0=$(cg_key "$cg/cpu.stat" usage_usec) t0=$(date +%s%N)
+        sleep 5
+        u1=$(cg_key "$cg/cpu.stat" usage_usec) t1=$(date +%s%N)
+        share=$(((u1 - u0) * 1000 * 100 / (t1 - t0)))
+        diag "cpu: usage $((u1 - u0)) us over $(((t1 - t0) / 1000)) us of wall time = ${share}% of a CPU"
+        check "the busy loop got at most ~20% of a CPU (${share}% <= 25%)" test "$share" -le 25
+        check "the busy loop ran (${share}% > 0%)" test "$share" -gt 0
+        check "the quota throttled it (cpu.stat nr_throttled $(cg_key "$cg/cpu.stat" nr_throttled))" \
+                test "$(cg_key "$cg/cpu.stat" nr_throttled)" -ge 1
+        systemctl stop berth@cpu
+fi
+check_eq "bystander calm still runs the same payload at the end" "$(leader calm)" "${calm_pid:-unknown}"
+systemctl stop berth@calm
+
+# The system suite (tests/system) on real cgroup v2 and SELinux: each test as bed 1 runs it, a
+# service of the manager (here the real PID 1) with BERTH_SRC, BERTH_BUILD, BED_SHARE and the
+# test's environment, as an administrator's unconfined_t. BED_SEED's tree is copied into / and,
+# as the guest booted before, the manager reloads (generators run) and machines.target is started
+# again. Values naming src/ or build/ files point into the job copy.
+check "the system suite has tests to run here" test -s system-tests
+in_job() { case $1 in src/* | build/*) echo "$job/$1" ;; *) echo "$1" ;; esac; }
+while IFS=$'\t' read -r -a t; do
+        name=${t[0]}
+        envs=() seed= timeout=240 argv=()
+        for kv in ${t[1]//;/ }; do
+                [ "$kv" = - ] && continue
+                v=$(in_job "${kv#*=}")
+                case ${kv%%=*} in
+                BED_SEED) seed=$v ;;
+                BED_TIMEOUT) timeout=$v ;;
+                *) envs+=(-E "${kv%%=*}=$v") ;;
+                esac
+        done
+        for a in "${t[@]:2}"; do argv+=("$(in_job "$a")"); done
+        if [ -n "$seed" ]; then
+                tar -C "$seed" -cf - . | tar -C / -xf - --keep-directory-symlink --no-same-owner
+                (cd "$seed" && find . -mindepth 1 | cut -c2-) | xargs -r restorecon
+                systemctl daemon-reload
+                systemctl start machines.target
+        fi
+        share=$(mktemp -d /var/tmp/berth-system-share.XXXXXX)
+        # Output through a file, not --pipe: the policy lets no system_dbusd_t use an fd of
+        # unconfined_t, so passing our stdout over D-Bus is denied under enforcing.
+        systemd-run --wait --quiet --collect -p RuntimeMaxSec="$timeout" \
+                -p SELinuxContext=unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023 \
+                -p WorkingDirectory="$job/src" -E BERTH_SRC="$job/src" -E BERTH_BUILD="$job/build" \
+                -E BED_SHARE="$share" "${envs[@]}" \
+                /bin/sh -c 'exec "$@" > "$BED_SHARE/tap.out" 2>&1 < /dev/null' - "${argv[@]}"
+        rc=$?
+        cp "$share/tap.out" "$job/$name.tap"
+        tap_relay "$name: " "$job/$name.tap"
+        [ $rc -eq 0 ] || [ "$RELAY_FAILED" -gt 0 ] || fail "$name: exit status $rc without a failed check"
+        rm -rf "$share"
+done < system-tests
+
+# For debugging from the host: the guest's AVCs and journal of this boot.
+cp /var/log/audit/audit.log "$job/audit.log"
+journalctl -b --no-pager > "$job/journal.txt" 2>&1
 tap_done

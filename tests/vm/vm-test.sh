@@ -12,6 +12,7 @@ here=$(dirname "$(readlink -f "$0")")
 src=${BERTH_SOURCE_ROOT:-$(readlink -f "$here/../..")}
 build=${BERTH_BUILD_ROOT:-$src/build}
 . "$src/tests/lib/tap.sh"
+. "$here/tap-relay.sh"
 
 job=$(mktemp -d /var/tmp/berth-vm-job.XXXXXX)
 keep=${BERTH_VM_KEEP:-0}
@@ -37,8 +38,13 @@ done
 
 # berth's SELinux module(s) as built by meson go into the image (semodule at build time).
 mapfile -t modules < <(find "$build/policy/selinux" -maxdepth 1 -name '*.pp' 2> /dev/null | sort)
+# The Debian packages of the shared libraries this build of berth links (they change as features land).
+mapfile -t libpkgs < <(ldd "$build/berth" | awk '$3 ~ /^\// { print $3 }' | while read -r lib; do
+        dpkg -S "$lib" 2> /dev/null || dpkg -S "$(readlink -f "$lib")" 2> /dev/null ||
+                dpkg -S "$(readlink -f "$lib" | sed 's|^/usr||')" 2> /dev/null || echo "unpackaged:$lib" >&2
+done | cut -d: -f1 | sort -u | sed 's/^/--package=/')
 t0=$(date +%s)
-if img=$("$here/build-image.sh" "${modules[@]}" 2> "$job/build-image.log"); then
+if img=$("$here/build-image.sh" "${libpkgs[@]}" "${modules[@]}" 2> "$job/build-image.log"); then
         ok "[$mode] image ready in $(($(date +%s) - t0))s: $img"
         sed -n 's/^build-image: /# image: /p' "$job/build-image.log"
 else
@@ -56,11 +62,42 @@ if ! meson install -C "$build" --destdir "$job/root" --no-rebuild --quiet > "$jo
         tap_done
         exit 1
 fi
-cp "$here/guest-checks.sh" "$src/tests/lib/tap.sh" "$job/"
+cp "$here/guest-checks.sh" "$here/tap-relay.sh" "$src/tests/lib/tap.sh" "$job/"
+
+# The system suite (tests/system) runs in the guest too, on real cgroup v2 and SELinux. Every
+# test of meson's "system" suite goes through tests/system/bed.sh SRC BUILD SCRIPT ARGS; the guest
+# already has systemd as PID 1, so it runs SCRIPT ARGS the way bed.sh does inside bed 1 (a
+# service of the manager with BERTH_SRC, BERTH_BUILD, BED_SHARE), on copies of the source's
+# tests/, units/ and policy/ and of the build's tests/ (job/src, job/build).
+mkdir -p "$job/src" "$job/build"
+cp -R "$src/tests" "$src/units" "$src/policy" "$job/src/"
+[ -d "$build/tests" ] && cp -R "$build/tests" "$job/build/"
+if ! python3 - "$src" "$build" > "$job/system-tests" 2> "$job/system-tests.err" <<'PY'
+import json, os, subprocess, sys
+src, build = (os.path.realpath(p) for p in sys.argv[1:])
+def rel(p):
+    p = os.path.normpath(p)
+    for root, name in ((build, "build"), (src, "src")):
+        if p == root or p.startswith(root + "/"):
+            return name + p[len(root):]
+    return p
+for t in json.loads(subprocess.check_output(["meson", "introspect", "--tests", build])):
+    if not any(s.split(":")[-1] == "system" for s in t["suite"]):
+        continue
+    cmd = t["cmd"]
+    if not cmd[0].endswith("tests/system/bed.sh") or len(cmd) < 4:
+        sys.exit(f"system test {t['name']} does not run through tests/system/bed.sh: {cmd}")
+    env = ";".join(f"{k}={rel(v)}" for k, v in sorted((t.get("env") or {}).items()))
+    print("\t".join([t["name"], env or "-"] + [rel(a) for a in cmd[3:]]))
+PY
+then
+        fail "[$mode] list the system suite's tests for the guest"
+        sed 's/^/# /' "$job/system-tests.err"
+fi
 printf '#!/bin/sh\nexec ./guest-checks.sh %s\n' "$mode" > "$job/run.sh"
 chmod +x "$job/run.sh" "$job/guest-checks.sh"
 
-"$here/vm-run.sh" --selinux="$mode" --timeout=420 "$img" "$job" > "$job/relay.out" 2> "$job/vm-run.log"
+"$here/vm-run.sh" --selinux="$mode" --timeout=840 "$img" "$job" > "$job/relay.out" 2> "$job/vm-run.log"
 rc=$?
 sed 's/^vm-run: /# vm-run: /' "$job/vm-run.log"
 if [ "$rc" -ge 124 ] && [ "$rc" -le 126 ]; then
@@ -69,23 +106,9 @@ if [ "$rc" -ge 124 ] && [ "$rc" -le 126 ]; then
         exit 1
 fi
 
-# Relay the guest's TAP: each check becomes one of ours; a missing or short plan is a failure.
-plan=
-seen=0
-guest_failed=0
-while IFS= read -r line; do
-        case $line in
-        "ok "*) seen=$((seen + 1)); ok "[$mode] $(echo "$line" | sed -E 's/^ok [0-9]+ - //')" ;;
-        "not ok "*)
-                seen=$((seen + 1)); guest_failed=$((guest_failed + 1))
-                fail "[$mode] $(echo "$line" | sed -E 's/^not ok [0-9]+ - //')" ;;
-        1..*) plan=${line#1..} ;;
-        "#"*) echo "$line" ;;
-        *) echo "# guest: $line" ;;
-        esac
-done < "$job/relay.out"
-check_eq "[$mode] the guest ran every check it planned" "$seen" "${plan:-no plan}"
-if [ "$rc" -ne 0 ] && [ "$guest_failed" -eq 0 ]; then
+# The guest's checks become ours; a missing or short plan is a failure.
+tap_relay "[$mode] " "$job/relay.out"
+if [ "$rc" -ne 0 ] && [ "$RELAY_FAILED" -eq 0 ]; then
         fail "[$mode] guest job exit status $rc without a failed check"
 fi
 tap_done
