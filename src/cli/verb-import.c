@@ -1,12 +1,87 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* PLACEHOLDER: replaced by the issue that implements 'berth import'. Must not survive to a landing. */
+/* berth import NAME TARBALL | berth import NAME --oci DIR */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "exit-status.h"
+#include "import.h"
+#include "load.h"
 #include "log.h"
+#include "progress-bar.h"
+#include "strv.h"
 #include "verbs.h"
+
+static void help(void)
+{
+        printf("berth import [OPTIONS...] NAME TARBALL\n"
+               "berth import [OPTIONS...] NAME --oci DIR\n\n"
+               "Import a root file system into %s/NAME (or $BERTH_IMAGE_DIR/NAME) and write a\n"
+               "starter NAME.container into the first directory of the config search path.\n"
+               "TARBALL is a tar archive, plain or compressed with gzip, xz, zstd or bzip2.\n"
+               "An OCI image layout has every blob checked against its sha256 digest before use.\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --oci=DIR           Import the OCI image layout in DIR\n",
+               BERTH_IMAGE_DIR_DEFAULT);
+}
 
 int verb_import(int argc, char **argv)
 {
-        (void)argc;
-        log_error("'berth %s' is not implemented yet.", argv[0]);
-        return EXIT_FAILURE_GENERIC;
+        enum { ARG_OCI = 0x100 };
+        static const struct option options[] = {
+            {"help", no_argument, NULL, 'h'},
+            {"oci", required_argument, NULL, ARG_OCI},
+            {},
+        };
+        _cleanup_(import_context_done) ImportContext ctx = {};
+        _cleanup_(import_result_done) ImportResult result = {};
+        _cleanup_strv_free_ char **search = NULL;
+        const char *oci = NULL, *name, *source;
+        ProgressBar bar;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h': help(); return EXIT_OK;
+                case ARG_OCI: oci = optarg; break;
+                default: return EXIT_USAGE;
+                }
+
+        if (argc - optind != (oci ? 1 : 2)) {
+                log_error("Expected NAME and TARBALL, or NAME and --oci DIR. See 'berth import --help'.");
+                return EXIT_USAGE;
+        }
+        name = argv[optind];
+        source = oci ?: argv[optind + 1];
+        if (!container_name_is_valid(name)) {
+                log_error(
+                    "Invalid container name '%s' (letters, digits, '-' and '.'-separated labels, at most %d "
+                    "characters).",
+                    name, CONTAINER_NAME_MAX);
+                return EXIT_USAGE;
+        }
+        r = config_search_path(&search);
+        if (r < 0)
+                return log_error_errno(r, "Failed to determine the config search path: %m"),
+                       EXIT_FAILURE_GENERIC;
+
+        progress_bar_init(&bar, name);
+        ctx.progress = progress_bar_update;
+        ctx.userdata = &bar;
+        r = oci ? import_oci(&ctx, name, oci, search[0], &result)
+                : import_tar(&ctx, name, source, search[0], &result);
+        progress_bar_finish(&bar);
+        if (r < 0) {
+                if (ctx.error)
+                        log_error("Failed to import %s as %s: %s", source, name, ctx.error);
+                else
+                        log_error_errno(r, "Failed to import %s as %s: %m", source, name);
+                return EXIT_FAILURE_GENERIC;
+        }
+
+        printf("Imported %s into %s.\n"
+               "Wrote %s; check it with 'berth verify %s', then 'berth start %s'.\n",
+               source, result.root, result.config_path, name, name);
+        return EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "state.h"
 #include "strv.h"
 #include "table.h"
+#include "terminal.h"
 #include "verbs.h"
 
 static void help(void)
@@ -27,6 +28,7 @@ static void help(void)
                "Options:\n"
                "  -h --help             Show this help\n"
                "     --no-legend        Print neither the column header nor the footer\n"
+               "     --no-pager         Do not pipe output into a pager\n"
                "  -o --output=MODE      text (default), json or json-pretty; JSON gives sizes in\n"
                "                        bytes, SINCE in µs since the epoch and null for unknown\n\n"
                "Environment:\n"
@@ -77,11 +79,12 @@ static int add_container(Table *t, const char *state_dir, const char *name)
 
 int verb_list(int argc, char **argv)
 {
-        enum { ARG_NO_LEGEND = 0x100 };
+        enum { ARG_NO_LEGEND = 0x100, ARG_NO_PAGER };
         static const struct option options[] = {
             {"help", no_argument, NULL, 'h'},
             {"no-legend", no_argument, NULL, ARG_NO_LEGEND},
             {"output", required_argument, NULL, 'o'},
+            {"no-pager", no_argument, NULL, ARG_NO_PAGER},
             {},
         };
         static const char *const headers[] = {"NAME",     "STATE", "SINCE", "MEMORY", "TASKS",
@@ -90,19 +93,17 @@ int verb_list(int argc, char **argv)
         _cleanup_strv_free_ char **names = NULL;
         TableOutput output = TABLE_OUTPUT_TEXT;
         const char *state_dir = state_dir_get();
-        bool legend = true;
+        bool legend = true, no_pager = false;
         int c, r;
 
         while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
                 case ARG_NO_LEGEND: legend = false; break;
+                case ARG_NO_PAGER: no_pager = true; break;
                 case 'o':
-                        if (table_output_from_string(optarg, &output) < 0) {
-                                log_error("Unknown output mode '%s' (expected text, json or json-pretty).",
-                                          optarg);
+                        if (table_output_from_arg(optarg, &output) < 0)
                                 return EXIT_USAGE;
-                        }
                         break;
                 default: return EXIT_USAGE;
                 }
@@ -125,6 +126,7 @@ int verb_list(int argc, char **argv)
                         return EXIT_FAILURE_GENERIC;
         }
 
+        _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
         if (output == TABLE_OUTPUT_TEXT && table_rows(t) == 0) {
                 if (legend)
                         printf("No containers.\n");

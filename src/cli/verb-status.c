@@ -17,8 +17,10 @@
 #include "load.h"
 #include "log.h"
 #include "state.h"
+#include "status-json.h"
 #include "strv.h"
 #include "table.h"
+#include "terminal.h"
 #include "verbs.h"
 
 static void help(void)
@@ -30,7 +32,12 @@ static void help(void)
                "label, root) and config file, and the last lines of its journal.\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
-               "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n\n"
+               "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n"
+               "     --no-pager         Do not pipe output into a pager\n"
+               "  -o --output=MODE      text (default), json or json-pretty: one object with the\n"
+               "                        fields name, unit, state, active, sub, since, config,\n"
+               "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
+               "                        uid_size, label, scope, memory, tasks, cgroup\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -148,9 +155,12 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
 
 int verb_status(int argc, char **argv)
 {
+        enum { ARG_NO_PAGER = 0x100 };
         static const struct option options[] = {
             {"help", no_argument, NULL, 'h'},
             {"lines", required_argument, NULL, 'n'},
+            {"no-pager", no_argument, NULL, ARG_NO_PAGER},
+            {"output", required_argument, NULL, 'o'},
             {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -159,14 +169,20 @@ int verb_status(int argc, char **argv)
         _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
         JournalShowOptions jo = {.lines = 10};
         const char *name;
-        bool running, exists;
+        bool running, exists, no_pager = false;
+        TableOutput output = TABLE_OUTPUT_TEXT;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hn:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "hn:o:", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
                 case 'n':
                         if (journal_parse_lines(optarg, &jo.lines) < 0)
+                                return EXIT_USAGE;
+                        break;
+                case ARG_NO_PAGER: no_pager = true; break;
+                case 'o':
+                        if (table_output_from_arg(optarg, &output) < 0)
                                 return EXIT_USAGE;
                         break;
                 default: return EXIT_USAGE;
@@ -200,9 +216,22 @@ int verb_status(int argc, char **argv)
                 bus = NULL; /* status works from the state files alone */
         unit_state(bus, unit, &active, &sub);
 
-        printf("%s %s - berth container %s\n", running ? "●" : "○", unit, name);
-        printf("     Active: %s (%s)\n", active ? active : "inactive",
-               sub ? sub : (running ? "running" : "dead"));
+        if (output != TABLE_OUTPUT_TEXT) {
+                StatusInfo info = {
+                        .name = name, .unit = unit, .active = active, .sub = sub,
+                        .state = running ? &s : NULL, .config_path = main_file, .dropins = dropins,
+                };
+                r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to print the status: %m"), EXIT_FAILURE_GENERIC;
+                return running ? EXIT_OK : EXIT_NOT_RUNNING;
+        }
+
+        _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
+        const char *on = running ? ansi_highlight_green() : active && streq(active, "failed") ? ansi_highlight_red() : "";
+        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : "○", *on ? ansi_normal() : "", unit, name);
+        printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
+               sub ? sub : (running ? "running" : "dead"), *on ? ansi_normal() : "");
         if (running)
                 print_running(bus, &s);
         else {

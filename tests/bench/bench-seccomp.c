@@ -1,26 +1,30 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* bench-seccomp: the cost of berth's seccomp allowlist, through the core library's own API.
+/* bench-seccomp: the cost of berth's seccomp allowlist, through the core library's own API
+ * (src/security/seccomp-filter.h), for the default config and its capability set.
  *
  *   bench-seccomp [--reps N]      prints bench-rr style TSV lines (name, i, ns, 0, 0, 0) for
- *                                 "compile" (seccomp_build_filter for the default config and its
- *                                 capability set), "load" (seccomp_install_filter in a fresh child
- *                                 after no_new_privs; the child then checks that the kernel
- *                                 reports seccomp mode 2, so a no-op load is caught) and
- *                                 "compile+load" (both, in the child, as the launch does).
- *   bench-seccomp --export FILE   writes the default filter as a BPF program (for bwrap --seccomp). */
+ *                                 "build" (seccomp_build_filter: libseccomp rule building),
+ *                                 "compile" (seccomp_filter_compile: BPF generation, which the
+ *                                 launch does before touching the root), "load"
+ *                                 (seccomp_install_filter of a built filter, in a fresh child;
+ *                                 libseccomp generates the BPF again there) and
+ *                                 "build+compile+load" (all three in a child, as one launch does).
+ *                                 Each child checks that the kernel reports seccomp mode 2, so a
+ *                                 no-op load is caught. The BPF size goes to stderr.
+ *   bench-seccomp --export DIR    writes the default filter's programs as DIR/0.bpf, 1.bpf, ...
+ *                                 (for bwrap --add-seccomp-fd) and prints how many. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "config.h"
-#include "seccomp.h"
+#include "seccomp-filter.h"
 
 static uint64_t now_ns(void)
 {
@@ -30,7 +34,7 @@ static uint64_t now_ns(void)
         return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static int build(const ContainerConfig *c, scmp_filter_ctx *ret)
+static int build(const ContainerConfig *c, SeccompFilter *ret)
 {
         const char *bad = NULL;
         int r = seccomp_build_filter(c, caps_effective_set(c), ret, &bad);
@@ -57,9 +61,9 @@ static bool seccomp_mode_is_filter(void)
         return found;
 }
 
-/* In a child: optionally build, then load, then check the kernel reports a filter. Reports the
- * nanoseconds spent through a pipe. */
-static int time_in_child(const ContainerConfig *c, scmp_filter_ctx prebuilt, uint64_t *ret_ns)
+/* In a child: with prebuilt NULL build and compile first, then load, then check the kernel reports
+ * a filter. Reports the nanoseconds spent through a pipe. */
+static int time_in_child(const ContainerConfig *c, const SeccompFilter *prebuilt, uint64_t *ret_ns)
 {
         int p[2], status;
         uint64_t ns = 0;
@@ -71,14 +75,13 @@ static int time_in_child(const ContainerConfig *c, scmp_filter_ctx prebuilt, uin
         if (pid < 0)
                 return -errno;
         if (pid == 0) {
-                scmp_filter_ctx f = prebuilt;
+                SeccompFilter own = {};
+                const SeccompFilter *f = prebuilt ?: &own;
                 uint64_t t0;
 
                 close(p[0]);
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                        _exit(1);
                 t0 = now_ns();
-                if (!f && build(c, &f) < 0)
+                if (!prebuilt && (build(c, &own) < 0 || seccomp_filter_compile(&own, NULL) < 0))
                         _exit(1);
                 if (seccomp_install_filter(f) < 0)
                         _exit(1);
@@ -95,6 +98,36 @@ static int time_in_child(const ContainerConfig *c, scmp_filter_ctx prebuilt, uin
         if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || ns == 0)
                 return -EPROTO;
         *ret_ns = ns;
+        return 0;
+}
+
+static int export_programs(const ContainerConfig *c, const char *dir)
+{
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        scmp_filter_ctx programs[3];
+        unsigned n = 0;
+
+        if (build(c, &f) < 0)
+                return -EINVAL;
+        /* the order seccomp_install_filter() loads them in */
+        programs[0] = f.arguments_native;
+        programs[1] = f.arguments;
+        programs[2] = f.allowlist;
+        for (size_t i = 0; i < 3; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                char path[4096];
+
+                if (!programs[i])
+                        continue;
+                snprintf(path, sizeof(path), "%s/%u.bpf", dir, n);
+                fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                if (fd < 0 || seccomp_export_bpf(programs[i], fd) < 0) {
+                        fprintf(stderr, "bench-seccomp: cannot export to %s\n", path);
+                        return -EIO;
+                }
+                n++;
+        }
+        printf("%u\n", n);
         return 0;
 }
 
@@ -119,29 +152,25 @@ int main(int argc, char **argv)
         r = container_config_new_default("bench", &c);
         if (r < 0)
                 return 1;
-
-        if (export) {
-                _cleanup_(seccomp_releasep) scmp_filter_ctx f = NULL;
-                _cleanup_close_ int fd = -EBADF;
-
-                if (build(c, &f) < 0)
-                        return 1;
-                fd = open(export, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-                if (fd < 0 || seccomp_export_bpf(f, fd) < 0) {
-                        fprintf(stderr, "bench-seccomp: cannot export to %s\n", export);
-                        return 1;
-                }
-                return 0;
-        }
+        if (export)
+                return export_programs(c, export) < 0 ? 1 : 0;
 
         for (unsigned i = 0; i < reps; i++) {
-                _cleanup_(seccomp_releasep) scmp_filter_ctx f = NULL;
-                uint64_t t0 = now_ns(), ns;
+                _cleanup_seccomp_filter_ SeccompFilter f = {};
+                size_t instructions = 0;
+                uint64_t t0 = now_ns(), t1, ns;
 
                 if (build(c, &f) < 0)
                         return 1;
-                printf("compile\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)(now_ns() - t0));
-                r = time_in_child(c, f, &ns);
+                t1 = now_ns();
+                printf("build\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)(t1 - t0));
+                if (seccomp_filter_compile(&f, &instructions) < 0)
+                        return 1;
+                printf("compile\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)(now_ns() - t1));
+                if (i == 0)
+                        fprintf(stderr, "bench-seccomp: default filter: %zu BPF instructions\n",
+                                instructions);
+                r = time_in_child(c, &f, &ns);
                 if (r < 0) {
                         fprintf(stderr, "bench-seccomp: loading the filter failed or left none loaded\n");
                         return 1;
@@ -150,7 +179,7 @@ int main(int argc, char **argv)
                 r = time_in_child(c, NULL, &ns);
                 if (r < 0)
                         return 1;
-                printf("compile+load\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
+                printf("build+compile+load\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
         }
         return 0;
 }

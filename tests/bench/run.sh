@@ -107,16 +107,13 @@ if [ $install = 1 ]; then
 fi
 if [ $compile = 1 ]; then
         [ -f "$build/build.ninja" ] || meson setup "$build" "$top" >/dev/null || exit 1
-        meson compile -C "$build" berth tests/bench/bench-rr tests/bench/bench-idmap \
+        meson compile -C "$build" berth tests/bench/bench-rr tests/bench/bench-idmap tests/bench/bench-seccomp \
                 >"$work/compile.log" 2>&1 || { cat "$work/compile.log" >&2; exit 1; }
-        # links against the core library's seccomp code: optional until that code is in the tree
-        meson compile -C "$build" tests/bench/bench-seccomp >>"$work/compile.log" 2>&1
 fi
 berth=${BENCH_BERTH:-$build/berth} # BENCH_BERTH: measure another berth binary (e.g. an installed one)
 rr=$build/tests/bench/bench-rr
 idmap=$build/tests/bench/bench-idmap
 seccomp_bench=$build/tests/bench/bench-seccomp
-[ -x "$seccomp_bench" ] || note "bench-seccomp is not built (the core library has no seccomp code yet?): e) skipped"
 report() { python3 "$here/report.py" "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 run_rr() { # run_rr TSV NAME=ARGV...: interleaved runs, load noted before and after
@@ -199,11 +196,16 @@ mount --bind "$nsbind" "$nsbind" && mount --make-private "$nsbind" && touch "$ns
                 sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; true' || exit 1
 crunns=$nsbind/mnt
 
-# bubblewrap takes a compiled BPF program on an fd: berth's own allowlist, exported
-[ -x "$seccomp_bench" ] && "$seccomp_bench" --export "$work/berth-seccomp.bpf" >/dev/null 2>&1 ||
-        note "bwrap secure runs without seccomp (could not export berth's filter)"
+# bubblewrap takes compiled BPF programs on fds: berth's own filter (three programs), exported
 bwrap_seccomp=""
-[ -s "$work/berth-seccomp.bpf" ] && bwrap_seccomp="<10=$work/berth-seccomp.bpf --seccomp 10"
+mkdir -p "$work/bpf"
+if [ -x "$seccomp_bench" ] && nprog=$("$seccomp_bench" --export "$work/bpf" 2>/dev/null); then
+        for i in $(seq 0 $((nprog - 1))); do
+                bwrap_seccomp+=" <$((20 + i))=$work/bpf/$i.bpf --add-seccomp-fd $((20 + i))"
+        done
+else
+        note "bwrap secure runs without seccomp (could not export berth's filter)"
+fi
 bwrap_mask=""
 for p in /proc/acpi /sys/firmware; do [ -e $p ] && bwrap_mask+=" --tmpfs $p"; done
 for p in /proc/kcore /proc/keys /proc/latency_stats /proc/timer_list /proc/sched_debug; do
@@ -220,7 +222,7 @@ a_commands() {
         echo "runc=runc --root $work/run/runc run --bundle $work/oci-$m$sfx bench-runc-$m"
         if [ "$m" = secure ]; then
                 echo "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit --private-users=pick --private-network /bin/$payload"
-                echo "bwrap=bwrap --unshare-all --uid 0 --gid 0 --bind $root / --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run --ro-bind /sys /sys --ro-bind /proc/sys /proc/sys$bwrap_mask --cap-drop ALL --cap-add CAP_CHOWN --cap-add CAP_DAC_OVERRIDE --cap-add CAP_FOWNER --cap-add CAP_FSETID --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE --cap-add CAP_SETFCAP --cap-add CAP_SETGID --cap-add CAP_SETPCAP --cap-add CAP_SETUID --cap-add CAP_SYS_CHROOT --hostname bench --new-session --die-with-parent ${bwrap_seccomp} /bin/$payload"
+                echo "bwrap=bwrap --unshare-all --uid 0 --gid 0 --bind $root / --proc /proc --dev /dev --tmpfs /tmp --tmpfs /run --ro-bind /sys /sys --ro-bind /proc/sys /proc/sys$bwrap_mask --cap-drop ALL --cap-add CAP_CHOWN --cap-add CAP_DAC_OVERRIDE --cap-add CAP_FOWNER --cap-add CAP_FSETID --cap-add CAP_KILL --cap-add CAP_NET_BIND_SERVICE --cap-add CAP_SETFCAP --cap-add CAP_SETGID --cap-add CAP_SETPCAP --cap-add CAP_SETUID --cap-add CAP_SYS_CHROOT --hostname bench --new-session --die-with-parent${bwrap_seccomp} /bin/$payload"
         else
                 echo "systemd-nspawn=systemd-nspawn -q -D $root --register=no --keep-unit /bin/$payload"
                 echo "bwrap=bwrap --ro-bind $root / /bin/$payload"
@@ -229,18 +231,26 @@ a_commands() {
 # probe secure|min: runs each tool once with the probe payload (not timed); writes
 # OUT/a-MODE-probe.tsv, "tool<TAB>what its payload saw"
 probe() {
-        local spec name ns argv redirect seen
+        local spec name ns argv word seen
+        local -a cmd redirects
+        local redirect_re='^<([0-9]+)=(.*)$'
         while read -r spec; do
                 name=${spec%%=*} argv=${spec#*=} ns=""
                 [[ $name == *^* ]] && ns=${name#*^} name=${name%%^*}
-                redirect=/dev/null
-                if [[ $argv == *"<10="* ]]; then
-                        redirect=${argv#*<10=}
-                        redirect=${redirect%% *}
-                        argv=${argv/<10=$redirect /}
-                fi
-                # shellcheck disable=SC2086 # argv is split on spaces on purpose, as bench-rr does
-                seen=$(${ns:+nsenter --mount=$ns} $argv 2>&1 10<"$redirect" </dev/null)
+                cmd=() redirects=()
+                [ -n "$ns" ] && cmd=(nsenter --mount="$ns")
+                for word in $argv; do # split on spaces on purpose, as bench-rr does
+                        if [[ $word =~ $redirect_re ]]; then
+                                redirects+=("${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+                        else
+                                cmd+=("$word")
+                        fi
+                done
+                seen=$(
+                        set -- "${redirects[@]}"
+                        while [ $# -gt 0 ]; do eval "exec $1<\"\$2\""; shift 2; done
+                        "${cmd[@]}" 2>&1 </dev/null
+                )
                 printf '%s\t%s\n' "$name" "$(grep -m1 '^uid_map=' <<<"$seen" || echo "probe failed: ${seen//$'\n'/ }")"
         done < <(a_commands "$1" bench-probe) >"$out/a-$1-probe.tsv"
 }
@@ -275,8 +285,12 @@ if want c; then
         echo "bench: c) ID mapping: idmapped mount vs chown -R ($sizes files)" >&2
         mkdir -p "$work/idmap-target"
         for n in $sizes; do
-                for kind in idmap chown; do
+                # berth itself: its default run of /bin/true on a root holding n more files
+                cp -a "$root" "$work/tree-berth-$n"
+                printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$work/tree-berth-$n" >"$work/conf/c-$n.container"
+                for kind in idmap chown berth; do
                         t=$work/tree-$kind-$n
+                        [ $kind = berth ] && t=$work/tree-berth-$n/data
                         mkdir -p "$t"
                         # 100 files per directory, like a real root's spread
                         python3 - "$t" "$n" <<'PY'
@@ -296,9 +310,10 @@ PY
                 reps_saved=$reps reps=$creps
                 run_rr "$out/c-$n.tsv" \
                         "idmapped-mount=$idmap idmap $work/tree-idmap-$n $work/idmap-target" \
-                        "chown-R=$idmap chown $work/tree-chown-$n"
+                        "chown-R=$idmap chown $work/tree-chown-$n" \
+                        "berth-run=$berth run --register=no --file $work/conf/c-$n.container"
                 reps=$reps_saved
-                rm -rf "$work/tree-idmap-$n" "$work/tree-chown-$n"
+                rm -rf "$work/tree-idmap-$n" "$work/tree-chown-$n" "$work/tree-berth-$n"
         done
 fi
 
@@ -334,10 +349,11 @@ if want d; then
 fi
 
 # --- e) seccomp filter compile + load --------------------------------------------------------
-if want e && [ -x "$seccomp_bench" ]; then
+if want e; then
         echo "bench: e) seccomp compile+load" >&2
         echo "e load-before $(load)" >>"$out/load.txt"
-        "$seccomp_bench" --reps "$(( reps * 10 ))" >"$out/e-seccomp.tsv" || note "e) bench-seccomp failed"
+        "$seccomp_bench" --reps "$reps" >"$out/e-seccomp.tsv" 2>"$work/e.log" || note "e) bench-seccomp failed: $(cat "$work/e.log")"
+        note "e) $(grep -o 'default filter: .*' "$work/e.log")"
         echo "e load-after $(load)" >>"$out/load.txt"
 fi
 

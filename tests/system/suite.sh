@@ -136,6 +136,37 @@ check "berth status shows the scope and its limits" \
         bash -c "echo '$out' | grep -q 'Scope: berth-t1.scope (active)' && echo '$out' | grep -q 'MemoryMax=64.0M'"
 check "berth status shows the payload in the cgroup tree" \
         bash -c "echo '$out' | grep -qE '(├|└)─$L1 /bin/sh -c'"
+# --- berth exec: same namespaces, cgroup and confinement as the payload -----------------------
+check_eq "berth exec reaches the container (its hostname)" "$(berth exec t1 -- hostname)" t1
+check_eq "berth exec sees the container's PID 1" \
+        "$(berth exec t1 -- sh -c 'tr "\0" " " </proc/1/cmdline' | cut -d' ' -f1-2)" "/bin/sh -c"
+for ns in user mnt pid uts ipc net cgroup; do
+        check_eq "berth exec joins the payload's $ns namespace" \
+                "$(berth exec t1 -- readlink /proc/self/ns/$ns)" "$(readlink /proc/$L1/ns/$ns)"
+done
+check_eq "berth exec runs in the payload's cgroup (its cgroupns root)" \
+        "$(berth exec t1 -- cat /proc/self/cgroup | grep '^0::')" "0::/"
+berth exec t1 -- sleep 3 &
+check "berth exec's command is in the scope's payload cgroup, seen from the host" bash -c \
+        'for _ in $(seq 50); do
+                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
+                        [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] && exit 0
+                done
+                sleep 0.1
+        done; exit 1'
+wait
+check_eq "berth exec has no_new_privs like the payload" "$(berth exec t1 -- grep ^NoNewPrivs /proc/self/status)" \
+        "$(grep ^NoNewPrivs /proc/$L1/status)"
+check_eq "berth exec's uid_map is the payload's" "$(berth exec t1 -- cat /proc/self/uid_map)" \
+        "$(cat /proc/$L1/uid_map)"
+check_eq "berth exec brings no fd but stdio (and ls's own)" \
+        "$(berth exec t1 -- ls /proc/self/fd | sort -n | tr '\n' ' ')" "0 1 2 3 "
+berth exec t1 -- sh -c 'exit 7'
+check_eq "berth exec passes the command's exit status" "$?" 7
+berth exec t1 -- /nonexistent 2>/dev/null
+check_eq "berth exec of a missing command exits 127" "$?" 127
+berth exec nosuch -- true 2>/dev/null
+check_eq "berth exec refuses a container that is not running (exit 3)" "$?" 3
 check "berth logs t1 has the payload's output" bash -c "berth logs t1 | grep -q t1-payload-up"
 check_eq "berth logs -n 1 prints one line" "$(berth logs -n 1 t1 | wc -l)" 1
 timeout 2 berth logs -f t1 >"$W/follow.log" 2>&1
@@ -149,6 +180,8 @@ berth status t1 >/dev/null 2>&1
 check_eq "berth status of a stopped container exits 3" "$?" 3
 berth status nosuch >/dev/null 2>&1
 check_eq "berth status of an unknown container exits 4" "$?" 4
+berth exec t1 -- true 2>/dev/null
+check_eq "berth exec refuses a stopped container (exit 3)" "$?" 3
 
 check "systemctl start berth@t1 again" systemctl start berth@t1
 L1=$(machinectl show -p Leader --value t1 2>/dev/null)

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blob.h"
+#include "sha256.h"
+
+#define SHA256_PREFIX "sha256:"
+
+void oci_descriptor_done(OciDescriptor *d)
+{
+        free(d->media_type);
+        free(d->digest);
+        *d = (OciDescriptor){};
+}
+
+bool oci_digest_is_valid(const char *digest)
+{
+        if (!digest || !strneq(digest, SHA256_PREFIX, strlen(SHA256_PREFIX)))
+                return false;
+        const char *hex = digest + strlen(SHA256_PREFIX);
+        /* Also what keeps a digest from naming a path outside blobs/sha256/. */
+        return strlen(hex) == SHA256_DIGEST_SIZE * 2 &&
+               strspn(hex, "0123456789abcdef") == SHA256_DIGEST_SIZE * 2;
+}
+
+/* Streams the blob through the hash into either a memory buffer or an fd. */
+static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d, char *mem, int dest_fd)
+{
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char actual[SHA256_HEX_SIZE];
+        uint64_t total = 0;
+        bool oversized = false;
+        uint8_t buf[128 * 1024];
+        Sha256 h;
+
+        if (!oci_digest_is_valid(d->digest))
+                return import_error(ctx, -EINVAL,
+                                    "unsupported or malformed digest '%s' (berth verifies sha256)",
+                                    strna(d->digest));
+        if (asprintf(&path, "blobs/sha256/%s", d->digest + strlen(SHA256_PREFIX)) < 0)
+                return -ENOMEM;
+        fd = openat(layout_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return import_error(ctx, negative_errno(), "blob %s is missing: %m", d->digest);
+
+        sha256_init(&h);
+        for (;;) {
+                ssize_t n = read(fd, buf, sizeof(buf));
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return import_error(ctx, negative_errno(), "cannot read blob %s: %m", d->digest);
+                }
+                if (n == 0)
+                        break;
+                sha256_update(&h, buf, (size_t)n);
+                /* Past the promised size the bytes are only hashed, for the error message. */
+                if (total + (uint64_t)n > d->size)
+                        oversized = true;
+                else if (mem)
+                        memcpy(mem + total, buf, (size_t)n);
+                else {
+                        for (ssize_t off = 0; off < n;) {
+                                ssize_t w = write(dest_fd, buf + off, (size_t)(n - off));
+                                if (w < 0 && errno == EINTR)
+                                        continue;
+                                if (w < 0)
+                                        return import_error(ctx, negative_errno(), "cannot copy blob %s: %m",
+                                                            d->digest);
+                                off += w;
+                        }
+                        import_progress(ctx, ctx->done + (uint64_t)n);
+                }
+                total += (uint64_t)n;
+        }
+        sha256_final_hex(&h, actual);
+        if (oversized || total != d->size || !streq(actual, d->digest + strlen(SHA256_PREFIX)))
+                return import_error(ctx, -EBADMSG,
+                                    "blob %s does not match its digest: expected %s (%" PRIu64
+                                    " bytes), actual sha256:%s (%" PRIu64 " bytes); refusing to use it",
+                                    path, d->digest, d->size, actual, total);
+        if (mem)
+                mem[total] = 0;
+        return 0;
+}
+
+int blob_read_verified(ImportContext *ctx, int layout_fd, const OciDescriptor *d, size_t max,
+                       char **ret_data)
+{
+        _cleanup_free_ char *mem = NULL;
+        int r;
+
+        if (d->size > max)
+                return import_error(ctx, -EFBIG, "blob %s is %" PRIu64 " bytes, more than the %zu allowed",
+                                    strna(d->digest), d->size, max);
+        mem = malloc(d->size + 1);
+        if (!mem)
+                return -ENOMEM;
+        r = blob_stream(ctx, layout_fd, d, mem, -EBADF);
+        if (r < 0)
+                return r;
+        *ret_data = TAKE_PTR(mem);
+        return 0;
+}
+
+int blob_copy_verified(ImportContext *ctx, int layout_fd, const OciDescriptor *d, int dest_fd)
+{
+        return blob_stream(ctx, layout_fd, d, NULL, dest_fd);
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "import.h"
+#include "layer.h"
+#include "oci.h"
+#include "rm-rf.h"
+#include "starter.h"
+
+void import_context_done(ImportContext *ctx)
+{
+        free(ctx->error);
+        ctx->error = NULL;
+}
+
+int import_error(ImportContext *ctx, int error, const char *fmt, ...)
+{
+        va_list ap;
+        char *s;
+
+        errno = error < 0 ? -error : EIO; /* for %m */
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) >= 0) {
+                free(ctx->error);
+                ctx->error = s;
+        }
+        va_end(ap);
+        return error < 0 ? error : -EIO;
+}
+
+void import_progress(ImportContext *ctx, uint64_t done_now)
+{
+        ctx->done = done_now;
+        if (ctx->progress)
+                ctx->progress(ctx->done, ctx->total, ctx->userdata);
+}
+
+const char *image_dir_get(void)
+{
+        const char *e = getenv("BERTH_IMAGE_DIR");
+        return isempty(e) ? BERTH_IMAGE_DIR_DEFAULT : e;
+}
+
+void import_result_done(ImportResult *r)
+{
+        free(r->root);
+        free(r->config_path);
+        *r = (ImportResult){};
+}
+
+static int mkdir_parents_and_self(const char *path, mode_t mode)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++)
+                if (*s == '/' || !*s) {
+                        char c = *s;
+                        *s = 0;
+                        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                                return negative_errno();
+                        if (!c)
+                                return 0;
+                        *s = c;
+                }
+}
+
+/* One import in progress: everything lives in staging until import_commit(). */
+typedef struct Import {
+        char *target;      /* IMAGE_DIR/NAME */
+        char *config_path; /* CONFIG_DIR/NAME.container */
+        char *staging;     /* IMAGE_DIR/.import-NAME-XXXXXX (work area, removed at the end) */
+        char *root;        /* staging/root: becomes target */
+        int root_fd;
+        int staging_fd;
+} Import;
+
+static void import_done(Import *im)
+{
+        if (im->staging)
+                (void)rm_rf_path(im->staging);
+        free(im->target);
+        free(im->config_path);
+        free(im->staging);
+        free(im->root);
+        safe_close(im->root_fd);
+        safe_close(im->staging_fd);
+}
+
+static int import_begin(ImportContext *ctx, const char *name, const char *config_dir, Import *im)
+{
+        const char *image_dir = image_dir_get();
+        int r;
+
+        *im = (Import){.root_fd = -EBADF, .staging_fd = -EBADF};
+        if (asprintf(&im->target, "%s/%s", image_dir, name) < 0 ||
+            asprintf(&im->config_path, "%s/%s.container", config_dir, name) < 0 ||
+            asprintf(&im->staging, "%s/.import-%s-XXXXXX", image_dir, name) < 0)
+                return -ENOMEM;
+        if (access(im->target, F_OK) == 0)
+                return import_error(ctx, -EEXIST,
+                                    "%s already exists: remove it or import under another name", im->target);
+        if (access(im->config_path, F_OK) == 0)
+                return import_error(ctx, -EEXIST,
+                                    "%s already exists: remove it or import under another name",
+                                    im->config_path);
+        /* 0700 like /var/lib/machines: host users must not reach setuid binaries of images. */
+        r = mkdir_parents_and_self(image_dir, 0700);
+        if (r < 0)
+                return import_error(ctx, r, "cannot create %s: %m", image_dir);
+        if (!mkdtemp(im->staging)) {
+                r = negative_errno();
+                free(im->staging);
+                im->staging = NULL;
+                return import_error(ctx, r, "cannot create a staging directory in %s: %m", image_dir);
+        }
+        if (asprintf(&im->root, "%s/root", im->staging) < 0)
+                return -ENOMEM;
+        if (mkdir(im->root, 0755) < 0)
+                return import_error(ctx, negative_errno(), "cannot create %s: %m", im->root);
+        im->staging_fd = open(im->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        im->root_fd = open(im->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (im->staging_fd < 0 || im->root_fd < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", im->staging);
+        return 0;
+}
+
+/* Moves the finished root into place and writes the starter config; on any failure neither stays. */
+static int import_commit(ImportContext *ctx, const char *name, const char *source, const OciImage *img,
+                         const char *config_dir, Import *im, ImportResult *ret)
+{
+        _cleanup_free_ char *text = NULL, *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t len;
+        int r;
+
+        r = starter_config_format(name, im->target, source, img, &text);
+        if (r < 0)
+                return import_error(ctx, r,
+                                    "cannot write the starter config: the image's settings cannot be "
+                                    "expressed as a .container file");
+        r = mkdir_parents_and_self(config_dir, 0755);
+        if (r < 0)
+                return import_error(ctx, r, "cannot create %s: %m", config_dir);
+        if (asprintf(&tmp, "%s/.%s.container.XXXXXX", config_dir, name) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return import_error(ctx, negative_errno(), "cannot create a file in %s: %m", config_dir);
+        len = strlen(text);
+        if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+                r = import_error(ctx, errno ? negative_errno() : -EIO, "cannot write %s: %m", tmp);
+                (void)unlink(tmp);
+                return r;
+        }
+        if (syncfs(im->root_fd) < 0) {
+                r = import_error(ctx, negative_errno(), "cannot flush %s: %m", im->root);
+                (void)unlink(tmp);
+                return r;
+        }
+        if (renameat2(AT_FDCWD, im->root, AT_FDCWD, im->target, RENAME_NOREPLACE) < 0) {
+                r = import_error(ctx, negative_errno(), "cannot move the image to %s: %m", im->target);
+                (void)unlink(tmp);
+                return r;
+        }
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, im->config_path, RENAME_NOREPLACE) < 0) {
+                r = import_error(ctx, negative_errno(), "cannot create %s: %m", im->config_path);
+                (void)unlink(tmp);
+                (void)rm_rf_path(im->target);
+                return r;
+        }
+        *ret = (ImportResult){};
+        ret->root = TAKE_PTR(im->target);
+        ret->config_path = TAKE_PTR(im->config_path);
+        return 0;
+}
+
+int import_tar(ImportContext *ctx, const char *name, const char *tarball, const char *config_dir,
+               ImportResult *ret)
+{
+        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        fd = open(tarball, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", tarball);
+        if (!S_ISREG(st.st_mode))
+                return import_error(ctx, -EINVAL, "%s is not a regular file", tarball);
+        r = import_begin(ctx, name, config_dir, &im);
+        if (r < 0)
+                return r;
+        ctx->done = 0;
+        ctx->total = (uint64_t)st.st_size;
+        r = layer_apply(ctx, tarball, fd, im.root_fd, /* whiteouts= */ false);
+        if (r < 0)
+                return r;
+        return import_commit(ctx, name, tarball, NULL, config_dir, &im, ret);
+}
+
+/* A private, already unlinked file in the staging area for one verified layer. */
+static int layer_copy_open(const Import *im)
+{
+        int fd = openat(im->staging_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+                return RET_NERRNO(fd);
+        _cleanup_free_ char *p = NULL;
+        if (asprintf(&p, "%s/layer-XXXXXX", im->staging) < 0)
+                return -ENOMEM;
+        fd = mkostemp(p, O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        (void)unlink(p);
+        return fd;
+}
+
+int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, const char *config_dir,
+               ImportResult *ret)
+{
+        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
+        _cleanup_(oci_image_done) OciImage img = {};
+        _cleanup_close_ int layout_fd = -EBADF;
+        int r;
+
+        layout_fd = open(layout_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (layout_fd < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", layout_dir);
+        r = oci_image_load(ctx, layout_fd, &img);
+        if (r < 0)
+                return r;
+        r = import_begin(ctx, name, config_dir, &im);
+        if (r < 0)
+                return r;
+
+        /* Each layer counts twice: copying it while hashing, then unpacking it. */
+        ctx->done = 0;
+        ctx->total = 0;
+        for (size_t i = 0; i < img.n_layers; i++)
+                ctx->total += 2 * img.layers[i].size;
+
+        for (size_t i = 0; i < img.n_layers; i++) {
+                _cleanup_close_ int fd = layer_copy_open(&im);
+                if (fd < 0)
+                        return import_error(ctx, fd, "cannot create a file in %s: %m", im.staging);
+                r = blob_copy_verified(ctx, layout_fd, &img.layers[i], fd);
+                if (r < 0)
+                        return r;
+                r = layer_apply(ctx, img.layers[i].digest, fd, im.root_fd, /* whiteouts= */ true);
+                if (r < 0)
+                        return r;
+        }
+        return import_commit(ctx, name, layout_dir, &img, config_dir, &im, ret);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* berth import: a root file system from a tar archive, or an OCI image layout, into
+ * IMAGE_DIR/NAME plus a starter NAME.container. Everything is built in a hidden staging
+ * directory beside the target and renamed into place at the end, so a failure (a tampered
+ * blob, a hostile archive member, a full disk) leaves nothing half-imported. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "macro.h"
+
+#define BERTH_IMAGE_DIR_DEFAULT "/var/lib/berth"
+
+typedef struct ImportContext {
+        /* Set by the import on failure: what went wrong, with the detail the errno lacks
+         * (which blob, expected and actual digest, which archive member). */
+        char *error;
+        /* Called now and then with bytes processed so far and the total expected. */
+        void (*progress)(uint64_t done, uint64_t total, void *userdata);
+        void *userdata;
+        uint64_t done, total;
+} ImportContext;
+
+void import_context_done(ImportContext *ctx);
+/* Records the failure detail; returns error so callers can write return import_error(...). */
+int import_error(ImportContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
+void import_progress(ImportContext *ctx, uint64_t done_now);
+
+/* $BERTH_IMAGE_DIR or the default. */
+const char *image_dir_get(void);
+
+typedef struct ImportResult {
+        char *root;        /* IMAGE_DIR/NAME */
+        char *config_path; /* the starter NAME.container written */
+} ImportResult;
+
+void import_result_done(ImportResult *r);
+
+/* config_dir: where NAME.container goes (the first directory of the config search path). */
+int import_tar(ImportContext *ctx, const char *name, const char *tarball, const char *config_dir,
+               ImportResult *ret);
+int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, const char *config_dir,
+               ImportResult *ret);
