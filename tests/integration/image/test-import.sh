@@ -141,6 +141,16 @@ check_eq "tampered manifest: import fails" $? 1
 check "tampered manifest: error gives the expected digest" grep -qF "expected sha256:$man" "$T/err"
 check "tampered manifest: nothing half-imported" nothing_left tampered-manifest
 
+# A FIFO planted as a blob is refused at once instead of hanging the import.
+cp -a "$T/oci" "$T/oci-fifo"
+layer=$(ls -S "$T/oci-fifo/blobs/sha256" | head -1)
+rm "$T/oci-fifo/blobs/sha256/$layer"
+mkfifo "$T/oci-fifo/blobs/sha256/$layer"
+timeout 20 "$BERTH" import fifo --oci "$T/oci-fifo" >/dev/null 2>"$T/err"
+check_eq "a FIFO as a blob: import fails (does not hang)" $? 1
+check "a FIFO as a blob: error says it is not a regular file" grep -q "not a regular file" "$T/err"
+check "a FIFO as a blob: nothing half-imported" nothing_left fifo
+
 # --- a symlink in a lower layer must not let an upper layer write outside --------------------
 # (Layer 2 carries only "evil/pwned", no "evil/" directory entry that would replace the link.)
 mkdir -p "$T/host-target" "$T/s1" "$T/s2/evil"
