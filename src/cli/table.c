@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "strv.h"
 #include "table.h"
 
@@ -138,6 +139,13 @@ int table_output_from_string(const char *s, TableOutput *ret)
                 *ret = TABLE_OUTPUT_JSON_PRETTY;
         else
                 return -EINVAL;
+        return 0;
+}
+
+int table_output_from_arg(const char *s, TableOutput *ret)
+{
+        if (table_output_from_string(s, ret) < 0)
+                return log_error_errno(-EINVAL, "Unknown output mode '%s' (expected text, json or json-pretty).", s);
         return 0;
 }
 

@@ -40,6 +40,8 @@ int table_print(const Table *t, FILE *f, TableOutput output, bool legend);
 
 /* "text", "json", "json-pretty" */
 int table_output_from_string(const char *s, TableOutput *ret);
+/* The same for a command line option: logs what is accepted when s is not. */
+int table_output_from_arg(const char *s, TableOutput *ret);
 
 /* Human formats shared with other verbs. */
 void format_bytes(char *buf, size_t size, uint64_t bytes);    /* "512B", "1.5K", "23.4M" */

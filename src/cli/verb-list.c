@@ -102,11 +102,8 @@ int verb_list(int argc, char **argv)
                 case ARG_NO_LEGEND: legend = false; break;
                 case ARG_NO_PAGER: no_pager = true; break;
                 case 'o':
-                        if (table_output_from_string(optarg, &output) < 0) {
-                                log_error("Unknown output mode '%s' (expected text, json or json-pretty).",
-                                          optarg);
+                        if (table_output_from_arg(optarg, &output) < 0)
                                 return EXIT_USAGE;
-                        }
                         break;
                 default: return EXIT_USAGE;
                 }

@@ -17,6 +17,7 @@
 #include "load.h"
 #include "log.h"
 #include "state.h"
+#include "status-json.h"
 #include "strv.h"
 #include "table.h"
 #include "terminal.h"
@@ -32,7 +33,11 @@ static void help(void)
                "Options:\n"
                "  -h --help             Show this help\n"
                "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n"
-               "     --no-pager         Do not pipe output into a pager\n\n"
+               "     --no-pager         Do not pipe output into a pager\n"
+               "  -o --output=MODE      text (default), json or json-pretty: one object with the\n"
+               "                        fields name, unit, state, active, sub, since, config,\n"
+               "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
+               "                        uid_size, label, scope, memory, tasks, cgroup\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -155,6 +160,7 @@ int verb_status(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},
             {"lines", required_argument, NULL, 'n'},
             {"no-pager", no_argument, NULL, ARG_NO_PAGER},
+            {"output", required_argument, NULL, 'o'},
             {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -164,9 +170,10 @@ int verb_status(int argc, char **argv)
         JournalShowOptions jo = {.lines = 10};
         const char *name;
         bool running, exists, no_pager = false;
+        TableOutput output = TABLE_OUTPUT_TEXT;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hn:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "hn:o:", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
                 case 'n':
@@ -174,6 +181,10 @@ int verb_status(int argc, char **argv)
                                 return EXIT_USAGE;
                         break;
                 case ARG_NO_PAGER: no_pager = true; break;
+                case 'o':
+                        if (table_output_from_arg(optarg, &output) < 0)
+                                return EXIT_USAGE;
+                        break;
                 default: return EXIT_USAGE;
                 }
         if (argc - optind != 1) {
@@ -204,6 +215,17 @@ int verb_status(int argc, char **argv)
         if (sd_bus_open_system(&bus) < 0)
                 bus = NULL; /* status works from the state files alone */
         unit_state(bus, unit, &active, &sub);
+
+        if (output != TABLE_OUTPUT_TEXT) {
+                StatusInfo info = {
+                        .name = name, .unit = unit, .active = active, .sub = sub,
+                        .state = running ? &s : NULL, .config_path = main_file, .dropins = dropins,
+                };
+                r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to print the status: %m"), EXIT_FAILURE_GENERIC;
+                return running ? EXIT_OK : EXIT_NOT_RUNNING;
+        }
 
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
         const char *on = running ? ansi_highlight_green() : active && streq(active, "failed") ? ansi_highlight_red() : "";

@@ -3,11 +3,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "blob.h"
 #include "sha256.h"
 
-#define SHA256_PREFIX "sha256:"
+#define SHA256_PREFIX          "sha256:"
+#define BLOB_OVERSIZE_HASH_MAX (16u * 1024 * 1024)
 
 void oci_descriptor_done(OciDescriptor *d)
 {
@@ -34,6 +36,7 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
         char actual[SHA256_HEX_SIZE];
         uint64_t total = 0;
         bool oversized = false;
+        struct stat st;
         uint8_t buf[128 * 1024];
         Sha256 h;
 
@@ -43,9 +46,16 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                                     strna(d->digest));
         if (asprintf(&path, "blobs/sha256/%s", d->digest + strlen(SHA256_PREFIX)) < 0)
                 return -ENOMEM;
-        fd = openat(layout_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK so a FIFO planted as a blob cannot hang the open; only regular files pass. */
+        fd = openat(layout_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return import_error(ctx, negative_errno(), "blob %s is missing: %m", d->digest);
+        if (fstat(fd, &st) < 0)
+                return import_error(ctx, negative_errno(), "cannot stat blob %s: %m", d->digest);
+        if (!S_ISREG(st.st_mode))
+                return import_error(ctx, -EBADMSG, "blob %s is not a regular file", d->digest);
+        if (fcntl(fd, F_SETFL, 0) < 0)
+                return negative_errno();
 
         sha256_init(&h);
         for (;;) {
@@ -57,6 +67,13 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                 }
                 if (n == 0)
                         break;
+                /* A little past the promised size is hashed for the error message; a blob far larger
+                 * (or growing while we read) is refused without reading it all. */
+                if (total > d->size + BLOB_OVERSIZE_HASH_MAX)
+                        return import_error(ctx, -EBADMSG,
+                                            "blob %s is larger than the %" PRIu64
+                                            " bytes its descriptor says; refusing to use it",
+                                            path, d->size);
                 sha256_update(&h, buf, (size_t)n);
                 /* Past the promised size the bytes are only hashed, for the error message. */
                 if (total + (uint64_t)n > d->size)

@@ -35,14 +35,27 @@ static void word_write(FILE *f, const char *w)
         fputc('"', f);
 }
 
-/* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. */
+/* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. The
+ * reader trims surrounding whitespace and joins a line ending in '\\' with the next one (which would
+ * swallow the following key, e.g. User=): such values cannot be written. */
 static int value_write(FILE *f, const char *v)
 {
-        if (strpbrk(v, "\n\r"))
+        size_t n = strlen(v);
+
+        if (strpbrk(v, "\n\r") ||
+            (n > 0 && (v[n - 1] == '\\' || strchr(" \t", v[0]) || strchr(" \t", v[n - 1]))))
                 return -EINVAL;
         for (const char *p = v; *p; p++)
                 fputs(*p == '%' ? "%%" : (char[]){*p, 0}, f);
         return 0;
+}
+
+/* Text in a comment line: the source path is the user's, and a newline in it must not start a
+ * line of its own (a key) nor a trailing backslash join the next line; such bytes become '?'. */
+static void comment_write(FILE *f, const char *s)
+{
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                fputc(*p < 0x20 || *p == 0x7f || *p == '\\' ? '?' : *p, f);
 }
 
 static void words_write(FILE *f, char *const *l)
@@ -67,7 +80,8 @@ int starter_config_format(const char *name, const char *root, const char *source
         f = open_memstream(&text, &size);
         if (!f)
                 return -ENOMEM;
-        fprintf(f, "# %s.container: written by 'berth import' from %s", name, source);
+        fprintf(f, "# %s.container: written by 'berth import' from ", name);
+        comment_write(f, source);
         if (img && img->manifest_digest)
                 fprintf(f, "\n# (manifest %s)", img->manifest_digest);
         fputs(".\n# Edit freely; see berth.container(5). Check with: berth verify ", f);

@@ -2,7 +2,6 @@
 /* One fuzz input -> NAME.container (+ drop-ins) on a tmpfs -> config_load(), then the checks every
  * outcome must pass: a rejected file always says why at FILE:LINE, an accepted config never holds
  * a path that climbs out or a value outside what launch can safely use. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "fuzz-config-input.h"
 #include "load.h"
+#include "rm-rf.h"
 #include "strv.h"
 
 #define FUZZ_NAME "fuzz"
@@ -30,20 +30,6 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
                 size -= (size_t)n;
         }
         return 0;
-}
-
-/* Removes every file in dir (one level; the fuzzer never makes subdirectories there). */
-static void empty_dir(const char *dir)
-{
-        DIR *d = opendir(dir);
-        struct dirent *de;
-
-        if (!d)
-                return;
-        while ((de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        (void)unlinkat(dirfd(d), de->d_name, 0);
-        closedir(d);
 }
 
 int fuzz_config_setup(char **ret_dir)
@@ -69,18 +55,38 @@ int fuzz_config_setup(char **ret_dir)
 
 void fuzz_config_teardown(char *dir)
 {
-        _cleanup_free_ char *dropins = NULL, *main_file = NULL;
-
         if (!dir)
                 return;
-        if (asprintf(&dropins, "%s/" FUZZ_NAME ".container.d", dir) >= 0) {
-                empty_dir(dropins);
-                (void)rmdir(dropins);
-        }
-        if (asprintf(&main_file, "%s/" FUZZ_NAME ".container", dir) >= 0)
-                (void)unlink(main_file);
-        (void)rmdir(dir);
+        (void)rm_rf_path(dir); /* also what a target added beside the config (fuzz-oci's layout) */
         free(dir);
+}
+
+static char *process_dir;
+
+static void process_dir_teardown(void)
+{
+        fuzz_config_teardown(process_dir);
+        process_dir = NULL;
+}
+
+const char *fuzz_dir_for_process(void)
+{
+        if (!process_dir) {
+                if (fuzz_config_setup(&process_dir) < 0) {
+                        perror("fuzz: cannot make the scratch config directory");
+                        abort();
+                }
+                atexit(process_dir_teardown);
+        }
+        return process_dir;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+        (void)argc;
+        (void)argv;
+        (void)fuzz_dir_for_process();
+        return 0;
 }
 
 /* Start of the next part: the byte after the next line that is exactly the marker, or NULL. */

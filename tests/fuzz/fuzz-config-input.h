@@ -23,7 +23,11 @@ typedef struct FuzzConfigResult {
 /* Makes the private directory (under $TMPDIR, /dev/shm preferred) and points
  * BERTH_CONFIG_PATH at it. */
 int fuzz_config_setup(char **ret_dir);
-/* Removes everything fuzz_config_setup() made. */
+/* Removes dir with everything in it, and frees dir. */
 void fuzz_config_teardown(char *dir);
+/* One directory per process, made on first use, removed at exit (for the libFuzzer targets). */
+const char *fuzz_dir_for_process(void);
+/* libFuzzer's hook, shared by the targets: makes that directory before the first input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 /* Writes the input as files in dir, loads container "fuzz", checks the outcome, frees it. */
 int fuzz_config_load(const char *dir, const uint8_t *data, size_t size, FuzzConfigResult *ret);

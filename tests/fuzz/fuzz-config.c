@@ -10,34 +10,13 @@
 
 #include "fuzz-config-input.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char *dir;
-
-static void teardown(void)
-{
-        fuzz_config_teardown(dir);
-        dir = NULL;
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-        (void)argc;
-        (void)argv;
-        if (fuzz_config_setup(&dir) < 0) {
-                perror("fuzz-config: cannot make its directory");
-                abort();
-        }
-        atexit(teardown);
-        return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         FuzzConfigResult res;
 
-        if (fuzz_config_load(dir, data, size, &res) < 0) {
+        if (fuzz_config_load(fuzz_dir_for_process(), data, size, &res) < 0) {
                 perror("fuzz-config: cannot write the input");
                 abort();
         }

@@ -829,14 +829,17 @@ static int run_all(const char *host_file)
         return print_table();
 }
 
-/* For a process that joined with `berth exec`: none of the processes it can see (its parent, if a
- * berth process stays in the container, above all) exposes a binary through /proc/PID/exe that
- * could be reopened for writing once it exits (CVE-2019-5736), and none is a berth binary. */
+/* For a process that joined with `berth exec`: no process it can see (its parent, if a berth
+ * process stays in the container, above all) may run a berth binary, and such a binary must not
+ * be reopenable for writing through /proc/PID/exe once that process exits (CVE-2019-5736: the
+ * exploit holds the link and waits, because ETXTBSY only lasts while the binary runs). Waits up to
+ * 5 s for every berth process it saw to exit, then reopens. Other processes' binaries are the
+ * container's own and may be writable. */
 static int run_exec(void)
 {
         DIR *d = opendir("/proc");
         struct dirent *de;
-        pid_t self = getpid();
+        pid_t self = getpid(), seen[64];
         int held[64], n_held = 0, checked = 0;
         char target[PATH_MAX], path[64], msg[160] = "";
         bool hole = false;
@@ -850,14 +853,15 @@ static int run_exec(void)
                 snprintf(path, sizeof(path), "/proc/%d/exe", pid);
                 n = readlink(path, target, sizeof(target) - 1);
                 target[n > 0 ? n : 0] = 0;
-                if (n > 0 && strstr(target, "berth")) {
-                        snprintf(msg, sizeof(msg), "VISIBLE: pid %d runs %.100s", pid, target);
-                        hole = true;
-                }
+                if (n <= 0 || !strstr(target, "berth"))
+                        continue;
+                snprintf(msg, sizeof(msg), "VISIBLE: pid %d runs %.100s", pid, target);
+                hole = true;
                 int fd = open(path, O_PATH | O_CLOEXEC);
-                if (fd >= 0 && n_held < 64)
+                if (fd >= 0 && n_held < 64) {
+                        seen[n_held] = pid;
                         held[n_held++] = fd;
-                else if (fd >= 0)
+                } else if (fd >= 0)
                         close(fd);
         }
         if (d)
@@ -865,23 +869,30 @@ static int run_exec(void)
         report("exec-exe-berth", hole, "%s",
                hole ? msg : "refused (no visible process runs a berth binary)");
 
-        /* Reopening for writing through the held O_PATH fds must fail (ETXTBSY counts as refused
-         * only while the binary runs, so also report it as such). */
+        for (int t = 0; t < 50; t++) {
+                bool alive = false;
+                for (int i = 0; i < n_held; i++)
+                        alive = alive || kill(seen[i], 0) == 0;
+                if (!alive)
+                        break;
+                usleep(100 * 1000);
+        }
         hole = false;
         for (int i = 0; i < n_held; i++) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%d", held[i]);
-                int fd = open(path, O_WRONLY | O_CLOEXEC);
+                int fd = open(path, O_WRONLY | O_CLOEXEC); /* opened, never written */
                 if (fd >= 0) {
                         ssize_t n = readlink(path, target, sizeof(target) - 1);
                         target[n > 0 ? n : 0] = 0;
                         snprintf(msg, sizeof(msg), "ALLOWED: %.100s reopened for writing", target);
                         hole = true;
                         close(fd);
-                }
+                } else
+                        snprintf(msg, sizeof(msg), "refused (%s)", strerrorname_np(errno));
                 close(held[i]);
         }
-        report("exec-exe-reopen", hole, "%s", hole ? msg : "refused");
-        printf("# %d other processes visible, %d exe links held\n", checked, n_held);
+        report("exec-exe-reopen", hole, "%s", n_held ? msg : "refused (no berth binary to hold)");
+        printf("# %d other processes visible, %d berth exe links held\n", checked, n_held);
         return print_table();
 }
 
@@ -988,6 +999,7 @@ int main(int argc, char **argv)
         if (argc == 2 && strcmp(argv[1], "tiocsti") == 0)
                 return run_tiocsti();
         if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+                signal(SIGTERM, on_term); /* as PID 1 it would ignore SIGTERM otherwise */
                 sleep((unsigned)atoi(argv[2]));
                 return 0;
         }

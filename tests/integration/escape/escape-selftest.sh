@@ -52,4 +52,15 @@ check_eq "host file written through the hole (what escape.sh checks on the host)
 
 out=$(run_weakened)
 expect_hole "weakened sandbox (host pid namespace)" host-pids-visible
+
+# The berth exec checks: a process running a binary named berth stays visible (as a berth exec
+# whose host side lived in the container's pid namespace would), then exits.
+cp "$probe" "$tmp/berth-fake"
+"$tmp/berth-fake" sleep 1 &
+fake=$!
+sleep 0.2
+out=$("$probe" exec 2>&1)
+wait "$fake"
+expect_hole "weakened sandbox (a berth process visible)" exec-exe-berth
+expect_hole "weakened sandbox (a berth process visible)" exec-exe-reopen
 tap_done

@@ -117,6 +117,8 @@ check_eq "Exec= from Entrypoint+Cmd, quoted" "$(grep '^Exec=' "$c")" 'Exec=/bin/
 check_eq "Environment= from Env" "$(grep '^Environment=' "$c" | tr '\n' '|')" 'Environment=PATH=/usr/bin:/bin|Environment="GREETING=a b"|'
 check_eq "WorkingDirectory= from WorkingDir" "$(grep '^WorkingDirectory=' "$c")" "WorkingDirectory=/srv"
 check_eq "User= from User (user part)" "$(grep '^User=' "$c")" "User=1000"
+check "the starter config passes berth verify" "$BERTH" verify -q web
+check "a plain tarball's starter config passes berth verify" "$BERTH" verify -q t-tar-gz
 
 # --- a tampered blob: refused with both digests, nothing left ---------------------------------
 layer=$(ls -S "$T/oci-tampered/blobs/sha256" | head -1) # the largest blob: layer 1
@@ -138,6 +140,16 @@ sed -i 's/"schemaVersion": 2/"schemaVersion":  2/' "$T/oci-man/blobs/sha256/$man
 check_eq "tampered manifest: import fails" $? 1
 check "tampered manifest: error gives the expected digest" grep -qF "expected sha256:$man" "$T/err"
 check "tampered manifest: nothing half-imported" nothing_left tampered-manifest
+
+# A FIFO planted as a blob is refused at once instead of hanging the import.
+cp -a "$T/oci" "$T/oci-fifo"
+layer=$(ls -S "$T/oci-fifo/blobs/sha256" | head -1)
+rm "$T/oci-fifo/blobs/sha256/$layer"
+mkfifo "$T/oci-fifo/blobs/sha256/$layer"
+timeout 20 "$BERTH" import fifo --oci "$T/oci-fifo" >/dev/null 2>"$T/err"
+check_eq "a FIFO as a blob: import fails (does not hang)" $? 1
+check "a FIFO as a blob: error says it is not a regular file" grep -q "not a regular file" "$T/err"
+check "a FIFO as a blob: nothing half-imported" nothing_left fifo
 
 # --- a symlink in a lower layer must not let an upper layer write outside --------------------
 # (Layer 2 carries only "evil/pwned", no "evil/" directory entry that would replace the link.)

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# berth status --output=json|json-pretty: one object with the documented field names, numbers
+# as numbers, null for unknown, for a running and a stopped container; exit status as in text
+# mode. Parsed with Python's json module. Usage: test-status-json.sh BERTH TAP_SH
+set -u
+BERTH=$1
+. "$2"
+
+T=$(mktemp -d /tmp/berth-test-status-json.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/state/web" "$T/etc/db.container.d"
+touch "$T/etc/web.container" "$T/etc/db.container" "$T/etc/db.container.d/10-limits.conf"
+printf 'NAME=web\nSUPERVISOR=%s\nLEADER=%s\nSINCE=1700000000000000\nUID_BASE=524288\nUID_SIZE=65536\nLABEL=system_u:system_r:container_t:s0:c1,c2\nROOT=/var/lib/berth/web\nSCOPE=\nCONFIG=%s\n' \
+        $$ $$ "$T/etc/web.container" >"$T/state/web/state"
+exec {lockfd}>"$T/state/web/lock"
+flock -x "$lockfd"
+export BERTH_STATE_DIR=$T/state BERTH_CONFIG_PATH=$T/etc
+
+# field NAME JSON: prints the Python repr of a field (so null is None, numbers unquoted).
+field() { python3 -c 'import json,sys; print(repr(json.loads(sys.argv[2])[sys.argv[1]]))' "$1" "$2"; }
+
+out=$("$BERTH" status -o json web)
+check_eq "running: exit status 0" $? 0
+check_eq "running: one line" "$(wc -l <<<"$out")" 1
+fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
+check_eq "running: field names" "$fields" \
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope memory tasks cgroup"
+check_eq "name" "$(field name "$out")" "'web'"
+check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
+check_eq "state" "$(field state "$out")" "'running'"
+check_eq "since is a number (µs)" "$(field since "$out")" 1700000000000000
+check_eq "supervisor_pid is a number" "$(field supervisor_pid "$out")" $$
+check_eq "uid_base" "$(field uid_base "$out")" 524288
+check_eq "uid_size" "$(field uid_size "$out")" 65536
+check_eq "label" "$(field label "$out")" "'system_u:system_r:container_t:s0:c1,c2'"
+check_eq "root" "$(field root "$out")" "'/var/lib/berth/web'"
+check_eq "config" "$(field config "$out")" "'$T/etc/web.container'"
+check_eq "no scope: null" "$(field scope "$out")" None
+check_eq "no scope: memory null" "$(field memory "$out")" None
+
+pretty=$("$BERTH" status --output=json-pretty web)
+check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
+check_eq "json-pretty has the same object" \
+        "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]) == json.loads(sys.argv[2]))' "$out" "$pretty")" True
+
+out=$("$BERTH" status -o json db)
+check_eq "stopped: exit status 3" $? 3
+check_eq "stopped: state" "$(field state "$out")" "'inactive'"
+check_eq "stopped: config file found" "$(field config "$out")" "'$T/etc/db.container'"
+check_eq "stopped: drop-ins listed" "$(field dropins "$out")" "['$T/etc/db.container.d/10-limits.conf']"
+check_eq "stopped: pids null" "$(field leader_pid "$out")" None
+"$BERTH" status -o json nosuch >/dev/null 2>&1
+check_eq "no such container: exit status 4" $? 4
+"$BERTH" status -o yaml web >/dev/null 2>&1
+check_eq "unknown output mode: exit status 2" $? 2
+
+tap_done
