@@ -71,13 +71,11 @@ int launch_release_child(LaunchContext *ctx)
         SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int r;
 
-#if LAUNCH_HAVE_SECURITY
         if (ctx->uid_size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to write UID/GID maps");
         }
-#endif
         r = launch_send_host_sources(ctx);
         if (r < 0)
                 return r;
