@@ -18,8 +18,6 @@
 #include "exit-status.h"
 #include "launch-context.h"
 
-int launch_child_main(LaunchContext *ctx);
-
 static unsigned long clone_flags(const LaunchContext *ctx)
 {
         /* CLONE_NEWCGROUP is unshared by the child after the parent moved it into its scope, so

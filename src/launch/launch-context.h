@@ -124,6 +124,11 @@ typedef struct LaunchChild {
         char **env;
 } LaunchChild;
 
+/* Runs in the cloned child, in the new namespaces (pipeline.c): the child-side steps in order.
+ * Returns the exit status when a step fails (after reporting it to the parent); on success
+ * execve() does not return. */
+int launch_child_main(LaunchContext *ctx);
+
 /* Child-side steps, in order (listed in pipeline.c's launch_child_main). */
 int child_wait_release(LaunchChild *ch);                      /* clone.c */
 int child_open_host_sources(LaunchChild *ch);                 /* rootfs.c */
