@@ -228,6 +228,27 @@ check_eq "berth list no longer shows t1" "$(berth list --no-legend | grep -c '^t
 check "a SIGKILLed container starts again" systemctl start berth@t1
 systemctl stop berth@t1
 
+# --- a container that reboots itself is restarted; one that powers off stays down ----------------
+mkdir -p /tmp/rbtest && chmod 777 /tmp/rbtest && rm -f /tmp/rbtest/count
+cat >/etc/berth/rb.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'n=$(cat /mnt/count 2>/dev/null || echo 0); echo $((n+1)) >/mnt/count; \
+        if [ "$n" = 0 ]; then busybox reboot -f; fi; if [ "$n" = 1 ]; then busybox poweroff -f; fi; sleep 100'
+[Security]
+Capability=CAP_SYS_BOOT
+[Files]
+Bind=/tmp/rbtest:/mnt
+EOT
+systemctl start berth@rb
+for _ in $(seq 100); do [ "$(cat /tmp/rbtest/count 2>/dev/null)" = 2 ] && [ "$(prop berth@rb.service ActiveState)" = inactive ] && break; sleep 0.1; done
+journalctl --sync
+check_eq "reboot(2) in the container restarted the service once (RestartForceExitStatus=129)" \
+        "$(journalctl -u berth@rb --no-pager | grep -c 'Scheduled restart job')" 1
+check_eq "the payload ran twice" "$(cat /tmp/rbtest/count 2>/dev/null)" 2
+check_eq "poweroff in the container stops it cleanly: inactive, not failed" \
+        "$(prop berth@rb.service ActiveState)/$(prop berth@rb.service Result)" inactive/success
+check "the restarted container's scope is gone after its poweroff" wait_gone berth-rb.scope
+
 # --- berth start/stop/restart: systemd jobs --------------------------------------------------
 cp /etc/berth/t1.container /etc/berth/t2.container
 check "berth start t2" berth start t2
