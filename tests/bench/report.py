@@ -172,8 +172,9 @@ def markdown(opts):
                                    f"({med['berth'] / med['crun']:.2f}x crun's; target ≤ 1.00x)"
                                    + berth_caveat(f"{out}/a-secure-probe.tsv"))
             else:
-                md += ["berth: `PrivateUsers=no`, `Capability=all`, `NoNewPrivileges=no`, `Private=no` "
-                       "(the seccomp allowlist cannot be turned off). crun/runc: a mount namespace and "
+                md += ["berth: `PrivateUsers=no`, `NoNewPrivileges=no`, `Private=no` (the seccomp "
+                       "allowlist cannot be turned off; `Capability=all` is refused on this host, whose "
+                       "bounding set lacks some capabilities). crun/runc: a mount namespace and "
                        "/proc only. systemd-nspawn: its defaults (`--register=no --keep-unit`). bwrap: "
                        "`--ro-bind ROOT /`.", ""]
                 if "berth" in med and "systemd-nspawn" in med:
@@ -222,7 +223,8 @@ def markdown(opts):
                    "lchown of every entry (nftw), alternating between two ranges so each run rewrites "
                    "every inode. berth run: its default `/bin/true` run on a copy of the bench root "
                    "holding that many more files (the probe in a) shows whether this berth maps IDs). "
-                   "Trees of 100 files per directory on the host's ext4.", ""]
+                   "Trees of 100 empty files per directory on a fresh ext4 (in a memory-backed image, so "
+                   "the disk's latency is not in the numbers; on a real disk chown -R costs more).", ""]
             for key, what in (("idmapped-mount", "idmapped mount"), ("berth-run", "berth run")):
                 first, last = rows[0][1].get(key), rows[-1][1].get(key)
                 if first and last:
