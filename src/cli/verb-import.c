@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth import NAME TARBALL | berth import NAME --oci DIR */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,14 @@ static void help(void)
                "  -h --help              Show this help\n"
                "     --oci=DIR           Import the OCI image layout in DIR\n",
                BERTH_IMAGE_DIR_DEFAULT);
+}
+
+static volatile sig_atomic_t import_cancelled;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        import_cancelled = 1;
 }
 
 int verb_import(int argc, char **argv)
@@ -69,6 +78,13 @@ int verb_import(int argc, char **argv)
         progress_bar_init(&bar, name);
         ctx.progress = progress_bar_update;
         ctx.userdata = &bar;
+        /* Ctrl-C, a stop or a hangup end the import cleanly (no SA_RESTART: reads return early). */
+        ctx.cancel = &import_cancelled;
+        struct sigaction sa = {.sa_handler = on_signal};
+        sigemptyset(&sa.sa_mask);
+        (void)sigaction(SIGINT, &sa, NULL);
+        (void)sigaction(SIGTERM, &sa, NULL);
+        (void)sigaction(SIGHUP, &sa, NULL);
         r = oci ? import_oci(&ctx, name, oci, search[0], &result)
                 : import_tar(&ctx, name, source, search[0], &result);
         progress_bar_finish(&bar);

@@ -90,7 +90,9 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                                                             d->digest);
                                 off += w;
                         }
-                        import_progress(ctx, ctx->done + (uint64_t)n);
+                        int r = import_progress(ctx, ctx->done + (uint64_t)n);
+                        if (r < 0)
+                                return r;
                 }
                 total += (uint64_t)n;
         }

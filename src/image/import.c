@@ -32,11 +32,14 @@ int import_error(ImportContext *ctx, int error, const char *fmt, ...)
         return error < 0 ? error : -EIO;
 }
 
-void import_progress(ImportContext *ctx, uint64_t done_now)
+int import_progress(ImportContext *ctx, uint64_t done_now)
 {
         ctx->done = done_now;
         if (ctx->progress)
                 ctx->progress(ctx->done, ctx->total, ctx->userdata);
+        if (ctx->cancel && *ctx->cancel)
+                return import_error(ctx, -ECANCELED, "interrupted; nothing was kept");
+        return 0;
 }
 
 const char *image_dir_get(void)

@@ -6,6 +6,7 @@
  * directory beside the target and renamed into place at the end, so a failure (a tampered
  * blob, a hostile archive member, a full disk) leaves nothing half-imported. */
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,12 +22,16 @@ typedef struct ImportContext {
         void (*progress)(uint64_t done, uint64_t total, void *userdata);
         void *userdata;
         uint64_t done, total;
+        /* When set (by a signal handler), the import stops at its next step and removes what it
+         * staged: an interrupted import leaves nothing either. */
+        const volatile sig_atomic_t *cancel;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);
 /* Records the failure detail; returns error so callers can write return import_error(...). */
 int import_error(ImportContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
-void import_progress(ImportContext *ctx, uint64_t done_now);
+/* Records progress; -ECANCELED (with ctx->error set) when the import was asked to stop. */
+int import_progress(ImportContext *ctx, uint64_t done_now);
 
 /* $BERTH_IMAGE_DIR or the default. */
 const char *image_dir_get(void);

@@ -210,7 +210,9 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                                                          archive_error_string(disk));
                                         goto out;
                                 }
-                                import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));
+                                r = import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));
+                                if (r < 0)
+                                        goto out;
                         }
                         if (q != ARCHIVE_EOF) {
                                 r = import_error(ctx, -EBADMSG, "%s: broken archive at %s: %s", what, path,
@@ -223,7 +225,10 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                                          archive_error_string(disk));
                         goto out;
                 }
-                import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));
+                r = import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));
+                if (r < 0)
+                        goto out;
+                r = ARCHIVE_OK;
         }
         if (r != ARCHIVE_EOF) {
                 r = import_error(ctx, -EBADMSG, "%s: broken archive: %s", what, archive_error_string(a));
@@ -236,9 +241,7 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                 goto out;
         }
         /* The whole file counts as done, though the reader may skip the archive's zero padding. */
-        if (fstat(archive_fd, &st) == 0)
-                import_progress(ctx, base + (uint64_t)st.st_size);
-        r = 0;
+        r = fstat(archive_fd, &st) == 0 ? import_progress(ctx, base + (uint64_t)st.st_size) : 0;
 out:
         if (fchdir(saved_cwd) < 0 && r >= 0)
                 r = negative_errno();

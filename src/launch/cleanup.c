@@ -25,12 +25,10 @@ void launch_cleanup(LaunchContext *ctx)
                 (void)sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL);
                 ctx->sigmask_saved = false;
         }
-#if LAUNCH_HAVE_SECURITY
         seccomp_filter_done(&ctx->seccomp);
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);
         userns_release_range(&ctx->range);
-#endif
         free(ctx->label);
         ctx->label = NULL;
         launch_unregister(ctx);

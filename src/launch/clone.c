@@ -18,8 +18,6 @@
 #include "exit-status.h"
 #include "launch-context.h"
 
-int launch_child_main(LaunchContext *ctx);
-
 static unsigned long clone_flags(const LaunchContext *ctx)
 {
         /* CLONE_NEWCGROUP is unshared by the child after the parent moved it into its scope, so
@@ -71,13 +69,11 @@ int launch_release_child(LaunchContext *ctx)
         SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int r;
 
-#if LAUNCH_HAVE_SECURITY
         if (ctx->uid_size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to write UID/GID maps");
         }
-#endif
         r = launch_send_host_sources(ctx);
         if (r < 0)
                 return r;

@@ -16,9 +16,7 @@
 #include "launch-context.h"
 #include "strv.h"
 
-#if LAUNCH_HAVE_SECURITY
 #include "caps.h"
-#endif
 
 static int close_all_fds_but(int keep)
 {
@@ -100,29 +98,23 @@ int child_confine_and_exec(LaunchChild *ch)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to enter the root");
 
-#if LAUNCH_HAVE_SECURITY
         r = caps_drop_bounding(ctx->caps);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r,
                                           "Failed to drop the capability bounding set");
-#endif
         if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to set no_new_privs");
-#if LAUNCH_HAVE_SECURITY
         r = selinux_set_exec_label(&ctx->labels);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set the SELinux exec label");
-#endif
         r = switch_user(ch);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to switch to user %s",
                                           c->user ?: "root");
-#if LAUNCH_HAVE_SECURITY
         r = caps_apply_final(ctx->caps, ch->uid == 0);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set capabilities");
-#endif
         /* WorkingDirectory= must exist; the home directory is only a default. */
         if (wd ? chdir(wd) < 0 : (chdir(ch->home) < 0 && chdir("/") < 0))
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
@@ -134,11 +126,9 @@ int child_confine_and_exec(LaunchChild *ch)
         if (sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to reset the signal mask");
-#if LAUNCH_HAVE_SECURITY
         r = seccomp_install_filter(&ctx->seccomp);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to load the seccomp filter");
-#endif
         r = exec_payload(ch, argv);
         if (r == -ENOENT)
                 return child_report_error(ch, EXIT_NOT_FOUND, r, "Failed to find Exec= binary %s", argv[0]);

@@ -8,13 +8,18 @@
 
 void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const LaunchOptions *o)
 {
-        *ctx = (LaunchContext)
-        {
-                .config = c, .options = o, .state_dir = o->state_dir, .lock_fd = -EBADF, .sync_fd = -EBADF,
-                .child_sync_fd = -EBADF, .pidfd = -EBADF, .pty_master_fd = -EBADF, .notify_fd = -EBADF,
-#if LAUNCH_HAVE_SECURITY
-                .range = UID_RANGE_NULL, .mcs = MCS_PAIR_NULL,
-#endif
+        *ctx = (LaunchContext){
+            .config = c,
+            .options = o,
+            .state_dir = o->state_dir,
+            .lock_fd = -EBADF,
+            .sync_fd = -EBADF,
+            .child_sync_fd = -EBADF,
+            .pidfd = -EBADF,
+            .pty_master_fd = -EBADF,
+            .notify_fd = -EBADF,
+            .range = UID_RANGE_NULL,
+            .mcs = MCS_PAIR_NULL,
         };
 }
 

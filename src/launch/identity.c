@@ -7,13 +7,10 @@
 
 #include "launch-context.h"
 
-#if LAUNCH_HAVE_SECURITY
 #include "caps.h"
-#endif
 
 int launch_allocate_identity(LaunchContext *ctx)
 {
-#if LAUNCH_HAVE_SECURITY
         const ContainerConfig *c = ctx->config;
         const char *bad = NULL;
         int r;
@@ -45,11 +42,5 @@ int launch_allocate_identity(LaunchContext *ctx)
         r = seccomp_filter_compile(&ctx->seccomp, NULL);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to compile the seccomp filter");
-#else
-        /* TODO(security): until src/security lands there is no user namespace (PrivateUsers=no
-         * behaviour), no MCS label and no seccomp filter; the calls above are the real ones. */
-        ctx->uid_base = 0;
-        ctx->uid_size = 0;
-#endif
         return 0;
 }

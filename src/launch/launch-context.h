@@ -16,15 +16,9 @@
 #include "launch.h"
 #include "macro.h"
 
-/* TODO(security): flip to 1 when src/security/{userns,caps,seccomp,selinux}.c land on main; the
- * call sites below are written against the headers and compiled out until then. */
-#define LAUNCH_HAVE_SECURITY 0
-
-#if LAUNCH_HAVE_SECURITY
 #include "seccomp-filter.h"
 #include "selinux.h"
 #include "userns.h"
-#endif
 
 /* Scratch tmpfs mounted in the child's private mount namespace (invisible on the host) after every
  * host path has been opened; the root is assembled in SCRATCH/root. */
@@ -46,13 +40,11 @@ typedef struct LaunchContext {
         uid_t uid_base;    /* host uid of the container's root; 0 without a user namespace */
         uint32_t uid_size; /* 0: no user namespace */
         char *label;       /* SELinux process label, NULL when none */
-#if LAUNCH_HAVE_SECURITY
         UidRange range;
         McsPair mcs;
         SelinuxLabels labels;
         SeccompFilter seccomp;
         uint64_t caps;
-#endif
 
         /* step 3 */
         sigset_t saved_sigmask; /* restored in the child before execve */
@@ -131,6 +123,11 @@ typedef struct LaunchChild {
         char *home;
         char **env;
 } LaunchChild;
+
+/* Runs in the cloned child, in the new namespaces (pipeline.c): the child-side steps in order.
+ * Returns the exit status when a step fails (after reporting it to the parent); on success
+ * execve() does not return. */
+int launch_child_main(LaunchContext *ctx);
 
 /* Child-side steps, in order (listed in pipeline.c's launch_child_main). */
 int child_wait_release(LaunchChild *ch);                      /* clone.c */

@@ -125,5 +125,14 @@ int child_mount_api_fs(LaunchChild *ch)
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/tmp");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /tmp");
+        /* An init without CAP_SYS_ADMIN cannot mount its API file systems itself; systemd leaves
+         * alone those already mounted, and /run/lock is the one it treats as fatal. */
+        if (ch->ctx->config->boot) {
+                r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
+                                         (const char *const[]){"mode=1777", "size=5m", NULL}, ATTR_API,
+                                         "/run/lock");
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run/lock");
+        }
         return 0;
 }

@@ -44,15 +44,12 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         return ctx.child_exit_status > 0 ? ctx.child_exit_status : EXIT_BERTH_FAILED;
 }
 
-/* Runs in the cloned child, in the new namespaces. Returns the exit status when a step fails
- * (after reporting it to the parent); on success execve() does not return. */
-int launch_child_main(LaunchContext *ctx);
 int launch_child_main(LaunchContext *ctx)
 {
         _cleanup_(launch_child_done) LaunchChild ch;
         int (*const steps[])(LaunchChild *) = {
             child_wait_release,      /* parent wrote the maps and registered the scope */
-            child_open_host_sources, /* 5: every host path opened before the image is touched */
+            child_open_host_sources, /* 5: private mounts, host /dev nodes, scratch tmpfs */
             child_mount_root,        /*    Directory= bind or ephemeral overlay, ReadOnly= */
             child_mount_dev,         /*    minimal /dev, devpts, console */
             child_mount_api_fs,      /*    /proc (masked), /sys ro, /run, /tmp */

@@ -22,11 +22,9 @@ int child_open_host_sources(LaunchChild *ch)
 {
         int r;
 
-#if LAUNCH_HAVE_SECURITY
         /* The container's own tmpfs, devpts and mqueue carry its file label (MCS pair). */
         if (ch->ctx->labels.enforced)
                 mount_set_selinux_context(ch->ctx->labels.file);
-#endif
         /* Nothing mounted from here on may propagate back to the host. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),

@@ -14,13 +14,8 @@
 
 static int open_source(int userns_fd, const char *path, bool recursive, bool idmap, int *ret)
 {
-#if LAUNCH_HAVE_SECURITY
         if (idmap && userns_fd >= 0)
                 return userns_open_idmapped(path, userns_fd, recursive, ret);
-#else
-        (void)userns_fd;
-        (void)idmap;
-#endif
         return mount_clone(AT_FDCWD, path, recursive, ret);
 }
 
@@ -50,15 +45,21 @@ int launch_send_host_sources(LaunchContext *ctx)
                 return launch_error(ctx, negative_errno(), "Failed to find root directory %s", root);
         if (!S_ISDIR(st.st_mode))
                 return launch_error(ctx, -ENOTDIR, "Failed to use root directory %s", root);
-        /* The host's own / (the demo) without its submounts; Directory= with them. */
-        r = open_source(userns, root, c->directory != NULL, true, &fd);
-#if LAUNCH_HAVE_SECURITY
+        /* An image gets the container's file label (its MCS pair) when SELinux is enforcing. */
+        if (c->directory) {
+                r = selinux_relabel_root(c->directory, &ctx->labels);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to label root directory %s for SELinux", root);
+        }
+        /* The host's own / (the demo) without its submounts; Directory= with them. Only an image
+         * is idmapped: idmapping the host's / would make its root-only files (shadow, keys) the
+         * container root's own; unmapped, they stay out of its reach. */
+        r = open_source(userns, root, c->directory != NULL, c->directory != NULL, &fd);
         if (r == -EOPNOTSUPP) {
                 _cleanup_free_ char *fs = NULL;
                 (void)userns_fs_type(root, &fs);
                 return launch_error(ctx, r, "Filesystem %s of %s cannot be idmapped", strna(fs), root);
         }
-#endif
         if (r < 0)
                 return launch_error(ctx, r, "Failed to open root directory %s", root);
         r = send_source(ctx, SOURCE_ROOT, fd);

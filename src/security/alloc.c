@@ -24,7 +24,8 @@ int alloc_dir_open(const char *state_dir, const char *kind, int *ret_dir_fd, int
         if (dfd < 0)
                 return negative_errno();
         if (ret_global_lock) {
-                lfd = openat(dfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+                /* The directory itself is the lock: no extra file (inodes matter on a small /run). */
+                lfd = openat(sfd, kind, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
                 if (lfd < 0)
                         return negative_errno();
                 if (flock(lfd, LOCK_EX) < 0)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Creates STATE_DIR/kind/ and opens it; with ret_global_lock, also takes its ".lock"
+/* Creates STATE_DIR/kind/ and opens it; with ret_global_lock, also flock()s the directory
  * exclusively (blocking), which serializes allocations that must see each other. */
 int alloc_dir_open(const char *state_dir, const char *kind, int *ret_dir_fd, int *ret_global_lock);
 

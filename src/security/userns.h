@@ -5,7 +5,8 @@
  *
  * Locking (STATE_DIR/uid/): "<base>.lock" is held (flock LOCK_EX) by the container that picked
  * the 64K slot at base; "fixed-<base>-<size>.lock" is held shared by containers with
- * PrivateUsers=BASE[:SIZE]; ".lock" serializes allocation so picks avoid fixed ranges in use.
+ * PrivateUsers=BASE[:SIZE]; a flock on the directory serializes allocation so picks avoid fixed
+ * ranges in use.
  * Lock files are never removed (removing a flock file races with its next user); the kernel
  * drops the locks when the holder dies, so a SIGKILLed supervisor blocks nothing. */
 

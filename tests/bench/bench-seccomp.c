@@ -8,7 +8,10 @@
  *                                 launch does before touching the root), "load"
  *                                 (seccomp_install_filter of a built filter, in a fresh child;
  *                                 libseccomp generates the BPF again there) and
- *                                 "build+compile+load" (all three in a child, as one launch does).
+ *                                 "build+compile+load" (all three in a child, as one launch does),
+ *                                 and "load-precompiled": the programs' BPF (exported once) handed
+ *                                 straight to seccomp(2), what a launch that kept the compiled
+ *                                 program (or cached it across starts) would pay.
  *                                 Each child checks that the kernel reports seccomp mode 2, so a
  *                                 no-op load is caught. The BPF size goes to stderr.
  *   bench-seccomp --export DIR    writes the default filter's programs as DIR/0.bpf, 1.bpf, ...
@@ -16,8 +19,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +68,83 @@ static bool seccomp_mode_is_filter(void)
                         found = strtol(line + 8, NULL, 10) == 2;
         fclose(f);
         return found;
+}
+
+/* The BPF of the filter's programs in load order, as seccomp_install_filter() loads them. */
+typedef struct Precompiled {
+        struct sock_fprog progs[3];
+        size_t n;
+} Precompiled;
+
+static void precompiled_done(Precompiled *p)
+{
+        for (size_t i = 0; i < p->n; i++)
+                free(p->progs[i].filter);
+}
+
+static int precompile(const SeccompFilter *f, Precompiled *ret)
+{
+        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
+
+        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st;
+                void *buf;
+
+                if (!order[i])
+                        continue;
+                fd = memfd_create("bench-bpf", MFD_CLOEXEC);
+                if (fd < 0 || seccomp_export_bpf(order[i], fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0)
+                        return -EIO;
+                buf = malloc((size_t)st.st_size);
+                if (!buf)
+                        return -ENOMEM;
+                if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size) {
+                        free(buf);
+                        return -EIO;
+                }
+                ret->progs[ret->n].filter = buf;
+                ret->progs[ret->n++].len = (unsigned short)((size_t)st.st_size / sizeof(struct sock_filter));
+        }
+        return 0;
+}
+
+/* In a child: load precompiled BPF with seccomp(2) after no_new_privs, check, report ns. */
+static int time_precompiled_in_child(const Precompiled *pc, uint64_t *ret_ns)
+{
+        int p[2], status;
+        uint64_t ns = 0;
+        pid_t pid;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                uint64_t t0;
+
+                close(p[0]);
+                t0 = now_ns();
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                        _exit(1);
+                for (size_t i = 0; i < pc->n; i++)
+                        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &pc->progs[i]) < 0)
+                                _exit(1);
+                ns = now_ns() - t0;
+                if (!seccomp_mode_is_filter())
+                        _exit(2);
+                (void)!write(p[1], &ns, sizeof(ns));
+                _exit(0);
+        }
+        close(p[1]);
+        if (read(p[0], &ns, sizeof(ns)) != sizeof(ns))
+                ns = 0;
+        close(p[0]);
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || ns == 0)
+                return -EPROTO;
+        *ret_ns = ns;
+        return 0;
 }
 
 /* In a child: with prebuilt NULL build and compile first, then load, then check the kernel reports
@@ -180,6 +266,13 @@ int main(int argc, char **argv)
                 if (r < 0)
                         return 1;
                 printf("build+compile+load\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
+
+                _cleanup_(precompiled_done) Precompiled pc = {};
+                if (precompile(&f, &pc) < 0 || time_precompiled_in_child(&pc, &ns) < 0) {
+                        fprintf(stderr, "bench-seccomp: loading the precompiled programs failed\n");
+                        return 1;
+                }
+                printf("load-precompiled\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
         }
         return 0;
 }

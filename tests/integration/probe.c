@@ -161,6 +161,7 @@ int main(int argc, char **argv)
                 sigaction(SIGTERM, &sa, NULL);
                 sigaction(SIGINT, &sa, NULL);
                 sigaction(SIGHUP, &sa, NULL);
+                sigaction(SIGRTMIN + 3, &sa, NULL); /* what an init gets to halt */
                 printf("waiting\n");
                 while (!got_signal)
                         pause();

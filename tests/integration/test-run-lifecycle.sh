@@ -170,6 +170,27 @@ check "interactive: input reaches the payload" grep -qx "got hello" "$IT_WORK/tt
 check "interactive: exit status passes through" grep -qx "rc=5" "$IT_WORK/tty.out"
 check_eq "not interactive: no tty" "$(it_probe tty)" "notty -"
 
+# Boot=yes (with a stand-in init): what a booting systemd expects of its container manager, and
+# SIGTERM delivered as SIGRTMIN+3 (halt).
+it_container boot <<C
+[Container]
+Directory=$IT_ROOT
+Boot=yes
+Exec=/bin/sh -c 'echo "\$container \$NOTIFY_SOCKET"; /probe stat /run/host/container-manager; /probe write /run/lock/x; exec /probe wait-signal'
+C
+if it_start boot; then
+        sleep 0.5
+        kill -TERM "$IT_BG_PID"
+        it_wait
+        check_eq "Boot=yes: \$container and \$NOTIFY_SOCKET" "$(sed -n 1p "$IT_OUT")" "berth /run/host/notify/notify"
+        check_eq "Boot=yes: /run/host/container-manager" "$(sed -n 2p "$IT_OUT")" "file"
+        check_eq "Boot=yes: /run/lock is writable (pre-mounted for the init)" "$(sed -n 3p "$IT_OUT")" "ok"
+        check_eq "Boot=yes: SIGTERM reaches the init as SIGRTMIN+3" "$(sed -n 5p "$IT_OUT")" "signal $(kill -l RTMIN+3)"
+        check_eq "Boot=yes: exit status 0" "$IT_RC" "0"
+else
+        fail "Boot=yes container did not start: $(cat "$IT_ERR")"
+fi
+
 # Not root: a clear message, not EPERM from deep inside.
 it_container plain <<C
 [Container]
@@ -181,6 +202,11 @@ setpriv --reuid=65534 --regid=65534 --clear-groups env BERTH_STATE_DIR="$BERTH_S
 rc=$?
 check_eq "non-root: exit status 125" "$rc" "125"
 check "non-root: says root is needed" grep -q "must be run as root" "$IT_WORK/nonroot.out"
+
+# --file with a bare file name: a file in the current directory, not a container name.
+printf '[Container]\nDirectory=%s\nExec=/probe pid\n' "$IT_ROOT" >"$IT_WORK/bare.container"
+out=$(cd "$IT_WORK" && timeout 60 "$BERTH" run --register=no --file bare.container </dev/null 2>&1)
+check_eq "--file bare.container: runs ./bare.container (payload is PID 1)" "$out" "1"
 
 check_eq "host mount table unchanged after everything" "$(it_mountinfo)" "$mounts_before"
 # (uid/ and mcs/ hold the allocation locks, which are never removed; nothing else may remain)

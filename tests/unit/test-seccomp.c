@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -13,6 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../lib/x86-32-syscall.h"
 
 #include "caps.h"
 #include "seccomp-filter.h"
@@ -24,6 +27,7 @@
 
 typedef enum Probe {
         P_GETPID,
+        P_IOCTL,
         P_KEYCTL,
         P_ADD_KEY,
         P_BPF,
@@ -40,6 +44,8 @@ typedef enum Probe {
         P_PERSONALITY_NORANDOM,
         P_SOCKET_UNIX,
         P_SOCKET_ALG,
+        P_SOCKET_AUDIT_HIGH_BITS,
+        P_TIOCSTI,
         P_SOCKET_VSOCK,
         P_SOCKET_NETLINK_ROUTE,
         P_SOCKET_NETLINK_AUDIT,
@@ -62,21 +68,11 @@ typedef enum Probe {
         P_X32_KEYCTL,
 } Probe;
 
-static long x86_syscall(long nr, long a0)
-{
-        long ret;
-        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a0) : "memory");
-        if (ret < 0 && ret > -4096) {
-                errno = (int)-ret;
-                return -1;
-        }
-        return ret;
-}
-
 static long probe_run(Probe p)
 {
         switch (p) {
         case P_GETPID: return syscall(SYS_getpid);
+        case P_IOCTL: return syscall(SYS_ioctl, -1, 0x5401 /* TCGETS */, NULL);
         case P_KEYCTL: return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
         case P_ADD_KEY: return syscall(SYS_add_key, "user", "berth", "x", 1, KEY_SPEC_PROCESS_KEYRING);
         case P_BPF: return syscall(SYS_bpf, 0, NULL, 0);
@@ -103,6 +99,13 @@ static long probe_run(Probe p)
         case P_PERSONALITY_NORANDOM: return personality(ADDR_NO_RANDOMIZE);
         case P_SOCKET_UNIX: return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         case P_SOCKET_ALG: return socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        /* The kernel reads an int: high bits must not get a protocol past the rule. */
+        case P_SOCKET_AUDIT_HIGH_BITS:
+                return syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT | (1UL << 32));
+        case P_TIOCSTI: {
+                char c = 'x';
+                return syscall(SYS_ioctl, -1, TIOCSTI | (1UL << 32), &c);
+        }
         case P_SOCKET_VSOCK: return socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
         case P_SOCKET_NETLINK_ROUTE: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         case P_SOCKET_NETLINK_AUDIT: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -124,9 +127,9 @@ static long probe_run(Probe p)
         case P_SWAPON: return syscall(SYS_swapon, "/nonexistent-berth", 0);
         case P_REBOOT: return syscall(SYS_reboot, 0, 0, 0, NULL); /* bad magic: EINVAL past the filter */
         case P_SETNS: return syscall(SYS_setns, -1, 0);
-        case P_X86_KEYCTL: return x86_syscall(288, KEYCTL_GET_KEYRING_ID);
-        case P_X86_GETPID: return x86_syscall(20, 0);
-        case P_X86_UNKNOWN: return x86_syscall(1000, 0);
+        case P_X86_KEYCTL: return x86_32_syscall(288, KEYCTL_GET_KEYRING_ID);
+        case P_X86_GETPID: return x86_32_syscall(20, 0);
+        case P_X86_UNKNOWN: return x86_32_syscall(1000, 0);
         case P_X32_KEYCTL:
                 return syscall(0x40000000 | SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
         }
@@ -179,6 +182,23 @@ static void test_policy_tables(void)
                                 unknown++;
                         }
         CHECK(n_sets >= 10, "policy has %zu named sets", n_sets);
+
+        /* Every syscall libseccomp knows is put in some set on purpose, not left out by oversight. */
+        size_t uncategorized = 0;
+        uint32_t arches[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86};
+        for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                for (int nr = 0; nr < 1024; nr++) {
+                        char *name = seccomp_syscall_resolve_num_arch(arches[a], nr);
+                        bool found = false;
+                        for (const SyscallSet *s = seccomp_syscall_sets; name && !found && s->name; s++)
+                                found = strv_contains((char *const *)s->syscalls, name);
+                        if (name && !found) {
+                                printf("# in no set: %s\n", name);
+                                uncategorized++;
+                        }
+                        free(name);
+                }
+        CHECK(uncategorized == 0, "every syscall libseccomp knows belongs to a named set");
         CHECK(unknown == 0, "every syscall named by the policy is known to libseccomp");
         CHECK(seccomp_set_lookup("@file-system") && !seccomp_set_lookup("@nope"),
               "sets are looked up by name");
@@ -220,8 +240,12 @@ static void test_default_filter(void)
         CHECK(probe(NULL, P_UNKNOWN_1000) == ENOSYS, "no filter: syscall 1000 is ENOSYS anyway");
         CHECK(probe(NULL, P_MSEAL) != ENOSYS, "no filter: mseal exists on this kernel");
         CHECK(probe(NULL, P_CLOCK_SETTIME) == EINVAL, "no filter: clock_settime(CLOCK_MONOTONIC) is EINVAL");
+        CHECK(probe(NULL, P_SOCKET_AUDIT_HIGH_BITS) == 0,
+              "no filter: the kernel takes NETLINK_AUDIT | 1 << 32");
+        CHECK(probe(NULL, P_TIOCSTI) == EBADF, "no filter: the kernel takes TIOCSTI | 1 << 32 (EBADF)");
 
         CHECK(probe(&f, P_GETPID) == 0, "getpid allowed");
+        CHECK(probe(&f, P_IOCTL) == EBADF, "ioctl allowed (EBADF from the kernel)");
         CHECK(probe(&f, P_FORK) == 0, "fork (clone without namespace flags) allowed");
         CHECK(probe(&f, P_UNSHARE_FILES) == 0, "unshare(CLONE_FILES) allowed");
         CHECK(probe(&f, P_SOCKET_UNIX) == 0, "socket(AF_UNIX) allowed");
@@ -245,6 +269,8 @@ static void test_default_filter(void)
             {P_CLONE3, ENOSYS, "clone3"},
             {P_PERSONALITY_NORANDOM, EPERM, "personality(ADDR_NO_RANDOMIZE)"},
             {P_SOCKET_ALG, EAFNOSUPPORT, "socket(AF_ALG)"},
+            {P_SOCKET_AUDIT_HIGH_BITS, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT | 1 << 32)"},
+            {P_TIOCSTI, EPERM, "ioctl(TIOCSTI | 1 << 32)"},
             {P_SOCKET_VSOCK, EAFNOSUPPORT, "socket(AF_VSOCK)"},
             {P_SOCKET_NETLINK_AUDIT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT)"},
             {P_SOCKET_NETLINK_UEVENT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)"},

@@ -91,8 +91,9 @@ for kind in space inodes; do
         case $kind in
         space) host_mount -t tmpfs -o size=64k berth-full "$full" &&
                 mkdir "$full/state" && { dd if=/dev/zero of="$full/fill" bs=4k 2>/dev/null || :; } ;;
-        inodes) host_mount -t tmpfs -o nr_inodes=8 berth-full "$full" &&
-                { for i in $(seq 16); do { : >"$full/f$i"; } 2>/dev/null || break; done; } ;;
+        # 16: the lock, state, UID-range and MCS lock files of one container fit, nothing more.
+        inodes) host_mount -t tmpfs -o nr_inodes=16 berth-full "$full" &&
+                { for i in $(seq 24); do { : >"$full/f$i"; } 2>/dev/null || break; done; } ;;
         esac
         BERTH_STATE_DIR=$full/state timeout 60 "$BERTH" run --register=no small </dev/null >"$IT_WORK/out" 2>"$IT_WORK/err"
         rc=$?

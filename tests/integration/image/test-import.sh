@@ -179,6 +179,27 @@ python3 "$MAKE_OCI" "$T/oci-wh-link" '{}' "$T/w1.tar" "$T/w2.tar"
 check "whiteouts below a symlink to the host: import succeeds" test $? -eq 0
 check_eq "whiteouts below a symlink to the host: host file untouched" "$(cat "$T/victim/precious")" precious
 
+# --- an interrupted import (Ctrl-C) leaves nothing ------------------------------------------
+# Freeze it once its staging directory exists, queue SIGINT, let it go on: it stops mid-way.
+mkdir -p "$T/huge"
+for i in $(seq 40); do head -c $((4 * 1024 * 1024)) /dev/urandom >"$T/huge/f$i"; done
+tar -C "$T/huge" -cf "$T/huge.tar" .
+rm -rf "$T/huge"
+"$BERTH" import interrupted "$T/huge.tar" >/dev/null 2>"$T/err" &
+pid=$!
+for _ in $(seq 500); do
+        [ -n "$(find "$BERTH_IMAGE_DIR" -maxdepth 1 -name '.import-interrupted-*' 2>/dev/null)" ] && break
+        sleep 0.01
+done
+kill -STOP $pid
+kill -INT $pid
+kill -CONT $pid
+wait $pid
+check_eq "interrupted import: fails" $? 1
+check "interrupted import: says so" grep -q "interrupted" "$T/err"
+check "interrupted import: nothing half-imported" nothing_left interrupted
+rm -f "$T/huge.tar"
+
 # --- progress bar: on a terminal for a large import, never in a pipe -------------------------
 mkdir -p "$T/big"
 head -c $((6 * 1024 * 1024)) /dev/urandom >"$T/big/blob"
