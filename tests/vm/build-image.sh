@@ -16,8 +16,8 @@
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
-keep_images=3
-keep_bases=2
+keep_images=6
+keep_bases=4
 exec 3>&1 1>&2 # stdout is only for the image directory; tools' chatter goes to stderr
 
 say() { echo "build-image: $*" >&2; }

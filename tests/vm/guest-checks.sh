@@ -157,6 +157,73 @@ fi
 check_eq "bystander calm still runs the same payload at the end" "$(leader calm)" "${calm_pid:-unknown}"
 systemctl stop berth@calm
 
+# --- SELinux: MCS separation of containers (berth's module, policy/selinux/) --------------------
+# Two containers, each with a /secret in its root. A process in A's exact label (A's payload
+# label, running A's own busybox, as A's payload would) tries B's root and B's payload. Enforcing
+# denies both; permissive lets them through; both log the AVC with A as source and B as target.
+label_of() { cat "/proc/$1/attr/current" 2> /dev/null | tr -d '\0'; }
+avc_seen() { # SOURCE-CONTEXT TARGET-LEVEL PERMISSION: an AVC with them is in the audit log (10 s)
+        for _ in $(seq 20); do
+                grep -a 'avc: .*denied' /var/log/audit/audit.log | grep -F "scontext=$1 " |
+                        grep -F "tcontext=" | grep -F ":$2 " | grep -qF "{ $3 }" && return 0
+                sleep 0.5
+        done
+        return 1
+}
+for n in sa sb; do
+        container "$n" <<'C'
+exec sleep 100000
+C
+        echo "secret of $n" > "/var/lib/berth-vm/$n/secret"
+done
+if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container sb starts (SELinux checks)"; then
+        pa=$(leader sa) pb=$(leader sb)
+        la=$(label_of "${pa:-0}") lb=$(label_of "${pb:-0}")
+        diag "sa: pid $pa label $la; sb: pid $pb label $lb"
+        for l in "$la" "$lb"; do
+                check "payload label $l is berth_container_t with an MCS pair" \
+                        bash -c "[[ '$l' =~ ^system_u:system_r:berth_container_t:s0:c([0-9]+),c([0-9]+)$ ]] &&
+                                 (( BASH_REMATCH[1] < BASH_REMATCH[2] ))"
+        done
+        level_a=${la#*:*:*:} level_b=${lb#*:*:*:}
+        check "the two containers' category pairs differ ($level_a, $level_b)" test "$level_a" != "$level_b"
+        check_eq "sa's root carries sa's pair on disk" "$(stat -c %C /var/lib/berth-vm/sa/secret)" \
+                "system_u:object_r:berth_container_file_t:$level_a"
+        as_a() { runcon "$la" /var/lib/berth-vm/sa/bin/busybox "$@"; }
+        check_eq "in sa's label, sa's own /secret reads" "$(as_a cat /var/lib/berth-vm/sa/secret 2>&1)" "secret of sa"
+        check "in sa's label, sa's own payload takes a signal (SIGCONT)" as_a kill -CONT "$pa"
+        out=$(as_a cat /var/lib/berth-vm/sb/secret 2>&1)
+        signal_rc=0
+        as_a kill -CONT "$pb" 2> /dev/null || signal_rc=$?
+        if [ "$mode" = enforcing ]; then
+                check "in sa's label, sb's /secret is refused ($out)" \
+                        bash -c "echo '$out' | grep -q 'Permission denied'"
+                check "in sa's label, signalling sb's payload is refused" test "$signal_rc" -ne 0
+        else
+                check_eq "permissive: in sa's label, sb's /secret reads (only logged)" "$out" "secret of sb"
+                check_eq "permissive: in sa's label, signalling sb's payload succeeds (only logged)" "$signal_rc" 0
+        fi
+        check "the audit log has the AVC for sa reading sb's file" avc_seen "$la" "$level_b" read
+        check "the audit log has the AVC for sa signalling sb" avc_seen "$la" "$level_b" signal
+        check_eq "sb's payload is still there" "$(label_of "${pb:-0}")" "$lb"
+        systemctl stop berth@sa berth@sb
+fi
+# SELinuxLabel=disable (berth.container(5)): no label of berth's; the payload stays in the domain
+# of berth, its supervisor, and the root keeps its own label.
+container nolabel <<'C'
+exec sleep 100000
+C
+printf '[Security]\nSELinuxLabel=disable\n' >> /etc/berth/nolabel.container
+before=$(stat -c %C /var/lib/berth-vm/nolabel/payload)
+if start_ok nolabel "container nolabel (SELinuxLabel=disable) starts"; then
+        p=$(leader nolabel)
+        sup=$(label_of "$(prop berth@nolabel.service MainPID)")
+        check_eq "SELinuxLabel=disable: the payload runs in its supervisor's label" "$(label_of "${p:-0}")" "${sup:-unknown}"
+        check_eq "SELinuxLabel=disable: the root is not relabelled" \
+                "$(stat -c %C /var/lib/berth-vm/nolabel/payload)" "$before"
+        systemctl stop berth@nolabel
+fi
+
 # The system suite (tests/system) on real cgroup v2 and SELinux: each test as bed 1 runs it, a
 # service of the manager (here the real PID 1) with BERTH_SRC, BERTH_BUILD, BED_SHARE and the
 # test's environment, as an administrator's unconfined_t. BED_SEED's tree is copied into / and,
