@@ -89,11 +89,13 @@ if start_ok lim "container lim (MemoryMax=64M TasksMax=32 CPUQuota=20%) starts";
         systemctl stop berth@lim
 fi
 
+# Markers go to stderr: in the guest, what payloads write to stdout did not show in the unit's
+# journal, stderr did (seen in the VM bed; berth's stdout relay is not what these checks test).
 # MemoryMax=64M: a payload allocating 256M (dd's buffer) is OOM-killed inside the scope; the
 # container's shell, the bystander and the host go on.
 container mem MemoryMax=64M <<'C'
 dd if=/dev/zero of=/dev/null bs=256M count=1
-echo "hog-status=$?"
+echo "hog-status=$?" >&2
 exec sleep 100000
 C
 if start_ok mem "container mem (MemoryMax=64M) starts"; then
@@ -120,7 +122,7 @@ fi
 # one stays to keep the container up).
 container tasks TasksMax=32 <<'C'
 sh -c 'i=0; while [ $i -lt 64 ]; do sleep 100000 & i=$((i + 1)); done'
-echo forks-done
+echo forks-done >&2
 exec sleep 100000
 C
 if start_ok tasks "container tasks (TasksMax=32) starts"; then
