@@ -249,6 +249,26 @@ check_eq "poweroff in the container stops it cleanly: inactive, not failed" \
         "$(prop berth@rb.service ActiveState)/$(prop berth@rb.service Result)" inactive/success
 check "the restarted container's scope is gone after its poweroff" wait_gone berth-rb.scope
 
+# --- Notify=yes: the service is ready when the payload says READY=1 (relayed with its STATUS=) --
+mkdir -p /tmp/n1 && chmod 777 /tmp/n1
+cat >/etc/berth/n1.container <<'EOT'
+[Container]
+Notify=yes
+Exec=/bin/sh -c 'while [ ! -e /mnt/go ]; do sleep 0.1; done; systemd-notify --ready --status="payload says hi"; \
+        trap "exit 0" TERM; while :; do sleep 0.2; done'
+[Files]
+Bind=/tmp/n1:/mnt
+EOT
+systemctl start --no-block berth@n1
+sleep 1
+check_eq "Notify=yes: still activating while the payload has not said READY=1" \
+        "$(prop berth@n1.service ActiveState)" activating
+touch /tmp/n1/go
+for _ in $(seq 100); do [ "$(prop berth@n1.service ActiveState)" = active ] && break; sleep 0.1; done
+check_eq "Notify=yes: active once the payload sent READY=1" "$(prop berth@n1.service ActiveState)" active
+check_eq "Notify=yes: the payload's STATUS= reached systemd" "$(prop berth@n1.service StatusText)" "payload says hi"
+systemctl stop berth@n1
+
 # --- berth start/stop/restart: systemd jobs --------------------------------------------------
 cp /etc/berth/t1.container /etc/berth/t2.container
 check "berth start t2" berth start t2
