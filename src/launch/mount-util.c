@@ -160,10 +160,8 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
                 if (r < 0)
                         return negative_errno();
         }
-        /* Not mqueue: its superblock comes with the IPC namespace, before this mount, and SELinux
-         * refuses other settings for an existing superblock (EINVAL, "mount invalid. Same
-         * superblock, different security settings"; seen in the VM bed). */
-        if (selinux_context && (streq(fstype, "tmpfs") || streq(fstype, "devpts")) &&
+        if (selinux_context &&
+            (streq(fstype, "tmpfs") || streq(fstype, "devpts")) && /* mqueue refuses context= (EINVAL) */
             fsconfig(fs, FSCONFIG_SET_STRING, "context", selinux_context, 0) < 0)
                 return negative_errno();
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)

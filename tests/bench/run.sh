@@ -318,10 +318,13 @@ PY
                 [ "$n" -ge 100000 ] && creps=$(( reps < 10 ? reps : 10 ))
                 [ "$n" -ge 10000 ] && [ "$n" -lt 100000 ] && creps=$(( reps < 30 ? reps : 30 ))
                 reps_saved=$reps reps=$creps
+                # chown -R in its own round: the writeback of its 100k dirty inodes would otherwise
+                # land on the runs interleaved with it
                 run_rr "$out/c-$n.tsv" \
                         "idmapped-mount=$idmap idmap $work/ext4/tree-idmap-$n $work/idmap-target" \
-                        "chown-R=$idmap chown $work/ext4/tree-chown-$n" \
                         "berth-run=$berth run --register=no --file $work/conf/c-$n.container"
+                sync
+                run_rr "$out/c-$n-chown.tsv" "chown-R=$idmap chown $work/ext4/tree-chown-$n"
                 reps=$reps_saved
                 rm -rf "$work/ext4/tree-idmap-$n" "$work/ext4/tree-chown-$n" "$work/ext4/tree-berth-$n"
         done
@@ -381,7 +384,9 @@ if want p; then
                 sh -c "for i in \$(seq $reps); do $secure; done" >/dev/null 2>&1
         perf report -i "$work/perf.data" --no-children --sort dso -g none --percent-limit 0.5 -q \
                 >"$out/p-dso.txt" 2>/dev/null
-        perf report -i "$work/perf.data" --comm berth --children --sort sym -g none --percent-limit 2 -q \
+        # self time by object and symbol: libseccomp has no frame pointers, call chains through it
+        # are useless
+        perf report -i "$work/perf.data" --comm berth --no-children --sort dso,sym -g none --percent-limit 1 -q \
                 >"$out/p-sym.txt" 2>/dev/null
         strace -f -c -o "$out/p-syscalls.txt" $secure >/dev/null 2>&1
 fi

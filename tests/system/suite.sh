@@ -269,6 +269,23 @@ check_eq "Notify=yes: active once the payload sent READY=1" "$(prop berth@n1.ser
 check_eq "Notify=yes: the payload's STATUS= reached systemd" "$(prop berth@n1.service StatusText)" "payload says hi"
 systemctl stop berth@n1
 
+# --- a payload that ignores SIGTERM: systemctl stop returns only once it is gone ----------------
+cat >/etc/berth/hterm.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'trap "" TERM; while :; do sleep 0.2; done'
+TimeoutStopSec=2s
+EOT
+systemctl daemon-reload
+systemctl start berth@hterm
+LT=$(machinectl show -p Leader --value hterm 2>/dev/null)
+check "a payload that ignores SIGTERM runs" kill -0 "$LT"
+systemctl stop berth@hterm
+check "after systemctl stop returned, the SIGTERM-ignoring payload is gone" bash -c "! kill -0 '$LT' 2>/dev/null"
+check_eq "and so is its scope" "$(prop berth-hterm.scope ActiveState)" inactive
+journalctl --sync
+check_eq "a normal stop leaves no error from ExecStopPost in the journal" \
+        "$(journalctl -u berth@t1 --no-pager | grep -c 'Failed to stop')" 0
+
 # --- berth start/stop/restart: systemd jobs --------------------------------------------------
 cp /etc/berth/t1.container /etc/berth/t2.container
 check "berth start t2" berth start t2
