@@ -145,7 +145,8 @@ int table_output_from_string(const char *s, TableOutput *ret)
 int table_output_from_arg(const char *s, TableOutput *ret)
 {
         if (table_output_from_string(s, ret) < 0)
-                return log_error_errno(-EINVAL, "Unknown output mode '%s' (expected text, json or json-pretty).", s);
+                return log_error_errno(-EINVAL,
+                                       "Unknown output mode '%s' (expected text, json or json-pretty).", s);
         return 0;
 }
 

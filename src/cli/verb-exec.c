@@ -318,5 +318,7 @@ int verb_exec(int argc, char **argv)
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 _exit(confine_and_exec(c, caps, &filter, wd, argv + optind, env));
         }
-        return wait_child(child);
+        r = wait_child(child);
+        sigprocmask(SIG_SETMASK, &old, NULL); /* CMD is gone: we may be ended again */
+        return r;
 }

@@ -55,6 +55,7 @@ int verb_run(int argc, char **argv)
         _cleanup_config_ ContainerConfig *config = NULL;
         _cleanup_free_ char *error = NULL;
         const char *file = NULL;
+        _cleanup_free_ char *file_path = NULL;
         LaunchOptions o = {
             .state_dir = state_dir_get(),
             .register_scope = !isempty(getenv("INVOCATION_ID")),
@@ -89,6 +90,14 @@ int verb_run(int argc, char **argv)
                 log_error("berth run %s: must be run as root (rootless containers are not supported).",
                           file ?: argv[optind]);
                 return EXIT_BERTH_FAILED;
+        }
+        /* A bare "web.container" is a file in the current directory, not a name (as berth verify). */
+        if (file && !strchr(file, '/')) {
+                if (asprintf(&file_path, "./%s", file) < 0) {
+                        log_error("Out of memory.");
+                        return EXIT_BERTH_FAILED;
+                }
+                file = file_path;
         }
         if (load(file ?: argv[optind], &config) < 0)
                 return EXIT_BERTH_FAILED;

@@ -218,8 +218,13 @@ int verb_status(int argc, char **argv)
 
         if (output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {
-                        .name = name, .unit = unit, .active = active, .sub = sub,
-                        .state = running ? &s : NULL, .config_path = main_file, .dropins = dropins,
+                    .name = name,
+                    .unit = unit,
+                    .active = active,
+                    .sub = sub,
+                    .state = running ? &s : NULL,
+                    .config_path = main_file,
+                    .dropins = dropins,
                 };
                 r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
                 if (r < 0)
@@ -228,8 +233,11 @@ int verb_status(int argc, char **argv)
         }
 
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        const char *on = running ? ansi_highlight_green() : active && streq(active, "failed") ? ansi_highlight_red() : "";
-        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : "○", *on ? ansi_normal() : "", unit, name);
+        const char *on = running                             ? ansi_highlight_green()
+                         : active && streq(active, "failed") ? ansi_highlight_red()
+                                                             : "";
+        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : "○", *on ? ansi_normal() : "", unit,
+               name);
         printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
                sub ? sub : (running ? "running" : "dead"), *on ? ansi_normal() : "");
         if (running)

@@ -161,7 +161,7 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
                         return negative_errno();
         }
         if (selinux_context &&
-            (streq(fstype, "tmpfs") || streq(fstype, "devpts") || streq(fstype, "mqueue")) &&
+            (streq(fstype, "tmpfs") || streq(fstype, "devpts")) && /* mqueue refuses context= (EINVAL) */
             fsconfig(fs, FSCONFIG_SET_STRING, "context", selinux_context, 0) < 0)
                 return negative_errno();
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)

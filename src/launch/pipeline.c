@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The launch pipeline (DESIGN.md "The launch pipeline"): the order of every privileged step, on
  * one screen. Each step lives in its own file; see launch-context.h for what they share. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -26,6 +27,12 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
                 r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
+        if (r >= 0) {
+                /* The child has its own copy (no CLONE_VM); the supervisor lives as long as the
+                 * container and needs none of libseccomp's rule database (~1.7 MiB of heap). */
+                seccomp_filter_done(&ctx.seccomp);
+                (void)malloc_trim(0);
+        }
         launch_test_kill_at("clone");
         if (r >= 0)
                 r = launch_register(&ctx); /* 4: transient scope, machined */

@@ -22,7 +22,7 @@ int child_open_host_sources(LaunchChild *ch)
 {
         int r;
 
-        /* The container's own tmpfs, devpts and mqueue carry its file label (MCS pair). */
+        /* The container's own tmpfs and devpts carry its file label (MCS pair). */
         if (ch->ctx->labels.enforced)
                 mount_set_selinux_context(ch->ctx->labels.file);
         /* Nothing mounted from here on may propagate back to the host. */

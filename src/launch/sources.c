@@ -45,6 +45,12 @@ int launch_send_host_sources(LaunchContext *ctx)
                 return launch_error(ctx, negative_errno(), "Failed to find root directory %s", root);
         if (!S_ISDIR(st.st_mode))
                 return launch_error(ctx, -ENOTDIR, "Failed to use root directory %s", root);
+        /* An image gets the container's file label (its MCS pair) when SELinux is enforcing. */
+        if (c->directory) {
+                r = selinux_relabel_root(c->directory, &ctx->labels);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to label root directory %s for SELinux", root);
+        }
         /* The host's own / (the demo) without its submounts; Directory= with them. Only an image
          * is idmapped: idmapping the host's / would make its root-only files (shadow, keys) the
          * container root's own; unmapped, they stay out of its reach. */

@@ -274,8 +274,11 @@ static size_t clause_alternatives(const RestrictClause *cl, struct scmp_arg_cmp 
                         out[k++] = SCMP_CMP(cl->arg, SCMP_CMP_MASKED_EQ, cl->values[i], cl->values[i]);
                 break;
         case RESTRICT_ONE_OF:
+                /* The low 32 bits only, like the kernel's int arguments: a full 64-bit compare
+                 * would let socket(AF_ALG | 1UL << 32, ...) past the rule. */
                 for (size_t i = 0; i < cl->n_values; i++)
-                        out[k++] = SCMP_CMP(cl->arg, SCMP_CMP_EQ, cl->values[i]);
+                        out[k++] =
+                            SCMP_CMP(cl->arg, SCMP_CMP_MASKED_EQ, UINT32_MAX, cl->values[i] & UINT32_MAX);
                 break;
         case RESTRICT_NONE_OF: k = none_of_cubes(cl->values, cl->n_values, 0, 0, 31, out, cl->arg); break;
         }

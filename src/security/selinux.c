@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux: MCS pairs under STATE_DIR/mcs/ and the container's labels (libselinux). */
 #include <errno.h>
+#include <ftw.h>
 #include <selinux/context.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
@@ -180,4 +181,35 @@ int selinux_mount_options(const SelinuxLabels *l, const char *options, char **re
         else
                 r = (*ret = strdup(strempty(options))) ? 0 : -1;
         return r < 0 ? -ENOMEM : 0;
+}
+
+/* nftw() has no user pointer; berth is single-threaded and this is not reentrant. */
+static const char *relabel_to;
+
+static int relabel_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st;
+        (void)flag;
+        (void)ftw;
+        return lsetfilecon(path, relabel_to) < 0 ? -1 : 0;
+}
+
+int selinux_relabel_root(const char *root, const SelinuxLabels *l)
+{
+        char *current = NULL;
+        bool same;
+        int r;
+
+        if (!l->enforced || !l->file)
+                return 0;
+        if (lgetfilecon(root, &current) >= 0) {
+                same = streq(current, l->file);
+                freecon(current);
+                if (same)
+                        return 0;
+        }
+        relabel_to = l->file;
+        r = nftw(root, relabel_one, 64, FTW_PHYS | FTW_MOUNT);
+        relabel_to = NULL;
+        return r < 0 ? negative_errno() : 0;
 }

@@ -39,6 +39,11 @@ int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLa
 void selinux_labels_done(SelinuxLabels *l);
 /* setexeccon() for the payload; a no-op when !l->enforced. */
 int selinux_set_exec_label(const SelinuxLabels *l);
+/* Labels the tree at root (a Directory= image, never the host's /) with l->file, like podman's
+ * ":Z": the container's domain may only use files of its own category pair. Symlinks are
+ * labelled, not followed; other filesystems below root are left alone. A no-op when the
+ * labels are not enforced, and when root already carries l->file (a restart keeps its pair). */
+int selinux_relabel_root(const char *root, const SelinuxLabels *l);
 /* Mount options for the container's own tmpfs/devpts/mqueue mounts: options plus
  * context="<file label>" when the labels are enforced, else options alone. options may be NULL. */
 int selinux_mount_options(const SelinuxLabels *l, const char *options, char **ret);

@@ -202,6 +202,11 @@ rc=$?
 check_eq "non-root: exit status 125" "$rc" "125"
 check "non-root: says root is needed" grep -q "must be run as root" "$IT_WORK/nonroot.out"
 
+# --file with a bare file name: a file in the current directory, not a container name.
+printf '[Container]\nDirectory=%s\nExec=/probe pid\n' "$IT_ROOT" >"$IT_WORK/bare.container"
+out=$(cd "$IT_WORK" && timeout 60 "$BERTH" run --register=no --file bare.container </dev/null 2>&1)
+check_eq "--file bare.container: runs ./bare.container (payload is PID 1)" "$out" "1"
+
 check_eq "host mount table unchanged after everything" "$(it_mountinfo)" "$mounts_before"
 # (uid/ and mcs/ hold the allocation locks, which are never removed; nothing else may remain)
 check_eq "no running state left" "$(ls "$BERTH_STATE_DIR" | grep -vx -e uid -e mcs)" ""

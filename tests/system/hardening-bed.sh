@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Hardening checks under a real systemd (test bed 1, started by bed.sh; runs as a service of the
 # bed's manager). What systemd and the kernel report is asserted:
-#   - 50 containers started at once all run and all stop cleanly: no unit, scope, cgroup or
-#     running state left;
+#   - 50 containers started at once all run, with 50 distinct UID ranges (the uid_map the kernel
+#     shows for each payload) and 50 distinct MCS pairs, and all stop cleanly: no unit, scope,
+#     cgroup or running state left;
 #   - systemctl daemon-reexec while containers run keeps them running (same supervisor and payload
 #     PIDs) and listed by berth list and machinectl;
 #   - a payload that ignores SIGTERM is killed once TimeoutStopSec= has passed;
@@ -33,11 +34,30 @@ t0=$(ms)
 systemctl start $(units) 2>"$W/start.err"
 rc=$?
 diag "systemctl start of $N containers: exit $rc in $(($(ms) - t0)) ms $(head -c 300 "$W/start.err")"
-active=0
+active=0 bases=() pairs=()
 for i in $(seq "$N"); do
         [ "$(prop "berth@hc$i.service" ActiveState)" = active ] && active=$((active + 1))
+        leader=$(machinectl show -p Leader --value "hc$i" 2>/dev/null)
+        # the kernel's view of the payload's user namespace: "0 BASE SIZE"
+        bases+=("$(awk '{print $2 "+" $3}' "/proc/$leader/uid_map" 2>/dev/null)")
+        pairs+=("$(sed -n 's/^LABEL=.*:s0:\(c[0-9]*,c[0-9]*\)$/\1/p' "/run/berth/hc$i/state" 2>/dev/null)")
 done
 check_eq "all $N containers are active" "$active" "$N"
+distinct() { printf '%s\n' "$@" | grep -v '^$' | sort -u | wc -l; }
+diag "UID ranges seen (base+size): $(printf '%s\n' "${bases[@]}" | sort -u | head -3 | tr '\n' ' ')..."
+check_eq "$N distinct UID ranges in the kernel's uid_map of the payloads" "$(distinct "${bases[@]}")" "$N"
+check "no payload is mapped to host root (base 0)" bash -c "! printf '%s\n' ${bases[*]} | grep -q '^0+'"
+check "all ranges lie inside 0x80000..0x6FFFFFFF and are 64K-aligned" python3 -c "
+import sys
+for b in sys.argv[1:]:
+    base, size = map(int, b.split('+'))
+    assert base % 65536 == 0 and 0x80000 <= base and base + size - 1 <= 0x6FFFFFFF, b" "${bases[@]}"
+check "no two UID ranges overlap" python3 -c "
+import sys
+r = sorted(tuple(map(int, b.split('+'))) for b in sys.argv[1:])
+assert all(a[0] + a[1] <= b[0] for a, b in zip(r, r[1:])), r" "${bases[@]}"
+diag "MCS pairs seen: $(printf '%s\n' "${pairs[@]}" | sort -u | head -3 | tr '\n' ' ')..."
+check_eq "$N distinct MCS pairs (c1<c2) in the running state" "$(distinct "${pairs[@]}")" "$N"
 check_eq "berth list shows all $N" "$(berth list --no-legend | grep -c '^hc[0-9]* *running')" "$N"
 t0=$(ms)
 systemctl stop $(units)

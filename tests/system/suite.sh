@@ -167,6 +167,39 @@ berth exec t1 -- /nonexistent 2>/dev/null
 check_eq "berth exec of a missing command exits 127" "$?" 127
 berth exec nosuch -- true 2>/dev/null
 check_eq "berth exec refuses a container that is not running (exit 3)" "$?" 3
+# --- identity and confinement: UID range and MCS pair held while t1 runs, exec confined alike --
+json=$(berth list -o json)
+UIDBASE=$(python3 -c 'import json,sys; print([r for r in json.loads(sys.argv[1]) if r["name"]=="t1"][0]["uid_base"])' "$json")
+LABEL=$(python3 -c 'import json,sys; print([r for r in json.loads(sys.argv[1]) if r["name"]=="t1"][0]["label"])' "$json")
+PAIR=$(echo "$LABEL" | sed -n 's/.*:s0:c\([0-9]*\),c\([0-9]*\)$/c\1.c\2/p')
+diag "t1: uid base $UIDBASE, label $LABEL"
+check "t1 has a user namespace range in the container range" test "$UIDBASE" -ge 524288
+check_eq "the payload's uid_map maps root to that range" "$(awk '{print $1, $2, $3}' /proc/$L1/uid_map)" \
+        "0 $UIDBASE 65536"
+check "the UID range lock is held while t1 runs" bash -c "! flock -n /run/berth/uid/$UIDBASE.lock true"
+check "the MCS pair lock ($PAIR) is held while t1 runs" bash -c "! flock -n /run/berth/mcs/$PAIR.lock true"
+check_eq "the payload cgroup is delegated to the container's root" \
+        "$(stat -c %u /sys/fs/cgroup/machine.slice/berth-t1.scope/payload)" "$UIDBASE"
+check_eq "berth exec has the payload's bounding set" "$(berth exec t1 -- grep ^CapBnd /proc/self/status)" \
+        "$(grep ^CapBnd /proc/$L1/status)"
+check_eq "berth exec has the payload's effective capabilities" \
+        "$(berth exec t1 -- grep ^CapEff /proc/self/status)" "$(grep ^CapEff /proc/$L1/status)"
+check_eq "berth exec is under seccomp like the payload" "$(berth exec t1 -- grep ^Seccomp: /proc/self/status)" \
+        "$(grep ^Seccomp: /proc/$L1/status)"
+check_eq "berth exec has as many seccomp filters as the payload" \
+        "$(berth exec t1 -- grep ^Seccomp_filters: /proc/self/status)" "$(grep ^Seccomp_filters: /proc/$L1/status)"
+berth exec t1 -- sh -c 'exec sleep 3' &
+check "berth exec's command runs as the container's root (host uid = range base)" bash -c \
+        'for _ in $(seq 50); do
+                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
+                        [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] &&
+                                [ "$(awk "/^Uid:/{print \$2}" /proc/$p/status)" = "$0" ] && exit 0
+                done
+                sleep 0.1
+        done; exit 1' "$UIDBASE"
+wait
+berth exec t1 -- unshare -U true 2>/dev/null
+check "berth exec cannot create a user namespace (seccomp, like the payload)" test $? -ne 0
 check "berth logs t1 has the payload's output" bash -c "berth logs t1 | grep -q t1-payload-up"
 check_eq "berth logs -n 1 prints one line" "$(berth logs -n 1 t1 | wc -l)" 1
 timeout 2 berth logs -f t1 >"$W/follow.log" 2>&1
@@ -176,6 +209,9 @@ check "berth logs -f printed the journal so far" grep -q t1-payload-up "$W/follo
 check "systemctl stop berth@t1" systemctl stop berth@t1
 check "stopping the service removes berth-t1.scope" wait_gone berth-t1.scope
 check "the payload is gone" pid_gone "$L1"
+not_held() { [ ! -e "$1" ] || flock -n "$1" true; } # gone, or nobody holds it
+check "stopping t1 freed its UID range lock" not_held /run/berth/uid/$UIDBASE.lock
+check "stopping t1 freed its MCS pair lock" not_held /run/berth/mcs/$PAIR.lock
 berth status t1 >/dev/null 2>&1
 check_eq "berth status of a stopped container exits 3" "$?" 3
 berth status nosuch >/dev/null 2>&1
@@ -191,6 +227,64 @@ check "the SIGKILLed container's payload is gone" pid_gone "$L1"
 check_eq "berth list no longer shows t1" "$(berth list --no-legend | grep -c '^t1 ')" 0
 check "a SIGKILLed container starts again" systemctl start berth@t1
 systemctl stop berth@t1
+
+# --- a container that reboots itself is restarted; one that powers off stays down ----------------
+mkdir -p /tmp/rbtest && chmod 777 /tmp/rbtest && rm -f /tmp/rbtest/count
+cat >/etc/berth/rb.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'n=$(cat /mnt/count 2>/dev/null || echo 0); echo $((n+1)) >/mnt/count; \
+        if [ "$n" = 0 ]; then busybox reboot -f; fi; if [ "$n" = 1 ]; then busybox poweroff -f; fi; sleep 100'
+[Security]
+Capability=CAP_SYS_BOOT
+[Files]
+Bind=/tmp/rbtest:/mnt
+EOT
+systemctl start berth@rb
+for _ in $(seq 100); do [ "$(cat /tmp/rbtest/count 2>/dev/null)" = 2 ] && [ "$(prop berth@rb.service ActiveState)" = inactive ] && break; sleep 0.1; done
+journalctl --sync
+check_eq "reboot(2) in the container restarted the service once (RestartForceExitStatus=129)" \
+        "$(journalctl -u berth@rb --no-pager | grep -c 'Scheduled restart job')" 1
+check_eq "the payload ran twice" "$(cat /tmp/rbtest/count 2>/dev/null)" 2
+check_eq "poweroff in the container stops it cleanly: inactive, not failed" \
+        "$(prop berth@rb.service ActiveState)/$(prop berth@rb.service Result)" inactive/success
+check "the restarted container's scope is gone after its poweroff" wait_gone berth-rb.scope
+
+# --- Notify=yes: the service is ready when the payload says READY=1 (relayed with its STATUS=) --
+mkdir -p /tmp/n1 && chmod 777 /tmp/n1
+cat >/etc/berth/n1.container <<'EOT'
+[Container]
+Notify=yes
+Exec=/bin/sh -c 'while [ ! -e /mnt/go ]; do sleep 0.1; done; systemd-notify --ready --status="payload says hi"; \
+        trap "exit 0" TERM; while :; do sleep 0.2; done'
+[Files]
+Bind=/tmp/n1:/mnt
+EOT
+systemctl start --no-block berth@n1
+sleep 1
+check_eq "Notify=yes: still activating while the payload has not said READY=1" \
+        "$(prop berth@n1.service ActiveState)" activating
+touch /tmp/n1/go
+for _ in $(seq 100); do [ "$(prop berth@n1.service ActiveState)" = active ] && break; sleep 0.1; done
+check_eq "Notify=yes: active once the payload sent READY=1" "$(prop berth@n1.service ActiveState)" active
+check_eq "Notify=yes: the payload's STATUS= reached systemd" "$(prop berth@n1.service StatusText)" "payload says hi"
+systemctl stop berth@n1
+
+# --- a payload that ignores SIGTERM: systemctl stop returns only once it is gone ----------------
+cat >/etc/berth/hterm.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'trap "" TERM; while :; do sleep 0.2; done'
+TimeoutStopSec=2s
+EOT
+systemctl daemon-reload
+systemctl start berth@hterm
+LT=$(machinectl show -p Leader --value hterm 2>/dev/null)
+check "a payload that ignores SIGTERM runs" kill -0 "$LT"
+systemctl stop berth@hterm
+check "after systemctl stop returned, the SIGTERM-ignoring payload is gone" bash -c "! kill -0 '$LT' 2>/dev/null"
+check_eq "and so is its scope" "$(prop berth-hterm.scope ActiveState)" inactive
+journalctl --sync
+check_eq "a normal stop leaves no error from ExecStopPost in the journal" \
+        "$(journalctl -u berth@t1 --no-pager | grep -c 'Failed to stop')" 0
 
 # --- berth start/stop/restart: systemd jobs --------------------------------------------------
 cp /etc/berth/t1.container /etc/berth/t2.container

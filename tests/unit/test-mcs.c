@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "selinux.h"
+#include "test-concurrent.h"
 #include "test.h"
 
 static char state_dir[] = "/tmp/berth-test-mcs.XXXXXX";
@@ -37,42 +38,24 @@ static void test_allocate(void)
         mcs_release(&other);
 }
 
+static void mcs_race(void *result)
+{
+        McsPair p = MCS_PAIR_NULL;
+        unsigned v[2] = {0, 0};
+        if (mcs_allocate(state_dir, "race", &p) == 0 && pair_valid(&p))
+                v[0] = p.c1, v[1] = p.c2;
+        memcpy(result, v, sizeof(v)); /* the child keeps p (and its lock) until released */
+}
+
 /* N children allocate for the same name at once, holding their pairs until all reported. */
 static void test_concurrent(void)
 {
         enum { N = 12 };
-        int results[2], release[2];
-        pid_t pids[N];
-        unsigned pairs[N][2];
-        bool distinct = true, all = true;
+        unsigned pairs[N][2] = {};
+        bool distinct = true, all = run_concurrently(N, sizeof(pairs[0]), mcs_race, pairs);
 
-        if (pipe2(results, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
-                return;
-        for (int i = 0; i < N; i++) {
-                pids[i] = fork();
-                if (pids[i] == 0) {
-                        McsPair p = MCS_PAIR_NULL;
-                        unsigned v[2] = {0, 0};
-                        char c;
-                        close(results[0]);
-                        close(release[1]);
-                        if (mcs_allocate(state_dir, "race", &p) == 0 && pair_valid(&p))
-                                v[0] = p.c1, v[1] = p.c2;
-                        if (write(results[1], v, sizeof(v)) != sizeof(v))
-                                _exit(1);
-                        (void)!read(release[0], &c, 1);
-                        _exit(0);
-                }
-        }
-        close(results[1]);
-        close(release[0]);
         for (int i = 0; i < N; i++)
-                if (read(results[0], pairs[i], sizeof(pairs[i])) != sizeof(pairs[i]) || pairs[i][1] == 0)
-                        all = false;
-        close(release[1]);
-        close(results[0]);
-        for (int i = 0; i < N; i++)
-                waitpid(pids[i], NULL, 0);
+                all = all && pairs[i][1] != 0;
         for (int i = 0; all && i < N; i++)
                 for (int j = i + 1; j < N; j++)
                         distinct = distinct && (pairs[i][0] != pairs[j][0] || pairs[i][1] != pairs[j][1]);

@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -43,6 +44,8 @@ typedef enum Probe {
         P_PERSONALITY_NORANDOM,
         P_SOCKET_UNIX,
         P_SOCKET_ALG,
+        P_SOCKET_AUDIT_HIGH_BITS,
+        P_TIOCSTI,
         P_SOCKET_VSOCK,
         P_SOCKET_NETLINK_ROUTE,
         P_SOCKET_NETLINK_AUDIT,
@@ -96,6 +99,13 @@ static long probe_run(Probe p)
         case P_PERSONALITY_NORANDOM: return personality(ADDR_NO_RANDOMIZE);
         case P_SOCKET_UNIX: return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         case P_SOCKET_ALG: return socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        /* The kernel reads an int: high bits must not get a protocol past the rule. */
+        case P_SOCKET_AUDIT_HIGH_BITS:
+                return syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT | (1UL << 32));
+        case P_TIOCSTI: {
+                char c = 'x';
+                return syscall(SYS_ioctl, -1, TIOCSTI | (1UL << 32), &c);
+        }
         case P_SOCKET_VSOCK: return socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
         case P_SOCKET_NETLINK_ROUTE: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         case P_SOCKET_NETLINK_AUDIT: return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -230,6 +240,9 @@ static void test_default_filter(void)
         CHECK(probe(NULL, P_UNKNOWN_1000) == ENOSYS, "no filter: syscall 1000 is ENOSYS anyway");
         CHECK(probe(NULL, P_MSEAL) != ENOSYS, "no filter: mseal exists on this kernel");
         CHECK(probe(NULL, P_CLOCK_SETTIME) == EINVAL, "no filter: clock_settime(CLOCK_MONOTONIC) is EINVAL");
+        CHECK(probe(NULL, P_SOCKET_AUDIT_HIGH_BITS) == 0,
+              "no filter: the kernel takes NETLINK_AUDIT | 1 << 32");
+        CHECK(probe(NULL, P_TIOCSTI) == EBADF, "no filter: the kernel takes TIOCSTI | 1 << 32 (EBADF)");
 
         CHECK(probe(&f, P_GETPID) == 0, "getpid allowed");
         CHECK(probe(&f, P_IOCTL) == EBADF, "ioctl allowed (EBADF from the kernel)");
@@ -256,6 +269,8 @@ static void test_default_filter(void)
             {P_CLONE3, ENOSYS, "clone3"},
             {P_PERSONALITY_NORANDOM, EPERM, "personality(ADDR_NO_RANDOMIZE)"},
             {P_SOCKET_ALG, EAFNOSUPPORT, "socket(AF_ALG)"},
+            {P_SOCKET_AUDIT_HIGH_BITS, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT | 1 << 32)"},
+            {P_TIOCSTI, EPERM, "ioctl(TIOCSTI | 1 << 32)"},
             {P_SOCKET_VSOCK, EAFNOSUPPORT, "socket(AF_VSOCK)"},
             {P_SOCKET_NETLINK_AUDIT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT)"},
             {P_SOCKET_NETLINK_UEVENT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)"},

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux labels: computed with the MCS pair whether or not SELinux is enabled, SELinuxLabel=
  * and SELinuxType= honoured, mount context options, and nothing fails on a host without SELinux. */
+#include <fcntl.h>
+#include <limits.h>
 #include <selinux/context.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "selinux.h"
 #include "test.h"
@@ -73,6 +78,43 @@ int main(void)
         CHECK(selinux_compute_labels(c, &p, &l) == 0 && !l.process && !l.file && !l.enforced,
               "SELinuxLabel=disable: no labels");
         CHECK(selinux_set_exec_label(&l) == 0, "... and nothing to apply");
+
+        /* Relabelling a Directory= image: every file, symlinks not followed, nothing when not enforced. */
+        char tree[] = "/tmp/berth-test-relabel.XXXXXX", path[PATH_MAX + 32],
+             outside[] = "/tmp/berth-test-out.XXXXXX";
+        const char *label = "system_u:object_r:berth_container_file_t:s0:c7,c9";
+        char *got = NULL;
+        int out_fd = mkstemp(outside);
+        CHECK(mkdtemp(tree) && out_fd >= 0, "scratch tree %s", tree);
+        snprintf(path, sizeof(path), "%s/sub", tree);
+        mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/sub/file", tree);
+        close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+        snprintf(path, sizeof(path), "%s/sub/escape", tree);
+        CHECK(symlink(outside, path) == 0, "a symlink pointing out of the tree");
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = false}) == 0 &&
+                  (lgetfilecon(tree, &got) < 0 || !streq(got, label)),
+              "not enforced: nothing relabelled");
+        freecon(got);
+        got = NULL;
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = true}) == 0,
+              "relabel the tree");
+        bool all = true;
+        const char *rel[] = {"", "/sub", "/sub/file", "/sub/escape"};
+        for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
+                snprintf(path, sizeof(path), "%s%s", tree, rel[i]);
+                all = all && lgetfilecon(path, &got) >= 0 && streq(got, label);
+                freecon(got);
+                got = NULL;
+        }
+        CHECK(all, "the root, a directory, a file and a symlink carry %s", label);
+        CHECK(lgetfilecon(outside, &got) < 0 || !streq(got, label),
+              "the symlink's target outside was not touched");
+        freecon(got);
+        close(out_fd);
+        unlink(outside);
+        snprintf(path, sizeof(path), "rm -rf %s", tree);
+        (void)!system(path);
 
         free(c->selinux_label);
         c->selinux_label = strdup("not a label");

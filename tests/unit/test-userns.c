@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test-concurrent.h"
 #include "test.h"
 #include "userns.h"
 
@@ -80,39 +81,22 @@ static void test_pick(void)
         CHECK(pick_for("n", PRIVATE_USERS_NO, 0, 0, &no) == 0 && no.size == 0, "no: no user namespace");
 }
 
+static void pick_race(void *result)
+{
+        UidRange r = UID_RANGE_NULL;
+        uid_t b = pick_for("race", PRIVATE_USERS_PICK, 0, 0, &r) == 0 ? r.base : 0;
+        memcpy(result, &b, sizeof(b)); /* the child keeps r (and its lock) until released */
+}
+
 /* Children pick for the same name at once and hold their ranges; all must differ. */
 static void test_concurrent(void)
 {
         enum { N = 8 };
-        int results[2], release[2];
-        pid_t pids[N];
-        uid_t bases[N];
-        bool distinct = true, all = true;
+        uid_t bases[N] = {};
+        bool distinct = true, all = run_concurrently(N, sizeof(uid_t), pick_race, bases);
 
-        if (pipe2(results, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
-                return;
-        for (int i = 0; i < N; i++) {
-                pids[i] = fork();
-                if (pids[i] == 0) {
-                        UidRange r = UID_RANGE_NULL;
-                        char c;
-                        uid_t b = pick_for("race", PRIVATE_USERS_PICK, 0, 0, &r) == 0 ? r.base : 0;
-                        if (write(results[1], &b, sizeof(b)) != sizeof(b))
-                                _exit(1);
-                        close(release[1]);
-                        (void)!read(release[0], &c, 1); /* hold the lock until the parent saw all */
-                        _exit(0);
-                }
-        }
-        close(results[1]);
-        close(release[0]);
         for (int i = 0; i < N; i++)
-                if (read(results[0], &bases[i], sizeof(bases[i])) != sizeof(bases[i]) || bases[i] == 0)
-                        all = false;
-        close(release[1]);
-        close(results[0]);
-        for (int i = 0; i < N; i++)
-                waitpid(pids[i], NULL, 0);
+                all = all && bases[i] != 0;
         for (int i = 0; all && i < N; i++)
                 for (int j = i + 1; j < N; j++)
                         distinct = distinct && bases[i] != bases[j];

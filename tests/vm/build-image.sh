@@ -115,7 +115,8 @@ t2=$(now)
 mkdir "$work/img"
 cp "$kernel" "$work/img/vmlinuz"
 cp "$initrd" "$work/img/initrd.img"
-mkfs.ext4 -q -F -L berth-vm -d "$R" "$work/img/rootfs.img" 2G
+# mkfs prints "Creating regular file" on stdout even with -q: stdout is the image path only.
+mkfs.ext4 -q -F -L berth-vm -d "$R" "$work/img/rootfs.img" 2G >&2
 t3=$(now)
 times="built $(date -u +%FT%TZ): base $base_note, policy+labels $(secs "$t1" "$t2")s, mkfs $(secs "$t2" "$t3")s, total $(secs "$t0" "$t3")s"
 echo "$times" > "$work/img/build-times"

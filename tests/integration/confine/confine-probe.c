@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -136,6 +137,10 @@ static long op(const char *name)
                 return socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
         if (IS("mknod_chr"))
                 return mknod("/tmp/berth-null", S_IFCHR | 0600, makedev(1, 3));
+        if (IS("tiocsti")) {
+                char c = 'x';
+                return ioctl(STDOUT_FILENO, TIOCSTI, &c);
+        }
         if (IS("syscall_1000"))
                 return syscall(1000);
         if (IS("x86_keyctl"))

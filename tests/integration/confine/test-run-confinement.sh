@@ -39,7 +39,7 @@ declare -A expect=(
         [sethostname]=EPERM [personality_norandom]=EPERM [socket_alg]=EAFNOSUPPORT
         [socket_vsock]=EAFNOSUPPORT [socket_netlink_audit]=EPROTONOSUPPORT
         [socket_packet]=EPERM [mknod_chr]=EPERM [syscall_1000]=ENOSYS [x86_keyctl]=EPERM
-        [x86_syscall_1000]=ENOSYS
+        [x86_syscall_1000]=ENOSYS [tiocsti]=EPERM
         [getpid]=ok [socket_inet]=ok [fork]=ok [chroot]=ok [x86_getpid]=ok
 )
 it_container ops <<C

@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The escape suite: runs the escape probe as the payload of a DEFAULT container (only Directory=
+# and Exec= given, so every confinement default applies) and relays each of its checks, then adds
+# the checks only the host can make:
+#   - the host file the probe tried to reach (outside the root) is unchanged;
+#   - a terminal given to `berth run` (stdin only, and stdin+stdout) gets nothing pushed into its
+#     input queue by TIOCSTI from inside (the next reader would be the administrator's shell);
+#   - Bind=/TemporaryFileSystem= targets that pass through symlinks in the image (absolute with
+#     "/../..", relative with "../..", and as the last component) never touch the host: the host
+#     directories those symlinks point at stay empty and the host mount table gains nothing;
+#   - with `berth exec`, the joining process exposes no berth binary through /proc/PID/exe.
+# escape-selftest.sh proves each probe check can fail. The host-side checks were seen failing
+# against weakened berths: a payload without setsid() let TIOCSTI reach the terminal (stdin-only
+# case); a berth built with RESOLVE_IN_ROOT removed from src/launch/mount-util.c created the
+# targets in the host's landing directories (3 cases) or mounted where the container could not
+# see it (BindReadOnly=/last: the payload's cat failed).
+#
+# Environment from meson: BERTH, PROBE (the integration probe), ESCAPE_PROBE, TAP_SH, IT_LIB.
+set -u
+. "${IT_LIB:?}"
+here=$(dirname "$(readlink -f "$0")")
+
+it_setup
+IT_ROOT=$IT_WORK/root
+it_build_root "$IT_ROOT"
+cp "$ESCAPE_PROBE" "$IT_ROOT/escape-probe"
+host_file=$IT_WORK/host-file # outside the root: must stay unreachable
+echo original >"$host_file"
+
+our_mounts() { grep -F "$IT_WORK" /proc/self/mountinfo; }
+
+# relay WHAT: each TAP line of the probe's output ($IT_OUT) becomes one of ours; a missing or short
+# plan is a failure.
+relay() {
+        local line n=0 plan=
+        while IFS= read -r line; do
+                case $line in
+                "ok "*) n=$((n + 1)) && ok "$1: $(echo "$line" | sed -E 's/^ok [0-9]+ - //')" ;;
+                "not ok "*) n=$((n + 1)) && fail "$1: $(echo "$line" | sed -E 's/^not ok [0-9]+ - //')" ;;
+                1..*) plan=${line#1..} ;;
+                "#"*) echo "$line" ;;
+                esac
+        done <"$IT_OUT"
+        check_eq "$1: the probe ran all its checks (berth exit $IT_RC)" "$n" "${plan:-none}"
+}
+
+# --- the probe in a default container --------------------------------------------------------
+it_container escape <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/escape-probe run $host_file
+EOF
+it_run escape
+[ -s "$IT_ERR" ] && sed 's/^/# berth: /' "$IT_ERR"
+relay "default container"
+check_eq "host file outside the root is unchanged" "$(cat "$host_file")" original
+check_eq "no mount of the container is left in the host's mount table" "$(our_mounts)" ""
+
+# --- TIOCSTI ------------------------------------------------------------------------------------
+# Against a berth whose payload kept the caller's terminal as controlling tty (no setsid()), the
+# stdin-only case showed the line in INPUT-QUEUE: that is what these checks catch.
+it_container tty <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/escape-probe tiocsti
+EOF
+for mode in stdin-only --interactive; do
+        out=$("$here/escape-tty.py" ${mode#stdin-only} "$BERTH" run --register=no tty 2>&1)
+        echo "$out" | grep '^# tiocsti' | sed "s/^# /# $mode: /"
+        queue=$(echo "$out" | sed -n 's/^INPUT-QUEUE: //p')
+        check_eq "TIOCSTI from inside pushes nothing into the host's terminal ($mode)" "$queue" "b''"
+done
+
+# --- symlinks in the image under Bind=/TemporaryFileSystem= targets ------------------------------
+# Each symlink points at a host directory (landing*) when resolved on the host. A berth that
+# resolved targets on the host (no RESOLVE_IN_ROOT) would mkdir the missing target there: the
+# landing directory would not stay empty.
+# The landing directories are not under /tmp: berth's child hides the host's /tmp under its
+# scratch tmpfs, which would mask a host-side resolution there.
+LAND=$(mktemp -d /var/tmp/berth-escape-landing.XXXXXX)
+trap 'rm -rf "$LAND"; it_cleanup' EXIT
+mkdir -p "$LAND/landing1" "$LAND/landing2" "$LAND/landing3" "$LAND/landing4" "$IT_WORK/bindsrc"
+echo from-host >"$IT_WORK/bindsrc/marker"
+ln -s "/../../..$LAND/landing1" "$IT_ROOT/mnt"
+ln -s "../../../../../../../../..$LAND/landing2" "$IT_ROOT/mnt2"
+ln -s "$LAND/landing3" "$IT_ROOT/last"
+ln -s "/../../..$LAND/landing4" "$IT_ROOT/tmpfs-link"
+# one container per case, so that a refusal of one does not hide the others
+bind_case() { # NAME KEY=VALUE SHELL-COMMAND LANDING
+        it_container "$1" <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c '$3'
+[Files]
+$2
+EOF
+        it_run "$1"
+        diag "$2: berth exit $IT_RC: $(tr '\n' ' ' <"$IT_OUT")$(head -c 300 "$IT_ERR")"
+        check "$2: runs, or is refused with one clear error line" \
+                test "$IT_RC" = 0 -o \( "$IT_RC" = 125 -a "$(wc -l <"$IT_ERR")" = 1 \)
+        check_eq "$2: the host directory behind the symlink stays empty" "$(ls -A "$LAND/$4")" ""
+}
+bind_case bind-abs "Bind=$IT_WORK/bindsrc:/mnt/x" "cat /mnt/x/marker" landing1
+bind_case bind-rel "Bind=$IT_WORK/bindsrc:/mnt2/y" "cat /mnt2/y/marker" landing2
+bind_case bind-last "BindReadOnly=$IT_WORK/bindsrc:/last" "cat /last/marker" landing3
+bind_case tmpfs-link "TemporaryFileSystem=/tmpfs-link/t" "echo in-container >/tmpfs-link/t/f" landing4
+check_eq "bind source on the host is unchanged" "$(ls -A "$IT_WORK/bindsrc")" marker
+check_eq "no bind of the container is left in the host's mount table" "$(our_mounts)" ""
+
+# --- berth exec: the joining process --------------------------------------------------------------
+if "$BERTH" exec --help >/dev/null 2>&1; then
+        it_container joined <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/escape-probe sleep 60
+EOF
+        if it_start joined; then
+                IT_OUT=$IT_WORK/exec.out
+                timeout 30 "$BERTH" exec joined -- /escape-probe exec </dev/null >"$IT_OUT" 2>"$IT_WORK/exec.err"
+                IT_RC=$?
+                [ -s "$IT_WORK/exec.err" ] && sed 's/^/# berth exec: /' "$IT_WORK/exec.err"
+                relay "berth exec"
+                kill -TERM "$IT_BG_PID"
+                it_wait
+        else
+                fail "container for berth exec starts"
+                sed 's/^/# /' "$IT_ERR"
+        fi
+else
+        diag "berth exec is not implemented: its checks are not run (and not counted)"
+fi
+tap_done
