@@ -113,7 +113,6 @@ int launch_release_child(LaunchContext *ctx)
 
         /* EOF without an error: execve() succeeded (had the child died first, the supervisor reaps
          * it and reports its status all the same). */
-        ctx->payload_running = true;
         return 0;
 }
 

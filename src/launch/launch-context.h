@@ -63,7 +63,6 @@ typedef struct LaunchContext {
         /* received from the child */
         int pty_master_fd;     /* interactive: the container's console */
         int notify_fd;         /* Boot=yes / Notify=yes: the container's notify socket */
-        bool payload_running;  /* execve succeeded */
         int child_exit_status; /* 125/126/127 reported by the child, 0 when none */
 
         char *error; /* one line, for launch_run()'s *ret_error */

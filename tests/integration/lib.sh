@@ -6,6 +6,7 @@
 #   it_probe ARGS...             one fact from /probe in a default container on $IT_ROOT
 #   it_run NAME [ARGS...]        berth run --register=no NAME: $IT_OUT, $IT_ERR, $IT_RC
 #   it_start NAME                same in the background, waits until it runs: $IT_BG_PID
+#   it_wait_output PATTERN       waits until the background run printed a matching line
 #   it_wait                      waits for the background run: $IT_OUT, $IT_ERR, $IT_RC
 #   it_leader NAME               the payload's host PID from the state file
 #   it_mountinfo                 the mount table berth runs in, comparable before/after a run
@@ -106,6 +107,16 @@ it_start() {
         for i in $(seq 100); do
                 [ -s "$BERTH_STATE_DIR/$name/state" ] && return 0
                 kill -0 "$IT_BG_PID" 2>/dev/null || return 1
+                sleep 0.1
+        done
+        return 1
+}
+
+# Waits (up to 10 s) until the background run's stdout has a line matching PATTERN.
+it_wait_output() {
+        local i
+        for i in $(seq 100); do
+                grep -q "$1" "$IT_OUT" && return 0
                 sleep 0.1
         done
         return 1

@@ -23,7 +23,7 @@ for sig in TERM INT HUP; do
 Directory=$IT_ROOT
 Exec=/probe wait-signal
 C
-        if it_start sig; then
+        if it_start sig && it_wait_output '^waiting'; then
                 kill -"$sig" "$IT_BG_PID"
                 it_wait
                 check_eq "SIG$sig forwarded to the payload" "$(sed -n 2p "$IT_OUT")" "signal $(kill -l "$sig")"
@@ -178,8 +178,7 @@ Directory=$IT_ROOT
 Boot=yes
 Exec=/bin/sh -c 'echo "\$container \$NOTIFY_SOCKET"; /probe stat /run/host/container-manager; /probe write /run/lock/x; exec /probe wait-signal'
 C
-if it_start boot; then
-        sleep 0.5
+if it_start boot && it_wait_output '^waiting'; then
         kill -TERM "$IT_BG_PID"
         it_wait
         check_eq "Boot=yes: \$container and \$NOTIFY_SOCKET" "$(sed -n 1p "$IT_OUT")" "berth /run/host/notify/notify"
