@@ -89,8 +89,15 @@ if start_ok lim "container lim (MemoryMax=64M TasksMax=32 CPUQuota=20%) starts";
         systemctl stop berth@lim
 fi
 
-# Markers go to stderr: in the guest, what payloads write to stdout did not show in the unit's
-# journal, stderr did (seen in the VM bed; berth's stdout relay is not what these checks test).
+wait_cg() { # FILE KEY: until the "KEY VALUE" cgroup file counts at least one (60 s)
+        for _ in $(seq 120); do
+                [ "$(cg_key "$1" "$2")" -ge 1 ] 2> /dev/null && return 0
+                sleep 0.5
+        done
+        return 1
+}
+# The payloads' own output is not used: in the guest it did not reliably reach the unit's journal
+# (berth's output relay is not what these checks test); the kernel's counters and log are.
 # MemoryMax=64M: a payload allocating 256M (dd's buffer) is OOM-killed inside the scope; the
 # container's shell, the bystander and the host go on.
 container mem MemoryMax=64M <<'C'
@@ -99,10 +106,10 @@ echo "hog-status=$?" >&2
 exec sleep 100000
 C
 if start_ok mem "container mem (MemoryMax=64M) starts"; then
-        check "the 256M allocation in mem ended (journal)" wait_journal mem hog-status=
-        diag "mem: $(journalctl -q -u berth@mem.service -o cat | grep -E 'hog|dd' | tr '\n' ' ')"
-        check "the allocation was SIGKILLed (status 137)" wait_journal mem hog-status=137
         cg=$(scope_cg mem)
+        check "an OOM kill happened in berth-mem.scope (memory.events)" wait_cg "$cg/memory.events" oom_kill
+        check "the kernel killed the 256M dd, not the container's shell" \
+                bash -c "dmesg | grep -q 'Memory cgroup out of memory: Killed process [0-9]* (dd)'"
         kills=$(cg_key "$cg/memory.events" oom_kill)
         check "memory.events of berth-mem.scope counts the OOM kill (oom_kill=${kills:-?})" \
                 test "${kills:-0}" -ge 1
@@ -126,7 +133,7 @@ echo forks-done >&2
 exec sleep 100000
 C
 if start_ok tasks "container tasks (TasksMax=32) starts"; then
-        check "the fork loop in tasks ended (journal)" wait_journal tasks forks-done
+        check "forks were refused in berth-tasks.scope (pids.events)" wait_cg "$(scope_cg tasks)/pids.events" max
         diag "tasks: $(journalctl -q -u berth@tasks.service -o cat | grep -v forks-done | sort | uniq -c | tr '\n' ' ')"
         check "fork beyond TasksMax=32 failed with EAGAIN (Resource temporarily unavailable)" \
                 wait_journal tasks "can't fork: Resource temporarily unavailable"
