@@ -204,7 +204,7 @@ int state_list(const char *state_dir, char ***ret_names)
         while ((de = readdir(d))) {
                 _cleanup_free_ char *dir = NULL;
                 if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
-                    streq(de->d_name, "mcs"))
+                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp"))
                         continue;
                 if (container_dir(state_dir, de->d_name, &dir) < 0)
                         break;

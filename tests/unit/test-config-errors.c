@@ -388,7 +388,7 @@ static void test_names(void)
                 char expected[4500];
                 snprintf(expected, sizeof(expected),
                          "%s: invalid container name \"bad_name\" (expected letters, digits and '-' in "
-                         "dot-separated labels, at most 64 characters, not \"uid\" or \"mcs\")",
+                         "dot-separated labels, at most 64 characters, not \"uid\", \"mcs\" or \"seccomp\")",
                          path);
                 CHECK_STREQ(errors[0], expected, "invalid file name: exact error line");
         }
@@ -400,14 +400,14 @@ static void test_names(void)
         CHECK(r == -EINVAL && !c, "reserved name uid is refused");
         errors = strv_free(errors);
 
-        static const char *const bad_names[] = {"..", "a..b", "-x", "uid", "mcs", "x y"};
+        static const char *const bad_names[] = {"..", "a..b", "-x", "uid", "mcs", "seccomp", "x y"};
         for (size_t i = 0; i < ELEMENTSOF(bad_names); i++) {
                 char expected[512];
                 r = config_load(bad_names[i], &c, &errors);
                 snprintf(expected, sizeof(expected),
                          "invalid container name \"%s\" (expected letters, digits and '-' in dot-separated "
                          "labels, "
-                         "at most 64 characters, not \"uid\" or \"mcs\")",
+                         "at most 64 characters, not \"uid\", \"mcs\" or \"seccomp\")",
                          bad_names[i]);
                 CHECK(r == -EINVAL && !c && strv_length(errors) == 1, "name \"%s\" refused", bad_names[i]);
                 CHECK_STREQ(errors ? errors[0] : NULL, expected, "name \"%s\": exact error line",

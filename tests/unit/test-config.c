@@ -404,6 +404,7 @@ static void test_names(void)
             "..",
             "uid",
             "mcs",
+            "seccomp",
             "a b",
             "wéb",
             "a_b",
