@@ -110,7 +110,7 @@ static int build_environment(const ContainerConfig *c, char **extra, char ***ret
 
 /* In the child, inside every namespace: become the container's root and confine, then execve.
  * Only returns on failure, with the exit status to use. */
-static int confine_and_exec(const ContainerConfig *c, uint64_t caps, const SeccompFilter *filter,
+static int confine_and_exec(const ContainerConfig *c, uint64_t caps, const SeccompBpf *filter,
                             const char *wd, char **argv, char **env)
 {
         int r;
@@ -142,7 +142,7 @@ static int confine_and_exec(const ContainerConfig *c, uint64_t caps, const Secco
                 log_error_errno(r, "Failed to set the capabilities: %m");
                 return EXIT_BERTH_FAILED;
         }
-        r = seccomp_install_filter(filter);
+        r = seccomp_bpf_load(filter);
         if (r < 0) {
                 log_error_errno(r, "Failed to load the seccomp filter: %m");
                 return EXIT_BERTH_FAILED;
@@ -196,7 +196,7 @@ int verb_exec(int argc, char **argv)
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_config_ ContainerConfig *c = NULL;
         _cleanup_strv_free_ char **extra = NULL, **errors = NULL, **env = NULL;
-        _cleanup_seccomp_filter_ SeccompFilter filter = {};
+        _cleanup_seccomp_bpf_ SeccompBpf filter = {};
         _cleanup_free_ char *cgroup = NULL;
         const char *name, *wd = "/", *bad = NULL;
         SelinuxLabels labels = {};
@@ -259,7 +259,7 @@ int verb_exec(int argc, char **argv)
                 return EXIT_BERTH_FAILED;
         }
         caps = caps_effective_set(c);
-        r = seccomp_build_filter(c, caps, &filter, &bad);
+        r = seccomp_compile(c, caps, state_dir_get(), &filter, &bad);
         if (r < 0) {
                 log_error_errno(r, "Failed to build the seccomp filter of container %s%s%s: %m", name,
                                 bad ? " at " : "", strempty(bad));

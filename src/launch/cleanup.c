@@ -25,7 +25,7 @@ void launch_cleanup(LaunchContext *ctx)
                 (void)sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL);
                 ctx->sigmask_saved = false;
         }
-        seccomp_filter_done(&ctx->seccomp);
+        seccomp_bpf_done(&ctx->seccomp);
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);
         userns_release_range(&ctx->range);

@@ -130,7 +130,7 @@ int child_confine_and_exec(LaunchChild *ch)
         if (sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to reset the signal mask");
-        r = seccomp_install_filter(&ctx->seccomp);
+        r = seccomp_bpf_load(&ctx->seccomp);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to load the seccomp filter");
         r = exec_payload(ch, argv);

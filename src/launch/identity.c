@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 2: the container's identity, decided before anything is cloned or mounted: its UID/GID
- * range, its MCS pair and SELinux labels, and its seccomp program (built and checked here, so a
- * bad SystemCallFilter= aborts before the root is touched; loaded last, in the child). */
+ * range, its MCS pair and SELinux labels, and its seccomp program (compiled to BPF here, or taken
+ * from the cache of an identical earlier one, so a bad SystemCallFilter= aborts before the root is
+ * touched; loaded last, in the child). */
 #include <errno.h>
 #include <string.h>
 
@@ -34,13 +35,9 @@ int launch_allocate_identity(LaunchContext *ctx)
         }
 
         ctx->caps = caps_effective_set(c);
-        r = seccomp_build_filter(c, ctx->caps, &ctx->seccomp, &bad);
+        r = seccomp_compile(c, ctx->caps, ctx->state_dir, &ctx->seccomp, &bad);
         if (r < 0)
                 return bad ? launch_error(ctx, r, "Invalid SystemCallFilter= entry '%s'", bad)
-                           : launch_error(ctx, r, "Failed to build the seccomp filter");
-        /* Generate the BPF now too: a program the kernel would refuse fails before the root is touched. */
-        r = seccomp_filter_compile(&ctx->seccomp, NULL);
-        if (r < 0)
-                return launch_error(ctx, r, "Failed to compile the seccomp filter");
+                           : launch_error(ctx, r, "Failed to compile the seccomp filter");
         return 0;
 }

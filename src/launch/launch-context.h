@@ -43,7 +43,7 @@ typedef struct LaunchContext {
         UidRange range;
         McsPair mcs;
         SelinuxLabels labels;
-        SeccompFilter seccomp;
+        SeccompBpf seccomp; /* compiled; the child loads it */
         uint64_t caps;
 
         /* step 3 */

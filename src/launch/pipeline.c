@@ -29,8 +29,8 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
         if (r >= 0) {
                 /* The child has its own copy (no CLONE_VM); the supervisor lives as long as the
-                 * container and needs none of libseccomp's rule database (~1.7 MiB of heap). */
-                seccomp_filter_done(&ctx.seccomp);
+                 * container: it returns the BPF and what compiling it left on the heap. */
+                seccomp_bpf_done(&ctx.seccomp);
                 (void)malloc_trim(0);
         }
         launch_test_kill_at("clone");

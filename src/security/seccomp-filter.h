@@ -13,9 +13,15 @@
  *    32-bit ABI multiplexes the call (socket() through socketcall, whose arguments live in
  *    memory): the socket family/protocol rules. 32-bit payloads are not family-filtered.
  * libseccomp cannot combine "allow these values, EPERM the rest" in one program; the kernel
- * runs every loaded program and the most restrictive answer wins, so splitting is exact. */
+ * runs every loaded program and the most restrictive answer wins, so splitting is exact.
+ *
+ * Generating the BPF is most of the cost of a start, so it happens once: the supervisor exports
+ * the programs (SeccompBpf), caches them across starts (seccomp-cache.h), and the child hands the
+ * BPF straight to seccomp(2) instead of letting seccomp_load() generate it again. */
 
+#include <linux/filter.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,19 +38,49 @@ typedef struct SeccompFilter {
 void seccomp_filter_done(SeccompFilter *f);
 #define _cleanup_seccomp_filter_ _cleanup_(seccomp_filter_done)
 
+/* One program compiled to BPF, with what seccomp_load() would do around it: set no_new_privs
+ * first when asked, then seccomp(SECCOMP_SET_MODE_FILTER, flags, {n_insns, insns}). */
+typedef struct SeccompProgram {
+        uint32_t flags; /* SECCOMP_FILTER_FLAG_*: what libseccomp passes for the filter's attributes */
+        bool no_new_privs;
+        uint16_t n_insns;
+        struct sock_filter *insns;
+} SeccompProgram;
+
+#define SECCOMP_PROGRAMS_MAX 3
+
+/* A filter compiled to BPF: its programs in load order. Plain memory, so a cloned child can load
+ * it without libseccomp's rule database, and it can be cached in a file (seccomp-cache.h). */
+typedef struct SeccompBpf {
+        size_t n_programs;
+        SeccompProgram programs[SECCOMP_PROGRAMS_MAX];
+} SeccompBpf;
+
+void seccomp_bpf_done(SeccompBpf *b);
+#define _cleanup_seccomp_bpf_ _cleanup_(seccomp_bpf_done)
+
 /* Builds (does not load) the filter for c: the default allowlist, the syscalls that the kept
  * capabilities caps imply, then SystemCallFilter= edits in order. Errors (unknown name/set) are
  * reported as -EINVAL with *ret_bad_name set to the offending entry when not NULL. */
 int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
                          const char **ret_bad_name);
 
-/* Generates the BPF of all programs (what loading does first) and returns the total number of
- * BPF instructions: the measurable "compile" cost for benchmarks and a sanity check. */
-int seccomp_filter_compile(const SeccompFilter *f, size_t *ret_instructions);
+/* Generates the BPF of all programs, in load order (argument programs first: the allowlist might
+ * not admit seccomp() itself; their answers never overlap, so the order changes no result). */
+int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret);
 
-/* Loads it; call last, right before execve. Sets no_new_privs first unless the payload keeps
- * CAP_SYS_ADMIN and NoNewPrivileges=no (the kernel refuses filters otherwise). */
-int seccomp_install_filter(const SeccompFilter *f);
+/* The filter for c compiled to BPF: from the cache under state_dir when an identical filter was
+ * compiled before (state_dir NULL: no cache), else built, exported and stored there. Same errors
+ * as seccomp_build_filter(). */
+int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_dir, SeccompBpf *ret,
+                    const char **ret_bad_name);
+
+/* Total BPF instructions of all programs (a sanity check and a benchmark figure). */
+size_t seccomp_bpf_instructions(const SeccompBpf *b);
+
+/* Loads it; call last, right before execve. Installs exactly what seccomp_load() would for each
+ * program, without generating the BPF again (which costs tens of milliseconds). */
+int seccomp_bpf_load(const SeccompBpf *b);
 
 /* The expanded syscall names of "@set", or NULL when no such set. */
 const char *const *seccomp_set_lookup(const char *name);

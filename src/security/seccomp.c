@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* seccomp: compiles the policy tables (policy/seccomp/, see seccomp-policy.h) for one container. */
+/* seccomp: compiles the policy tables (policy/seccomp/, see seccomp-policy.h) for one container
+ * to BPF, and loads that BPF. */
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "build-id.h"
+#include "log.h"
+#include "seccomp-cache.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
+#include "sha256.h"
 #include "strv.h"
 
 /* The highest syscall number we ask libseccomp to name (x86_64 and x86 are in the 450s). */
@@ -368,22 +377,21 @@ void seccomp_filter_done(SeccompFilter *f)
         *f = (SeccompFilter){};
 }
 
-int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
-                         const char **ret_bad_name)
+/* The kernel takes a filter from an unprivileged task only with no_new_privs set. */
+static bool filter_wants_nnp(const ContainerConfig *c, uint64_t caps)
 {
-        _cleanup_(name_list_done) NameList allowed = {};
+        return !c || c->no_new_privileges || !(caps & (UINT64_C(1) << CAP_SYS_ADMIN));
+}
+
+static int filter_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompFilter *ret)
+{
         _cleanup_seccomp_filter_ SeccompFilter f = {};
-        /* The kernel takes a filter from an unprivileged task only with no_new_privs set. */
-        bool nnp = !c || c->no_new_privileges || !(caps & (UINT64_C(1) << CAP_SYS_ADMIN));
         int r;
 
-        r = allowed_names(c, caps, &allowed, ret_bad_name);
+        r = allowlist_build(allowed, nnp, &f.allowlist);
         if (r < 0)
                 return r;
-        r = allowlist_build(&allowed, nnp, &f.allowlist);
-        if (r < 0)
-                return r;
-        r = arguments_build(&allowed, caps, nnp, &f);
+        r = arguments_build(allowed, caps, nnp, &f);
         if (r < 0)
                 return r;
         *ret = f;
@@ -391,47 +399,215 @@ int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter 
         return 0;
 }
 
-int seccomp_filter_compile(const SeccompFilter *f, size_t *ret_instructions)
+int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
+                         const char **ret_bad_name)
 {
-        scmp_filter_ctx ctxs[] = {f->allowlist, f->arguments, f->arguments_native};
-        size_t total = 0;
+        _cleanup_(name_list_done) NameList allowed = {};
+        int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(ctxs); i++) {
-                _cleanup_close_ int fd = -EBADF;
-                struct stat st;
-                int r;
+        r = allowed_names(c, caps, &allowed, ret_bad_name);
+        if (r < 0)
+                return r;
+        return filter_build(&allowed, caps, filter_wants_nnp(c, caps), ret);
+}
 
-                if (!ctxs[i])
-                        continue;
-                fd = memfd_create("berth-seccomp-bpf", MFD_CLOEXEC);
-                if (fd < 0)
-                        return negative_errno();
-                r = seccomp_export_bpf(ctxs[i], fd);
-                if (r < 0)
-                        return r;
-                if (fstat(fd, &st) < 0)
-                        return negative_errno();
-                total += (size_t)st.st_size / 8; /* sizeof(struct sock_filter) */
-        }
-        if (ret_instructions)
-                *ret_instructions = total;
+void seccomp_bpf_done(SeccompBpf *b)
+{
+        for (size_t i = 0; i < b->n_programs; i++)
+                free(b->programs[i].insns);
+        *b = (SeccompBpf){};
+}
+
+size_t seccomp_bpf_instructions(const SeccompBpf *b)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < b->n_programs; i++)
+                n += b->programs[i].n_insns;
+        return n;
+}
+
+/* The seccomp(2) flags seccomp_load() derives from a filter's attributes (libseccomp 2.5's
+ * sys_filter_load()). It adds SECCOMP_FILTER_FLAG_NEW_LISTENER only for filters with
+ * SCMP_ACT_NOTIFY rules, which berth never writes. */
+static int program_attributes(scmp_filter_ctx ctx, SeccompProgram *p)
+{
+        uint32_t nnp, tsync, log, ssb;
+        int r;
+
+        r = seccomp_attr_get(ctx, SCMP_FLTATR_CTL_NNP, &nnp);
+        if (r >= 0)
+                r = seccomp_attr_get(ctx, SCMP_FLTATR_CTL_TSYNC, &tsync);
+        if (r >= 0)
+                r = seccomp_attr_get(ctx, SCMP_FLTATR_CTL_LOG, &log);
+        if (r >= 0)
+                r = seccomp_attr_get(ctx, SCMP_FLTATR_CTL_SSB, &ssb);
+        if (r < 0)
+                return r;
+        p->no_new_privs = nnp;
+        p->flags = (tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) | (log ? SECCOMP_FILTER_FLAG_LOG : 0) |
+                   (ssb ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
         return 0;
 }
 
-int seccomp_install_filter(const SeccompFilter *f)
+/* libseccomp 2.5 has no seccomp_export_bpf_mem(): the BPF goes through a memfd. */
+static int program_export(scmp_filter_ctx ctx, SeccompProgram *ret)
 {
-        /* Argument programs first: the allowlist might not admit seccomp() itself. Their answers
-         * never overlap, so the order does not change any result. */
-        scmp_filter_ctx ctxs[] = {f->arguments_native, f->arguments, f->allowlist};
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ struct sock_filter *insns = NULL;
+        struct stat st;
+        size_t n;
+        int r;
+
+        fd = memfd_create("berth-seccomp-bpf", MFD_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        r = seccomp_export_bpf(ctx, fd);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        n = (size_t)st.st_size / sizeof(struct sock_filter);
+        if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 || n > BPF_MAXINSNS)
+                return -E2BIG; /* what the kernel would answer */
+        insns = malloc(st.st_size);
+        if (!insns)
+                return -ENOMEM;
+        if (pread(fd, insns, st.st_size, 0) != st.st_size)
+                return -EIO;
+        r = program_attributes(ctx, ret);
+        if (r < 0)
+                return r;
+        ret->n_insns = (uint16_t)n;
+        ret->insns = TAKE_PTR(insns);
+        return 0;
+}
+
+int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret)
+{
+        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
+        _cleanup_seccomp_bpf_ SeccompBpf b = {};
 
         if (!f->allowlist)
                 return -EINVAL;
-        for (size_t i = 0; i < ELEMENTSOF(ctxs); i++) {
-                if (!ctxs[i])
+        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+                if (!order[i])
                         continue;
-                int r = seccomp_load(ctxs[i]);
+                int r = program_export(order[i], &b.programs[b.n_programs]);
                 if (r < 0)
                         return r;
+                b.n_programs++;
+        }
+        *ret = b;
+        b = (SeccompBpf){};
+        return 0;
+}
+
+static void hash_u64(Sha256 *h, uint64_t v)
+{
+        sha256_update(h, &v, sizeof(v));
+}
+
+static void hash_string(Sha256 *h, const char *s)
+{
+        sha256_update(h, strempty(s), strlen(strempty(s)) + 1);
+}
+
+static void hash_build_id(Sha256 *h, int size, const uint8_t *id)
+{
+        hash_u64(h, size > 0 ? (uint64_t)size : 0);
+        if (size > 0)
+                sha256_update(h, id, size);
+}
+
+/* The cache key: everything filter_build() reads. The denied names are every name libseccomp
+ * knows less the allowed ones, so libseccomp's version and build ID stand for them (listing them
+ * is the slowest part of a build); berth's version and build ID stand for the code that turns
+ * the policy into rules, the policy tables themselves are hashed too. */
+static void filter_key(const NameList *allowed, uint64_t caps, bool nnp, uint8_t ret[SHA256_DIGEST_SIZE])
+{
+        const struct scmp_version *v = seccomp_version();
+        uint8_t id[BUILD_ID_MAX];
+        Sha256 h;
+
+        sha256_init(&h);
+        hash_string(&h, "berth " BERTH_VERSION);
+        hash_build_id(&h, build_id_of_address((const void *)filter_key, id), id);
+        hash_build_id(&h, build_id_of_library("libseccomp.so", id), id);
+        hash_u64(&h, v ? v->major : 0);
+        hash_u64(&h, v ? v->minor : 0);
+        hash_u64(&h, v ? v->micro : 0);
+        hash_u64(&h, seccomp_arch_native());
+        hash_u64(&h, nnp);
+        hash_u64(&h, caps);
+        hash_u64(&h, allowed->n);
+        for (size_t i = 0; i < allowed->n; i++)
+                hash_string(&h, allowed->v[i]);
+        for (const SyscallRestriction *rs = seccomp_restrictions; rs->syscall; rs++) {
+                hash_string(&h, rs->syscall);
+                hash_u64(&h, (uint64_t)rs->error);
+                hash_string(&h, rs->lifted_by_set);
+                hash_u64(&h, (uint64_t)rs->lifted_by_cap);
+                hash_u64(&h, rs->n_clauses);
+                for (unsigned c = 0; c < rs->n_clauses; c++) {
+                        const RestrictClause *cl = &rs->clauses[c];
+                        hash_u64(&h, cl->arg);
+                        hash_u64(&h, cl->op);
+                        hash_u64(&h, cl->n_values);
+                        for (unsigned k = 0; k < cl->n_values; k++)
+                                hash_u64(&h, cl->values[k]);
+                }
+        }
+        sha256_final(&h, ret);
+}
+
+int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_dir, SeccompBpf *ret,
+                    const char **ret_bad_name)
+{
+        _cleanup_(name_list_done) NameList allowed = {};
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        uint8_t key[SHA256_DIGEST_SIZE];
+        bool nnp = filter_wants_nnp(c, caps);
+        int r;
+
+        r = allowed_names(c, caps, &allowed, ret_bad_name);
+        if (r < 0)
+                return r;
+        if (state_dir) {
+                filter_key(&allowed, caps, nnp, key);
+                r = seccomp_cache_read(state_dir, key, ret);
+                if (r >= 0)
+                        return 0;
+                if (r != -ENOENT)
+                        log_debug_errno(r, "Ignoring the cached seccomp filter: %m");
+        }
+        r = filter_build(&allowed, caps, nnp, &f);
+        if (r < 0)
+                return r;
+        r = seccomp_filter_export(&f, ret);
+        if (r < 0)
+                return r;
+        if (state_dir) {
+                r = seccomp_cache_write(state_dir, key, ret);
+                if (r < 0) /* only the next start pays for it */
+                        log_debug_errno(r, "Failed to cache the seccomp filter: %m");
+        }
+        return 0;
+}
+
+int seccomp_bpf_load(const SeccompBpf *b)
+{
+        if (b->n_programs == 0)
+                return -EINVAL;
+        for (size_t i = 0; i < b->n_programs; i++) {
+                const SeccompProgram *p = &b->programs[i];
+                struct sock_fprog prog = {.len = p->n_insns, .filter = p->insns};
+
+                /* In this order, like seccomp_load(). */
+                if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                        return negative_errno();
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+                        return negative_errno();
         }
         return 0;
 }

@@ -4,16 +4,17 @@
  *
  *   bench-seccomp [--reps N]      prints bench-rr style TSV lines (name, i, ns, 0, 0, 0) for
  *                                 "build" (seccomp_build_filter: libseccomp rule building),
- *                                 "compile" (seccomp_filter_compile: BPF generation, which the
- *                                 launch does before touching the root), "load"
- *                                 (seccomp_install_filter of a built filter, in a fresh child;
- *                                 libseccomp generates the BPF again there) and
- *                                 "build+compile+load" (all three in a child, as one launch does),
- *                                 and "load-precompiled": the programs' BPF (exported once) handed
- *                                 straight to seccomp(2), what a launch that kept the compiled
- *                                 program (or cached it across starts) would pay.
- *                                 Each child checks that the kernel reports seccomp mode 2, so a
- *                                 no-op load is caught. The BPF size goes to stderr.
+ *                                 "compile" (seccomp_filter_export: BPF generation, once per start
+ *                                 in the supervisor), "load" (seccomp_bpf_load of that BPF in a
+ *                                 fresh child: what a start pays there), "seccomp_load" (libseccomp's
+ *                                 own load of the built filter in a fresh child, which generates
+ *                                 the BPF again: what berth paid there before), "cache-read"
+ *                                 (seccomp_compile with a warm cache: key, read, checks),
+ *                                 "build+compile+load" (a first start, everything in a child) and
+ *                                 "cache+load" (any later start, in a child). The cache lives in a
+ *                                 temporary directory. Each child checks that the kernel reports
+ *                                 seccomp mode 2, so a no-op load is caught. The BPF size goes to
+ *                                 stderr.
  *   bench-seccomp --export DIR    writes the default filter's programs as DIR/0.bpf, 1.bpf, ...
  *                                 (for bwrap --add-seccomp-fd) and prints how many. */
 #include <errno.h>
@@ -33,6 +34,7 @@
 
 #include "caps.h"
 #include "config.h"
+#include "rm-rf.h"
 #include "seccomp-filter.h"
 
 static uint64_t now_ns(void)
@@ -70,47 +72,51 @@ static bool seccomp_mode_is_filter(void)
         return found;
 }
 
-/* The BPF of the filter's programs in load order, as seccomp_install_filter() loads them. */
-typedef struct Precompiled {
-        struct sock_fprog progs[3];
-        size_t n;
-} Precompiled;
+typedef enum Step {
+        STEP_LOAD,         /* seccomp_bpf_load(bpf) */
+        STEP_SECCOMP_LOAD, /* libseccomp's seccomp_load() of every program of lib */
+        STEP_ALL,          /* build, export, load */
+        STEP_CACHED,       /* seccomp_compile() from the cache in dir, load */
+} Step;
 
-static void precompiled_done(Precompiled *p)
+typedef struct Input {
+        const ContainerConfig *config;
+        const SeccompFilter *lib;
+        const SeccompBpf *bpf;
+        const char *dir;
+} Input;
+
+static int step_run(Step step, const Input *in)
 {
-        for (size_t i = 0; i < p->n; i++)
-                free(p->progs[i].filter);
-}
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        _cleanup_seccomp_bpf_ SeccompBpf b = {};
+        uint64_t caps = caps_effective_set(in->config);
 
-static int precompile(const SeccompFilter *f, Precompiled *ret)
-{
-        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
-
-        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-                _cleanup_close_ int fd = -EBADF;
-                struct stat st;
-                void *buf;
-
-                if (!order[i])
-                        continue;
-                fd = memfd_create("bench-bpf", MFD_CLOEXEC);
-                if (fd < 0 || seccomp_export_bpf(order[i], fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0)
-                        return -EIO;
-                buf = malloc((size_t)st.st_size);
-                if (!buf)
-                        return -ENOMEM;
-                if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size) {
-                        free(buf);
-                        return -EIO;
-                }
-                ret->progs[ret->n].filter = buf;
-                ret->progs[ret->n++].len = (unsigned short)((size_t)st.st_size / sizeof(struct sock_filter));
+        switch (step) {
+        case STEP_LOAD: return seccomp_bpf_load(in->bpf);
+        case STEP_SECCOMP_LOAD: {
+                scmp_filter_ctx order[] = {in->lib->arguments_native, in->lib->arguments,
+                                           in->lib->allowlist};
+                for (size_t i = 0; i < ELEMENTSOF(order); i++)
+                        if (order[i] && seccomp_load(order[i]) < 0)
+                                return -EIO;
+                return 0;
         }
-        return 0;
+        case STEP_ALL:
+                if (build(in->config, &f) < 0 || seccomp_filter_export(&f, &b) < 0)
+                        return -EIO;
+                return seccomp_bpf_load(&b);
+        case STEP_CACHED:
+                if (seccomp_compile(in->config, caps, in->dir, &b, NULL) < 0)
+                        return -EIO;
+                return seccomp_bpf_load(&b);
+        }
+        return -EINVAL;
 }
 
-/* In a child: load precompiled BPF with seccomp(2) after no_new_privs, check, report ns. */
-static int time_precompiled_in_child(const Precompiled *pc, uint64_t *ret_ns)
+/* Runs step in a fresh child, checks the kernel reports a filter, returns the nanoseconds spent
+ * (through a pipe). */
+static int time_in_child(Step step, const Input *in, uint64_t *ret_ns)
 {
         int p[2], status;
         uint64_t ns = 0;
@@ -126,50 +132,7 @@ static int time_precompiled_in_child(const Precompiled *pc, uint64_t *ret_ns)
 
                 close(p[0]);
                 t0 = now_ns();
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                        _exit(1);
-                for (size_t i = 0; i < pc->n; i++)
-                        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &pc->progs[i]) < 0)
-                                _exit(1);
-                ns = now_ns() - t0;
-                if (!seccomp_mode_is_filter())
-                        _exit(2);
-                (void)!write(p[1], &ns, sizeof(ns));
-                _exit(0);
-        }
-        close(p[1]);
-        if (read(p[0], &ns, sizeof(ns)) != sizeof(ns))
-                ns = 0;
-        close(p[0]);
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || ns == 0)
-                return -EPROTO;
-        *ret_ns = ns;
-        return 0;
-}
-
-/* In a child: with prebuilt NULL build and compile first, then load, then check the kernel reports
- * a filter. Reports the nanoseconds spent through a pipe. */
-static int time_in_child(const ContainerConfig *c, const SeccompFilter *prebuilt, uint64_t *ret_ns)
-{
-        int p[2], status;
-        uint64_t ns = 0;
-        pid_t pid;
-
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return -errno;
-        pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                SeccompFilter own = {};
-                const SeccompFilter *f = prebuilt ?: &own;
-                uint64_t t0;
-
-                close(p[0]);
-                t0 = now_ns();
-                if (!prebuilt && (build(c, &own) < 0 || seccomp_filter_compile(&own, NULL) < 0))
-                        _exit(1);
-                if (seccomp_install_filter(f) < 0)
+                if (step_run(step, in) < 0)
                         _exit(1);
                 ns = now_ns() - t0;
                 if (!seccomp_mode_is_filter())
@@ -190,31 +153,29 @@ static int time_in_child(const ContainerConfig *c, const SeccompFilter *prebuilt
 static int export_programs(const ContainerConfig *c, const char *dir)
 {
         _cleanup_seccomp_filter_ SeccompFilter f = {};
-        scmp_filter_ctx programs[3];
-        unsigned n = 0;
+        _cleanup_seccomp_bpf_ SeccompBpf b = {};
 
-        if (build(c, &f) < 0)
+        if (build(c, &f) < 0 || seccomp_filter_export(&f, &b) < 0)
                 return -EINVAL;
-        /* the order seccomp_install_filter() loads them in */
-        programs[0] = f.arguments_native;
-        programs[1] = f.arguments;
-        programs[2] = f.allowlist;
-        for (size_t i = 0; i < 3; i++) {
+        for (size_t i = 0; i < b.n_programs; i++) { /* in load order */
                 _cleanup_close_ int fd = -EBADF;
+                size_t size = b.programs[i].n_insns * sizeof(struct sock_filter);
                 char path[4096];
 
-                if (!programs[i])
-                        continue;
-                snprintf(path, sizeof(path), "%s/%u.bpf", dir, n);
+                snprintf(path, sizeof(path), "%s/%zu.bpf", dir, i);
                 fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-                if (fd < 0 || seccomp_export_bpf(programs[i], fd) < 0) {
+                if (fd < 0 || write(fd, b.programs[i].insns, size) != (ssize_t)size) {
                         fprintf(stderr, "bench-seccomp: cannot export to %s\n", path);
                         return -EIO;
                 }
-                n++;
         }
-        printf("%u\n", n);
+        printf("%zu\n", b.n_programs);
         return 0;
+}
+
+static void print_row(const char *name, unsigned i, uint64_t ns)
+{
+        printf("%s\t%u\t%llu\t0\t0\t0\n", name, i, (unsigned long long)ns);
 }
 
 int main(int argc, char **argv)
@@ -224,10 +185,20 @@ int main(int argc, char **argv)
             {"export", required_argument, NULL, 'e'},
             {},
         };
+        static const struct {
+                const char *name;
+                Step step;
+        } in_child[] = {
+            {"load", STEP_LOAD},
+            {"seccomp_load", STEP_SECCOMP_LOAD},
+            {"build+compile+load", STEP_ALL},
+            {"cache+load", STEP_CACHED},
+        };
         _cleanup_config_ ContainerConfig *c = NULL;
         const char *export = NULL;
+        char dir[] = "/tmp/bench-seccomp.XXXXXX";
         unsigned reps = 1000;
-        int o, r;
+        int o, r, ret = 1;
 
         while ((o = getopt_long(argc, argv, "n:e:", options, NULL)) >= 0)
                 switch (o) {
@@ -240,39 +211,48 @@ int main(int argc, char **argv)
                 return 1;
         if (export)
                 return export_programs(c, export) < 0 ? 1 : 0;
+        if (!mkdtemp(dir))
+                return 1;
 
         for (unsigned i = 0; i < reps; i++) {
                 _cleanup_seccomp_filter_ SeccompFilter f = {};
-                size_t instructions = 0;
-                uint64_t t0 = now_ns(), t1, ns;
+                _cleanup_seccomp_bpf_ SeccompBpf b = {}, cached = {};
+                uint64_t t0 = now_ns(), t1, ns = 0;
 
                 if (build(c, &f) < 0)
-                        return 1;
+                        goto out;
                 t1 = now_ns();
-                printf("build\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)(t1 - t0));
-                if (seccomp_filter_compile(&f, &instructions) < 0)
-                        return 1;
-                printf("compile\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)(now_ns() - t1));
-                if (i == 0)
-                        fprintf(stderr, "bench-seccomp: default filter: %zu BPF instructions\n",
-                                instructions);
-                r = time_in_child(c, &f, &ns);
-                if (r < 0) {
-                        fprintf(stderr, "bench-seccomp: loading the filter failed or left none loaded\n");
-                        return 1;
+                print_row("build", i, t1 - t0);
+                if (seccomp_filter_export(&f, &b) < 0)
+                        goto out;
+                print_row("compile", i, now_ns() - t1);
+                if (i == 0) {
+                        fprintf(stderr,
+                                "bench-seccomp: default filter: %zu BPF instructions in %zu programs\n",
+                                seccomp_bpf_instructions(&b), b.n_programs);
+                        /* warms the cache for "cache-read" and "cache+load" */
+                        if (seccomp_compile(c, caps_effective_set(c), dir, &cached, NULL) < 0)
+                                goto out;
+                        seccomp_bpf_done(&cached);
                 }
-                printf("load\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
-                r = time_in_child(c, NULL, &ns);
-                if (r < 0)
-                        return 1;
-                printf("build+compile+load\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
+                t0 = now_ns();
+                if (seccomp_compile(c, caps_effective_set(c), dir, &cached, NULL) < 0)
+                        goto out;
+                print_row("cache-read", i, now_ns() - t0);
 
-                _cleanup_(precompiled_done) Precompiled pc = {};
-                if (precompile(&f, &pc) < 0 || time_precompiled_in_child(&pc, &ns) < 0) {
-                        fprintf(stderr, "bench-seccomp: loading the precompiled programs failed\n");
-                        return 1;
+                Input in = {.config = c, .lib = &f, .bpf = &b, .dir = dir};
+                for (size_t k = 0; k < ELEMENTSOF(in_child); k++) {
+                        r = time_in_child(in_child[k].step, &in, &ns);
+                        if (r < 0) {
+                                fprintf(stderr, "bench-seccomp: %s failed or left no filter loaded\n",
+                                        in_child[k].name);
+                                goto out;
+                        }
+                        print_row(in_child[k].name, i, ns);
                 }
-                printf("load-precompiled\t%u\t%llu\t0\t0\t0\n", i, (unsigned long long)ns);
         }
-        return 0;
+        ret = 0;
+out:
+        (void)rm_rf_path(dir);
+        return ret;
 }

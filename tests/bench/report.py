@@ -280,11 +280,12 @@ def markdown(opts):
             t, _ = timing_table(runs, ref, label="step", unit="µs")
             md += t + ["", "Through the core library (src/security/seccomp-filter.h), default config and "
                        "capability set. build: seccomp_build_filter() (libseccomp rules); compile: "
-                       "seccomp_filter_compile() (BPF generation, done before the root is touched); load: "
-                       "seccomp_install_filter() of a built filter in a fresh child (libseccomp generates "
-                       "the BPF again inside seccomp_load()); build+compile+load: what one start pays; "
-                       "load-precompiled: the same programs' BPF, exported once, handed straight to "
-                       "seccomp(2) (what a start would pay if berth kept or cached the compiled program). "
+                       "seccomp_filter_export() (BPF generation, in the supervisor before the root is "
+                       "touched); load: seccomp_bpf_load() of that BPF in a fresh child (what a start pays "
+                       "there); seccomp_load: libseccomp's own load of the built filter, which generates the "
+                       "BPF again (what berth paid there before it loaded its own BPF); cache-read: "
+                       "seccomp_compile() answered from the cache (key, read, checks); build+compile+load: "
+                       "a first start; cache+load: every later start of a filter seen before. "
                        "The CPU column is not measured here (0).", ""]
 
     if "p" in only and os.path.exists(f"{out}/p-stat-berth.csv"):

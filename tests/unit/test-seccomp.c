@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* seccomp: the policy tables are sane, and a loaded filter answers real syscalls with the errno
- * the policy promises (each probe runs in a forked child that loads the filter). */
+/* seccomp: the policy tables are sane, a loaded filter answers real syscalls with the errno the
+ * policy promises (each probe runs in a forked child that loads the filter), and the BPF berth
+ * loads itself is exactly what seccomp_load() would have installed. */
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <linux/netlink.h>
@@ -9,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,10 +22,9 @@
 #include "caps.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
+#include "seccomp-test-util.h"
 #include "strv.h"
 #include "test.h"
-
-#define STRV_MAKE(...) ((char *[]){__VA_ARGS__, NULL})
 
 typedef enum Probe {
         P_GETPID,
@@ -66,6 +67,7 @@ typedef enum Probe {
         P_X86_GETPID,
         P_X86_UNKNOWN,
         P_X32_KEYCTL,
+        _P_MAX,
 } Probe;
 
 static long probe_run(Probe p)
@@ -132,12 +134,26 @@ static long probe_run(Probe p)
         case P_X86_UNKNOWN: return x86_32_syscall(1000, 0);
         case P_X32_KEYCTL:
                 return syscall(0x40000000 | SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+        case _P_MAX: break;
         }
         return -1;
 }
 
-/* Loads f (if any) in a child, runs the probe; returns its errno, 0 on success, -1 on trouble. */
-static int probe(const SeccompFilter *f, Probe p)
+/* The reference: what berth did before it loaded its own BPF, libseccomp compiling each program
+ * again in seccomp_load(), in seccomp_bpf_load()'s order. */
+static int load_with_libseccomp(const SeccompFilter *f)
+{
+        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
+
+        for (size_t i = 0; i < ELEMENTSOF(order); i++)
+                if (order[i] && seccomp_load(order[i]) < 0)
+                        return -1;
+        return 0;
+}
+
+/* Loads b (or else lib, or nothing) in a child, runs the probe; returns its errno, 0 on success,
+ * -1 on trouble. */
+static int probe_loaded(const SeccompBpf *b, const SeccompFilter *lib, Probe p)
 {
         pid_t pid = fork();
         int status;
@@ -145,7 +161,7 @@ static int probe(const SeccompFilter *f, Probe p)
         if (pid < 0)
                 return -1;
         if (pid == 0) {
-                if (f && seccomp_install_filter(f) < 0)
+                if (b ? seccomp_bpf_load(b) < 0 : lib && load_with_libseccomp(lib) < 0)
                         _exit(254);
                 errno = 0;
                 _exit(probe_run(p) < 0 ? (errno & 0xff) : 0);
@@ -155,18 +171,21 @@ static int probe(const SeccompFilter *f, Probe p)
         return WEXITSTATUS(status) == 254 ? -1 : WEXITSTATUS(status);
 }
 
-/* bad (optional, 64 bytes) gets a copy of the entry seccomp_build_filter() refused. */
-static int build(char **filter, uint64_t caps, SeccompFilter *ret, char *bad)
+static int probe(const SeccompBpf *b, Probe p)
+{
+        return probe_loaded(b, NULL, p);
+}
+
+/* Compiled as a launch does (without the cache). bad (optional, 64 bytes) gets a copy of the
+ * entry seccomp_compile() refused. */
+static int build(char **filter, uint64_t caps, SeccompBpf *ret, char *bad)
 {
         _cleanup_config_ ContainerConfig *c = NULL;
         const char *bad_name = NULL;
-        int r = container_config_new_default("test", &c);
+        int r = test_config_with_filter(filter, &c);
         if (r < 0)
                 return r;
-        c->syscall_filter = strv_copy(filter);
-        if (filter && !c->syscall_filter)
-                return -ENOMEM;
-        r = seccomp_build_filter(c, caps, ret, &bad_name);
+        r = seccomp_compile(c, caps, NULL, ret, &bad_name);
         if (bad)
                 snprintf(bad, 64, "%s", strempty(bad_name));
         return r;
@@ -209,7 +228,7 @@ static void test_policy_tables(void)
 
 static void test_build_errors(void)
 {
-        SeccompFilter f = {};
+        SeccompBpf f = {};
         char bad[64];
 
         CHECK(build(STRV_MAKE("nosuchcall"), 0, &f, bad) == -EINVAL && streq(bad, "nosuchcall"),
@@ -221,9 +240,8 @@ static void test_build_errors(void)
 
 static void test_default_filter(void)
 {
-        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        _cleanup_seccomp_bpf_ SeccompBpf f = {};
         struct timespec t0, t1;
-        size_t insns = 0;
         int r;
 
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -231,8 +249,8 @@ static void test_default_filter(void)
         CHECK(r == 0, "default filter builds (%s)", strerror(-r));
         if (r < 0)
                 return;
-        CHECK(seccomp_filter_compile(&f, &insns) == 0 && insns > 100,
-              "default filter compiles to %zu BPF insns", insns);
+        CHECK(seccomp_bpf_instructions(&f) > 100, "default filter compiles to %zu BPF insns",
+              seccomp_bpf_instructions(&f));
         clock_gettime(CLOCK_MONOTONIC, &t1);
         printf("# build+compile %.2f ms\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 
@@ -243,6 +261,8 @@ static void test_default_filter(void)
         CHECK(probe(NULL, P_SOCKET_AUDIT_HIGH_BITS) == 0,
               "no filter: the kernel takes NETLINK_AUDIT | 1 << 32");
         CHECK(probe(NULL, P_TIOCSTI) == EBADF, "no filter: the kernel takes TIOCSTI | 1 << 32 (EBADF)");
+        /* Some VMs kill int $0x80 callers whatever the filter (SIGSEGV): nothing to learn there. */
+        bool ia32 = probe(NULL, P_X86_GETPID) == 0;
 
         CHECK(probe(&f, P_GETPID) == 0, "getpid allowed");
         CHECK(probe(&f, P_IOCTL) == EBADF, "ioctl allowed (EBADF from the kernel)");
@@ -291,6 +311,11 @@ static void test_default_filter(void)
             {P_X32_KEYCTL, EPERM, "x32 ABI keyctl"},
         };
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
+                if (!ia32 && (denied[i].p == P_X86_KEYCTL || denied[i].p == P_X86_UNKNOWN)) {
+                        printf("ok %d # SKIP %s: int $0x80 fails here without a filter\n", ++test_n,
+                               denied[i].what);
+                        continue;
+                }
                 int e = probe(&f, denied[i].p);
                 CHECK(e == denied[i].expected, "%s fails with %s (got %s)", denied[i].what,
                       strerrorname_np(denied[i].expected),
@@ -298,13 +323,16 @@ static void test_default_filter(void)
                       : e == 0 ? "success"
                                : "?");
         }
-        CHECK(probe(&f, P_X86_GETPID) == 0, "32-bit ABI getpid allowed");
+        if (ia32)
+                CHECK(probe(&f, P_X86_GETPID) == 0, "32-bit ABI getpid allowed");
+        else
+                printf("ok %d # SKIP 32-bit ABI getpid: int $0x80 fails here without a filter\n", ++test_n);
 }
 
 static void test_edits(void)
 {
-        _cleanup_seccomp_filter_ SeccompFilter time_cap = {}, time_cap_removed = {}, keys = {},
-                                               no_socket = {}, ns = {}, admin = {};
+        _cleanup_seccomp_bpf_ SeccompBpf time_cap = {}, time_cap_removed = {}, keys = {}, no_socket = {},
+                                         ns = {}, admin = {};
 
         CHECK(build(NULL, caps_default_set() | (UINT64_C(1) << CAP_SYS_TIME), &time_cap, NULL) == 0,
               "filter with CAP_SYS_TIME builds");
@@ -336,11 +364,187 @@ static void test_edits(void)
         CHECK(probe(&admin, P_KEXEC_LOAD) == EPERM, "CAP_SYS_ADMIN does not allow kexec_load");
 }
 
+/* What the kernel holds for a process that loaded a filter: its programs in load order, read back
+ * with PTRACE_SECCOMP_GET_FILTER, and its NoNewPrivs and Seccomp_filters lines. */
+typedef struct Installed {
+        size_t n;
+        struct sock_filter *programs[8];
+        size_t lengths[8];
+        int no_new_privs, filters;
+} Installed;
+
+static void installed_done(Installed *in)
+{
+        for (size_t i = 0; i < in->n; i++)
+                free(in->programs[i]);
+        *in = (Installed){};
+}
+
+static void status_read(pid_t pid, Installed *in)
+{
+        char path[64], line[256];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        f = fopen(path, "re");
+        in->no_new_privs = in->filters = -1;
+        while (f && fgets(line, sizeof(line), f)) {
+                if (strncmp(line, "NoNewPrivs:", 11) == 0)
+                        in->no_new_privs = atoi(line + 11);
+                if (strncmp(line, "Seccomp_filters:", 16) == 0)
+                        in->filters = atoi(line + 16);
+        }
+        if (f)
+                fclose(f);
+}
+
+/* Loads b (or else lib) in a stopped, traced child and reads what the kernel installed.
+ * Returns 0, -EOPNOTSUPP when this kernel cannot hand filters out (no CONFIG_CHECKPOINT_RESTORE),
+ * other -errno on trouble. */
+static int installed_read(const SeccompBpf *b, const SeccompFilter *lib, Installed *ret)
+{
+        Installed in = {};
+        int status, r = 0;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+                        _exit(1);
+                if (b ? seccomp_bpf_load(b) < 0 : load_with_libseccomp(lib) < 0)
+                        _exit(2);
+                raise(SIGSTOP);
+                _exit(3);
+        }
+        if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
+                r = -ECHILD;
+                goto out;
+        }
+        status_read(pid, &in);
+        /* Index 0 is the program loaded first (the kernel counts back from the oldest). */
+        for (long i = 0; i < (long)ELEMENTSOF(in.programs); i++) {
+                long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, i, NULL);
+                if (n < 0) {
+                        r = errno == ENOENT ? 0 : errno == EIO || errno == EINVAL ? -EOPNOTSUPP : -errno;
+                        break;
+                }
+                struct sock_filter *p = calloc(n, sizeof(*p));
+                if (!p || ptrace(PTRACE_SECCOMP_GET_FILTER, pid, i, p) != n) {
+                        free(p);
+                        r = -EIO;
+                        break;
+                }
+                in.programs[in.n] = p;
+                in.lengths[in.n++] = (size_t)n;
+        }
+out:
+        kill(pid, SIGKILL);
+        (void)waitpid(pid, NULL, 0);
+        if (r < 0) {
+                installed_done(&in);
+                return r;
+        }
+        *ret = in;
+        return 0;
+}
+
+static bool installed_equal_bpf(const Installed *in, const SeccompBpf *b)
+{
+        if (in->n != b->n_programs)
+                return false;
+        for (size_t i = 0; i < in->n; i++)
+                if (in->lengths[i] != b->programs[i].n_insns ||
+                    memcmp(in->programs[i], b->programs[i].insns,
+                           in->lengths[i] * sizeof(struct sock_filter)) != 0)
+                        return false;
+        return true;
+}
+
+/* seccomp_bpf_load() of the programs exported in the supervisor installs byte for byte what
+ * seccomp_load() installs when it compiles them in the child, with the same no_new_privs. */
+static void test_load_equivalence(void)
+{
+        const struct {
+                const char *what;
+                char **filter;
+                uint64_t extra_caps;
+                bool no_new_privileges;
+                bool all_probes;
+        } cases[] = {
+            {"default", NULL, 0, true, true},
+            {"@keyring", STRV_MAKE("@keyring"), 0, true, false},
+            {"~socket", STRV_MAKE("~socket"), 0, true, false},
+            {"@namespaces", STRV_MAKE("@namespaces"), 0, true, false},
+            {"CAP_SYS_ADMIN, NoNewPrivileges=no", NULL, UINT64_C(1) << CAP_SYS_ADMIN, false, true},
+        };
+        bool skipped = false;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_config_ ContainerConfig *c = NULL;
+                _cleanup_seccomp_filter_ SeccompFilter lib = {};
+                _cleanup_seccomp_bpf_ SeccompBpf b = {}, compiled = {};
+                _cleanup_(installed_done) Installed by_lib = {}, by_bpf = {};
+                uint64_t caps = caps_default_set() | cases[i].extra_caps;
+                int r;
+
+                if (test_config_with_filter(cases[i].filter, &c) < 0)
+                        continue;
+                c->no_new_privileges = cases[i].no_new_privileges;
+                CHECK(seccomp_build_filter(c, caps, &lib, NULL) == 0 &&
+                          seccomp_filter_export(&lib, &b) == 0 &&
+                          seccomp_compile(c, caps, NULL, &compiled, NULL) == 0,
+                      "%s: builds and exports", cases[i].what);
+                if (b.n_programs == 0)
+                        continue;
+                CHECK(compiled.n_programs == b.n_programs &&
+                          seccomp_bpf_instructions(&compiled) == seccomp_bpf_instructions(&b),
+                      "%s: seccomp_compile() gives the exported programs", cases[i].what);
+
+                r = installed_read(NULL, &lib, &by_lib);
+                if (r == -EOPNOTSUPP) {
+                        skipped = true;
+                } else {
+                        CHECK(r == 0 && installed_read(&b, NULL, &by_bpf) == 0, "%s: filters read back (%s)",
+                              cases[i].what, strerror(-r));
+                        CHECK(installed_equal_bpf(&by_lib, &b),
+                              "%s: seccomp_load() installs the %zu exported programs byte for byte",
+                              cases[i].what, b.n_programs);
+                        CHECK(installed_equal_bpf(&by_bpf, &b),
+                              "%s: seccomp_bpf_load() installs the same %zu programs", cases[i].what,
+                              b.n_programs);
+                        CHECK(by_bpf.filters == by_lib.filters && by_bpf.filters == (int)b.n_programs,
+                              "%s: Seccomp_filters %d either way", cases[i].what, by_bpf.filters);
+                        CHECK(by_bpf.no_new_privs == by_lib.no_new_privs &&
+                                  by_bpf.no_new_privs == (int)cases[i].no_new_privileges,
+                              "%s: NoNewPrivs %d either way", cases[i].what, by_bpf.no_new_privs);
+                }
+
+                if (!cases[i].all_probes)
+                        continue;
+                size_t differ = 0;
+                for (Probe p = 0; p < _P_MAX; p++) {
+                        if (probe_loaded(NULL, NULL, p) < 0)
+                                continue; /* cannot run here at all (int $0x80 on some VMs) */
+                        int e_lib = probe_loaded(NULL, &lib, p), e_bpf = probe_loaded(&b, NULL, p);
+                        if (e_lib != e_bpf || e_lib < 0) {
+                                printf("# probe %d: seccomp_load %d, seccomp_bpf_load %d\n", (int)p, e_lib,
+                                       e_bpf);
+                                differ++;
+                        }
+                }
+                CHECK(differ == 0, "%s: every probe gets the same answer either way", cases[i].what);
+        }
+        if (skipped)
+                printf("ok %d # SKIP PTRACE_SECCOMP_GET_FILTER is not available on this kernel\n", ++test_n);
+}
+
 int main(void)
 {
         test_policy_tables();
         test_build_errors();
         test_default_filter();
         test_edits();
+        test_load_equivalence();
         return test_done();
 }
