@@ -468,7 +468,9 @@ static int program_export(scmp_filter_ctx ctx, SeccompProgram *ret)
         if (fstat(fd, &st) < 0)
                 return negative_errno();
         n = (size_t)st.st_size / sizeof(struct sock_filter);
-        if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 || n > BPF_MAXINSNS)
+        if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0)
+                return -EBADMSG;
+        if (n > BPF_MAXINSNS)
                 return -E2BIG; /* what the kernel would answer */
         insns = malloc(st.st_size);
         if (!insns)
