@@ -26,8 +26,7 @@ void log_set_prefix(const char *p)
         prefix = p;
 }
 
-/* True when stderr is connected to journald (systemd sets JOURNAL_STREAM=dev:ino). */
-static bool stderr_is_journal(void)
+bool fd_is_journal_stream(int fd)
 {
         const char *e = getenv("JOURNAL_STREAM");
         struct stat st;
@@ -35,7 +34,7 @@ static bool stderr_is_journal(void)
 
         if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
                 return false;
-        if (fstat(STDERR_FILENO, &st) < 0)
+        if (fstat(fd, &st) < 0)
                 return false;
         return st.st_dev == dev && st.st_ino == ino;
 }
@@ -56,7 +55,7 @@ int log_internal(int level, int error, const char *fmt, ...)
                 vsnprintf(buf, sizeof(buf), fmt, ap);
                 va_end(ap);
 
-                if (stderr_is_journal())
+                if (fd_is_journal_stream(STDERR_FILENO))
                         fprintf(stderr, "<%d>%s%s%s\n", level, strempty(prefix), prefix ? ": " : "", buf);
                 else
                         fprintf(stderr, "%s%s%s\n", strempty(prefix), prefix ? ": " : "", buf);

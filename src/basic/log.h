@@ -5,6 +5,7 @@
  * the caller that has the context; they may log at debug level. When stderr is the journal
  * (JOURNAL_STREAM matches), lines carry <N> priority prefixes so journalctl -p works. */
 
+#include <stdbool.h>
 #include <syslog.h>
 
 #include "macro.h"
@@ -12,6 +13,11 @@
 void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_prefix(const char *prefix);
+
+/* True when fd is this process's connection to journald: the stream systemd connected stdout or
+ * stderr to, named by $JOURNAL_STREAM (dev:ino). Such a stream parses <N> priority prefixes
+ * (SyslogLevelPrefix=yes, systemd's default). */
+bool fd_is_journal_stream(int fd);
 
 /* Logs and returns error (a negative errno, or -EIO when error is 0), so callers can
  * write: return log_error_errno(r, "Failed to ...: %m"); %m prints strerror(-error). */

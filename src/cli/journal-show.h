@@ -16,8 +16,9 @@ typedef struct JournalShowOptions {
  * time order. Returns the number of entries printed or -errno. */
 int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f);
 
-/* A container's units: berth@NAME.service (the supervisor; systemd's messages) and
- * berth-NAME.scope (journald attributes the payload's output to the scope it runs in). */
+/* A container's units: berth@NAME.service (the supervisor, which relays the payload's output;
+ * systemd's messages) and berth-NAME.scope (systemd's messages about the scope the payload runs
+ * in: its start and stop, OOM kills). */
 int journal_container_units(const char *name, char ***ret);
 
 /* The argument of -n/--lines: a count, or "all" (UINT64_MAX). Logs and returns -EINVAL when bad. */

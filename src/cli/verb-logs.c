@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth logs NAME: the journal of berth@NAME.service (the payload's output and systemd's notes). */
+/* berth logs NAME: the journal of berth@NAME.service (the payload's output, relayed by the
+ * supervisor, and systemd's notes) and systemd's notes about berth-NAME.scope. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,9 +17,10 @@
 static void help(void)
 {
         printf("berth logs [OPTIONS...] NAME\n\n"
-               "Show the container's journal: what its payload wrote to stdout and stderr (logged for\n"
-               "berth-NAME.scope, where it runs), berth's own messages and systemd's messages about\n"
-               "the container (berth@NAME.service), in time order; the same entries as\n"
+               "Show the container's journal: what its payload wrote to stdout and stderr and berth's\n"
+               "own messages (both logged for berth@NAME.service), and systemd's messages about the\n"
+               "service and about berth-NAME.scope, where the payload runs (its start and stop, OOM\n"
+               "kills), in time order; the same entries as\n"
                "'journalctl -u berth@NAME -u berth-NAME.scope'.\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"

@@ -35,6 +35,7 @@ void launch_cleanup(LaunchContext *ctx)
         free(ctx->scope);
         ctx->scope = NULL;
         launch_close_notify(ctx);
+        launch_close_output(ctx);
         if (ctx->state_created) {
                 (void)state_remove(ctx->state_dir, ctx->config->name);
                 ctx->state_created = false;

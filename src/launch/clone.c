@@ -59,6 +59,9 @@ int launch_clone(LaunchContext *ctx)
         ctx->pid = pid;
         ctx->pidfd = pidfd;
         ctx->child_sync_fd = safe_close(ctx->child_sync_fd);
+        /* The payload holds the output pipes' write ends now: EOF once it and its children are gone. */
+        for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
+                ctx->output[i].child_fd = safe_close(ctx->output[i].child_fd);
         return 0;
 }
 

@@ -89,11 +89,17 @@ int child_confine_and_exec(LaunchChild *ch)
                 r = take_console(ch->console_fd);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to take the console");
-        } else if (setsid() < 0)
+        } else {
                 /* A session of its own: signals reach the payload only through the supervisor,
                  * which translates them for an init, not from the caller's terminal or group. */
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to create a session");
+                if (setsid() < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                                  "Failed to create a session");
+                r = child_take_output(ch);
+                if (r < 0)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, r,
+                                                  "Failed to connect stdout/stderr to the supervisor");
+        }
         r = close_all_fds_but(ctx->child_sync_fd);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to close file descriptors");

@@ -27,6 +27,18 @@
 /* Inside the container, for Boot=yes and Notify=yes (the notify socket: notify.h). */
 #define LAUNCH_HOST_DIR "/run/host"
 
+/* The payload's stdout or stderr on its way to the journal through the supervisor (output.c). */
+typedef struct OutputRelay {
+        int target;   /* STDOUT_FILENO or STDERR_FILENO: the supervisor's journal stream */
+        bool errors;  /* stderr: lines without a priority prefix of their own get <3> */
+        int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
+        int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
+        char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */
+        size_t len;
+} OutputRelay;
+/* journald's default LineMax=: a longer line is split there anyway. */
+#define OUTPUT_LINE_MAX (48U * 1024U)
+
 typedef struct LaunchContext {
         const ContainerConfig *config;
         const LaunchOptions *options;
@@ -53,6 +65,7 @@ typedef struct LaunchContext {
         int child_sync_fd; /* child's end (only meaningful in the child) */
         pid_t pid;         /* payload, as seen from the host */
         int pidfd;
+        OutputRelay output[2]; /* stdout, stderr; relayed only when they go to the journal */
 
         /* step 4 */
         sd_bus *bus;
@@ -83,6 +96,8 @@ int launch_lock(LaunchContext *ctx);              /* lock.c */
 int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
 int launch_open_notify(LaunchContext *ctx);       /* boot.c */
 void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
+int launch_open_output(LaunchContext *ctx);       /* output.c */
+void launch_close_output(LaunchContext *ctx);     /* output.c: at exit */
 int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
 int launch_register(LaunchContext *ctx);          /* register.c */
 void launch_unregister(LaunchContext *ctx);       /* register.c: at exit */
@@ -93,6 +108,11 @@ int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the ex
 void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
 /* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
 void launch_test_kill_at(const char *step);
+/* output.c, for the supervisor: relays what the pipe holds now. Returns > 0 when it relayed
+ * something, 0 at EOF (the relay is closed), -EAGAIN when the pipe is empty. */
+int output_relay_read(OutputRelay *o);
+/* output.c: relays the rest once the payload is gone, including a last line without newline. */
+void output_relay_drain(OutputRelay *o);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {
@@ -143,6 +163,7 @@ int child_resolve_user(LaunchChild *ch);                      /* user.c */
 int child_build_env(LaunchChild *ch);                         /* env.c */
 int child_confine_and_exec(LaunchChild *ch);                  /* confine.c: returns only on failure */
 int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd); /* dev.c */
+int child_take_output(LaunchChild *ch);                       /* output.c: pipes onto fd 1, 2 */
 void launch_child_init(LaunchChild *ch, LaunchContext *ctx);  /* rootfs.c */
 void launch_child_done(LaunchChild *ch);
 

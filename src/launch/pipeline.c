@@ -26,6 +26,8 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         if (r >= 0)
                 r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
+                r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */
+        if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
         if (r >= 0) {
                 /* The child has its own copy (no CLONE_VM); the supervisor lives as long as the

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 7: the supervisor. Forwards SIGTERM/SIGINT/SIGHUP to the payload (as the halt signal when
- * it is an init), relays the console pty and READY=1, reaps the payload and turns its end into
- * berth's exit status: its exit code, or 128+N when signal N killed it. */
+ * it is an init), relays the console pty, the payload's output to the journal (output.c) and
+ * READY=1, reaps the payload and turns its end into berth's exit status: its exit code, or 128+N
+ * when signal N killed it. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -126,11 +127,13 @@ int launch_supervise(LaunchContext *ctx)
 
         for (;;) {
                 siginfo_t si = {};
-                struct pollfd p[4] = {
+                struct pollfd p[6] = {
                     {.fd = sfd, .events = POLLIN},
                     {.fd = ctx->notify_fd, .events = POLLIN},
                     {.fd = relay.stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
                     {.fd = relay.master, .events = POLLIN},
+                    {.fd = ctx->output[0].fd, .events = POLLIN},
+                    {.fd = ctx->output[1].fd, .events = POLLIN},
                 };
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
@@ -162,7 +165,14 @@ int launch_supervise(LaunchContext *ctx)
                 if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
                         if (!copy_chunk(relay.master, STDOUT_FILENO))
                                 relay.master = -1; /* EIO once the last slave closed */
+                for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
+                        if (p[4 + i].revents & (POLLIN | POLLHUP | POLLERR))
+                                (void)output_relay_read(&ctx->output[i]);
         }
+        /* The payload and all it forked are gone (its PID namespace died with it): what they
+         * wrote last is still in the pipes. */
+        for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
+                output_relay_drain(&ctx->output[i]);
         /* Whatever the console still holds. */
         if (relay.master >= 0) {
                 struct pollfd q = {.fd = relay.master, .events = POLLIN};

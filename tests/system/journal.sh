@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A container's output in the journal, under systemd (test bed 1): what the payload writes to
+# stdout and stderr is filed under berth@NAME.service (journalctl -u berth@NAME), stderr as an
+# error, whether the payload runs on, exits at once, or forks; also while journald is too busy to
+# look at the writer before it is gone. Without the journal, stdio is the caller's, unchanged.
+set -u
+. "$BERTH_SRC/tests/lib/tap.sh"
+mkdir -p /etc/berth
+W=$(mktemp -d)
+JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
+cleanup() {
+        kill -CONT "$JOURNALD" 2>/dev/null
+        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy 2>/dev/null
+        rm -rf "$W"
+}
+trap cleanup EXIT
+T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
+prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
+ran() { # NAME EXEC: /etc/berth/NAME.container runs EXEC; systemctl start berth@NAME, until it ended
+        printf '[Container]\nExec=%s\n' "$2" >"/etc/berth/$1.container"
+        systemctl start "berth@$1.service" || return 1
+        for _ in $(seq 100); do
+                case $(prop "berth@$1.service" ActiveState) in inactive | failed) return 0 ;; esac
+                sleep 0.1
+        done
+        return 1
+}
+unit_lines() { journalctl --no-pager -o cat "_SYSTEMD_UNIT=$1"; } # filed under UNIT by journald
+has_line() { grep -qxF "$2" <<<"$1"; }
+priority_of() { # UNIT MESSAGE: the PRIORITY= journald recorded for it
+        journalctl --no-pager -o json "_SYSTEMD_UNIT=$1" "MESSAGE=$2" |
+                python3 -c 'import json,sys; print(" ".join(json.loads(l)["PRIORITY"] for l in sys.stdin))'
+}
+
+# --- a payload that writes one line to stdout, one to stderr, and exits ------------------------
+check "systemctl start berth@jshort, which ends at once" \
+        ran jshort "/bin/sh -c 'echo short-out-$T; echo short-err-$T >&2; echo \"<4>short-warn-$T\" >&2'"
+journalctl --sync
+out=$(journalctl -u berth@jshort.service --no-pager -o cat)
+check "journalctl -u berth@jshort.service has the payload's stdout line" has_line "$out" "short-out-$T"
+check "journalctl -u berth@jshort.service has the payload's stderr line" has_line "$out" "short-err-$T"
+own=$(unit_lines berth@jshort.service)
+check "the stdout line is filed under _SYSTEMD_UNIT=berth@jshort.service" has_line "$own" "short-out-$T"
+check "the stderr line is filed under _SYSTEMD_UNIT=berth@jshort.service" has_line "$own" "short-err-$T"
+check_eq "none is filed under the scope" "$(unit_lines berth-jshort.scope | grep -c "$T")" 0
+check_eq "the stdout line is info (PRIORITY=6)" "$(priority_of berth@jshort.service "short-out-$T")" 6
+check_eq "the stderr line is an error (PRIORITY=3)" "$(priority_of berth@jshort.service "short-err-$T")" 3
+check_eq "a stderr line's own <4> prefix is kept (PRIORITY=4)" \
+        "$(priority_of berth@jshort.service "short-warn-$T")" 4
+check_eq "journalctl -u berth@jshort -p err shows the stderr line, not the stdout line" \
+        "$(journalctl -u berth@jshort.service -p err --no-pager -o cat | grep "$T")" "short-err-$T"
+
+# --- a payload that forks: its children's lines, also after it forked them --------------------
+forks="(sleep 0.3; echo fork-child-$T) & sh -c \"(echo fork-grandchild-$T) &\"; echo fork-parent-$T"
+check "systemctl start berth@jfork, which forks a child and a grandchild and ends" \
+        ran jfork "/bin/sh -c '$forks; wait; sleep 0.3'"
+journalctl --sync
+own=$(unit_lines berth@jfork.service)
+for who in parent child grandchild; do
+        check "the $who's line is filed under berth@jfork.service" has_line "$own" "fork-$who-$T"
+done
+
+# --- journald busy: the lines of a container that has ended before journald reads them --------
+kill -STOP "$JOURNALD"
+ran jbusy "/bin/sh -c 'echo busy-out-$T; echo busy-err-$T >&2'"
+kill -CONT "$JOURNALD"
+journalctl --sync
+own=$(unit_lines berth@jbusy.service)
+check "journald busy: the stdout line is filed under berth@jbusy.service" has_line "$own" "busy-out-$T"
+check "journald busy: the stderr line is filed under berth@jbusy.service" has_line "$own" "busy-err-$T"
+
+# --- a long-running payload: its periodic output, while it runs --------------------------------
+cat >/etc/berth/jlong.container <<EOT
+[Container]
+Exec=/bin/sh -c 'trap "exit 0" TERM; i=0; while :; do i=\$((i+1)); echo long-tick-\$i-$T; sleep 0.2; done'
+EOT
+check "systemctl start berth@jlong" systemctl start berth@jlong
+ticks=0
+for _ in $(seq 100); do
+        journalctl --sync
+        ticks=$(unit_lines berth@jlong.service | grep -c "^long-tick-[0-9]*-$T\$")
+        [ "$ticks" -ge 5 ] && break
+        sleep 0.2
+done
+check "the running container's ticks are filed under berth@jlong.service ($ticks)" test "$ticks" -ge 5
+check_eq "berth@jlong is still running" "$(prop berth@jlong.service ActiveState)" active
+check_eq "the ticks come from the supervisor, berth@jlong's main process" \
+        "$(journalctl --no-pager -o json _SYSTEMD_UNIT=berth@jlong.service MESSAGE="long-tick-1-$T" |
+                python3 -c 'import json,sys; print(" ".join(json.loads(l)["_PID"] for l in sys.stdin))')" \
+        "$(prop berth@jlong.service MainPID)"
+logs=$(berth logs jlong)
+check_eq "berth logs shows each tick once" "$(grep -c "^.* long-tick-1-$T\$" <<<"$logs")" 1
+systemctl stop berth@jlong
+journalctl --sync
+check "the scope's own messages from systemd stay in berth logs" \
+        bash -c 'berth logs jlong | grep -q "berth-jlong.scope: Deactivated successfully"'
+
+# --- without the journal: the payload writes to the caller's stdout and stderr itself ---------
+cat >"$W/plain.container" <<EOT
+[Container]
+Exec=/bin/sh -c 'echo plain-out-$T; echo plain-err-$T >&2; stat -L -c %%F /proc/self/fd/1 /proc/self/fd/2'
+EOT
+berth run --register=no --file "$W/plain.container" >"$W/out" 2>"$W/err"
+check_eq "berth run --register=no exits 0" "$?" 0
+check_eq "stdout is the caller's file, as is" "$(cat "$W/out")" "plain-out-$T
+regular file
+regular file"
+check_eq "stderr is the caller's file, without priority prefixes" "$(cat "$W/err")" "plain-err-$T"
+
+tap_done

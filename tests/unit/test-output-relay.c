@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The supervisor's output relay (src/launch/output.c): what the payload writes into its pipe comes
+ * out on the journal stream as whole lines, stderr's marked <3> unless they carry a priority. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "launch-context.h"
+#include "test.h"
+
+typedef struct Bench {
+        OutputRelay o;
+        int writer; /* the payload's end */
+        int reader; /* journald's end */
+} Bench;
+
+static void bench_open(Bench *b, bool errors)
+{
+        int p[2], s[2];
+
+        if (pipe2(p, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s) < 0)
+                abort();
+        (void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+        (void)fcntl(s[1], F_SETFL, O_NONBLOCK);
+        *b = (Bench){
+            .o = {.target = s[0],
+                  .errors = errors,
+                  .fd = p[0],
+                  .child_fd = -EBADF,
+                  .buf = malloc(OUTPUT_LINE_MAX)},
+            .writer = p[1],
+            .reader = s[1],
+        };
+}
+
+static void bench_close(Bench *b)
+{
+        safe_close(b->o.fd);
+        safe_close(b->o.target);
+        safe_close(b->writer);
+        safe_close(b->reader);
+        free(b->o.buf);
+}
+
+static void put(Bench *b, const char *s)
+{
+        if (write(b->writer, s, strlen(s)) != (ssize_t)strlen(s))
+                abort();
+}
+
+/* What reached the stream so far (the static buffer of the last call). */
+static const char *got(Bench *b)
+{
+        static char out[2 * OUTPUT_LINE_MAX];
+        ssize_t n = read(b->reader, out, sizeof(out) - 1);
+
+        out[n > 0 ? n : 0] = 0;
+        return out;
+}
+
+int main(void)
+{
+        Bench b;
+
+        bench_open(&b, false);
+        put(&b, "one\ntwo\nthr");
+        CHECK(output_relay_read(&b.o) > 0, "stdout: a read relays what the pipe holds");
+        CHECK_STREQ(got(&b), "one\ntwo\n", "stdout: whole lines pass as they are, the partial one waits");
+        put(&b, "ee\n<2>four\n");
+        (void)output_relay_read(&b.o);
+        CHECK_STREQ(got(&b), "three\n<2>four\n", "stdout: the line completes; no prefix is added");
+        CHECK(output_relay_read(&b.o) == -EAGAIN, "an empty pipe is -EAGAIN, not EOF");
+        put(&b, "last words");
+        b.writer = safe_close(b.writer);
+        output_relay_drain(&b.o);
+        CHECK_STREQ(got(&b), "last words\n", "drain: the last line without newline is relayed, with one");
+        CHECK(b.o.fd < 0, "drain: the relay is closed at EOF");
+        CHECK(output_relay_read(&b.o) == 0, "a closed relay reads as EOF");
+        bench_close(&b);
+
+        bench_open(&b, true);
+        put(&b, "oops\n<4>careful\n<12>not a level\n\n<3>bad\n");
+        (void)output_relay_read(&b.o);
+        CHECK_STREQ(got(&b), "<3>oops\n<4>careful\n<3><12>not a level\n<3>\n<3>bad\n",
+                    "stderr: lines are errors unless they start with <0>..<7>");
+        bench_close(&b);
+
+        bench_open(&b, false);
+        {
+                static char big[OUTPUT_LINE_MAX + 11];
+                const char *out;
+
+                memset(big, 'x', sizeof(big) - 1);
+                big[sizeof(big) - 1] = 0;
+                put(&b, big);
+                while (output_relay_read(&b.o) > 0)
+                        ;
+                out = got(&b);
+                CHECK(strlen(out) == OUTPUT_LINE_MAX + 1 && out[OUTPUT_LINE_MAX] == '\n',
+                      "a line longer than journald's LineMax= is broken after %u bytes", OUTPUT_LINE_MAX);
+                b.writer = safe_close(b.writer);
+                output_relay_drain(&b.o);
+                CHECK_STREQ(got(&b), "xxxxxxxxxx\n", "and its rest is a line of its own");
+        }
+        bench_close(&b);
+        return test_done();
+}
