@@ -327,7 +327,7 @@ check "after daemon-reload boot1 is still linked" \
         test -L /run/systemd/generator/machines.target.wants/berth@boot1.service
 journalctl --sync
 check "the generator reported broken.container loudly" \
-        bash -c "journalctl -t berth-generator --no-pager | grep -q 'broken.container:3'"
+        bash -c "journalctl -b --no-pager | grep -q 'berth-generator.*broken.container:3'"
 check "systemd logged that the generator failed" \
         bash -c "journalctl -b --no-pager | grep -q 'berth-generator failed'"
 rm /etc/berth/late.container

@@ -15,6 +15,8 @@ build=${BERTH_BUILD_ROOT:-$src/build}
 . "$here/tap-relay.sh"
 
 job=$(mktemp -d /var/tmp/berth-vm-job.XXXXXX)
+# The guest's containers run in user namespaces of their own: they must traverse the job share.
+chmod 0755 "$job"
 keep=${BERTH_VM_KEEP:-0}
 finish() {
         if [ "$keep" = 1 ] || [ "$TAP_FAILED" -gt 0 ]; then
@@ -94,7 +96,19 @@ then
         fail "[$mode] list the system suite's tests for the guest"
         sed 's/^/# /' "$job/system-tests.err"
 fi
-printf '#!/bin/sh\nexec ./guest-checks.sh %s\n' "$mode" > "$job/run.sh"
+# BERTH_VM_SYSTEM_TESTS=REGEX (debugging): only the system tests whose name matches run.
+if [ -n "${BERTH_VM_SYSTEM_TESTS+set}" ]; then
+        grep -E "^(${BERTH_VM_SYSTEM_TESTS})"$'\t' "$job/system-tests" > "$job/system-tests.new"
+        mv "$job/system-tests.new" "$job/system-tests"
+        printf '%s\n' "$BERTH_VM_SYSTEM_TESTS" > "$job/system-tests.filter"
+fi
+# The checks run from the share bound at /srv/berth-vm-job: containers whose root is the guest's
+# own / (the demo's default) get a /run of their own and would not see /run/berth-vm/job.
+cat > "$job/run.sh" << EOF
+#!/bin/sh
+mkdir -p /srv/berth-vm-job && mount --bind "\$PWD" /srv/berth-vm-job && cd /srv/berth-vm-job || exit 1
+exec ./guest-checks.sh $mode
+EOF
 chmod +x "$job/run.sh" "$job/guest-checks.sh"
 
 "$here/vm-run.sh" --selinux="$mode" --timeout=840 "$img" "$job" > "$job/relay.out" 2> "$job/vm-run.log"
@@ -102,6 +116,8 @@ rc=$?
 sed 's/^vm-run: /# vm-run: /' "$job/vm-run.log"
 if [ "$rc" -ge 124 ] && [ "$rc" -le 126 ]; then
         fail "[$mode] the guest booted and ran the job (vm-run exit $rc; see $job/console.log)"
+        # What the guest got through before the timeout (its plan is missing: a failure too).
+        [ -s "$job/out.log" ] && tap_relay "[$mode] " "$job/out.log"
         tap_done
         exit 1
 fi
