@@ -98,7 +98,11 @@ then
 fi
 # BERTH_VM_SYSTEM_TESTS=REGEX (debugging): only the system tests whose name matches run.
 if [ -n "${BERTH_VM_SYSTEM_TESTS+set}" ]; then
-        grep -E "^(${BERTH_VM_SYSTEM_TESTS})"$'\t' "$job/system-tests" > "$job/system-tests.new"
+        if [ -n "$BERTH_VM_SYSTEM_TESTS" ]; then
+                grep -E "^(${BERTH_VM_SYSTEM_TESTS})"$'\t' "$job/system-tests" > "$job/system-tests.new"
+        else
+                : > "$job/system-tests.new"
+        fi
         mv "$job/system-tests.new" "$job/system-tests"
         printf '%s\n' "$BERTH_VM_SYSTEM_TESTS" > "$job/system-tests.filter"
 fi
