@@ -62,6 +62,11 @@ int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
                            ? json_object_new_uint64(v)
                            : NULL);
         r = r
+                ?: add(o, "oom_kills",
+                       cgroup && cgroup_read_key_u64(cgroup, "memory.events", "oom_kill", &v) >= 0
+                           ? json_object_new_uint64(v)
+                           : NULL);
+        r = r
                 ?: add(o, "tasks",
                        cgroup && cgroup_count_tasks(cgroup, &v) >= 0 ? json_object_new_uint64(v) : NULL);
         r = r ?: add(o, "cgroup", string_or_null(cgroup));

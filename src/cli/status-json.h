@@ -4,8 +4,9 @@
 /* berth status --output=json: one JSON object per container with stable field names (those of
  * berth list where they overlap), numbers as numbers, null for what is unknown:
  *   name unit state active sub since config dropins root supervisor_pid leader_pid uid_base
- *   uid_size label scope memory tasks cgroup
- * since is µs since the epoch, memory bytes; state is "running" or "inactive". */
+ *   uid_size label scope memory oom_kills tasks cgroup
+ * since is µs since the epoch, memory bytes, oom_kills the scope's memory.events oom_kill count;
+ * state is "running" or "inactive". */
 
 #include <stdbool.h>
 #include <stdio.h>

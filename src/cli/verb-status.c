@@ -37,7 +37,8 @@ static void help(void)
                "  -o --output=MODE      text (default), json or json-pretty: one object with the\n"
                "                        fields name, unit, state, active, sub, since, config,\n"
                "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
-               "                        uid_size, label, scope, memory, tasks, cgroup\n\n"
+               "                        uid_size, label, scope, memory, oom_kills, tasks,\n"
+               "                        cgroup\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -146,6 +147,9 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
                 format_bytes(buf, sizeof(buf), v);
                 printf("     Memory: %s\n", buf);
         }
+        /* Counted for the whole subtree; no line without a memory controller in v2. */
+        if (cgroup_read_key_u64(cgroup, "memory.events", "oom_kill", &v) >= 0)
+                printf("  OOM kills: %" PRIu64 "\n", v);
         if (cgroup_count_tasks(cgroup, &v) >= 0)
                 printf("      Tasks: %" PRIu64 "\n", v);
         printf("     CGroup: %s\n", cgroup);

@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "macro.h"
+#include "parse-util.h"
 
 int cgroup_unified_mount(const char **ret)
 {
@@ -28,27 +29,48 @@ int cgroup_unified_mount(const char **ret)
         return -ENOMEDIUM;
 }
 
-int cgroup_pid_get_path(pid_t pid, char **ret)
+/* The rest of the first line of the file at path that starts with prefix, without its newline;
+ * -ENODATA when no line does. */
+static int read_line_after(const char *path, const char *prefix, char **ret)
 {
-        _cleanup_free_ char *p = NULL, *line = NULL;
-        size_t n = 0;
+        _cleanup_free_ char *line = NULL;
+        size_t n = 0, l = strlen(prefix);
         FILE *f;
         int r = -ENODATA;
 
-        if (asprintf(&p, "/proc/%d/cgroup", pid > 0 ? (int)pid : (int)getpid()) < 0)
-                return -ENOMEM;
-        f = fopen(p, "re");
+        f = fopen(path, "re");
         if (!f)
-                return errno == ENOENT ? -ESRCH : negative_errno();
+                return negative_errno();
         while (getline(&line, &n, f) > 0)
-                if (strneq(line, "0::", 3)) {
+                if (strneq(line, prefix, l)) {
                         line[strcspn(line, "\n")] = 0;
-                        *ret = strdup(line + 3);
+                        *ret = strdup(line + l);
                         r = *ret ? 0 : -ENOMEM;
                         break;
                 }
         fclose(f);
         return r;
+}
+
+/* A number as cgroup attribute files write it: decimal, or "max" (UINT64_MAX). */
+static int parse_attribute_u64(const char *s, uint64_t *ret)
+{
+        if (streq(s, "max")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        return parse_uint64(s, false, ret) < 0 ? -EBADMSG : 0;
+}
+
+int cgroup_pid_get_path(pid_t pid, char **ret)
+{
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        if (asprintf(&p, "/proc/%d/cgroup", pid > 0 ? (int)pid : (int)getpid()) < 0)
+                return -ENOMEM;
+        r = read_line_after(p, "0::", ret);
+        return r == -ENOENT ? -ESRCH : r;
 }
 
 int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
@@ -97,34 +119,42 @@ int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
 
 int cgroup_read_u64(const char *cgroup, const char *attribute, uint64_t *ret)
 {
-        _cleanup_free_ char *p = NULL;
-        char buf[64] = {};
-        FILE *f;
+        _cleanup_free_ char *p = NULL, *value = NULL;
         int r;
 
         r = cgroup_fs_path(cgroup, attribute, &p);
         if (r < 0)
                 return r;
-        f = fopen(p, "re");
-        if (!f)
-                return negative_errno();
-        if (!fgets(buf, sizeof(buf), f)) {
-                fclose(f);
-                return -ENODATA;
-        }
-        fclose(f);
-        buf[strcspn(buf, "\n")] = 0;
-        if (streq(buf, "max")) {
-                *ret = UINT64_MAX;
-                return 0;
-        }
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(buf, &end, 10);
-        if (errno || end == buf || *end)
-                return -EBADMSG;
-        *ret = v;
-        return 0;
+        r = read_line_after(p, "", &value);
+        if (r < 0)
+                return r;
+        return parse_attribute_u64(value, ret);
+}
+
+int cgroup_file_read_key_u64(const char *path, const char *key, uint64_t *ret)
+{
+        _cleanup_free_ char *prefix = NULL, *value = NULL;
+        int r;
+
+        if (asprintf(&prefix, "%s ", key) < 0)
+                return -ENOMEM;
+        r = read_line_after(path, prefix, &value);
+        if (r == -ENODATA)
+                return -ENOENT; /* no such key: oom_kill, say, is missing before Linux 4.13 */
+        if (r < 0)
+                return r;
+        return parse_attribute_u64(value, ret);
+}
+
+int cgroup_read_key_u64(const char *cgroup, const char *attribute, const char *key, uint64_t *ret)
+{
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        r = cgroup_fs_path(cgroup, attribute, &p);
+        if (r < 0)
+                return r;
+        return cgroup_file_read_key_u64(p, key, ret);
 }
 
 int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret)

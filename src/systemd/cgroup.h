@@ -19,6 +19,11 @@ int cgroup_attach(const char *cgroup, pid_t pid);
 int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid);
 /* Reads a single-number attribute ("max" reads as UINT64_MAX). -ENOENT when the controller is off. */
 int cgroup_read_u64(const char *cgroup, const char *attribute, uint64_t *ret);
+/* Reads the value of key from a flat-keyed attribute ("oom_kill 2" lines, as in memory.events);
+ * -ENOENT when the attribute file or the key is missing. */
+int cgroup_read_key_u64(const char *cgroup, const char *attribute, const char *key, uint64_t *ret);
+/* The same on the file at path (any file of that format, such as a test's copy). */
+int cgroup_file_read_key_u64(const char *path, const char *key, uint64_t *ret);
 /* The cgroup of pid cut after its component named unit (the scope), or pid's own cgroup when
  * unit is NULL or not among its ancestors. */
 int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret);

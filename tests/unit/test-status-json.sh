@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # berth status --output=json|json-pretty: one object with the documented field names, numbers
 # as numbers, null for unknown, for a running and a stopped container; exit status as in text
-# mode. Parsed with Python's json module. Usage: test-status-json.sh BERTH TAP_SH
+# mode. Parsed with Python's json module. oom_kills is also checked against the text mode's
+# "OOM kills:" line. Usage: test-status-json.sh BERTH TAP_SH
 set -u
 BERTH=$1
 . "$2"
 
 T=$(mktemp -d /tmp/berth-test-status-json.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-mkdir -p "$T/state/web" "$T/etc/db.container.d"
+mkdir -p "$T/state/web" "$T/state/api" "$T/etc/db.container.d"
 touch "$T/etc/web.container" "$T/etc/db.container" "$T/etc/db.container.d/10-limits.conf"
 printf 'NAME=web\nSUPERVISOR=%s\nLEADER=%s\nSINCE=1700000000000000\nUID_BASE=524288\nUID_SIZE=65536\nLABEL=system_u:system_r:container_t:s0:c1,c2\nROOT=/var/lib/berth/web\nSCOPE=\nCONFIG=%s\n' \
         $$ $$ "$T/etc/web.container" >"$T/state/web/state"
@@ -25,7 +26,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope memory tasks cgroup"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope memory oom_kills tasks cgroup"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
@@ -38,6 +39,28 @@ check_eq "root" "$(field root "$out")" "'/var/lib/berth/web'"
 check_eq "config" "$(field config "$out")" "'$T/etc/web.container'"
 check_eq "no scope: null" "$(field scope "$out")" None
 check_eq "no scope: memory null" "$(field memory "$out")" None
+check_eq "no scope: oom_kills null" "$(field oom_kills "$out")" None
+
+# With a scope that is not among the leader's cgroups, berth reads the leader's own cgroup: ours.
+# oom_kills is its memory.events oom_kill count, null without a memory controller there.
+printf 'NAME=api\nSUPERVISOR=%s\nLEADER=%s\nSCOPE=berth-api.scope\nCONFIG=%s\n' \
+        $$ $$ "$T/etc/web.container" >"$T/state/api/state"
+exec {apilockfd}>"$T/state/api/lock"
+flock -x "$apilockfd"
+mnt=/sys/fs/cgroup
+[ "$(stat -f -c %T $mnt)" = cgroup2fs ] || mnt=/sys/fs/cgroup/unified
+cg=$(sed -n 's/^0:://p' /proc/self/cgroup)
+kills=$(sed -n 's/^oom_kill //p' "$mnt$cg/memory.events" 2>/dev/null)
+api=$("$BERTH" status -o json api)
+text=$("$BERTH" status --lines=0 api)
+check_eq "scope: cgroup is the leader's own" "$(field cgroup "$api")" "'$cg'"
+if [ -n "$kills" ]; then
+        check_eq "scope: oom_kills is memory.events oom_kill ($mnt$cg)" "$(field oom_kills "$api")" "$kills"
+        check "scope: text has an 'OOM kills:' line aligned with Memory" grep -qx "  OOM kills: $kills" <<<"$text"
+else
+        check_eq "scope without memory.events ($mnt$cg): oom_kills null" "$(field oom_kills "$api")" None
+        check "scope without memory.events: no 'OOM kills:' line" bash -c '! grep -q "OOM kills:" <<<"$1"' _ "$text"
+fi
 
 pretty=$("$BERTH" status --output=json-pretty web)
 check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
