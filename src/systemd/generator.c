@@ -41,9 +41,14 @@ static _printf_(2, 3) void gen_log(int level, const char *fmt, ...)
         va_end(ap);
 
         fprintf(stderr, "berth-generator: %s\n", msg);
-        if (kmsg_fd >= 0)
-                dprintf(kmsg_fd, "<%d>berth-generator[%d]: %s\n", level, (int)getpid(), msg);
-        else
+        if (kmsg_fd >= 0) {
+                /* One write() per record, not dprintf(): glibc's dprintf() gives up on /dev/kmsg,
+                 * whose lseek(SEEK_CUR) fails with EINVAL, and writes nothing. */
+                char rec[2100];
+                int n = snprintf(rec, sizeof(rec), "<%d>berth-generator[%d]: %s\n", level, (int)getpid(), msg);
+                if (n > 0)
+                        (void)!write(kmsg_fd, rec, n < (int)sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
+        } else
                 sd_journal_send("MESSAGE=berth-generator: %s", msg, "PRIORITY=%d", level,
                                 "SYSLOG_IDENTIFIER=berth-generator", NULL);
 }

@@ -270,7 +270,7 @@ fi
 # test's environment, as an administrator's unconfined_t. BED_SEED's tree is copied into / and,
 # as the guest booted before, the manager reloads (generators run) and machines.target is started
 # again. Values naming src/ or build/ files point into the guest's copy of them.
-# One boot has 840 s: the suite runs in the permissive boot (SELinux on, denials logged, not
+# One boot has 1100 s: the suite runs in the permissive boot (SELinux on, denials logged, not
 # enforced): its containers share host directories and binaries with the default confined label,
 # which enforcing would refuse by design. The enforcing boot proves the confinement above.
 if [ "$mode" != permissive ]; then
@@ -301,6 +301,11 @@ while IFS=$'\t' read -r -a t; do
                 esac
         done
         for a in "${t[@]:2}"; do argv+=("$(in_job "$a")"); done
+        # The clean slate a fresh boot of bed 1 gives each test: no berth unit of the checks or
+        # tests before, running or failed, and no container config of theirs.
+        systemctl stop 'berth@*.service' 2> /dev/null
+        systemctl reset-failed 'berth@*.service' 'berth-*.scope' 2> /dev/null
+        rm -f /etc/berth/*.container
         if [ -n "$seed" ]; then
                 tar -C "$seed" -cf - . | tar -C / -xf - --keep-directory-symlink --no-same-owner
                 (cd "$seed" && find . -mindepth 1 | cut -c2-) | xargs -r restorecon
