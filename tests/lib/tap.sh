@@ -11,5 +11,5 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 check_eq() {
         if [ "$2" = "$3" ]; then ok "$1"; else fail "$1"; printf '#   got:      %s\n#   expected: %s\n' "$2" "$3"; fi
 }
-diag() { echo "# $*"; }
+diag() { printf "%s\n" "$*" | sed "s/^/# /"; } # every line of a multi-line text is a comment
 tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
