@@ -189,6 +189,21 @@ demo_label=$(journalctl -q -u berth@demo.service -o cat | sed -n 's/^demo-label=
 check "it ran as berth_container_t with an MCS pair ($demo_label)" \
         bash -c "[[ '$demo_label' =~ ^system_u:system_r:berth_container_t:s0:c[0-9]+,c[0-9]+$ ]]"
 
+# Capability=CAP_SYS_BOOT: reboot(2) inside the container is allowed (the capability of its user
+# namespace, for its own pid namespace) and ends the payload with SIGHUP, berth run exits 129;
+# without it the call is refused and the payload goes on to exit 3.
+for cap in yes no; do
+        container "boot-$cap" <<'C'
+/bin/busybox reboot -f
+exit 3
+C
+        [ "$cap" = yes ] && printf '[Security]\nCapability=CAP_SYS_BOOT\n' >> "/etc/berth/boot-$cap.container"
+        berth run "boot-$cap" < /dev/null > /dev/null 2>&1
+        eval "boot_rc_$cap=$?"
+done
+check_eq "Capability=CAP_SYS_BOOT: reboot(2) ends the container (exit 129)" "$boot_rc_yes" 129
+check_eq "without it: reboot(2) is refused, the payload exits 3" "$boot_rc_no" 3
+
 # --- SELinux: MCS separation of containers (berth's module, policy/selinux/) --------------------
 # Two containers, each with a /secret in its root. A process in A's exact label (A's payload
 # label, running A's own busybox, as A's payload would) tries B's root and B's payload. Enforcing
