@@ -192,6 +192,7 @@ check "it ran as berth_container_t with an MCS pair ($demo_label)" \
 # Capability=CAP_SYS_BOOT: reboot(2) inside the container is allowed (the capability of its user
 # namespace, for its own pid namespace) and ends the payload with SIGHUP, berth run exits 129;
 # without it the call is refused and the payload goes on to exit 3.
+declare -A boot_rc
 for cap in yes no; do
         container "boot-$cap" <<'C'
 /bin/busybox reboot -f
@@ -199,10 +200,10 @@ exit 3
 C
         [ "$cap" = yes ] && printf '[Security]\nCapability=CAP_SYS_BOOT\n' >> "/etc/berth/boot-$cap.container"
         berth run "boot-$cap" < /dev/null > /dev/null 2>&1
-        eval "boot_rc_$cap=$?"
+        boot_rc[$cap]=$?
 done
-check_eq "Capability=CAP_SYS_BOOT: reboot(2) ends the container (exit 129)" "$boot_rc_yes" 129
-check_eq "without it: reboot(2) is refused, the payload exits 3" "$boot_rc_no" 3
+check_eq "Capability=CAP_SYS_BOOT: reboot(2) ends the container (exit 129)" "${boot_rc[yes]}" 129
+check_eq "without it: reboot(2) is refused, the payload exits 3" "${boot_rc[no]}" 3
 
 # --- SELinux: MCS separation of containers (berth's module, policy/selinux/) --------------------
 # Two containers, each with a /secret in its root. A process in A's exact label (A's payload
@@ -294,7 +295,7 @@ if [ "$mode" != permissive ]; then
 elif [ -e system-tests.filter ]; then
         diag "BERTH_VM_SYSTEM_TESTS=$(cat system-tests.filter): only these system tests: $(cut -f1 system-tests | tr '\n' ' ')"
 else
-                check "the system suite has tests to run here" test -s system-tests
+        check "the system suite has tests to run here" test -s system-tests
 fi
 # The suite's files are copied to the guest's own disk: a container whose root is the guest's /
 # (an overlay of it) does not see submounts such as the 9p share.

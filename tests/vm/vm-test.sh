@@ -15,8 +15,6 @@ build=${BERTH_BUILD_ROOT:-$src/build}
 . "$here/tap-relay.sh"
 
 job=$(mktemp -d /var/tmp/berth-vm-job.XXXXXX)
-# The guest's containers run in user namespaces of their own: they must traverse the job share.
-chmod 0755 "$job"
 keep=${BERTH_VM_KEEP:-0}
 finish() {
         if [ "$keep" = 1 ] || [ "$TAP_FAILED" -gt 0 ]; then
