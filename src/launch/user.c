@@ -2,10 +2,15 @@
 /* User=: resolved in the container's own /etc/passwd and /etc/group (after pivot_root), by plain
  * file parsing: NSS would load the image's modules into this still-privileged process. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "exit-status.h"
 #include "launch-context.h"
@@ -26,15 +31,79 @@ static int parse_uid(const char *s, uid_t *ret)
         return 0;
 }
 
+/* The container's /etc/passwd and /etc/group are the image's: a FIFO there must not hang the start,
+ * a device node must not be opened for real, a huge file must not eat the supervisor's memory. */
+#define USER_DB_SIZE_MAX (16U * 1024U * 1024U)
+
+/* Reads path (resolved inside the current root, which is the container's after pivot_root) whole
+ * into memory and returns a stream over that copy. Non-blocking, no symlink at the last component
+ * and no magic link on the way, a regular file of at most USER_DB_SIZE_MAX bytes: -ELOOP for a
+ * symlink, -EBADFD for anything not a regular file, -EFBIG when too large, -ENOENT when missing. */
+static int user_db_open(const char *path, FILE **ret)
+{
+        struct open_how how = {
+                .flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int root = -EBADF, fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t n = 0;
+
+        root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -errno;
+        /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
+        fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uint64_t)st.st_size > USER_DB_SIZE_MAX)
+                return -EFBIG;
+        buf = malloc(USER_DB_SIZE_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        /* The size may change under us: read up to the cap, refuse what goes beyond it. */
+        for (;;) {
+                ssize_t k = read(fd, buf + n, USER_DB_SIZE_MAX + 1 - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t)k;
+                if (n > USER_DB_SIZE_MAX)
+                        return -EFBIG;
+        }
+        /* A stream over a private copy (freed when the stream is closed), so what fgetpwent()
+         * parses cannot change or grow under it. An empty file is an empty stream. */
+        FILE *f = fmemopen(NULL, n + 1, "w+");
+        if (!f)
+                return -errno;
+        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0) {
+                fclose(f);
+                return -EIO;
+        }
+        *ret = f;
+        return 0;
+}
+
 static int find_passwd(const char *name, uid_t uid, bool by_uid, uid_t *ret_uid, gid_t *ret_gid,
                        char **ret_home, char **ret_name)
 {
-        FILE *f = fopen("/etc/passwd", "re");
+        FILE *f = NULL;
         struct passwd *pw;
-        int r = -ESRCH;
+        int r;
 
-        if (!f)
-                return errno == ENOENT ? -ESRCH : negative_errno();
+        r = user_db_open("/etc/passwd", &f);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        r = -ESRCH;
         while ((pw = fgetpwent(f)))
                 if (by_uid ? pw->pw_uid == uid : streq(pw->pw_name, name)) {
                         *ret_uid = pw->pw_uid;
@@ -50,11 +119,13 @@ static int find_passwd(const char *name, uid_t uid, bool by_uid, uid_t *ret_uid,
 
 static int find_groups(LaunchChild *ch, const char *name)
 {
-        FILE *f = fopen("/etc/group", "re");
+        FILE *f = NULL;
         struct group *gr;
+        int r;
 
-        if (!f)
-                return errno == ENOENT ? 0 : negative_errno();
+        r = user_db_open("/etc/group", &f);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
         while ((gr = fgetgrent(f))) {
                 if (gr->gr_gid == ch->gid || !strv_contains(gr->gr_mem, name))
                         continue;
@@ -68,6 +139,24 @@ static int find_groups(LaunchChild *ch, const char *name)
         }
         fclose(f);
         return 0;
+}
+
+/* Names what is wrong with the container's path in words an admin can act on. */
+static int report_user_db_error(LaunchChild *ch, const char *path, int r)
+{
+        if (r == -ELOOP)
+                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
+                                          "Refusing the container's %s: it is a symlink (berth reads only a regular file there)",
+                                          path);
+        if (r == -EBADFD)
+                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
+                                          "Refusing the container's %s: not a regular file (a FIFO, socket, device or directory)",
+                                          path);
+        if (r == -EFBIG)
+                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
+                                          "Refusing the container's %s: larger than %u MiB", path,
+                                          USER_DB_SIZE_MAX / 1024U / 1024U);
+        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", path);
 }
 
 int child_resolve_user(LaunchChild *ch)
@@ -90,11 +179,9 @@ int child_resolve_user(LaunchChild *ch)
                 return child_report_error(ch, EXIT_BERTH_FAILED, 0,
                                           "Failed to find User=%s in /etc/passwd of the container", user);
         if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r,
-                                          "Failed to read the container's /etc/passwd");
+                return report_user_db_error(ch, "/etc/passwd", r);
         r = find_groups(ch, name);
         if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r,
-                                          "Failed to read the container's /etc/group");
+                return report_user_db_error(ch, "/etc/group", r);
         return 0;
 }
