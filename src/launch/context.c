@@ -18,7 +18,8 @@ void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const Lau
             .pidfd = -EBADF,
             .pty_master_fd = -EBADF,
             .notify_fd = -EBADF,
-            .output = {{.fd = -EBADF, .child_fd = -EBADF}, {.fd = -EBADF, .child_fd = -EBADF}},
+            .output = {{.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF},
+                       {.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF}},
             .range = UID_RANGE_NULL,
             .mcs = MCS_PAIR_NULL,
         };

@@ -30,7 +30,10 @@
 /* The payload's stdout or stderr on its way to the journal through the supervisor (output.c). */
 typedef struct OutputRelay {
         int target;   /* STDOUT_FILENO or STDERR_FILENO: the supervisor's journal stream */
-        bool errors;  /* stderr: lines without a priority prefix of their own get <3> */
+        int stream;   /* berth's own journal stream for the payload's lines (identifier: the
+                       * container's name); -EBADF: lines go to target */
+        bool errors;  /* stderr: every line is <3> (error), stdout's <6> (info), whatever the
+                       * payload put at its start */
         int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
         int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
         char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */

@@ -7,28 +7,74 @@
  * live payload, i.e. berth-NAME.scope, but to the unit the stream announced (berth@NAME.service)
  * when the writer has already exited by the time journald reads /proc. Relayed, every line is
  * written by the supervisor, which stays in berth@NAME.service, and journalctl -u berth@NAME
- * shows all of it. stderr lines get the <3> (error) prefix that journal streams parse. Without
- * the journal (a terminal, a pipe, a file, --register=no from a shell), stdio is inherited
- * unchanged. */
+ * shows all of it.
+ *
+ * The payload's bytes are hostile input: they must not choose their priority (a "<0>" line is an
+ * emergency journald walls to every terminal) nor pass for berth's own messages ("<3>berth: ...").
+ * So the lines go to a journal stream of berth's own whose identifier is the container's name
+ * (SYSLOG_IDENTIFIER=NAME, not berth), and each line carries berth's priority in front of whatever
+ * the payload wrote: <6> (info) for stdout, <3> (error) for stderr; a "<N>" of the payload's is
+ * text. Without the journal (a terminal, a pipe, a file, --register=no from a shell), stdio is
+ * inherited unchanged. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <systemd/sd-login.h>
 #include <unistd.h>
 
 #include "launch-context.h"
 #include "log.h"
 
-static int open_relay(OutputRelay *o, int target)
-{
-        int pair[2];
+static int send_all(int fd, struct iovec *iov, size_t n);
 
-        *o = (OutputRelay){
-            .target = target, .errors = target == STDERR_FILENO, .fd = -EBADF, .child_fd = -EBADF};
+/* A stream to journald whose lines carry SYSLOG_IDENTIFIER=identifier and, when the supervisor runs
+ * in a unit, that unit as fallback for journald's attribution (it needs it when the supervisor has
+ * exited before journald reads the stream; journald takes it from root only). The protocol of
+ * sd_journal_stream_fd(), written here because that function cannot pass the unit: identifier,
+ * unit, priority, level_prefix, forward to syslog, kmsg, console, one per line. */
+static int journal_stream_open(const char *identifier, int priority, int *ret_fd)
+{
+        static const struct sockaddr_un sa = {.sun_family = AF_UNIX,
+                                              .sun_path = "/run/systemd/journal/stdout"};
+        _cleanup_free_ char *unit = NULL, *header = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return negative_errno();
+        if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
+                return negative_errno();
+        (void)shutdown(fd, SHUT_RD);
+        (void)sd_pid_get_unit(0, &unit);
+        if (asprintf(&header, "%s\n%s\n%d\n1\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
+                return -ENOMEM;
+        r = send_all(fd, &(struct iovec){.iov_base = header, .iov_len = strlen(header)}, 1);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static int open_relay(OutputRelay *o, int target, const char *name)
+{
+        int pair[2], r;
+
+        *o = (OutputRelay){.target = target,
+                           .stream = -EBADF,
+                           .errors = target == STDERR_FILENO,
+                           .fd = -EBADF,
+                           .child_fd = -EBADF};
         if (!fd_is_journal_stream(target))
                 return 0;
+        r = journal_stream_open(name, o->errors ? 3 : 6, &o->stream);
+        if (r < 0) /* still relayed to the unit's stream, with berth's priorities, as "berth" */
+                log_warning_errno(r, "Failed to open a journal stream for container %s, logging as berth: %m",
+                                  name);
         o->buf = malloc(OUTPUT_LINE_MAX);
         if (!o->buf)
                 return -ENOMEM;
@@ -49,7 +95,7 @@ int launch_open_output(LaunchContext *ctx)
         if (ctx->options->interactive)
                 return 0; /* the console pty is relayed already */
         for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++) {
-                r = open_relay(&ctx->output[i], STDOUT_FILENO + (int)i);
+                r = open_relay(&ctx->output[i], STDOUT_FILENO + (int)i, ctx->config->name);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to create the output relay");
         }
@@ -62,6 +108,7 @@ void launch_close_output(LaunchContext *ctx)
                 OutputRelay *o = &ctx->output[i];
                 o->fd = safe_close(o->fd);
                 o->child_fd = safe_close(o->child_fd);
+                o->stream = safe_close(o->stream);
                 free(o->buf);
                 o->buf = NULL;
                 o->len = 0;
@@ -79,12 +126,6 @@ int child_take_output(LaunchChild *ch)
                         return negative_errno();
         }
         return 0;
-}
-
-/* What a journal stream takes as the line's priority: <0> to <7>. */
-static bool has_level_prefix(const char *p, size_t n)
-{
-        return n >= 3 && p[0] == '<' && p[1] >= '0' && p[1] <= '7' && p[2] == '>';
 }
 
 /* sendmsg() rather than writev(): a journald that went away is EPIPE, not SIGPIPE. */
@@ -114,12 +155,13 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
         struct iovec iov[3];
         size_t k = 0;
 
-        /* The payload's own prefix wins, as it would on a stream of its own. */
-        if (o->errors && !has_level_prefix(p, n))
-                iov[k++] = (struct iovec){.iov_base = (char *)"<3>", .iov_len = 3};
+        /* berth's priority first, always: journald parses one prefix, so a "<N>" the payload put at
+         * the start of its line is text. */
+        iov[k++] = (struct iovec){.iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3};
         iov[k++] = (struct iovec){.iov_base = p, .iov_len = n};
         iov[k++] = (struct iovec){.iov_base = (char *)"\n", .iov_len = 1};
-        (void)send_all(o->target, iov, k); /* nowhere to report it: the journal is the report */
+        /* nowhere to report a failure: the journal is the report */
+        (void)send_all(o->stream >= 0 ? o->stream : o->target, iov, k);
 }
 
 /* Emits the complete lines in the buffer; also the incomplete rest when flushing, or when it

@@ -3,7 +3,9 @@
 # A container's output in the journal, under systemd (test bed 1): what the payload writes to
 # stdout and stderr is filed under berth@NAME.service (journalctl -u berth@NAME), stderr as an
 # error, whether the payload runs on, exits at once, or forks; also while journald is too busy to
-# look at the writer before it is gone. Without the journal, stdio is the caller's, unchanged.
+# look at the writer before it is gone. The payload's lines carry the container's name as
+# SYSLOG_IDENTIFIER and berth's priority, never one of their own (issue 13, finding 10). Without
+# the journal, stdio is the caller's, unchanged.
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 mkdir -p /etc/berth
@@ -11,7 +13,7 @@ W=$(mktemp -d)
 JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
 cleanup() {
         kill -CONT "$JOURNALD" 2>/dev/null
-        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy 2>/dev/null
+        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge 2>/dev/null
         rm -rf "$W"
 }
 trap cleanup EXIT
@@ -28,10 +30,11 @@ ran() { # NAME EXEC: /etc/berth/NAME.container runs EXEC; systemctl start berth@
 }
 unit_lines() { journalctl --no-pager -o cat "_SYSTEMD_UNIT=$1"; } # filed under UNIT by journald
 has_line() { grep -qxF "$2" <<<"$1"; }
-priority_of() { # UNIT MESSAGE: the PRIORITY= journald recorded for it
+field_of() { # UNIT MESSAGE FIELD: the FIELD= journald recorded for it, one per entry
         journalctl --no-pager -o json "_SYSTEMD_UNIT=$1" "MESSAGE=$2" |
-                python3 -c 'import json,sys; print(" ".join(json.loads(l)["PRIORITY"] for l in sys.stdin))'
+                python3 -c 'import json,sys; print(" ".join(json.loads(l).get(sys.argv[1], "-") for l in sys.stdin))' "$3"
 }
+priority_of() { field_of "$1" "$2" PRIORITY; } # UNIT MESSAGE: the PRIORITY= journald recorded
 
 # --- a payload that writes one line to stdout, one to stderr, and exits ------------------------
 check "systemctl start berth@jshort, which ends at once" \
@@ -46,10 +49,29 @@ check "the stderr line is filed under _SYSTEMD_UNIT=berth@jshort.service" has_li
 check_eq "none is filed under the scope" "$(unit_lines berth-jshort.scope | grep -c "$T")" 0
 check_eq "the stdout line is info (PRIORITY=6)" "$(priority_of berth@jshort.service "short-out-$T")" 6
 check_eq "the stderr line is an error (PRIORITY=3)" "$(priority_of berth@jshort.service "short-err-$T")" 3
-check_eq "a stderr line's own <4> prefix is kept (PRIORITY=4)" \
-        "$(priority_of berth@jshort.service "short-warn-$T")" 4
-check_eq "journalctl -u berth@jshort -p err shows the stderr line, not the stdout line" \
-        "$(journalctl -u berth@jshort.service -p err --no-pager -o cat | grep "$T")" "short-err-$T"
+check_eq "a stderr line's own <4> is text: still an error (PRIORITY=3)" \
+        "$(priority_of berth@jshort.service "<4>short-warn-$T")" 3
+check_eq "the payload's lines carry the container's name as SYSLOG_IDENTIFIER" \
+        "$(field_of berth@jshort.service "short-out-$T" SYSLOG_IDENTIFIER)" jshort
+check_eq "journalctl -u berth@jshort -p err shows the stderr lines, not the stdout line" \
+        "$(journalctl -u berth@jshort.service -p err --no-pager -o cat | grep "$T")" "short-err-$T
+<4>short-warn-$T"
+
+# --- a payload that forges priorities and berth's own messages ------------------------------------
+check "systemctl start berth@jforge, which prints <0> and <3>berth: lines" \
+        ran jforge "/bin/sh -c 'echo \"<0>boom-$T\"; echo \"<3>berth: forged-$T\"; echo \"<0>boom-err-$T\" >&2'"
+journalctl --sync
+check_eq "stdout's <0>boom is info (PRIORITY=6), its <0> kept as text" \
+        "$(priority_of berth@jforge.service "<0>boom-$T")" 6
+check_eq "stdout's <3>berth: line is info too, <3> kept as text" \
+        "$(priority_of berth@jforge.service "<3>berth: forged-$T")" 6
+check_eq "stderr's <0> line is an error (PRIORITY=3), not an emergency" \
+        "$(priority_of berth@jforge.service "<0>boom-err-$T")" 3
+check_eq "the forged line's SYSLOG_IDENTIFIER is the container's name, not berth" \
+        "$(field_of berth@jforge.service "<3>berth: forged-$T" SYSLOG_IDENTIFIER)" jforge
+check_eq "no line of this run reached the journal as an emergency or as berth's own" \
+        "$(journalctl --no-pager -o cat -p emerg | grep -c "$T"; journalctl --no-pager -o cat -t berth | grep -c "$T")" "0
+0"
 
 # --- a payload that forks: its children's lines, also after it forked them --------------------
 forks="(sleep 0.3; echo fork-child-$T) & sh -c \"(echo fork-grandchild-$T) &\"; echo fork-parent-$T"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The supervisor's output relay (src/launch/output.c): what the payload writes into its pipe comes
- * out on the journal stream as whole lines, stderr's marked <3> unless they carry a priority. */
+ * out on the journal stream as whole lines, each with berth's priority in front: <6> for stdout, <3>
+ * for stderr, whatever the payload put at the start of the line (issue 13, finding 10). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static void bench_open(Bench *b, bool errors)
         (void)fcntl(p[0], F_SETFL, O_NONBLOCK);
         (void)fcntl(s[1], F_SETFL, O_NONBLOCK);
         *b = (Bench){
-            .o = {.target = s[0],
+            .o = {.target = -EBADF,
+                  .stream = s[0],
                   .errors = errors,
                   .fd = p[0],
                   .child_fd = -EBADF,
@@ -38,7 +40,7 @@ static void bench_open(Bench *b, bool errors)
 static void bench_close(Bench *b)
 {
         safe_close(b->o.fd);
-        safe_close(b->o.target);
+        safe_close(b->o.stream);
         safe_close(b->writer);
         safe_close(b->reader);
         free(b->o.buf);
@@ -67,24 +69,25 @@ int main(void)
         bench_open(&b, false);
         put(&b, "one\ntwo\nthr");
         CHECK(output_relay_read(&b.o) > 0, "stdout: a read relays what the pipe holds");
-        CHECK_STREQ(got(&b), "one\ntwo\n", "stdout: whole lines pass as they are, the partial one waits");
-        put(&b, "ee\n<2>four\n");
+        CHECK_STREQ(got(&b), "<6>one\n<6>two\n", "stdout: whole lines pass as info, the partial one waits");
+        put(&b, "ee\n<0>four\n");
         (void)output_relay_read(&b.o);
-        CHECK_STREQ(got(&b), "three\n<2>four\n", "stdout: the line completes; no prefix is added");
+        CHECK_STREQ(got(&b), "<6>three\n<6><0>four\n",
+                    "stdout: the line completes; the payload's <0> is text after berth's <6>");
         CHECK(output_relay_read(&b.o) == -EAGAIN, "an empty pipe is -EAGAIN, not EOF");
         put(&b, "last words");
         b.writer = safe_close(b.writer);
         output_relay_drain(&b.o);
-        CHECK_STREQ(got(&b), "last words\n", "drain: the last line without newline is relayed, with one");
+        CHECK_STREQ(got(&b), "<6>last words\n", "drain: the last line without newline is relayed, with one");
         CHECK(b.o.fd < 0, "drain: the relay is closed at EOF");
         CHECK(output_relay_read(&b.o) == 0, "a closed relay reads as EOF");
         bench_close(&b);
 
         bench_open(&b, true);
-        put(&b, "oops\n<4>careful\n<12>not a level\n\n<3>bad\n");
+        put(&b, "oops\n<4>careful\n<12>not a level\n\n<3>berth: forged\n");
         (void)output_relay_read(&b.o);
-        CHECK_STREQ(got(&b), "<3>oops\n<4>careful\n<3><12>not a level\n<3>\n<3>bad\n",
-                    "stderr: lines are errors unless they start with <0>..<7>");
+        CHECK_STREQ(got(&b), "<3>oops\n<3><4>careful\n<3><12>not a level\n<3>\n<3><3>berth: forged\n",
+                    "stderr: every line is an error; a <0>..<7> of the payload's is text");
         bench_close(&b);
 
         bench_open(&b, false);
@@ -98,11 +101,11 @@ int main(void)
                 while (output_relay_read(&b.o) > 0)
                         ;
                 out = got(&b);
-                CHECK(strlen(out) == OUTPUT_LINE_MAX + 1 && out[OUTPUT_LINE_MAX] == '\n',
+                CHECK(strlen(out) == OUTPUT_LINE_MAX + 4 && out[OUTPUT_LINE_MAX + 3] == '\n',
                       "a line longer than journald's LineMax= is broken after %u bytes", OUTPUT_LINE_MAX);
                 b.writer = safe_close(b.writer);
                 output_relay_drain(&b.o);
-                CHECK_STREQ(got(&b), "xxxxxxxxxx\n", "and its rest is a line of its own");
+                CHECK_STREQ(got(&b), "<6>xxxxxxxxxx\n", "and its rest is a line of its own");
         }
         bench_close(&b);
         return test_done();
