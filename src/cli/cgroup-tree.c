@@ -9,6 +9,7 @@
 #include "cgroup-tree.h"
 #include "cgroup.h"
 #include "macro.h"
+#include "string-util.h"
 #include "strv.h"
 
 /* The command line of pid with NULs as spaces, or its comm in brackets (kernel threads). */
@@ -27,7 +28,7 @@ static void pid_cmdline(pid_t pid, char *buf, size_t size)
         while (n > 0 && buf[n - 1] == 0)
                 n--;
         for (size_t i = 0; i < n; i++)
-                if (buf[i] == 0 || buf[i] == '\n')
+                if (buf[i] == 0)
                         buf[i] = ' ';
         buf[n] = 0;
         if (n > 0)
@@ -111,19 +112,27 @@ static int show_level(const char *cgroup, const char *prefix, FILE *f)
         n_pids = strv_length(pids);
         n_children = strv_length(children);
 
+        /* Command lines, process names and cgroup names below a container's scope are the
+         * container's: escaped, never raw bytes on the admin's terminal. */
         for (size_t i = 0; i < n_pids; i++) {
+                _cleanup_free_ char *escaped = NULL;
                 char cmd[256];
+
                 pid_cmdline((pid_t)atoi(pids[i]), cmd, sizeof(cmd));
-                fprintf(f, "%s%s%s %s\n", prefix, i + 1 < n_pids || n_children ? "├─" : "└─", pids[i], cmd);
+                escaped = cescape(cmd);
+                if (!escaped)
+                        return -ENOMEM;
+                fprintf(f, "%s%s%s %s\n", prefix, i + 1 < n_pids || n_children ? "├─" : "└─", pids[i], escaped);
         }
         for (size_t i = 0; i < n_children; i++) {
-                _cleanup_free_ char *sub = NULL, *subprefix = NULL;
+                _cleanup_free_ char *sub = NULL, *subprefix = NULL, *escaped = NULL;
                 bool last = i + 1 == n_children;
 
                 if (asprintf(&sub, "%s/%s", streq(cgroup, "/") ? "" : cgroup, children[i]) < 0 ||
-                    asprintf(&subprefix, "%s%s", prefix, last ? "  " : "│ ") < 0)
+                    asprintf(&subprefix, "%s%s", prefix, last ? "  " : "│ ") < 0 ||
+                    !(escaped = cescape(children[i])))
                         return -ENOMEM;
-                fprintf(f, "%s%s%s\n", prefix, last ? "└─" : "├─", children[i]);
+                fprintf(f, "%s%s%s\n", prefix, last ? "└─" : "├─", escaped);
                 r = show_level(sub, subprefix, f);
                 if (r < 0 && r != -ENOENT) /* a sub-cgroup removed meanwhile is no error */
                         return r;

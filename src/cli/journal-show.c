@@ -10,6 +10,7 @@
 #include "journal-show.h"
 #include "log.h"
 #include "macro.h"
+#include "string-util.h"
 #include "strv.h"
 
 static void journal_closep(sd_journal **j)
@@ -37,7 +38,9 @@ static int add_unit_matches(sd_journal *j, const char *unit)
         return 0;
 }
 
-static const char *field(sd_journal *j, const char *name, char *buf, size_t size)
+/* The value of field name, escaped for the terminal (whatever the container wrote: control
+ * characters, invalid UTF-8, NUL bytes), cut at max bytes of the raw value; NULL when missing. */
+static char *field(sd_journal *j, const char *name, size_t max)
 {
         const void *d;
         size_t l, n = strlen(name);
@@ -45,34 +48,33 @@ static const char *field(sd_journal *j, const char *name, char *buf, size_t size
         if (sd_journal_get_data(j, name, &d, &l) < 0 || l <= n + 1)
                 return NULL;
         l -= n + 1;
-        if (l >= size)
-                l = size - 1;
-        memcpy(buf, (const char *)d + n + 1, l);
-        buf[l] = 0;
-        return buf;
+        return cescape_length((const char *)d + n + 1, l < max ? l : max);
 }
 
 static void print_entry(sd_journal *j, FILE *f)
 {
-        char host[256], ident[256], pid[32], msg[8192], ts[64];
+        _cleanup_free_ char *host = NULL, *ident = NULL, *pid = NULL, *msg = NULL;
+        char ts[64];
         uint64_t usec = 0;
         time_t sec;
         struct tm tm;
 
-        if (!field(j, "MESSAGE", msg, sizeof(msg)))
+        msg = field(j, "MESSAGE", 8192);
+        if (!msg)
                 return;
         (void)sd_journal_get_realtime_usec(j, &usec);
         sec = (time_t)(usec / 1000000);
         if (!localtime_r(&sec, &tm) || strftime(ts, sizeof(ts), "%b %d %H:%M:%S", &tm) == 0)
                 snprintf(ts, sizeof(ts), "@%" PRIu64, usec / 1000000);
-        if (!field(j, "SYSLOG_IDENTIFIER", ident, sizeof(ident)) && !field(j, "_COMM", ident, sizeof(ident)))
-                snprintf(ident, sizeof(ident), "unknown");
-        if (!field(j, "_HOSTNAME", host, sizeof(host)))
-                host[0] = 0;
-        if (field(j, "_PID", pid, sizeof(pid)))
-                fprintf(f, "%s %s %s[%s]: %s\n", ts, host, ident, pid, msg);
+        ident = field(j, "SYSLOG_IDENTIFIER", 255);
+        if (!ident)
+                ident = field(j, "_COMM", 255);
+        host = field(j, "_HOSTNAME", 255);
+        pid = field(j, "_PID", 31);
+        if (pid)
+                fprintf(f, "%s %s %s[%s]: %s\n", ts, strempty(host), ident ?: "unknown", pid, msg);
         else
-                fprintf(f, "%s %s %s: %s\n", ts, host, ident, msg);
+                fprintf(f, "%s %s %s: %s\n", ts, strempty(host), ident ?: "unknown", msg);
 }
 
 int journal_container_units(const char *name, char ***ret)

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "state.h"
 #include "status-json.h"
+#include "string-util.h"
 #include "strv.h"
 #include "table.h"
 #include "terminal.h"
@@ -117,14 +118,19 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
         printf(" Supervisor: %d\n", (int)s->supervisor_pid);
         if (asprintf(&leader, "/proc/%d/comm", (int)s->leader_pid) >= 0) {
                 FILE *f = fopen(leader, "re");
-                char comm[64] = "";
+                _cleanup_free_ char *escaped = NULL;
+                char comm[64];
+                size_t n = 0;
                 if (f) {
-                        if (fgets(comm, sizeof(comm), f))
-                                comm[strcspn(comm, "\n")] = 0;
+                        n = fread(comm, 1, sizeof(comm), f);
                         fclose(f);
                 }
-                printf("     Leader: %d%s%s%s\n", (int)s->leader_pid, comm[0] ? " (" : "", comm,
-                       comm[0] ? ")" : "");
+                if (n > 0 && comm[n - 1] == '\n') /* the kernel's; the name may hold more */
+                        n--;
+                /* The container names its processes: escaped, no raw bytes on the terminal. */
+                escaped = cescape_length(comm, n);
+                printf("     Leader: %d%s%s%s\n", (int)s->leader_pid, n > 0 ? " (" : "", strempty(escaped),
+                       n > 0 ? ")" : "");
         }
         if (s->uid_size)
                 printf("  UID range: %u-%u (%u IDs)\n", (unsigned)s->uid_base,

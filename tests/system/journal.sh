@@ -13,8 +13,8 @@ W=$(mktemp -d)
 JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
 cleanup() {
         kill -CONT "$JOURNALD" 2>/dev/null
-        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge 2>/dev/null
-        rm -rf "$W"
+        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge berth@jesc 2>/dev/null
+        rm -rf "$W" /etc/berth/jesc.sh
 }
 trap cleanup EXIT
 T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
@@ -117,6 +117,36 @@ systemctl stop berth@jlong
 journalctl --sync
 check "the scope's own messages from systemd stay in berth logs" \
         bash -c 'berth logs jlong | grep -q "berth-jlong.scope: Deactivated successfully"'
+
+# --- terminal escapes: what the container names and prints reaches berth status/logs escaped ------
+ESC=$'\x1b'
+cat >/etc/berth/jesc.sh <<'EOT'
+#!/bin/bash
+trap 'kill $! 2>/dev/null; exit 0' TERM
+printf 'esc-log-%s \033]0;pwned\007 \033[2J\n' "$1"
+printf 'x\033[31mcomm' >/proc/self/comm # the leader's own name
+(exec -a "$(printf 'argv\033[2Jzero')" sleep 1000) &
+echo "esc-ready-$1"
+wait
+EOT
+chmod 755 /etc/berth/jesc.sh
+printf '[Container]\nExec=/bin/bash /etc/berth/jesc.sh %s\n' "$T" >/etc/berth/jesc.container
+check "systemctl start berth@jesc, whose processes and output carry escape sequences" \
+        systemctl start berth@jesc
+for _ in $(seq 100); do
+        journalctl --sync
+        unit_lines berth@jesc.service | grep -q "^esc-ready-$T\$" && break
+        sleep 0.1
+done
+status=$(berth status jesc 2>&1)
+logs=$(berth logs jesc 2>&1)
+check_eq "berth status prints no raw ESC byte" "$(grep -c "$ESC" <<<"$status")" 0
+check "berth status shows the leader's name escaped" grep -qF '(x\x1b[31mcomm)' <<<"$status"
+check "berth status shows the command line in the cgroup tree escaped" grep -qF 'argv\x1b[2Jzero 1000' <<<"$status"
+check_eq "berth logs prints no raw ESC byte" "$(grep -c "$ESC" <<<"$logs")" 0
+check "berth logs shows the line escaped" grep -qF "esc-log-$T \x1b]0;pwned\a \x1b[2J" <<<"$logs"
+grep -q "$ESC" <<<"$status$logs" && diag "$(printf '%s\n%s\n' "$status" "$logs" | cat -v)"
+systemctl stop berth@jesc
 
 # --- without the journal: the payload writes to the caller's stdout and stderr itself ---------
 cat >"$W/plain.container" <<EOT
