@@ -4,6 +4,7 @@
  * its user namespace before) and registered the scope, then sets itself up and execs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -128,9 +129,9 @@ int child_wait_release(LaunchChild *ch)
         int r;
 
         /* Die with the supervisor: a payload nobody reaps would keep the namespaces alive. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to set parent death signal");
+        r = child_arm_parent_death(ch);
+        if (r > 0)
+                return r;
         ch->bind_src_fds = calloc(ctx->config->n_binds ?: 1, sizeof(int));
         if (!ch->bind_src_fds)
                 return -ENOMEM;
@@ -160,11 +161,34 @@ int child_wait_release(LaunchChild *ch)
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                                   "Failed to become root in user namespace");
+                /* The kernel cleared the parent death signal with the new IDs. */
+                r = child_arm_parent_death(ch);
+                if (r > 0)
+                        return r;
+                child_test_pause_at("userns"); /* tests only: BERTH_TEST_CHILD_PAUSE_AT=userns */
         }
         /* Now that the parent moved us into the scope, its cgroup becomes the namespace root. */
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to create cgroup namespace");
+        return 0;
+}
+
+int child_arm_parent_death(LaunchChild *ch)
+{
+        struct pollfd p = {.fd = ch->ctx->child_sync_fd, .events = POLLRDHUP};
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to set parent death signal");
+        /* The supervisor may have died while the signal was not armed. getppid() cannot tell (the
+         * parent is outside our PID namespace: it reads 0 either way); the sync socket can: only
+         * the supervisor holds its other end, so a hang-up means it is gone. Nobody to tell. */
+        if (poll(&p, 1, 0) < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to check on the supervisor");
+        if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
+                return EXIT_BERTH_FAILED;
         return 0;
 }
 

@@ -130,9 +130,9 @@ int child_confine_and_exec(LaunchChild *ch)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to change to directory %s", wd ?: ch->home);
         /* Credential changes reset the parent death signal; set it again for the payload. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to set parent death signal");
+        r = child_arm_parent_death(ch);
+        if (r > 0)
+                return r;
         if (sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL) < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to reset the signal mask");

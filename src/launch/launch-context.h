@@ -198,3 +198,10 @@ int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);
 int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds);
 /* In the child: reports the error line to the parent and returns the exit status to use. */
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...) _printf_(4, 5);
+/* clone.c, in the child: (re-)arms SIGKILL on the supervisor's death, which every change of the
+ * child's effective or file-system IDs clears, and checks the supervisor is still there. Returns
+ * 0, or the exit status to leave with (reported to the parent when it is still there). */
+int child_arm_parent_death(LaunchChild *ch);
+/* fault-inject.c, in the child: with $BERTH_TEST_CHILD_PAUSE_AT=POINT, says so on stderr and waits
+ * at POINT until killed (tests only), so a test can kill the supervisor inside a step. */
+void child_test_pause_at(const char *point);

@@ -4,6 +4,8 @@
 #   - the supervisor SIGKILLed after each pipeline step (BERTH_TEST_KILL_AT, src/launch/fault-inject.c)
 #     leaves no payload process, no mount, no lock, UID range or MCS pair that blocks the next
 #     start: the next start succeeds and gets the same identity as an undisturbed one;
+#   - the supervisor SIGKILLed while the child is paused inside a step (BERTH_TEST_CHILD_PAUSE_AT),
+#     after a credential change cleared its parent death signal: the child dies with it;
 #   - a full state directory (no space, no inodes) gives one clear error line and exit 125, and
 #     leaves nothing behind; once there is room again the container starts;
 #   - a root on a read-only file system runs (writes fail, /tmp works) or is refused clearly.
@@ -78,6 +80,44 @@ EOF
         check_eq "kill after '$step': the next start succeeds with the same identity" "$ID" "$reference"
 done
 token_pids berth-fault- | while read -r p; do kill -KILL "$p"; done # only our own tokens
+
+# --- the supervisor killed while the child is inside a step --------------------------------------
+# The kernel clears the parent death signal at every change of the child's IDs (the setresuid into
+# the user namespace, the switch to User=); berth arms it again after each and checks that the
+# supervisor is still there. The child stops inside a step, the supervisor is SIGKILLed there.
+child_dead() { # PID: gone, or a zombie waiting for its new parent, within 3 s
+        for _ in $(seq 30); do
+                [ -e "/proc/$1" ] || return 0
+                [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
+for point in userns; do
+        it_container fault <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c "sleep 30"
+EOF
+        perr=$IT_WORK/pause-$point.err
+        BERTH_TEST_CHILD_PAUSE_AT=$point "$BERTH" run --register=no fault </dev/null >/dev/null 2>"$perr" &
+        sup=$!
+        IT_PIDS+=("$sup")
+        for _ in $(seq 100); do grep -q "paused at $point" "$perr" && break; sleep 0.1; done
+        child=$(pgrep -P "$sup" | head -n1)
+        if ! grep -q "paused at $point" "$perr" || [ -z "$child" ]; then
+                fail "pause at '$point': the child did not reach it: $(head -c 300 "$perr")"
+                continue
+        fi
+        IT_PIDS+=("$child") # killed by it_cleanup should it survive
+        kill -KILL "$sup"
+        wait "$sup" 2>/dev/null
+        check "supervisor killed while the child is paused at '$point': the child dies with it" child_dead "$child"
+        kill -KILL "$child" 2>/dev/null # only when it survived: the next start must not meet it
+        check_eq "killed at '$point': nothing of the container is mounted on the host" "$(our_mounts)" ""
+        identity fault
+        check_eq "killed at '$point': the next start succeeds with the same identity" "$ID" "$reference"
+done
 
 # --- a full state directory ----------------------------------------------------------------------
 full=$IT_WORK/full
