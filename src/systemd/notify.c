@@ -54,9 +54,12 @@ int notify_socket_open(const char *state_dir, const char *name, int *ret_fd)
         return 0;
 }
 
-/* Relays the assignments we act on from one message (newline-separated KEY=VALUE). */
+/* Relays the assignments we act on from one message (newline-separated KEY=VALUE). Of several
+ * STATUS= lines only the last is relayed: the manager keeps only the last, and a message full of
+ * them must not cost one sd_notify() each. */
 static int relay_message(char *buf, NotifyEvents *events)
 {
+        const char *status = NULL;
         char *save = NULL;
         int r = 0;
 
@@ -68,16 +71,19 @@ static int relay_message(char *buf, NotifyEvents *events)
                         events->stopping = true;
                         r = notify_manager("STOPPING=1");
                 } else if (strneq(line, "STATUS=", 7))
-                        r = notify_manager(line);
+                        status = line;
                 if (r < 0)
                         return r;
         }
-        return 0;
+        return status ? notify_manager(status) : 0;
 }
 
 int notify_socket_process(int fd, NotifyEvents *events)
 {
-        for (;;) {
+        /* The payload writes to this socket as fast as it likes: reading until it is empty could
+         * take forever, and the supervisor's signals and output would wait as long. A few per
+         * wakeup; poll() says when more are there. */
+        for (unsigned i = 0; i < NOTIFY_DATAGRAMS_PER_WAKEUP; i++) {
                 char buf[4096];
                 ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
                 if (n < 0) {
@@ -90,4 +96,5 @@ int notify_socket_process(int fd, NotifyEvents *events)
                 if (r < 0)
                         return r;
         }
+        return 1;
 }

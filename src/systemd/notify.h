@@ -25,6 +25,10 @@ typedef struct NotifyEvents {
         bool stopping; /* STOPPING=1 seen */
 } NotifyEvents;
 
-/* Reads every pending datagram from fd and relays READY=1, STOPPING=1 and STATUS=... to the
- * service manager; ORs what it saw into *events. Call when fd is readable. */
+/* At most this many datagrams per notify_socket_process() call: a container flooding its notify
+ * socket must not keep the supervisor from forwarding signals (poll() again between calls). */
+#define NOTIFY_DATAGRAMS_PER_WAKEUP 16U
+/* Reads up to NOTIFY_DATAGRAMS_PER_WAKEUP pending datagrams from fd and relays READY=1, STOPPING=1
+ * and STATUS=... to the service manager; ORs what it saw into *events. Call when fd is readable.
+ * Returns 0 when the socket is drained, 1 when more may be pending, or -errno. */
 int notify_socket_process(int fd, NotifyEvents *events);

@@ -4,7 +4,9 @@
  *   probe pid | hostname | procs | fds | ifaces | uid | cwd | env | tty
  *   probe stat|read|write|mkdir|ls PATH    (result, or the errno name such as EROFS, ENOENT)
  *   probe exit N | segv | wait-signal | sleep SECONDS
- *   probe notify STATE                     (a datagram to $NOTIFY_SOCKET, as sd_notify sends) */
+ *   probe notify STATE                     (a datagram to $NOTIFY_SOCKET, as sd_notify sends)
+ *   probe notify-flood N                   (N processes send STATUS= datagrams to $NOTIFY_SOCKET
+ *                                           without pause; exits 0 on SIGTERM) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +180,32 @@ int main(int argc, char **argv)
                 if (fd < 0 || sendto(fd, arg, strlen(arg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
                         return fail();
                 printf("sent\n");
+        } else if (!strcmp(cmd, "notify-flood")) {
+                struct sockaddr_un sa = { .sun_family = AF_UNIX };
+                struct sigaction act = { .sa_handler = on_signal };
+                const char *path = getenv("NOTIFY_SOCKET");
+                static char msg[4000]; /* the most lines berth's relay accepts in one datagram */
+                int n = atoi(arg), fd;
+                for (size_t i = 0; i + 13 <= sizeof(msg); i += 13)
+                        memcpy(msg + i, "STATUS=flood\n", 13);
+                if (!path || strlen(path) >= sizeof(sa.sun_path)) {
+                        printf("no NOTIFY_SOCKET\n");
+                        return 1;
+                }
+                strcpy(sa.sun_path, path);
+                sigaction(SIGTERM, &act, NULL);
+                /* The others die with this one: it is PID 1 of the container. */
+                for (int i = 1; i < n; i++)
+                        if (fork() == 0)
+                                break;
+                fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                        return fail();
+                if (getpid() == 1)
+                        printf("flooding\n");
+                while (!got_signal)
+                        (void)sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa));
+                printf("signal %d\n", got_signal);
         } else if (!strcmp(cmd, "sleep"))
                 sleep((unsigned)atoi(arg));
         else {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # What a container controls is hostile input to the host side (issue 13): its /etc/passwd and
-# /etc/group, its process names, its output. Each check here failed on the code before the fix.
+# /etc/group, its process names, its output, its notify socket.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 it_setup
 IT_ROOT=$IT_WORK/root
@@ -60,5 +60,40 @@ Exec=/bin/id -G
 C
 bounded_run user-ok
 check_eq "User=tester still resolves from regular files" "$IT_RC/$(cat "$IT_OUT")" "0/1000 29"
+
+# Finding 19: a payload flooding its notify socket (Notify=yes) with STATUS= datagrams must not
+# keep the supervisor from forwarding SIGTERM. The supervisor relays STATUS= to a manager socket
+# (NOTIFY_SOCKET, drained by a listener here), as under berth@.service. Bounded: a supervisor
+# that never gets to its signals fails the check instead of hanging the test.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("listening", flush=True)
+while True:
+    s.recv(65536)' "$IT_WORK/manager.sock" >"$IT_WORK/listener.out" &
+IT_PIDS+=("$!")
+for _ in $(seq 100); do grep -q listening "$IT_WORK/listener.out" && break; sleep 0.1; done
+it_container flood <<C
+[Container]
+Directory=$IT_ROOT
+Notify=yes
+Exec=/probe notify-flood 8
+C
+if NOTIFY_SOCKET=$IT_WORK/manager.sock it_start flood && it_wait_output '^flooding'; then
+        kill -TERM "$IT_BG_PID"
+        for _ in $(seq 200); do kill -0 "$IT_BG_PID" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$IT_BG_PID" 2>/dev/null; then
+                fail "notify flood: SIGTERM to the supervisor stops the container (still running after 20 s)"
+                kill -KILL "$IT_BG_PID"
+                it_wait
+        else
+                it_wait
+                check_eq "notify flood: SIGTERM reaches the payload, the container stops (exit 0)" \
+                        "$IT_RC/$(sed -n 2p "$IT_OUT")" "0/signal 15"
+        fi
+else
+        fail "notify flood: the container did not start: $(head -c 300 "$IT_ERR")"
+fi
 
 tap_done
