@@ -154,6 +154,68 @@ static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
         return a < b + b_size && b < a + a_size;
 }
 
+/* Where other ID allocators on the host keep their records; tests point them elsewhere. */
+static const char *subid_files[2] = {"/etc/subuid", "/etc/subgid"};
+static const char *nspawn_lock_dir = "/run/systemd/nspawn-uid";
+
+void userns_set_foreign_allocations(const char *subuid, const char *subgid, const char *nspawn_dir)
+{
+        subid_files[0] = subuid;
+        subid_files[1] = subgid;
+        nspawn_lock_dir = nspawn_dir;
+}
+
+/* The ranges /etc/subuid and /etc/subgid hand out (useradd gives 100000+ ranges to every user,
+ * for rootless podman and newuidmap), as (start, count) pairs appended to l. "name:start:count"
+ * per line; a line that does not parse is skipped, a missing file is no range. */
+static int subid_ranges(const char *path, IdList *l)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t allocated = 0;
+        FILE *f;
+        int r = 0;
+
+        if (!path)
+                return 0;
+        f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? 0 : negative_errno();
+        while (r >= 0 && getline(&line, &allocated, f) > 0) {
+                unsigned long start, count;
+                const char *p = strchr(line, ':');
+
+                if (!p || sscanf(p, ":%lu:%lu", &start, &count) != 2 || count == 0 ||
+                    start > UINT32_MAX || count > UINT32_MAX)
+                        continue;
+                r = id_list_append(l, (uint32_t)start);
+                if (r >= 0)
+                        r = id_list_append(l, (uint32_t)count);
+        }
+        fclose(f);
+        return r;
+}
+
+/* Whether systemd-nspawn holds the 64K range at base: it locks /run/systemd/nspawn-uid/<base>
+ * (flock, or an OFD lock in newer versions) while a container runs with --private-users=pick, and
+ * removes the file when done. A file nobody holds is what a killed nspawn left: not in use. */
+static bool nspawn_range_locked(uid_t base)
+{
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+        if (!nspawn_lock_dir || asprintf(&path, "%s/%u", nspawn_lock_dir, (unsigned)base) < 0)
+                return false;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0)
+                return errno != ENOENT; /* there but unreadable: stay away */
+        if (fcntl(fd, F_OFD_GETLK, &fl) < 0 || fl.l_type != F_UNLCK)
+                return true;
+        if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+                return true;
+        return false; /* our shared flock goes with the fd */
+}
+
 static int pick(int dir_fd, const char *name, UidRange *ret)
 {
         _cleanup_(id_list_done) IdList nss = {}, slots = {}, fixed = {};
@@ -166,6 +228,13 @@ static int pick(int dir_fd, const char *name, UidRange *ret)
         r = ranges_in_use(dir_fd, false, &slots, &fixed);
         if (r < 0)
                 return r;
+        /* Subordinate ranges of host users count like fixed ranges: a picked range overlapping
+         * one would share host UIDs with someone's rootless containers. */
+        for (size_t i = 0; i < ELEMENTSOF(subid_files); i++) {
+                r = subid_ranges(subid_files[i], &fixed);
+                if (r < 0)
+                        return r;
+        }
 
         for (uint32_t i = 0; i < N_SLOTS; i++) {
                 uid_t base = USERNS_RANGE_FIRST + ((first + i) % N_SLOTS) * USERNS_RANGE_SIZE;
@@ -175,7 +244,7 @@ static int pick(int dir_fd, const char *name, UidRange *ret)
 
                 for (size_t k = 0; !busy && k + 1 < fixed.n; k += 2)
                         busy = overlaps(base, USERNS_RANGE_SIZE, fixed.v[k], fixed.v[k + 1]);
-                if (busy)
+                if (busy || nspawn_range_locked(base))
                         continue;
                 snprintf(lock_name, sizeof(lock_name), "%u.lock", (unsigned)base);
                 r = alloc_lock(dir_fd, lock_name, LOCK_EX, &fd);

@@ -30,10 +30,14 @@ typedef struct UidRange {
 #define UID_RANGE_NULL ((UidRange){.lock_fd = -EBADF})
 
 /* Picks (PRIVATE_USERS_PICK: hash of the name first, then the following slots, never
- * overlapping an NSS user or group) or validates the range for c, and locks it under
- * state_dir/uid/. -EBUSY: a fixed range overlaps a running container's range; -ENOSPC: no slot. */
+ * overlapping an NSS user or group, a fixed range in use, a range of /etc/subuid or /etc/subgid,
+ * or a range systemd-nspawn holds in /run/systemd/nspawn-uid) or validates the range for c, and
+ * locks it under state_dir/uid/. -EBUSY: a fixed range overlaps a running container's range;
+ * -ENOSPC: no slot. */
 int userns_pick_range(const char *state_dir, const ContainerConfig *c, UidRange *ret);
 void userns_release_range(UidRange *r);
+/* Tests only: where the subuid and subgid files and nspawn's lock directory are (NULL: none). */
+void userns_set_foreign_allocations(const char *subuid, const char *subgid, const char *nspawn_dir);
 
 /* The first slot userns_pick_range() tries for name (a stable hash: restarts get the same range). */
 uid_t userns_preferred_base(const char *name);

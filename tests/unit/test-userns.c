@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -149,6 +150,56 @@ static void test_nss_overlap(void)
               "a group at the slot's last gid pushes the pick off (got %#x)", (unsigned)got[1]);
 }
 
+/* Ranges other allocators hand out (issue 13, finding 16): /etc/subuid and /etc/subgid (useradd's
+ * 100000+ ranges for rootless containers), and systemd-nspawn's locked slots. Picks step over
+ * them; an nspawn lock file nobody holds (a killed nspawn's) is no reservation. */
+static void test_foreign(void)
+{
+        char subuid[PATH_MAX], subgid[PATH_MAX], nspawn[PATH_MAX], lock[PATH_MAX + 16];
+        uid_t u = userns_preferred_base("sub-u"), g = userns_preferred_base("sub-g");
+        uid_t n = userns_preferred_base("nspawn-held"), stale = userns_preferred_base("nspawn-stale");
+        UidRange a = UID_RANGE_NULL, b = UID_RANGE_NULL, c = UID_RANGE_NULL, d = UID_RANGE_NULL;
+        int held;
+        FILE *f;
+
+        snprintf(subuid, sizeof(subuid), "%s/subuid", state_dir);
+        snprintf(subgid, sizeof(subgid), "%s/subgid", state_dir);
+        snprintf(nspawn, sizeof(nspawn), "%s/nspawn-uid", state_dir);
+        if (mkdir(nspawn, 0755) < 0 || !(f = fopen(subuid, "we")))
+                abort();
+        /* A user's range that starts in the slot before and reaches one ID into u's slot. */
+        fprintf(f, "# comment\nalice:%u:65537\nbroken line\n", (unsigned)(u - 65536));
+        fclose(f);
+        if (!(f = fopen(subgid, "we")))
+                abort();
+        fprintf(f, "bob:%u:1\n", (unsigned)(g + 65535)); /* the slot's last gid */
+        fclose(f);
+        snprintf(lock, sizeof(lock), "%s/%u", nspawn, (unsigned)n);
+        held = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (held < 0 || flock(held, LOCK_EX) < 0) /* as a running systemd-nspawn holds it */
+                abort();
+        snprintf(lock, sizeof(lock), "%s/%u", nspawn, (unsigned)stale);
+        safe_close(open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+        userns_set_foreign_allocations(subuid, subgid, nspawn);
+
+        CHECK(pick_for("sub-u", PRIVATE_USERS_PICK, 0, 0, &a) == 0 && a.base != u &&
+                      (a.base >= u - 65536 + 65537 || a.base + a.size <= u - 65536),
+              "a subuid range reaching into the preferred slot %#x pushes the pick off (got %#x)",
+              (unsigned)u, (unsigned)a.base);
+        CHECK(pick_for("sub-g", PRIVATE_USERS_PICK, 0, 0, &b) == 0 && b.base != g,
+              "a subgid range on the slot's last gid pushes the pick off (got %#x)", (unsigned)b.base);
+        CHECK(pick_for("nspawn-held", PRIVATE_USERS_PICK, 0, 0, &c) == 0 && c.base != n,
+              "a slot systemd-nspawn holds locked is skipped (got %#x)", (unsigned)c.base);
+        CHECK(pick_for("nspawn-stale", PRIVATE_USERS_PICK, 0, 0, &d) == 0 && d.base == stale,
+              "an nspawn lock file nobody holds is no reservation (got %#x)", (unsigned)d.base);
+        userns_release_range(&a);
+        userns_release_range(&b);
+        userns_release_range(&c);
+        userns_release_range(&d);
+        safe_close(held);
+        userns_set_foreign_allocations(NULL, NULL, NULL);
+}
+
 /* A child in a new user namespace, waiting on a pipe; the parent maps it. */
 static void test_maps_and_idmap(void)
 {
@@ -232,10 +283,13 @@ int main(void)
 {
         if (!mkdtemp(state_dir))
                 return 1;
+        /* This host's own subuid/subgid and nspawn locks must not decide what the checks see. */
+        userns_set_foreign_allocations(NULL, NULL, NULL);
         test_preferred();
         test_pick();
         test_concurrent();
         test_nss_overlap();
+        test_foreign();
         test_maps_and_idmap();
         char cmd[PATH_MAX];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
