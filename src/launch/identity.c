@@ -22,9 +22,20 @@ int launch_allocate_identity(LaunchContext *ctx)
         ctx->uid_base = ctx->range.base;
         ctx->uid_size = ctx->range.size;
 
-        r = mcs_allocate(ctx->state_dir, c->name, &ctx->mcs);
-        if (r < 0)
-                return launch_error(ctx, r, "Failed to allocate an MCS category pair");
+        if (c->selinux_label && !streq(c->selinux_label, "disable")) {
+                /* An explicit label's pair is held too, so no pick hands it to another container. */
+                r = mcs_reserve(ctx->state_dir, c->selinux_label, &ctx->mcs);
+                if (r == -EBUSY)
+                        return launch_error(ctx, r, "The MCS pair of SELinuxLabel=%s is in use by a running container",
+                                            c->selinux_label);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to reserve the MCS pair of SELinuxLabel=%s",
+                                            c->selinux_label);
+        } else {
+                r = mcs_allocate(ctx->state_dir, c->name, &ctx->mcs);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to allocate an MCS category pair");
+        }
         r = selinux_compute_labels(c, &ctx->mcs, &ctx->labels);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to compute SELinux labels");

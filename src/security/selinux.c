@@ -53,6 +53,54 @@ void mcs_release(McsPair *p)
         *p = MCS_PAIR_NULL;
 }
 
+int mcs_pair_from_label(const char *label, unsigned *ret_c1, unsigned *ret_c2)
+{
+        context_t ctx = label ? context_new(label) : NULL;
+        const char *range = ctx ? context_range_get(ctx) : NULL;
+        unsigned c1, c2;
+        int end = 0, r = 0;
+
+        if (!range)
+                r = -EINVAL;
+        else if (sscanf(range, "s0:c%u,c%u%n", &c1, &c2, &end) != 2 || range[end] || c1 >= c2 ||
+                 c2 >= MCS_CATEGORIES)
+                r = -ENOENT;
+        else {
+                *ret_c1 = c1;
+                *ret_c2 = c2;
+        }
+        if (ctx)
+                context_free(ctx);
+        return r;
+}
+
+int mcs_reserve(const char *state_dir, const char *label, McsPair *ret)
+{
+        _cleanup_close_ int dir_fd = -EBADF;
+        unsigned c1, c2;
+        char lock_name[32];
+        int fd = -EBADF, r;
+
+        r = mcs_pair_from_label(label, &c1, &c2);
+        if (r == -ENOENT) {
+                *ret = MCS_PAIR_NULL; /* no single pair to hold */
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        r = alloc_dir_open(state_dir, "mcs", &dir_fd, NULL);
+        if (r < 0)
+                return r;
+        /* Shared: containers given the same label may run side by side; a pick (exclusive)
+         * fails on it and moves on, and a picked container holding it makes this -EBUSY. */
+        snprintf(lock_name, sizeof(lock_name), "c%u.c%u.lock", c1, c2);
+        r = alloc_lock(dir_fd, lock_name, LOCK_SH, &fd);
+        if (r < 0)
+                return r;
+        *ret = (McsPair){.c1 = c1, .c2 = c2, .lock_fd = fd};
+        return 0;
+}
+
 /* Reads key = "value" from the policy's lxc_contexts. */
 static int lxc_context(const char *key, char **ret)
 {

@@ -31,6 +31,13 @@ typedef struct SelinuxLabels {
  * candidate a stable hash of name. Released by mcs_release() or by the holder's death. */
 int mcs_allocate(const char *state_dir, const char *name, McsPair *ret);
 void mcs_release(McsPair *p);
+/* The pair c1 < c2 of a label whose level is exactly s0:cC1,cC2; -ENOENT for any other level (a
+ * single category, a range, none), -EINVAL when label is not a context. */
+int mcs_pair_from_label(const char *label, unsigned *ret_c1, unsigned *ret_c2);
+/* For an explicit SELinuxLabel=: holds its pair (shared, so containers given the same label run
+ * side by side) so that mcs_allocate() never hands it out while it runs; -EBUSY when a picked
+ * container holds it now. A label without a single pair reserves nothing (MCS_PAIR_NULL, 0). */
+int mcs_reserve(const char *state_dir, const char *label, McsPair *ret);
 
 /* Computes labels for c with the pair (also when SELinux is off, so status can show them).
  * SELinuxLabel=disable gives NULL labels; SELinuxLabel=LABEL is used as the process label and

@@ -61,6 +61,44 @@ C
 bounded_run user-ok
 check_eq "User=tester still resolves from regular files" "$IT_RC/$(cat "$IT_OUT")" "0/1000 29"
 
+# Finding 16: an explicit SELinuxLabel= pair is reserved while its container runs: a container
+# whose pick would land on that pair gets another one. (Labels are computed and recorded in the
+# state file whether or not SELinux is on.)
+mcs_of() { sed -n 's/^LABEL=.*:s0:\(c[0-9]*,c[0-9]*\)$/\1/p' "$BERTH_STATE_DIR/$1/state"; }
+lbl_stop() { kill -TERM "$IT_BG_PID"; it_wait; }
+sleeper() { # NAME [EXTRA LINES]: a container that runs until SIGTERM
+        it_container "$1" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'trap "exit 0" TERM; sleep 30 & wait'
+${2:-}
+C
+}
+sleeper mcs-pick
+if it_start mcs-pick; then
+        pair=$(mcs_of mcs-pick) # what mcs-pick gets when nothing is in its way
+        lbl_stop
+        sleeper mcs-fixed "[Security]
+SELinuxLabel=system_u:system_r:berth_container_t:s0:$pair"
+        if it_start mcs-fixed; then
+                fixed_pid=$IT_BG_PID
+                if it_start mcs-pick; then
+                        got=$(mcs_of mcs-pick)
+                        check "a pick steps over the pair SELinuxLabel= holds ($pair; got ${got:-none})" \
+                                test -n "$got" -a "$got" != "$pair"
+                        lbl_stop
+                else
+                        fail "mcs-pick did not start beside mcs-fixed: $(head -c 300 "$IT_ERR")"
+                fi
+                IT_BG_PID=$fixed_pid
+                lbl_stop
+        else
+                fail "mcs-fixed did not start: $(head -c 300 "$IT_ERR")"
+        fi
+else
+        fail "mcs-pick did not start: $(head -c 300 "$IT_ERR")"
+fi
+
 # Finding 19: a payload flooding its notify socket (Notify=yes) with STATUS= datagrams must not
 # keep the supervisor from forwarding SIGTERM. The supervisor relays STATUS= to a manager socket
 # (NOTIFY_SOCKET, drained by a listener here), as under berth@.service. Bounded: a supervisor

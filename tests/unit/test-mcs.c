@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MCS pairs: valid, unique among running containers (also when allocated concurrently), stable
  * for a name across restarts, released with the holder. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,47 @@ static void test_concurrent(void)
         mcs_release(&p);
 }
 
+/* An explicit SELinuxLabel= pair is held while its container runs: no pick hands it out
+ * (issue 13, finding 16); containers given the same label share it; a picked pair cannot be
+ * claimed by a label. */
+static void test_reserve(void)
+{
+        McsPair want = MCS_PAIR_NULL, fixed = MCS_PAIR_NULL, fixed2 = MCS_PAIR_NULL,
+                picked = MCS_PAIR_NULL, none = MCS_PAIR_NULL, clash = MCS_PAIR_NULL;
+        unsigned c1 = 0, c2 = 0;
+        char label[128];
+
+        CHECK(mcs_pair_from_label("system_u:system_r:svirt_t:s0:c5,c10", &c1, &c2) == 0 && c1 == 5 && c2 == 10,
+              "the pair of s0:c5,c10 is c5,c10");
+        CHECK(mcs_pair_from_label("system_u:system_r:svirt_t:s0:c5", &c1, &c2) == -ENOENT &&
+                      mcs_pair_from_label("system_u:system_r:spc_t:s0-s0:c0.c1023", &c1, &c2) == -ENOENT &&
+                      mcs_pair_from_label("system_u:system_r:svirt_t:s0:c10,c5", &c1, &c2) == -ENOENT,
+              "a single category, a range or a reversed pair is no pair");
+
+        /* The pair name "reserve-me" would pick first, given explicitly to another container. */
+        CHECK(mcs_allocate(state_dir, "reserve-me", &want) == 0, "reserve-me's first pick is c%u,c%u", want.c1,
+              want.c2);
+        c1 = want.c1, c2 = want.c2;
+        mcs_release(&want);
+        snprintf(label, sizeof(label), "system_u:system_r:svirt_t:s0:c%u,c%u", c1, c2);
+        CHECK(mcs_reserve(state_dir, label, &fixed) == 0 && fixed.lock_fd >= 0 && fixed.c1 == c1 && fixed.c2 == c2,
+              "SELinuxLabel=...:s0:c%u,c%u holds its pair", c1, c2);
+        CHECK(mcs_reserve(state_dir, label, &fixed2) == 0 && fixed2.lock_fd >= 0,
+              "a second container with the same label shares it");
+        CHECK(mcs_allocate(state_dir, "reserve-me", &picked) == 0 && (picked.c1 != c1 || picked.c2 != c2),
+              "a pick does not hand out the reserved pair (got c%u,c%u)", picked.c1, picked.c2);
+        CHECK(mcs_reserve(state_dir, "system_u:system_r:svirt_t:s0:c3", &none) == 0 && none.lock_fd < 0,
+              "a label without a pair reserves nothing");
+        snprintf(label, sizeof(label), "system_u:system_r:svirt_t:s0:c%u,c%u", picked.c1, picked.c2);
+        CHECK(mcs_reserve(state_dir, label, &clash) == -EBUSY, "a label cannot take a pair a running pick holds");
+        mcs_release(&fixed);
+        mcs_release(&fixed2);
+        mcs_release(&picked);
+        CHECK(mcs_allocate(state_dir, "reserve-me", &picked) == 0 && picked.c1 == c1 && picked.c2 == c2,
+              "once the labelled containers are gone, the pick gets its pair back");
+        mcs_release(&picked);
+}
+
 int main(void)
 {
         char cmd[128];
@@ -76,6 +118,7 @@ int main(void)
                 return 1;
         test_allocate();
         test_concurrent();
+        test_reserve();
         snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
         (void)!system(cmd);
         return test_done();
