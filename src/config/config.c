@@ -34,6 +34,9 @@ ContainerConfig *container_config_free(ContainerConfig *c)
                 free(c->tmpfs[i].options);
         }
         free(c->tmpfs);
+        free(c->shm_size);
+        free(c->run_size);
+        free(c->tmp_size);
         strv_free(c->wanted_by);
         free(c);
         return NULL;
@@ -59,7 +62,10 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
         };
         c->name = strdup(name);
         c->slice = strdup("machine.slice");
-        if (!c->name || !c->slice) {
+        c->shm_size = strdup(CONFIG_DEFAULT_SHM_SIZE);
+        c->run_size = strdup(CONFIG_DEFAULT_RUN_SIZE);
+        c->tmp_size = strdup(CONFIG_DEFAULT_TMP_SIZE);
+        if (!c->name || !c->slice || !c->shm_size || !c->run_size || !c->tmp_size) {
                 container_config_free(c);
                 return -ENOMEM;
         }

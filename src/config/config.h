@@ -83,6 +83,12 @@ typedef struct ContainerConfig {
         size_t n_binds;
         TmpfsMount *tmpfs;
         size_t n_tmpfs;
+        /* The size= of the tmpfs berth mounts on /dev/shm, /run and /tmp: a byte count ("67108864")
+         * or a percentage of host memory ("20%"), validated; never NULL after config_load() or
+         * container_config_new_default() (CONFIG_DEFAULT_*_SIZE). */
+        char *shm_size;
+        char *run_size;
+        char *tmp_size;
 
         /* [Network] */
         bool private_network; /* default yes: only loopback */
@@ -90,6 +96,11 @@ typedef struct ContainerConfig {
         /* [Install] */
         char **wanted_by;
 } ContainerConfig;
+
+/* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */
+#define CONFIG_DEFAULT_SHM_SIZE "67108864"
+#define CONFIG_DEFAULT_RUN_SIZE "20%"
+#define CONFIG_DEFAULT_TMP_SIZE "20%"
 
 ContainerConfig *container_config_free(ContainerConfig *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ContainerConfig *, container_config_free);

@@ -770,6 +770,42 @@ static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, vo
         return 0;
 }
 
+/* ShmSize=, RunSize=, TmpSize=: bytes (K, M, G, T suffixes) or a percentage of host memory, as
+ * tmpfs takes it; stored as the tmpfs size= value. Empty: the default again. */
+static int parse_tmpfs_size(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        const char *def = streq(k->key, "ShmSize")   ? CONFIG_DEFAULT_SHM_SIZE
+                          : streq(k->key, "RunSize") ? CONFIG_DEFAULT_RUN_SIZE
+                                                     : CONFIG_DEFAULT_TMP_SIZE;
+        char **p = field, *s;
+        uint64_t v;
+
+        if (!*value)
+                s = strdup(def);
+        else if (endswith(value, "%")) {
+                char *end;
+                unsigned long pct;
+
+                errno = 0;
+                pct = strtoul(value, &end, 10);
+                if (!isdigit((unsigned char)value[0]) || errno || *end != '%' || end[1] || pct < 1 || pct > 100)
+                        return key_error(st, "invalid size (expected a percentage of memory from 1%% to 100%%, "
+                                             "or bytes with K, M, G or T suffix)");
+                s = strdup(value);
+        } else {
+                if (parse_size(value, &v) < 0 || v == UINT64_MAX || v < 4096)
+                        return key_error(st, "invalid size (expected bytes with K, M, G or T suffix, at least "
+                                             "4K, or a percentage of memory such as 20%%)");
+                if (asprintf(&s, "%" PRIu64, v) < 0)
+                        s = NULL;
+        }
+        if (!s)
+                return -ENOMEM;
+        free(*p);
+        *p = s;
+        return 0;
+}
+
 /* ---- [Install] ---- */
 
 static bool unit_name_is_valid(const char *s)
@@ -833,6 +869,9 @@ static const ConfigKey keys[] = {
     {"Files", "Bind", parse_binds, F(binds), false, NULL, true},
     {"Files", "BindReadOnly", parse_binds, F(binds), true, NULL, true},
     {"Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false},
+    {"Files", "ShmSize", parse_tmpfs_size, F(shm_size), 0, NULL, false},
+    {"Files", "RunSize", parse_tmpfs_size, F(run_size), 0, NULL, false},
+    {"Files", "TmpSize", parse_tmpfs_size, F(tmp_size), 0, NULL, false},
     {"Network", "Private", parse_bool, F(private_network), true, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
 };

@@ -87,7 +87,11 @@ int child_mount_dev(LaunchChild *ch)
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/pts");
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", NULL},
+        /* Bounded (ShmSize=): unbounded, a tmpfs may take half the host's memory. */
+        _cleanup_free_ char *shm_size = NULL;
+        if (asprintf(&shm_size, "size=%s", ch->ctx->config->shm_size) < 0)
+                return -ENOMEM;
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", shm_size, NULL},
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/shm");

@@ -2,7 +2,11 @@
 /* Step 5: the API file systems. /proc of the container's pid namespace with Docker's masked paths
  * (/dev/null over files, an empty read-only tmpfs over directories) and read-only paths; /sys
  * read-only with the container's own cgroup only; /run and /tmp as tmpfs. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -13,6 +17,7 @@
 static const char *const masked_paths[] = {
     "/proc/acpi",
     "/proc/asound",
+    "/proc/interrupts",
     "/proc/kcore",
     "/proc/keys",
     "/proc/latency_stats",
@@ -22,6 +27,7 @@ static const char *const masked_paths[] = {
     "/proc/scsi",
     "/sys/firmware",
     "/sys/devices/virtual/powercap",
+    "/sys/fs/selinux", /* the host's selinuxfs in a /sys cloned from the host (Private=no) */
 };
 
 static const char *const read_only_paths[] = {
@@ -60,6 +66,46 @@ static int cover_path(LaunchChild *ch, const char *path, bool mask)
         if (r < 0)
                 return r;
         return mount_attach_in_root(m, ch->rootfd, path, dir ? TARGET_DIRECTORY : TARGET_FILE);
+}
+
+/* Docker masks each CPU's thermal_throttle (its counters tell about the host's load, and some
+ * kernels let root reset them); the CPUs are those of the /sys the container got. */
+static int mask_thermal_throttle(LaunchChild *ch)
+{
+        _cleanup_close_ int fd = -EBADF;
+        DIR *d;
+        struct dirent *de;
+        int r, dfd;
+
+        r = resolve_in_root(ch->rootfd, "/sys/devices/system/cpu", false, TARGET_DIRECTORY, &fd);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        d = fdopendir(dfd);
+        if (!d) {
+                r = negative_errno();
+                safe_close(dfd);
+                return r;
+        }
+        r = 0;
+        while (r >= 0 && (de = readdir(d))) {
+                char path[sizeof("/sys/devices/system/cpu//thermal_throttle") + sizeof(de->d_name)];
+                size_t n;
+
+                if (strncmp(de->d_name, "cpu", 3) != 0)
+                        continue;
+                n = strspn(de->d_name + 3, "0123456789");
+                if (n == 0 || de->d_name[3 + n]) /* cpu0, cpu1, ...: not cpufreq, cpuidle */
+                        continue;
+                snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/thermal_throttle", de->d_name);
+                r = cover_path(ch, path, true);
+        }
+        closedir(d);
+        return r;
 }
 
 static int mount_sys(LaunchChild *ch)
@@ -111,17 +157,26 @@ int child_mount_api_fs(LaunchChild *ch)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mask %s",
                                                   masked_paths[i]);
         }
+        r = mask_thermal_throttle(ch);
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r,
+                                          "Failed to mask /sys/devices/system/cpu/cpu*/thermal_throttle");
         for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++) {
                 r = cover_path(ch, read_only_paths[i], false);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to make %s read-only",
                                                   read_only_paths[i]);
         }
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", NULL},
+        /* Bounded (RunSize=, TmpSize=): unbounded, each may take half the host's memory. */
+        _cleanup_free_ char *run_size = NULL, *tmp_size = NULL;
+        if (asprintf(&run_size, "size=%s", ch->ctx->config->run_size) < 0 ||
+            asprintf(&tmp_size, "size=%s", ch->ctx->config->tmp_size) < 0)
+                return -ENOMEM;
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", run_size, NULL},
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/run");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run");
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", NULL},
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", tmp_size, NULL},
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/tmp");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /tmp");

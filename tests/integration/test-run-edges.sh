@@ -61,6 +61,65 @@ C
 bounded_run user-ok
 check_eq "User=tester still resolves from regular files" "$IT_RC/$(cat "$IT_OUT")" "0/1000 29"
 
+# Finding 14: Docker's masks /proc/interrupts and each CPU's thermal_throttle; /dev/shm, /run and
+# /tmp have a size limit (ShmSize=, RunSize=, TmpSize=), read back with statfs inside.
+cat >"$IT_ROOT/fs-facts.sh" <<'EOS'
+#!/bin/sh
+for m in /dev/shm /run /tmp; do
+        echo "$m $(/bin/busybox stat -f -c '%b*%S' "$m")"
+done
+echo "interrupts $(/bin/busybox wc -c </proc/interrupts)"
+for t in /sys/devices/system/cpu/cpu*/thermal_throttle; do
+        [ -d "$t" ] && echo "$t $(/bin/busybox stat -f -c %t "$t") $(/bin/busybox ls -A "$t" | /bin/busybox wc -l)"
+done
+exit 0
+EOS
+chmod 755 "$IT_ROOT/fs-facts.sh"
+fact() { sed -n "s|^$1 ||p" "$IT_OUT"; }
+bytes() { echo $(($(fact "$1"))); }
+pages=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo) / 4))
+pct_bytes() { echo $(((($1 * 4096 * pages / 100) + 4095) / 4096 * 4096)); } # tmpfs's size=N%
+it_container fs-default <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/fs-facts.sh
+C
+it_run fs-default
+check_eq "/dev/shm is 64M by default" "$(bytes /dev/shm)" $((64 << 20))
+check_eq "/run is 20% of memory by default" "$(bytes /run)" "$(pct_bytes 20)"
+check_eq "/tmp is 20% of memory by default" "$(bytes /tmp)" "$(pct_bytes 20)"
+check_eq "/proc/interrupts reads empty (masked)" "$(fact interrupts)" 0
+host_tt=$(ls -d /sys/devices/system/cpu/cpu*/thermal_throttle 2>/dev/null | wc -l)
+if [ "$host_tt" -gt 0 ]; then
+        check_eq "each CPU's thermal_throttle is an empty tmpfs ($host_tt)" \
+                "$(grep -c '/thermal_throttle 1021994 0$' "$IT_OUT")" "$host_tt"
+else
+        TAP_N=$((TAP_N + 1)) && echo "ok $TAP_N # SKIP this host's CPUs have no thermal_throttle"
+fi
+it_container fs-sized <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/fs-facts.sh
+[Files]
+ShmSize=8M
+RunSize=12M
+TmpSize=5%
+C
+it_run fs-sized
+check_eq "ShmSize=8M: /dev/shm is 8M" "$(bytes /dev/shm)" $((8 << 20))
+check_eq "RunSize=12M: /run is 12M" "$(bytes /run)" $((12 << 20))
+check_eq "TmpSize=5%: /tmp is 5% of memory" "$(bytes /tmp)" "$(pct_bytes 5)"
+[ "$IT_RC" = 0 ] || diag "fs-sized: exit $IT_RC: $(cat "$IT_ERR")"
+it_container fs-bad <<C
+[Container]
+Directory=$IT_ROOT
+[Files]
+TmpSize=150%
+C
+it_run fs-bad
+check "TmpSize=150% is refused with file:line and the key" \
+        grep -q "fs-bad.container:4.*TmpSize" "$IT_ERR"
+
 # Finding 16: an explicit SELinuxLabel= pair is reserved while its container runs: a container
 # whose pick would land on that pair gets another one. (Labels are computed and recorded in the
 # state file whether or not SELinux is on.)
