@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# berth run: Bind=, BindReadOnly= and TemporaryFileSystem= targets that resolve into the container's
+# /proc or /sys are refused. Binds are attached after /proc and /sys are mounted, so an image
+# symlink such as /x -> /proc/thread-self/attr would put a bind over the payload's own
+# /proc/1/task/1/attr, where berth writes the SELinux exec label (CVE-2019-16884). The start fails
+# with an error naming the key, the entry and the file system; the payload never runs.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+it_setup
+IT_ROOT=$IT_WORK/root
+it_build_root "$IT_ROOT"
+mkdir -p "$IT_WORK/src" "$IT_ROOT/data"
+echo host > "$IT_WORK/src/file"
+ln -sfn /proc/thread-self/attr "$IT_ROOT/attr-link"
+ln -sfn /proc/self "$IT_ROOT/self-link"
+ln -sfn /sys/kernel "$IT_ROOT/sys-link"
+ln -sfn /data "$IT_ROOT/data-link"
+mounts_before=$(it_mountinfo)
+
+# NAME KEY=VALUE FSTYPE DESCRIPTION: the start is refused, the error names key, value and fstype.
+refused() {
+        local name=$1 line=$2 fstype=$3 what=$4
+        it_container "$name" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/probe write /tmp/ran
+[Files]
+$line
+C
+        it_run "$name"
+        check_eq "$what: refused (exit status 125)" "$IT_RC" 125
+        check "$what: the error names ${line%%=*}=, the entry and $fstype ($(head -c 300 "$IT_ERR"))" \
+                grep -qF -e "${line%%=*}=${line#*=}: the target" "$IT_ERR"
+        check "$what: ... and the file system" grep -qF "resolves into the container's $fstype" "$IT_ERR"
+        check "$what: the payload did not run" test ! -s "$IT_OUT"
+}
+
+refused attr "Bind=$IT_WORK/src:/attr-link" procfs \
+        "Bind= onto an image symlink to /proc/thread-self/attr"
+refused self "TemporaryFileSystem=/self-link" procfs \
+        "TemporaryFileSystem= onto an image symlink to /proc/self"
+refused sys "BindReadOnly=$IT_WORK/src:/sys-link" sysfs \
+        "BindReadOnly= onto an image symlink to /sys/kernel"
+refused named "Bind=$IT_WORK/src:/proc/sys/kernel" procfs "Bind= naming /proc/sys/kernel directly"
+# Unregistered, /sys/fs/cgroup is an empty tmpfs: refused all the same, it lies inside /sys.
+refused cgroup "TemporaryFileSystem=/sys/fs/cgroup" sysfs \
+        "TemporaryFileSystem= onto /sys/fs/cgroup (a tmpfs mounted inside /sys)"
+
+# A symlink to an ordinary directory of the image still takes the bind.
+it_container ordinary <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/probe read /data/file
+[Files]
+BindReadOnly=$IT_WORK/src:/data-link
+C
+it_run ordinary
+check_eq "BindReadOnly= onto an image symlink to /data: mounted there" "$(cat "$IT_OUT")" "ok 5"
+
+check_eq "host mount table unchanged after all runs" "$(it_mountinfo)" "$mounts_before"
+tap_done
