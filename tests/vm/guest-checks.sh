@@ -294,6 +294,34 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check_eq "sb's payload is still there" "$(label_of "${pb:-0}")" "$lb"
         systemctl stop berth@sa berth@sb
 fi
+# Relabel at start (issue 13, finding 17): a root whose top already carries the container's label
+# still gets every file below relabelled; a label the image brings (a tarball xattr) is not trusted.
+container relab <<'C'
+exec sleep 100000
+C
+mkdir -p /var/lib/berth-vm/relab/deep/er
+echo x > /var/lib/berth-vm/relab/deep/er/file
+ln -sfn /etc/shadow /var/lib/berth-vm/relab/deep/link
+if start_ok relab "container relab starts (relabel checks)"; then
+        relab_label=$(stat -c %C /var/lib/berth-vm/relab)
+        systemctl stop berth@relab
+        foreign=system_u:object_r:berth_container_file_t:s0:c1,c2
+        [ "$relab_label" = "$foreign" ] && foreign=system_u:object_r:berth_container_file_t:s0:c3,c4
+        chcon "$foreign" /var/lib/berth-vm/relab/deep/er/file /var/lib/berth-vm/relab/payload
+        chcon -h "$foreign" /var/lib/berth-vm/relab/deep/link
+        shadow_before=$(stat -c %C /etc/shadow)
+        diag "relab: root $(stat -c %C /var/lib/berth-vm/relab), below it now $foreign"
+        if start_ok relab "container relab starts again, its root still labelled $relab_label"; then
+                check_eq "relabelled below a root that had the label: deep/er/file" \
+                        "$(stat -c %C /var/lib/berth-vm/relab/deep/er/file)" "$relab_label"
+                check_eq "relabelled below a root that had the label: payload" \
+                        "$(stat -c %C /var/lib/berth-vm/relab/payload)" "$relab_label"
+                check_eq "the symlink itself is relabelled" "$(stat -c %C /var/lib/berth-vm/relab/deep/link)" \
+                        "$relab_label"
+                check_eq "its target, the guest's /etc/shadow, is not" "$(stat -c %C /etc/shadow)" "$shadow_before"
+                systemctl stop berth@relab
+        fi
+fi
 # SELinuxLabel=disable (berth.container(5)): no label of berth's; the payload stays in the domain
 # of berth, its supervisor, and the root keeps its own label.
 container nolabel <<'C'
