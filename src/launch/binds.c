@@ -25,13 +25,10 @@ static int attach_target(LaunchChild *ch, int mount_fd, const char *key, const c
         const char *fstype = NULL;
         int r;
 
-        r = resolve_in_root(ch->rootfd, target, true, kind, &fd);
-        if (r < 0)
+        r = resolve_target_outside_api_fs(ch->rootfd, target, kind, &fd, &fstype);
+        if (r < 0 && !fstype)
                 return r;
-        r = resolved_in_kernel_api_fs(ch->rootfd, fd, &fstype);
         if (r < 0)
-                return r;
-        if (r > 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, 0,
                                           "%s%s: the target %s resolves into the container's %s (through a "
                                           "symlink in the image, or /proc or /sys named directly); mounts over "

@@ -169,6 +169,25 @@ int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype)
         return -ELOOP;
 }
 
+int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind, int *ret_fd,
+                                  const char **ret_fstype)
+{
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret_fstype = NULL;
+        r = resolve_in_root(rootfd, path, true, kind, &fd);
+        if (r < 0)
+                return r;
+        r = resolved_in_kernel_api_fs(rootfd, fd, ret_fstype);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EXDEV;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
 {
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);

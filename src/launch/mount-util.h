@@ -21,6 +21,11 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
  * "sysfs", 0 when not, -errno. */
 int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype);
 
+/* resolve_in_root() with create, for a mount target that must not lie in procfs or sysfs: -EXDEV
+ * with *ret_fstype ("procfs", "sysfs") when it does, *ret_fstype NULL on other errors. */
+int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind, int *ret_fd,
+                                  const char **ret_fstype);
+
 /* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
 /* The SELinux file label given (context=) to every tmpfs, devpts and mqueue that mount_new_fs()

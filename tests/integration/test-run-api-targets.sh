@@ -46,6 +46,26 @@ refused named "Bind=$IT_WORK/src:/proc/sys/kernel" procfs "Bind= naming /proc/sy
 refused cgroup "TemporaryFileSystem=/sys/fs/cgroup" sysfs \
         "TemporaryFileSystem= onto /sys/fs/cgroup (a tmpfs mounted inside /sys)"
 
+# /run/host/notify (Notify=yes) is resolved after the binds: a Bind= over /run/host whose source the
+# container could write (here: holding a symlink notify -> /proc/thread-self/attr) must not send
+# the notify socket's mount into /proc either.
+mkdir -p "$IT_WORK/runhost"
+ln -sfn /proc/thread-self/attr "$IT_WORK/runhost/notify"
+it_container notify <<C
+[Container]
+Directory=$IT_ROOT
+Notify=yes
+Exec=/probe write /tmp/ran
+[Files]
+Bind=$IT_WORK/runhost:/run/host:idmap
+C
+it_run notify
+check_eq "Notify=yes with /run/host/notify a symlink to /proc/thread-self/attr: refused (exit status 125)" \
+        "$IT_RC" 125
+check "... the error says so ($(head -c 200 "$IT_ERR"))" \
+        grep -qF "Refusing to mount the notify socket: /run/host/notify resolves into the container's procfs" "$IT_ERR"
+check "... the payload did not run" test ! -s "$IT_OUT"
+
 # A symlink to an ordinary directory of the image still takes the bind.
 it_container ordinary <<C
 [Container]
