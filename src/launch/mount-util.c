@@ -280,14 +280,36 @@ int mount_attach_at(int mount_fd, int target_fd)
         return 0;
 }
 
+/* Whether path names something in /proc or /sys (or one of them) by itself, without symlinks. */
+static bool path_names_kernel_api_fs(const char *path)
+{
+        path += strspn(path, "/");
+        for (const char *const *top = (const char *const[]){"proc", "sys", NULL}; *top; top++) {
+                size_t n = strlen(*top);
+                if (strneq(path, *top, n) && (path[n] == 0 || path[n] == '/'))
+                        return true;
+        }
+        return false;
+}
+
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind)
 {
         _cleanup_close_ int target = -EBADF;
+        const char *fstype;
         int r;
 
         r = resolve_in_root(rootfd, path, true, kind, &target);
         if (r < 0)
                 return r;
+        /* berth's own mounts inside /proc and /sys (masks, cgroup2) name them; any other target
+         * that resolves there came through a symlink in the image (/run -> /proc/self/attr). */
+        if (!path_names_kernel_api_fs(path)) {
+                r = resolved_in_kernel_api_fs(rootfd, target, &fstype);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        return -EXDEV;
+        }
         return mount_attach_at(mount_fd, target);
 }
 

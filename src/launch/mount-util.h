@@ -38,7 +38,8 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
 int mount_set_attr(int mount_fd, unsigned attrs, bool recursive);
 /* Attaches a detached mount (made private first) onto the already resolved target_fd. */
 int mount_attach_at(int mount_fd, int target_fd);
-/* Attaches a detached mount at path inside rootfd, creating the target of kind when missing. */
+/* Attaches a detached mount at path inside rootfd, creating the target of kind when missing.
+ * -EXDEV when a path outside /proc and /sys resolves into procfs or sysfs (an image symlink). */
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind);
 /* Attaches a detached mount at an absolute path of the current mount namespace. */
 int mount_attach_path(int mount_fd, const char *path);

@@ -66,6 +66,21 @@ check "... the error says so ($(head -c 200 "$IT_ERR"))" \
         grep -qF "Refusing to mount the notify socket: /run/host/notify resolves into the container's procfs" "$IT_ERR"
 check "... the payload did not run" test ! -s "$IT_OUT"
 
+# berth's own mounts after /proc (/run, /tmp) follow the same rule: an image whose /tmp is a
+# symlink to /proc/self/attr does not get its tmpfs over the payload's attr directory.
+IT_ROOT2=$IT_WORK/root2
+it_build_root "$IT_ROOT2"
+rmdir "$IT_ROOT2/tmp" && ln -s /proc/self/attr "$IT_ROOT2/tmp"
+it_container tmplink <<C
+[Container]
+Directory=$IT_ROOT2
+Exec=/probe ls /proc/self/attr
+C
+it_run tmplink
+check_eq "an image /tmp -> /proc/self/attr: refused (exit status 125)" "$IT_RC" 125
+check "... the error names /tmp ($(head -c 200 "$IT_ERR"))" grep -qF "Failed to mount /tmp" "$IT_ERR"
+check "... the payload did not run" test ! -s "$IT_OUT"
+
 # A symlink to an ordinary directory of the image still takes the bind.
 it_container ordinary <<C
 [Container]
