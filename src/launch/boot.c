@@ -71,7 +71,21 @@ int child_setup_host_dir(LaunchChild *ch)
         }
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up %s", LAUNCH_HOST_DIR);
-        r = mount_attach_in_root(ch->notify_src_fd, ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY);
+        /* /run/host may come from a Bind= the container writes: never follow it into /proc. */
+        {
+                _cleanup_close_ int target = -EBADF;
+                const char *fstype = NULL;
+
+                r = resolve_target_outside_api_fs(ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY, &target,
+                                                  &fstype);
+                if (r < 0 && fstype)
+                        return child_report_error(ch, EXIT_BERTH_FAILED, 0,
+                                                  "Refusing to mount the notify socket: %s resolves into the "
+                                                  "container's %s",
+                                                  NOTIFY_CONTAINER_DIR, fstype);
+                if (r >= 0)
+                        r = mount_attach_at(ch->notify_src_fd, target);
+        }
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount the notify socket");
         return 0;

@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -117,6 +119,75 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
         return resolve_create(rootfd, path, kind, 0, ret_fd);
 }
 
+/* procfs and sysfs: a mount there changes what the kernel's own interfaces answer (a bind over
+ * /proc/<pid>/attr swallows the SELinux exec label, CVE-2019-16884). */
+static const char *kernel_api_fs_name(const struct statfs *sfs)
+{
+        if ((unsigned long)sfs->f_type == PROC_SUPER_MAGIC)
+                return "procfs";
+        if ((unsigned long)sfs->f_type == SYSFS_MAGIC)
+                return "sysfs";
+        return NULL;
+}
+
+int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype)
+{
+        _cleanup_close_ int cur = -EBADF;
+        struct stat root_st, st;
+        struct statfs sfs;
+
+        if (fstatfs(fd, &sfs) < 0)
+                return negative_errno();
+        if ((*ret_fstype = kernel_api_fs_name(&sfs)))
+                return 1;
+        if (fstat(fd, &st) < 0 || fstat(rootfd, &root_st) < 0)
+                return negative_errno();
+        if (!S_ISDIR(st.st_mode))
+                return 0; /* a file mounted over one in /proc is itself a mount of berth's (a mask) */
+        /* A directory may be another file system mounted inside /proc or /sys (a mask's tmpfs,
+         * cgroup2 on /sys/fs/cgroup): walk up through the mounts to the root. */
+        cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (cur < 0)
+                return negative_errno();
+        for (unsigned depth = 0; depth < PATH_MAX / 2; depth++) {
+                int up;
+
+                if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
+                        return 0;
+                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0)
+                        return negative_errno();
+                safe_close(cur);
+                cur = up;
+                if (fstatfs(cur, &sfs) < 0)
+                        return negative_errno();
+                if ((*ret_fstype = kernel_api_fs_name(&sfs)))
+                        return 1;
+                if (fstat(cur, &st) < 0)
+                        return negative_errno();
+        }
+        return -ELOOP;
+}
+
+int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind, int *ret_fd,
+                                  const char **ret_fstype)
+{
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret_fstype = NULL;
+        r = resolve_in_root(rootfd, path, true, kind, &fd);
+        if (r < 0)
+                return r;
+        r = resolved_in_kernel_api_fs(rootfd, fd, ret_fstype);
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return -EXDEV;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
 {
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
@@ -198,20 +269,48 @@ static int mount_make_private(int mount_fd)
         return 0;
 }
 
+int mount_attach_at(int mount_fd, int target_fd)
+{
+        int r = mount_make_private(mount_fd);
+
+        if (r < 0)
+                return r;
+        if (move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* Whether path names something in /proc or /sys (or one of them) by itself, without symlinks. */
+static bool path_names_kernel_api_fs(const char *path)
+{
+        path += strspn(path, "/");
+        for (const char *const *top = (const char *const[]){"proc", "sys", NULL}; *top; top++) {
+                size_t n = strlen(*top);
+                if (strneq(path, *top, n) && (path[n] == 0 || path[n] == '/'))
+                        return true;
+        }
+        return false;
+}
+
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind)
 {
         _cleanup_close_ int target = -EBADF;
+        const char *fstype;
         int r;
 
-        r = mount_make_private(mount_fd);
-        if (r < 0)
-                return r;
         r = resolve_in_root(rootfd, path, true, kind, &target);
         if (r < 0)
                 return r;
-        if (move_mount(mount_fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return negative_errno();
-        return 0;
+        /* berth's own mounts inside /proc and /sys (masks, cgroup2) name them; any other target
+         * that resolves there came through a symlink in the image (/run -> /proc/self/attr). */
+        if (!path_names_kernel_api_fs(path)) {
+                r = resolved_in_kernel_api_fs(rootfd, target, &fstype);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        return -EXDEV;
+        }
+        return mount_attach_at(mount_fd, target);
 }
 
 int mount_attach_path(int mount_fd, const char *path)

@@ -16,6 +16,16 @@ typedef enum TargetKind {
  * components are made (parents as directories, the last one of kind). */
 int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd);
 
+/* Whether fd, resolved inside rootfd, lies on procfs or sysfs, or on a file system mounted inside
+ * one (directories only: their parents are walked up to rootfd). 1 with *ret_fstype "procfs" or
+ * "sysfs", 0 when not, -errno. */
+int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype);
+
+/* resolve_in_root() with create, for a mount target that must not lie in procfs or sysfs: -EXDEV
+ * with *ret_fstype ("procfs", "sysfs") when it does, *ret_fstype NULL on other errors. */
+int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind, int *ret_fd,
+                                  const char **ret_fstype);
+
 /* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
 /* The SELinux file label given (context=) to every tmpfs, devpts and mqueue that mount_new_fs()
@@ -26,7 +36,10 @@ void mount_set_selinux_context(const char *label);
 int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd);
 /* Sets MOUNT_ATTR_* flags on the (detached or attached) mount at fd, recursively when asked. */
 int mount_set_attr(int mount_fd, unsigned attrs, bool recursive);
-/* Attaches a detached mount at path inside rootfd, creating the target of kind when missing. */
+/* Attaches a detached mount (made private first) onto the already resolved target_fd. */
+int mount_attach_at(int mount_fd, int target_fd);
+/* Attaches a detached mount at path inside rootfd, creating the target of kind when missing.
+ * -EXDEV when a path outside /proc and /sys resolves into procfs or sysfs (an image symlink). */
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind);
 /* Attaches a detached mount at an absolute path of the current mount namespace. */
 int mount_attach_path(int mount_fd, const char *path);

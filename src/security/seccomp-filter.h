@@ -4,14 +4,18 @@
 /* seccomp: the allowlist in policy/seccomp/ compiled with libseccomp (src/security/seccomp.c).
  * (Not named seccomp.h: that would shadow libseccomp's <seccomp.h> on the include path.)
  *
- * A built filter is three libseccomp programs, loaded together:
+ * A built filter is up to four programs, loaded together:
  *  - allowlist: by syscall name for the x86_64, x86 and x32 ABIs. Allowed names ALLOW, every
  *    other name libseccomp knows ERRNO(EPERM), anything else (newer syscalls) ERRNO(ENOSYS);
  *  - arguments: the [restrict] rules of policy/seccomp/allowlist.conf (clone/unshare namespace
  *    flags, clone3, personality), default ALLOW, same three ABIs;
- *  - arguments_native: restrictions libseccomp can only express on x86_64/x32 because the
- *    32-bit ABI multiplexes the call (socket() through socketcall, whose arguments live in
- *    memory): the socket family/protocol rules. 32-bit payloads are not family-filtered.
+ *  - arguments_native: restrictions libseccomp can only express on x86_64/x32 because it names
+ *    the call on the 32-bit ABI by its multiplexer (socket() through socketcall, whose arguments
+ *    live in memory): the socket family/protocol rules, bad-arch ALLOW;
+ *  - x86_direct (not libseccomp's: written by seccomp.c): the same rules on the 32-bit ABI's
+ *    direct calls (socket is 359 there), ALLOW for other ABIs. socketcall(SYS_SOCKET) and
+ *    socketcall(SYS_SOCKETPAIR) are refused by the arguments program, so a 32-bit payload
+ *    creates sockets only through the filtered direct call.
  * libseccomp cannot combine "allow these values, EPERM the rest" in one program; the kernel
  * runs every loaded program and the most restrictive answer wins, so splitting is exact.
  *
@@ -29,15 +33,6 @@
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(scmp_filter_ctx, seccomp_release);
 
-typedef struct SeccompFilter {
-        scmp_filter_ctx allowlist;
-        scmp_filter_ctx arguments;
-        scmp_filter_ctx arguments_native; /* NULL when there is nothing to restrict */
-} SeccompFilter;
-
-void seccomp_filter_done(SeccompFilter *f);
-#define _cleanup_seccomp_filter_ _cleanup_(seccomp_filter_done)
-
 /* One program compiled to BPF, with what seccomp_load() would do around it: set no_new_privs
  * first when asked, then seccomp(SECCOMP_SET_MODE_FILTER, flags, {n_insns, insns}). */
 typedef struct SeccompProgram {
@@ -47,7 +42,17 @@ typedef struct SeccompProgram {
         struct sock_filter *insns;
 } SeccompProgram;
 
-#define SECCOMP_PROGRAMS_MAX 3
+typedef struct SeccompFilter {
+        scmp_filter_ctx allowlist;
+        scmp_filter_ctx arguments;
+        scmp_filter_ctx arguments_native; /* NULL when there is nothing to restrict */
+        SeccompProgram x86_direct;        /* n_insns 0 when there is nothing to restrict */
+} SeccompFilter;
+
+void seccomp_filter_done(SeccompFilter *f);
+#define _cleanup_seccomp_filter_ _cleanup_(seccomp_filter_done)
+
+#define SECCOMP_PROGRAMS_MAX 4
 
 /* A filter compiled to BPF: its programs in load order. Plain memory, so a cloned child can load
  * it without libseccomp's rule database, and it can be cached in a file (seccomp-cache.h). */
@@ -65,7 +70,7 @@ void seccomp_bpf_done(SeccompBpf *b);
 int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
                          const char **ret_bad_name);
 
-/* Generates the BPF of all programs, in load order (argument programs first: the allowlist might
+/* Generates the BPF of all programs, in load order (x86_direct and the argument programs first: the allowlist might
  * not admit seccomp() itself; their answers never overlap, so the order changes no result). */
 int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret);
 
@@ -77,6 +82,9 @@ int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_d
 
 /* Total BPF instructions of all programs (a sanity check and a benchmark figure). */
 size_t seccomp_bpf_instructions(const SeccompBpf *b);
+
+/* Loads one program (no_new_privs first when it asks). */
+int seccomp_program_load(const SeccompProgram *p);
 
 /* Loads it; call last, right before execve. Installs exactly what seccomp_load() would for each
  * program, without generating the BPF again (which costs tens of milliseconds). */

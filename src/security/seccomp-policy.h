@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/net.h> /* SYS_SOCKET: socketcall's call numbers */
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stddef.h>

@@ -2,7 +2,9 @@
 /* seccomp: compiles the policy tables (policy/seccomp/, see seccomp-policy.h) for one container
  * to BPF, and loads that BPF. */
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -333,12 +335,154 @@ static bool restriction_lifted(const SyscallRestriction *rs, const NameList *all
         return true;
 }
 
-/* Whether libseccomp can filter this call's arguments on the 32-bit x86 ABI: not when that ABI
- * reaches it only through a multiplexer (socketcall). */
+/* Whether libseccomp can filter this call's arguments on the 32-bit x86 ABI: not when it names the
+ * call there by a multiplexed pseudo number (socket is -101 in libseccomp 2.5, "socketcall(1)").
+ * Its rule would be rewritten to socketcall with arg0 replaced by the call number, so these go to
+ * the native program, and the x86 program below filters the direct call (socket is 359). */
 static bool restriction_needs_native_only(const SyscallRestriction *rs)
 {
         return seccomp_arch_native() == SCMP_ARCH_X86_64 &&
                seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, rs->syscall) < 0;
+}
+
+/* The direct i386 number of a call libseccomp names by a pseudo number there (socket: 359), from
+ * libseccomp's own x86 table; -ENOENT when it has none. */
+static int x86_direct_number(const char *name)
+{
+        for (int nr = 0; nr < SYSCALL_NR_SCAN_MAX; nr++) {
+                _cleanup_free_ char *n = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86, nr);
+                if (n && streq(n, name))
+                        return nr;
+        }
+        return -ENOENT;
+}
+
+static struct sock_filter *insns_dup(const struct sock_filter *insns, size_t n)
+{
+        struct sock_filter *copy = calloc(n, sizeof(*copy));
+        if (copy)
+                memcpy(copy, insns, n * sizeof(*copy));
+        return copy;
+}
+
+/* A classic BPF program under construction. */
+typedef struct BpfBuilder {
+        struct sock_filter insns[BPF_MAXINSNS];
+        size_t n;
+} BpfBuilder;
+
+static int bpf_emit(BpfBuilder *b, uint16_t code, uint32_t k, size_t jt, size_t jf)
+{
+        if (b->n >= ELEMENTSOF(b->insns) || jt > UINT8_MAX || jf > UINT8_MAX)
+                return -E2BIG;
+        b->insns[b->n++] = (struct sock_filter)BPF_JUMP(code, k, (uint8_t)jt, (uint8_t)jf);
+        return 0;
+}
+
+#define SECCOMP_DATA_NR       offsetof(struct seccomp_data, nr)
+#define SECCOMP_DATA_ARCH     offsetof(struct seccomp_data, arch)
+#define SECCOMP_DATA_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i)) /* little endian */
+
+/* One restriction on the direct i386 call nr: "if nr and every clause holds, ERRNO". The i386
+ * arguments are 32 bits wide, so the low word is the whole argument. Every test that fails jumps
+ * to the end of the block (the next restriction); the block's last instruction is the ERRNO. */
+static int x86_restriction_emit(BpfBuilder *b, const SyscallRestriction *rs, int nr)
+{
+        size_t len = 3; /* ld nr, jeq nr, ret */
+        size_t start = b->n, end;
+        int r;
+
+        for (unsigned c = 0; c < rs->n_clauses; c++)
+                len += 1 + rs->clauses[c].n_values;
+        end = start + len; /* the next block */
+        r = bpf_emit(b, BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR, 0, 0);
+        if (r >= 0)
+                r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, end - (b->n + 1));
+        for (unsigned c = 0; r >= 0 && c < rs->n_clauses; c++) {
+                const RestrictClause *cl = &rs->clauses[c];
+                size_t ok = b->n + 1 + cl->n_values; /* the clause holds: go on here */
+
+                r = bpf_emit(b, BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARG_LO(cl->arg), 0, 0);
+                for (unsigned i = 0; r >= 0 && i < cl->n_values; i++) {
+                        uint32_t v = (uint32_t)cl->values[i];
+                        size_t here = b->n + 1; /* jump offsets count from the next instruction */
+                        bool last = i + 1 == cl->n_values;
+
+                        switch (cl->op) {
+                        case RESTRICT_ONE_OF: /* equal to one: holds; to none: fails */
+                                r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, v, ok - here, last ? end - here : 0);
+                                break;
+                        case RESTRICT_ANY_BIT:
+                                r = bpf_emit(b, BPF_JMP | BPF_JSET | BPF_K, v, ok - here, last ? end - here : 0);
+                                break;
+                        case RESTRICT_NONE_OF: /* equal to one: fails */
+                                r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, v, end - here, 0);
+                                break;
+                        }
+                }
+        }
+        if (r >= 0)
+                r = bpf_emit(b, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((uint32_t)rs->error & SECCOMP_RET_DATA),
+                             0, 0);
+        if (r >= 0 && b->n != end)
+                r = -EINVAL;
+        return r;
+}
+
+/* The program for the 32-bit x86 ABI's direct calls that libseccomp cannot filter (socket(2) as
+ * syscall 359: AF_ALG, AF_VSOCK, audit and uevent netlink). Written here because libseccomp 2.5
+ * rewrites every x86 socket rule onto socketcall; socketcall's own SYS_SOCKET/SYS_SOCKETPAIR are
+ * refused by a plain [restrict] rule (policy/seccomp/allowlist.conf). Other ABIs: ALLOW, like
+ * arguments_native for the x86 ABI, so the two cover every ABI exactly once. */
+static int x86_direct_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompProgram *ret)
+{
+        _cleanup_free_ BpfBuilder *b = NULL;
+        size_t jump_to_allow;
+        int r;
+
+        *ret = (SeccompProgram){};
+        if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+                return 0;
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return -ENOMEM;
+        r = bpf_emit(b, BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARCH, 0, 0);
+        if (r < 0)
+                return r;
+        /* Not i386: ALLOW at the end, reached with an unconditional jump (no 8-bit limit). */
+        r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 0);
+        if (r < 0)
+                return r;
+        jump_to_allow = b->n;
+        r = bpf_emit(b, BPF_JMP | BPF_JA, 0, 0, 0);
+        if (r < 0)
+                return r;
+        for (const SyscallRestriction *rs = seccomp_restrictions; rs->syscall; rs++) {
+                int nr;
+
+                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps) ||
+                    !restriction_needs_native_only(rs))
+                        continue;
+                nr = x86_direct_number(rs->syscall);
+                if (nr < 0)
+                        return nr; /* a multiplexed call with no direct number: no silent gap */
+                r = x86_restriction_emit(b, rs, nr);
+                if (r < 0)
+                        return r;
+        }
+        if (b->n == jump_to_allow + 1)
+                return 0; /* nothing to restrict */
+        b->insns[jump_to_allow].k = (uint32_t)(b->n - (jump_to_allow + 1));
+        r = bpf_emit(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+        if (r < 0)
+                return r;
+        ret->insns = insns_dup(b->insns, b->n);
+        if (!ret->insns)
+                return -ENOMEM;
+        ret->n_insns = (uint16_t)b->n;
+        ret->no_new_privs = nnp;
+        ret->flags = 0; /* what libseccomp passes for its default attributes, like the others */
+        return 0;
 }
 
 static int arguments_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompFilter *f)
@@ -374,6 +518,7 @@ void seccomp_filter_done(SeccompFilter *f)
         seccomp_releasep(&f->allowlist);
         seccomp_releasep(&f->arguments);
         seccomp_releasep(&f->arguments_native);
+        free(f->x86_direct.insns);
         *f = (SeccompFilter){};
 }
 
@@ -392,6 +537,9 @@ static int filter_build(const NameList *allowed, uint64_t caps, bool nnp, Seccom
         if (r < 0)
                 return r;
         r = arguments_build(allowed, caps, nnp, &f);
+        if (r < 0)
+                return r;
+        r = x86_direct_build(allowed, caps, nnp, &f.x86_direct);
         if (r < 0)
                 return r;
         *ret = f;
@@ -492,6 +640,14 @@ int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret)
 
         if (!f->allowlist)
                 return -EINVAL;
+        if (f->x86_direct.n_insns > 0) {
+                SeccompProgram *p = &b.programs[b.n_programs];
+                *p = f->x86_direct;
+                p->insns = insns_dup(f->x86_direct.insns, f->x86_direct.n_insns);
+                if (!p->insns)
+                        return -ENOMEM;
+                b.n_programs++;
+        }
         for (size_t i = 0; i < ELEMENTSOF(order); i++) {
                 if (!order[i])
                         continue;
@@ -597,19 +753,26 @@ int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_d
         return 0;
 }
 
+int seccomp_program_load(const SeccompProgram *p)
+{
+        struct sock_fprog prog = {.len = p->n_insns, .filter = p->insns};
+
+        /* In this order, like seccomp_load(). */
+        if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return negative_errno();
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+                return negative_errno();
+        return 0;
+}
+
 int seccomp_bpf_load(const SeccompBpf *b)
 {
         if (b->n_programs == 0)
                 return -EINVAL;
         for (size_t i = 0; i < b->n_programs; i++) {
-                const SeccompProgram *p = &b->programs[i];
-                struct sock_fprog prog = {.len = p->n_insns, .filter = p->insns};
-
-                /* In this order, like seccomp_load(). */
-                if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                        return negative_errno();
-                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
-                        return negative_errno();
+                int r = seccomp_program_load(&b->programs[i]);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux: MCS pairs under STATE_DIR/mcs/ and the container's labels (libselinux). */
 #include <errno.h>
-#include <ftw.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <selinux/context.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "selinux.h"
@@ -212,11 +219,38 @@ int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLa
         return 0;
 }
 
+int selinux_write_exec_label(const char *label)
+{
+        struct open_how how = {
+            .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+            .resolve = RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int fd = -EBADF;
+        struct statfs sfs;
+        size_t n = strlen(label) + 1; /* with its NUL, as libselinux writes it */
+        ssize_t w;
+
+        /* What setexeccon() does, through an fd checked to be procfs: a mount over the payload's
+         * /proc/<pid>/attr (CVE-2019-16884) would take the label and the payload would run
+         * unlabelled. berth refuses such mounts (binds.c); this is the second lock. */
+        fd = (int)syscall(SYS_openat2, AT_FDCWD, "/proc/thread-self/attr/exec", &how, sizeof(how));
+        if (fd < 0)
+                return negative_errno();
+        if (fstatfs(fd, &sfs) < 0)
+                return negative_errno();
+        if ((unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
+                return -EXDEV;
+        w = write(fd, label, n);
+        if (w < 0)
+                return negative_errno();
+        return (size_t)w == n ? 0 : -EIO;
+}
+
 int selinux_set_exec_label(const SelinuxLabels *l)
 {
         if (!l->enforced || !l->process)
                 return 0;
-        return setexeccon(l->process) < 0 ? negative_errno() : 0;
+        return selinux_write_exec_label(l->process);
 }
 
 int selinux_mount_options(const SelinuxLabels *l, const char *options, char **ret)
@@ -231,33 +265,99 @@ int selinux_mount_options(const SelinuxLabels *l, const char *options, char **re
         return r < 0 ? -ENOMEM : 0;
 }
 
-/* nftw() has no user pointer; berth is single-threaded and this is not reentrant. */
-static const char *relabel_to;
-
-static int relabel_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Gives the inode fd refers to (an O_PATH fd may name a symlink or a device node) the label,
+ * unless it already has exactly that one. /proc/self/fd/N names that inode itself: setxattr()
+ * through it walks no path of the tree, and lands on a symlink, not on what it points to. */
+static int label_fd(int fd, const char *label)
 {
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return lsetfilecon(path, relabel_to) < 0 ? -1 : 0;
-}
-
-int selinux_relabel_root(const char *root, const SelinuxLabels *l)
-{
+        char path[64];
         char *current = NULL;
         bool same;
-        int r;
 
-        if (!l->enforced || !l->file)
-                return 0;
-        if (lgetfilecon(root, &current) >= 0) {
-                same = streq(current, l->file);
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        if (getfilecon_raw(path, &current) >= 0) {
+                same = streq(current, label);
                 freecon(current);
                 if (same)
                         return 0;
         }
-        relabel_to = l->file;
-        r = nftw(root, relabel_one, 64, FTW_PHYS | FTW_MOUNT);
-        relabel_to = NULL;
-        return r < 0 ? negative_errno() : 0;
+        return setfilecon_raw(path, label) < 0 ? negative_errno() : 0;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+
+/* Directories deeper than this are refused rather than followed (each level holds two fds). */
+#define RELABEL_DEPTH_MAX 256
+
+/* Labels the directory dir_fd (O_RDONLY) and everything below it on the same file system. Every
+ * step is relative to an fd already opened without following symlinks, so nothing the image
+ * holds (a symlink, a directory renamed meanwhile) can send the walk outside it. */
+static int relabel_dir(int dir_fd, dev_t dev, const char *label, unsigned depth)
+{
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct dirent *de;
+        int fd, r;
+
+        if (depth > RELABEL_DEPTH_MAX)
+                return -ELOOP;
+        r = label_fd(dir_fd, label);
+        if (r < 0)
+                return r;
+        fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return negative_errno();
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return negative_errno();
+        }
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_close_ int child = -EBADF;
+                struct stat st;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                child = openat(dir_fd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (child < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        return negative_errno();
+                }
+                if (fstat(child, &st) < 0)
+                        return negative_errno();
+                if (st.st_dev != dev)
+                        continue; /* another file system mounted below the root: not ours */
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_close_ int sub = openat(child, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (sub < 0)
+                                return negative_errno();
+                        r = relabel_dir(sub, dev, label, depth + 1);
+                } else
+                        r = label_fd(child, label);
+                if (r < 0)
+                        return r;
+        }
+        return errno > 0 ? -errno : 0;
+}
+
+int selinux_relabel_root(const char *root, const SelinuxLabels *l)
+{
+        if (!l->enforced || !l->file)
+                return 0;
+        return selinux_relabel_tree(root, l->file);
+}
+
+int selinux_relabel_tree(const char *root, const char *label)
+{
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        /* Every inode is checked, the root's label proving nothing about the rest: an image can
+         * bring any label in its tarball's xattrs, the container's own pair included. */
+        fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        return relabel_dir(fd, st.st_dev, label, 0);
 }

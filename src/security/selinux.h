@@ -44,13 +44,20 @@ int mcs_reserve(const char *state_dir, const char *label, McsPair *ret);
  * its level is given to the file label; SELinuxType= replaces the process type. */
 int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLabels *ret);
 void selinux_labels_done(SelinuxLabels *l);
-/* setexeccon() for the payload; a no-op when !l->enforced. */
+/* setexeccon() for the payload, written through /proc/thread-self/attr/exec only after fstatfs()
+ * shows it is procfs (-EXDEV when something is mounted over it); a no-op when !l->enforced. */
 int selinux_set_exec_label(const SelinuxLabels *l);
+/* The write itself, whatever the host's SELinux state (tests). */
+int selinux_write_exec_label(const char *label);
 /* Labels the tree at root (a Directory= image, never the host's /) with l->file, like podman's
- * ":Z": the container's domain may only use files of its own category pair. Symlinks are
- * labelled, not followed; other filesystems below root are left alone. A no-op when the
- * labels are not enforced, and when root already carries l->file (a restart keeps its pair). */
+ * ":Z": the container's domain may only use files of its own category pair. The walk goes by
+ * fd (openat O_NOFOLLOW, labels set through /proc/self/fd): symlinks are labelled, not
+ * followed; other filesystems below root are left alone. Every inode is checked and only those
+ * with another label are written (a restart keeping its pair writes nothing); no label found in
+ * the image is trusted. A no-op when the labels are not enforced. */
 int selinux_relabel_root(const char *root, const SelinuxLabels *l);
+/* The walk itself with label, whatever the host's SELinux state (tests). */
+int selinux_relabel_tree(const char *root, const char *label);
 /* Mount options for the container's own tmpfs/devpts/mqueue mounts: options plus
  * context="<file label>" when the labels are enforced, else options alone. options may be NULL. */
 int selinux_mount_options(const SelinuxLabels *l, const char *options, char **ret);

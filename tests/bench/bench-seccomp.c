@@ -97,6 +97,8 @@ static int step_run(Step step, const Input *in)
         case STEP_SECCOMP_LOAD: {
                 scmp_filter_ctx order[] = {in->lib->arguments_native, in->lib->arguments,
                                            in->lib->allowlist};
+                if (in->lib->x86_direct.n_insns > 0 && seccomp_program_load(&in->lib->x86_direct) < 0)
+                        return -EIO;
                 for (size_t i = 0; i < ELEMENTSOF(order); i++)
                         if (order[i] && seccomp_load(order[i]) < 0)
                                 return -EIO;

@@ -3,7 +3,10 @@
  * policy promises (each probe runs in a forked child that loads the filter), and the BPF berth
  * loads itself is exactly what seccomp_load() would have installed. */
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/keyctl.h>
+#include <linux/seccomp.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <signal.h>
@@ -145,6 +148,9 @@ static int load_with_libseccomp(const SeccompFilter *f)
 {
         scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
 
+        /* berth's own program for the direct i386 calls comes first and is not libseccomp's. */
+        if (f->x86_direct.n_insns > 0 && seccomp_program_load(&f->x86_direct) < 0)
+                return -1;
         for (size_t i = 0; i < ELEMENTSOF(order); i++)
                 if (order[i] && seccomp_load(order[i]) < 0)
                         return -1;
@@ -552,6 +558,205 @@ static void test_load_equivalence(void)
                 printf("ok %d # SKIP PTRACE_SECCOMP_GET_FILTER is not available on this kernel\n", ++test_n);
 }
 
+/* A classic BPF interpreter for seccomp programs: what the kernel computes for data, program by
+ * program. Returns the program's answer, or UINT32_MAX for an instruction it does not know or a
+ * jump out of the program (the kernel's checker would have refused either). */
+static uint32_t bpf_run(const struct sock_filter *insns, size_t n, const struct seccomp_data *data)
+{
+        uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {};
+
+        for (size_t pc = 0; pc < n; pc++) {
+                const struct sock_filter *i = &insns[pc];
+                uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
+
+                switch (BPF_CLASS(i->code)) {
+                case BPF_LD:
+                        if (i->code == (BPF_LD | BPF_W | BPF_ABS) && i->k % 4 == 0 && i->k < sizeof(*data))
+                                memcpy(&a, (const char *)data + i->k, 4);
+                        else if (i->code == (BPF_LD | BPF_IMM))
+                                a = i->k;
+                        else if (i->code == (BPF_LD | BPF_MEM) && i->k < BPF_MEMWORDS)
+                                a = mem[i->k];
+                        else
+                                return UINT32_MAX;
+                        break;
+                case BPF_LDX:
+                        if (i->code == (BPF_LDX | BPF_IMM))
+                                x = i->k;
+                        else if (i->code == (BPF_LDX | BPF_MEM) && i->k < BPF_MEMWORDS)
+                                x = mem[i->k];
+                        else
+                                return UINT32_MAX;
+                        break;
+                case BPF_ST:
+                        if (i->k >= BPF_MEMWORDS)
+                                return UINT32_MAX;
+                        mem[i->k] = a;
+                        break;
+                case BPF_STX:
+                        if (i->k >= BPF_MEMWORDS)
+                                return UINT32_MAX;
+                        mem[i->k] = x;
+                        break;
+                case BPF_ALU:
+                        switch (BPF_OP(i->code)) {
+                        case BPF_ADD: a += src; break;
+                        case BPF_SUB: a -= src; break;
+                        case BPF_MUL: a *= src; break;
+                        case BPF_OR: a |= src; break;
+                        case BPF_AND: a &= src; break;
+                        case BPF_XOR: a ^= src; break;
+                        case BPF_LSH: a = src < 32 ? a << src : 0; break;
+                        case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+                        case BPF_NEG: a = -a; break;
+                        default: return UINT32_MAX;
+                        }
+                        break;
+                case BPF_JMP: {
+                        bool taken;
+                        switch (BPF_OP(i->code)) {
+                        case BPF_JA:
+                                pc += i->k;
+                                continue;
+                        case BPF_JEQ: taken = a == src; break;
+                        case BPF_JGT: taken = a > src; break;
+                        case BPF_JGE: taken = a >= src; break;
+                        case BPF_JSET: taken = (a & src) != 0; break;
+                        default: return UINT32_MAX;
+                        }
+                        pc += taken ? i->jt : i->jf;
+                        break;
+                }
+                case BPF_RET:
+                        return BPF_RVAL(i->code) == BPF_A ? a : i->k;
+                case BPF_MISC:
+                        if (BPF_MISCOP(i->code) == BPF_TAX)
+                                x = a;
+                        else
+                                a = x;
+                        break;
+                default: return UINT32_MAX;
+                }
+        }
+        return UINT32_MAX;
+}
+
+/* What the kernel answers with every program of a filter loaded, programs[0] loaded first: the
+ * newest program is run first and a later answer replaces it only with a strictly more
+ * restrictive action (kernel/seccomp.c, seccomp_run_filters()). */
+static uint32_t filter_run(struct sock_filter *const *programs, const size_t *lengths, size_t n,
+                           const struct seccomp_data *data)
+{
+        uint32_t ret = SECCOMP_RET_ALLOW;
+
+        for (size_t i = n; i-- > 0;) {
+                uint32_t cur = bpf_run(programs[i], lengths[i], data);
+                if (cur == UINT32_MAX)
+                        return UINT32_MAX;
+                if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
+                        ret = cur;
+        }
+        return ret;
+}
+
+static const char *answer_name(uint32_t r, char buf[static 64])
+{
+        if (r == UINT32_MAX)
+                return "bad program";
+        if ((r & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
+                return "ALLOW";
+        if ((r & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+                snprintf(buf, 64, "ERRNO(%s)", strerrorname_np(r & SECCOMP_RET_DATA) ?: "?");
+        else
+                snprintf(buf, 64, "action 0x%08x", r);
+        return buf;
+}
+
+#define ERRNO_OF(e) (SECCOMP_RET_ERRNO | (e))
+
+/* The 32-bit x86 ABI's socket rules, evaluated on the BPF the kernel holds (read back from a
+ * child that loaded it; the exported programs where the kernel cannot hand them out). This kernel
+ * may have no IA32 emulation, so the i386 calls cannot be made here: the programs are run for
+ * AUDIT_ARCH_I386 by the interpreter above. tests/vm runs the same calls in a guest that has it. */
+static void test_x86_socket_rules(void)
+{
+        const struct {
+                const char *what;
+                uint32_t arch;
+                int nr;
+                uint64_t a0, a1, a2;
+                uint64_t extra_caps;
+                uint32_t expected;
+        } cases[] = {
+            {"i386 socket(AF_ALG)", AUDIT_ARCH_I386, 359, AF_ALG, SOCK_SEQPACKET, 0, 0, ERRNO_OF(EAFNOSUPPORT)},
+            {"i386 socket(AF_VSOCK)", AUDIT_ARCH_I386, 359, AF_VSOCK, SOCK_STREAM, 0, 0, ERRNO_OF(EAFNOSUPPORT)},
+            {"i386 socket(AF_NETLINK, NETLINK_AUDIT)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT,
+             0, ERRNO_OF(EPROTONOSUPPORT)},
+            {"i386 socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW,
+             NETLINK_KOBJECT_UEVENT, 0, ERRNO_OF(EPROTONOSUPPORT)},
+            {"i386 socket(AF_NETLINK, NETLINK_AUDIT) with CAP_AUDIT_WRITE", AUDIT_ARCH_I386, 359, AF_NETLINK,
+             SOCK_RAW, NETLINK_AUDIT, UINT64_C(1) << CAP_AUDIT_WRITE, SECCOMP_RET_ALLOW},
+            {"i386 socket(AF_INET)", AUDIT_ARCH_I386, 359, AF_INET, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
+            {"i386 socket(AF_UNIX)", AUDIT_ARCH_I386, 359, AF_UNIX, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
+            {"i386 socket(AF_NETLINK, NETLINK_ROUTE)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE,
+             0, SECCOMP_RET_ALLOW},
+            {"i386 socketpair(AF_UNIX)", AUDIT_ARCH_I386, 360, AF_UNIX, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
+            /* socketcall(call, args): the family is behind the pointer, out of any filter's reach. */
+            {"i386 socketcall(SYS_SOCKET)", AUDIT_ARCH_I386, 102, 1, 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
+            {"i386 socketcall(SYS_SOCKETPAIR)", AUDIT_ARCH_I386, 102, 8, 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
+            {"i386 socketcall(SYS_SOCKET | 1 << 32) (the kernel reads an int)", AUDIT_ARCH_I386, 102,
+             1 | (UINT64_C(1) << 32), 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
+            {"i386 socketcall(SYS_CONNECT)", AUDIT_ARCH_I386, 102, 3, 0x10000, 0, 0, SECCOMP_RET_ALLOW},
+            {"i386 socketcall(SYS_SENDMSG)", AUDIT_ARCH_I386, 102, 16, 0x10000, 0, 0, SECCOMP_RET_ALLOW},
+            {"i386 keyctl", AUDIT_ARCH_I386, 288, 0, 0, 0, 0, ERRNO_OF(EPERM)},
+            {"i386 getpid", AUDIT_ARCH_I386, 20, 0, 0, 0, 0, SECCOMP_RET_ALLOW},
+            {"x86_64 socket(AF_ALG)", AUDIT_ARCH_X86_64, SYS_socket, AF_ALG, SOCK_SEQPACKET, 0, 0,
+             ERRNO_OF(EAFNOSUPPORT)},
+            {"x86_64 socket(AF_INET)", AUDIT_ARCH_X86_64, SYS_socket, AF_INET, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
+            {"x86_64 syscall 359 (no such call there: the i386 rule stays on i386)", AUDIT_ARCH_X86_64, 359, AF_ALG, 0, 0, 0,
+             ERRNO_OF(ENOSYS)},
+            {"x32 socket(AF_VSOCK)", AUDIT_ARCH_X86_64, 0x40000000 | SYS_socket, AF_VSOCK, SOCK_STREAM, 0, 0,
+             ERRNO_OF(EAFNOSUPPORT)},
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_seccomp_bpf_ SeccompBpf b = {};
+                _cleanup_(installed_done) Installed in = {};
+                struct seccomp_data d = {.nr = cases[i].nr,
+                                         .arch = cases[i].arch,
+                                         .args = {cases[i].a0, cases[i].a1, cases[i].a2}};
+                char buf_e[64], buf_i[64], buf_x[64];
+                const char *source = "installed";
+                uint32_t exported, installed;
+                int r;
+
+                r = build(NULL, caps_default_set() | cases[i].extra_caps, &b, NULL);
+                if (r < 0) {
+                        CHECK(false, "%s: filter builds (%s)", cases[i].what, strerror(-r));
+                        continue;
+                }
+                struct sock_filter *programs[SECCOMP_PROGRAMS_MAX];
+                size_t lengths[SECCOMP_PROGRAMS_MAX];
+                for (size_t k = 0; k < b.n_programs; k++) {
+                        programs[k] = b.programs[k].insns;
+                        lengths[k] = b.programs[k].n_insns;
+                }
+                exported = filter_run(programs, lengths, b.n_programs, &d);
+                r = installed_read(&b, NULL, &in);
+                if (r == -EOPNOTSUPP) {
+                        source = "exported (the kernel hands out no filters)";
+                        installed = exported;
+                } else if (r < 0) {
+                        CHECK(false, "%s: the installed filter reads back (%s)", cases[i].what, strerror(-r));
+                        continue;
+                } else
+                        installed = filter_run(in.programs, in.lengths, in.n, &d);
+                CHECK(installed == cases[i].expected && exported == installed, "%s: %s (%s BPF: %s, exported: %s)",
+                      cases[i].what, answer_name(cases[i].expected, buf_x), source, answer_name(installed, buf_i),
+                      answer_name(exported, buf_e));
+        }
+}
+
 int main(void)
 {
         test_policy_tables();
@@ -559,5 +764,6 @@ int main(void)
         test_default_filter();
         test_edits();
         test_load_equivalence();
+        test_x86_socket_rules();
         return test_done();
 }

@@ -2,12 +2,15 @@
 /* SELinux labels: computed with the MCS pair whether or not SELinux is enabled, SELinuxLabel=
  * and SELinuxType= honoured, mount context options, and nothing fails on a host without SELinux. */
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <selinux/context.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "selinux.h"
@@ -24,6 +27,57 @@ static const char *field_of(const char *label, const char *(*get)(context_t), ch
 }
 #define type_of(label, buf, size)  field_of(label, context_type_get, buf, size)
 #define range_of(label, buf, size) field_of(label, context_range_get, buf, size)
+
+/* A file system mounted over the payload's /proc/thread-self/attr (CVE-2019-16884: a Bind= through
+ * an image symlink) takes the exec label instead of the kernel: the write must be refused, not
+ * land in the file. Runs in a child with its own mount namespace. */
+static void test_exec_label_over_mount(void)
+{
+        const char *label = "system_u:system_r:berth_container_t:s0:c7,c9";
+        int pfd[2];
+        pid_t pid;
+        struct {
+                int setup, write_result;
+                char file[128];
+        } res = {-1, 1, ""};
+
+        if (pipe2(pfd, O_CLOEXEC) < 0)
+                return;
+        pid = fork();
+        if (pid == 0) {
+                char attr[64];
+                int fd;
+
+                snprintf(attr, sizeof(attr), "/proc/%d/task/%d/attr", (int)getpid(), (int)gettid());
+                res.setup = unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+                            mount("tmpfs", attr, "tmpfs", 0, "mode=0755") == 0;
+                fd = res.setup ? open("/proc/thread-self/attr/exec", O_CREAT | O_WRONLY | O_CLOEXEC, 0644) : -1;
+                if (fd >= 0)
+                        close(fd);
+                if (res.setup && fd >= 0) {
+                        res.write_result = selinux_set_exec_label(&(SelinuxLabels){.process = (char *)label,
+                                                                                  .enforced = true});
+                        fd = open("/proc/thread-self/attr/exec", O_RDONLY | O_CLOEXEC);
+                        if (fd >= 0) {
+                                ssize_t n = read(fd, res.file, sizeof(res.file) - 1);
+                                res.file[n > 0 ? n : 0] = 0;
+                                close(fd);
+                        }
+                }
+                (void)!write(pfd[1], &res, sizeof(res));
+                _exit(0);
+        }
+        close(pfd[1]);
+        if (pid < 0 || read(pfd[0], &res, sizeof(res)) != sizeof(res))
+                res.setup = -1;
+        close(pfd[0]);
+        if (pid > 0)
+                waitpid(pid, NULL, 0);
+        CHECK(res.setup == 1, "a tmpfs mounted over /proc/thread-self/attr in a private mount namespace");
+        CHECK(res.write_result == -EXDEV, "the exec label is refused there (got %s)",
+              res.write_result == 0 ? "success" : strerror(-res.write_result));
+        CHECK(res.file[0] == 0, "and did not land in the tmpfs's exec file (it has \"%s\")", res.file);
+}
 
 int main(void)
 {
@@ -111,10 +165,39 @@ int main(void)
         CHECK(lgetfilecon(outside, &got) < 0 || !streq(got, label),
               "the symlink's target outside was not touched");
         freecon(got);
+        got = NULL;
+
+        /* An image whose top already carries the container's label (a tarball's xattr can set
+         * it) proves nothing about what is below: those keep whatever the image gave them. */
+        const char *foreign = "system_u:object_r:berth_container_file_t:s0:c1,c2";
+        snprintf(path, sizeof(path), "%s/sub/file", tree);
+        CHECK(setfilecon_raw(path, foreign) == 0, "sub/file relabelled to another pair %s", foreign);
+        snprintf(path, sizeof(path), "%s/sub/fifo", tree);
+        CHECK(mkfifo(path, 0600) == 0 && lsetfilecon_raw(path, foreign) == 0, "a FIFO with another pair");
+        snprintf(path, sizeof(path), "%s/sub/escape", tree);
+        CHECK(lsetfilecon_raw(path, foreign) == 0, "the symlink with another pair");
+        CHECK(lgetfilecon_raw(tree, &got) >= 0 && streq(got, label), "the root still carries %s", label);
+        freecon(got);
+        got = NULL;
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = true}) == 0,
+              "relabel the tree whose root has the label already");
+        const char *again[] = {"/sub/file", "/sub/fifo", "/sub/escape"};
+        for (size_t i = 0; i < ELEMENTSOF(again); i++) {
+                snprintf(path, sizeof(path), "%s%s", tree, again[i]);
+                bool relabelled = lgetfilecon_raw(path, &got) >= 0 && streq(got, label);
+                CHECK(relabelled, "%s is relabelled to the container's pair (has %s)", again[i], strna(got));
+                freecon(got);
+                got = NULL;
+        }
+        CHECK(lgetfilecon(outside, &got) < 0 || !streq(got, label),
+              "the symlink's target outside is still not touched");
+        freecon(got);
         close(out_fd);
         unlink(outside);
         snprintf(path, sizeof(path), "rm -rf %s", tree);
         (void)!system(path);
+
+        test_exec_label_over_mount();
 
         free(c->selinux_label);
         c->selinux_label = strdup("not a label");

@@ -205,6 +205,35 @@ done
 check_eq "Capability=CAP_SYS_BOOT: reboot(2) ends the container (exit 129)" "${boot_rc[yes]}" 129
 check_eq "without it: reboot(2) is refused, the payload exits 3" "${boot_rc[no]}" 3
 
+# --- The 32-bit x86 ABI's sockets (this guest kernel has IA32 emulation) ------------------------
+# socket(2) as i386 syscall 359 gets the 64-bit rules (AF_ALG and AF_VSOCK: EAFNOSUPPORT);
+# socketcall(SYS_SOCKET), whose family sits in memory no filter reads, is refused (ENOSYS) for any
+# family. Unfiltered, the guest answers first, so a refusal inside is known to be the filter's.
+probe_bin=$job/build/tests/integration/confine/confine-probe
+i386_ops="x86_getpid x86_socket_alg x86_socket_vsock x86_socketcall_inet x86_socketcall_alg x86_socket_inet"
+declare -A i386_host i386_in
+while read -r op res; do i386_host[$op]=$res; done < <("$probe_bin" ops $i386_ops 2>&1)
+diag "unfiltered in the guest: $(for o in $i386_ops; do printf '%s=%s ' "$o" "${i386_host[$o]:-?}"; done)"
+check_eq "unfiltered: the guest kernel runs i386 code (int \$0x80 getpid)" "${i386_host[x86_getpid]:-}" ok
+check_eq "unfiltered: i386 socketcall(SYS_SOCKET, AF_INET) makes a socket" "${i386_host[x86_socketcall_inet]:-}" ok
+container i386 <<'C'
+/confine-probe ops x86_getpid x86_socket_alg x86_socket_vsock x86_socketcall_inet x86_socketcall_alg x86_socket_inet
+echo i386-probe-done
+C
+cp "$probe_bin" /var/lib/berth-vm/i386/confine-probe
+systemctl start berth@i386
+check "the i386 probe ran in a default container" wait_journal i386 i386-probe-done
+while read -r op res; do i386_in[$op]=$res; done < <(journalctl -q -u berth@i386.service -o cat | grep '^x86_')
+diag "in a default container: $(for o in $i386_ops; do printf '%s=%s ' "$o" "${i386_in[$o]:-?}"; done)"
+check_eq "container: i386 getpid is allowed" "${i386_in[x86_getpid]:-}" ok
+check_eq "container: i386 socket(AF_INET) (359) is allowed" "${i386_in[x86_socket_inet]:-}" ok
+check_eq "container: i386 socket(AF_ALG) (359) fails with EAFNOSUPPORT (unfiltered: ${i386_host[x86_socket_alg]:-?})" \
+        "${i386_in[x86_socket_alg]:-}" EAFNOSUPPORT
+check_eq "container: i386 socket(AF_VSOCK) (359) fails with EAFNOSUPPORT (unfiltered: ${i386_host[x86_socket_vsock]:-?})" \
+        "${i386_in[x86_socket_vsock]:-}" EAFNOSUPPORT
+check_eq "container: i386 socketcall(SYS_SOCKET, AF_INET) is refused with ENOSYS" "${i386_in[x86_socketcall_inet]:-}" ENOSYS
+check_eq "container: i386 socketcall(SYS_SOCKET, AF_ALG) is refused with ENOSYS" "${i386_in[x86_socketcall_alg]:-}" ENOSYS
+
 # --- SELinux: MCS separation of containers (berth's module, policy/selinux/) --------------------
 # Two containers, each with a /secret in its root. A process in A's exact label (A's payload
 # label, running A's own busybox, as A's payload would) tries B's root and B's payload. Enforcing
@@ -264,6 +293,34 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check "the audit log has the AVC for sa signalling sb" avc_seen "$la" "$level_b" signal
         check_eq "sb's payload is still there" "$(label_of "${pb:-0}")" "$lb"
         systemctl stop berth@sa berth@sb
+fi
+# Relabel at start (issue 13, finding 17): a root whose top already carries the container's label
+# still gets every file below relabelled; a label the image brings (a tarball xattr) is not trusted.
+container relab <<'C'
+exec sleep 100000
+C
+mkdir -p /var/lib/berth-vm/relab/deep/er
+echo x > /var/lib/berth-vm/relab/deep/er/file
+ln -sfn /etc/shadow /var/lib/berth-vm/relab/deep/link
+if start_ok relab "container relab starts (relabel checks)"; then
+        relab_label=$(stat -c %C /var/lib/berth-vm/relab)
+        systemctl stop berth@relab
+        foreign=system_u:object_r:berth_container_file_t:s0:c1,c2
+        [ "$relab_label" = "$foreign" ] && foreign=system_u:object_r:berth_container_file_t:s0:c3,c4
+        chcon "$foreign" /var/lib/berth-vm/relab/deep/er/file /var/lib/berth-vm/relab/payload
+        chcon -h "$foreign" /var/lib/berth-vm/relab/deep/link
+        shadow_before=$(stat -c %C /etc/shadow)
+        diag "relab: root $(stat -c %C /var/lib/berth-vm/relab), below it now $foreign"
+        if start_ok relab "container relab starts again, its root still labelled $relab_label"; then
+                check_eq "relabelled below a root that had the label: deep/er/file" \
+                        "$(stat -c %C /var/lib/berth-vm/relab/deep/er/file)" "$relab_label"
+                check_eq "relabelled below a root that had the label: payload" \
+                        "$(stat -c %C /var/lib/berth-vm/relab/payload)" "$relab_label"
+                check_eq "the symlink itself is relabelled" "$(stat -c %C /var/lib/berth-vm/relab/deep/link)" \
+                        "$relab_label"
+                check_eq "its target, the guest's /etc/shadow, is not" "$(stat -c %C /etc/shadow)" "$shadow_before"
+                systemctl stop berth@relab
+        fi
 fi
 # SELinuxLabel=disable (berth.container(5)): no label of berth's; the payload stays in the domain
 # of berth, its supervisor, and the root keeps its own label.

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +28,23 @@
 #include <unistd.h>
 
 #include "../../lib/x86-32-syscall.h"
+
+/* i386 socketcall(SYS_SOCKET, {family, type, 0}): its arguments in memory below 4 GiB, where
+ * the 32-bit ABI can address them. */
+static long x86_socketcall_socket(int family, int type)
+{
+        unsigned *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        long r;
+
+        if (args == MAP_FAILED)
+                return -1;
+        args[0] = (unsigned)family;
+        args[1] = (unsigned)type;
+        args[2] = 0;
+        r = x86_32_syscall3(102 /* socketcall */, 1 /* SYS_SOCKET */, (long)(unsigned long)args, 0);
+        munmap(args, 4096);
+        return r;
+}
 
 static long clone_newuser(void)
 {
@@ -147,6 +165,16 @@ static long op(const char *name)
                 return x86_32_syscall(288, KEYCTL_GET_KEYRING_ID);
         if (IS("x86_syscall_1000"))
                 return x86_32_syscall(1000, 0);
+        /* i386 sockets: the direct call (359) is filtered like the 64-bit one; socketcall's
+         * SYS_SOCKET, whose family no filter can read, is refused whatever the family. */
+        if (IS("x86_socket_alg"))
+                return x86_32_syscall3(359, AF_ALG, SOCK_SEQPACKET, 0);
+        if (IS("x86_socket_vsock"))
+                return x86_32_syscall3(359, AF_VSOCK, SOCK_STREAM, 0);
+        if (IS("x86_socketcall_inet"))
+                return x86_socketcall_socket(AF_INET, SOCK_STREAM);
+        if (IS("x86_socketcall_alg"))
+                return x86_socketcall_socket(AF_ALG, SOCK_SEQPACKET);
         /* Allowed ones, so a blanket failure cannot pass for confinement. */
         if (IS("getpid"))
                 return getpid();
@@ -162,6 +190,8 @@ static long op(const char *name)
                 return chroot("/");
         if (IS("x86_getpid"))
                 return x86_32_syscall(20, 0);
+        if (IS("x86_socket_inet"))
+                return x86_32_syscall3(359, AF_INET, SOCK_STREAM, 0);
 #undef IS
         errno = EINVAL;
         return -2;
