@@ -220,7 +220,16 @@ def markdown(opts):
             ref = "berth@.service" if "berth@.service" in runs else next(iter(runs))
             t, _ = timing_table(runs, ref, label="unit")
             md += t + ["", "Each command runs inside test bed 1 (systemd 252 as PID 1 in namespaces) and "
-                       "returns when the unit has run /bin/true and stopped.", ""]
+                       "returns when the unit has run /bin/true and stopped. `systemd-run (floor)` runs "
+                       "/bin/true itself in a transient service: what systemd alone costs.", ""]
+            bmed = {n: pct([w for w, _ in r], 50) for n, r in runs.items()}
+            if "berth@.service" in bmed and "systemd-nspawn@.service" in bmed:
+                b, ns = bmed["berth@.service"], bmed["systemd-nspawn@.service"]
+                floor = bmed.get("systemd-run (floor)")
+                targets.append(f"under systemd, berth@.service at most 0.5x systemd-nspawn@.service: "
+                               f"{fmt(b)} ms vs {fmt(ns)} ms ({b / ns:.2f}x; target ≤ 0.50x)"
+                               + (f"; systemd's own floor (systemd-run of /bin/true) {fmt(floor)} ms, "
+                                  f"berth above it {fmt(b - floor)} ms" if floor else ""))
         else:
             md += ["Not measured in this run (see notes).", ""]
 
