@@ -27,7 +27,7 @@ static const Verb verbs[] = {
         { "run", "NAME | --file PATH", "Run a container in the foreground (what berth@.service runs)", verb_run },
         { "verify", "[NAME|FILE...]", "Check .container files and print every error", verb_verify },
         { "cat", "NAME...", "Show a container's file and its drop-ins", verb_cat },
-        { "import", "NAME TARBALL | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import },
+        { "import", "NAME TARBALL | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import_exec },
 };
 
 static void help(void)

@@ -1,82 +1,75 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <json-c/json.h>
-
 #include "cgroup.h"
+#include "json-writer.h"
 #include "status-json.h"
 #include "strv.h"
 
-static inline void json_object_putp(json_object **o)
+static void string_or_null(JsonWriter *w, const char *key, const char *s)
 {
-        if (*o)
-                json_object_put(*o);
+        json_key(w, key);
+        json_string(w, isempty(s) ? NULL : s);
 }
 
-static int add(json_object *o, const char *key, json_object *v)
+static void uint64_or_null(JsonWriter *w, const char *key, bool known, uint64_t v)
 {
-        /* json-c takes v over; a NULL v is JSON null, as wanted for unknown values. */
-        return json_object_object_add(o, key, v) < 0 ? -ENOMEM : 0;
-}
-
-static json_object *string_or_null(const char *s)
-{
-        return isempty(s) ? NULL : json_object_new_string(s);
+        json_key(w, key);
+        if (known)
+                json_uint64(w, v);
+        else
+                json_null(w);
 }
 
 int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
 {
-        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
         _cleanup_free_ char *cgroup = NULL;
         const RuntimeState *s = info->state;
-        json_object *dropins;
-        uint64_t v;
-        int r = 0;
+        JsonWriter w;
+        uint64_t v = 0;
+        bool known;
 
-        if (!o || !(dropins = json_object_new_array()))
-                return -ENOMEM;
-        STRV_FOREACH (d, info->dropins)
-                if (json_object_array_add(dropins, json_object_new_string(*d)) < 0) {
-                        json_object_put(dropins);
-                        return -ENOMEM;
-                }
         if (s && s->scope && cgroup_pid_get_unit_path(s->leader_pid, s->scope, &cgroup) < 0)
                 cgroup = NULL; /* leader gone this instant */
 
-        r = r ?: add(o, "name", json_object_new_string(info->name));
-        r = r ?: add(o, "unit", json_object_new_string(info->unit));
-        r = r ?: add(o, "state", json_object_new_string(s ? "running" : "inactive"));
-        r = r ?: add(o, "active", string_or_null(info->active));
-        r = r ?: add(o, "sub", string_or_null(info->sub));
-        r = r ?: add(o, "since", s && s->since_usec ? json_object_new_uint64(s->since_usec) : NULL);
-        r = r ?: add(o, "config", string_or_null(s ? s->config_path : info->config_path));
-        r = r ?: add(o, "dropins", dropins);
-        r = r ?: add(o, "root", string_or_null(s ? s->root : NULL));
-        r = r ?: add(o, "supervisor_pid", s ? json_object_new_int(s->supervisor_pid) : NULL);
-        r = r ?: add(o, "leader_pid", s ? json_object_new_int(s->leader_pid) : NULL);
-        r = r ?: add(o, "uid_base", s && s->uid_size ? json_object_new_uint64(s->uid_base) : NULL);
-        r = r ?: add(o, "uid_size", s && s->uid_size ? json_object_new_uint64(s->uid_size) : NULL);
-        r = r ?: add(o, "label", string_or_null(s ? s->label : NULL));
-        r = r ?: add(o, "scope", string_or_null(s ? s->scope : NULL));
-        r = r
-                ?: add(o, "memory",
-                       cgroup && cgroup_read_u64(cgroup, "memory.current", &v) >= 0
-                           ? json_object_new_uint64(v)
-                           : NULL);
-        r = r
-                ?: add(o, "oom_kills",
-                       cgroup && cgroup_read_key_u64(cgroup, "memory.events", "oom_kill", &v) >= 0
-                           ? json_object_new_uint64(v)
-                           : NULL);
-        r = r
-                ?: add(o, "tasks",
-                       cgroup && cgroup_count_tasks(cgroup, &v) >= 0 ? json_object_new_uint64(v) : NULL);
-        r = r ?: add(o, "cgroup", string_or_null(cgroup));
-        if (r < 0)
-                return r;
-
-        fprintf(
-            f, "%s\n",
-            json_object_to_json_string_ext(o, JSON_C_TO_STRING_NOSLASHESCAPE |
-                                                  (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-                                                          : JSON_C_TO_STRING_PLAIN)));
-        return fflush(f) == 0 ? 0 : negative_errno();
+        json_writer_init(&w, f, pretty);
+        json_begin_object(&w);
+        json_key(&w, "name");
+        json_string(&w, info->name);
+        json_key(&w, "unit");
+        json_string(&w, info->unit);
+        json_key(&w, "state");
+        json_string(&w, s ? "running" : "inactive");
+        string_or_null(&w, "active", info->active);
+        string_or_null(&w, "sub", info->sub);
+        uint64_or_null(&w, "since", s && s->since_usec, s ? s->since_usec : 0);
+        string_or_null(&w, "config", s ? s->config_path : info->config_path);
+        json_key(&w, "dropins");
+        json_begin_array(&w);
+        STRV_FOREACH (d, info->dropins)
+                json_string(&w, *d);
+        json_end_array(&w);
+        string_or_null(&w, "root", s ? s->root : NULL);
+        json_key(&w, "supervisor_pid");
+        if (s)
+                json_int64(&w, s->supervisor_pid);
+        else
+                json_null(&w);
+        json_key(&w, "leader_pid");
+        if (s)
+                json_int64(&w, s->leader_pid);
+        else
+                json_null(&w);
+        uint64_or_null(&w, "uid_base", s && s->uid_size, s ? s->uid_base : 0);
+        uint64_or_null(&w, "uid_size", s && s->uid_size, s ? s->uid_size : 0);
+        string_or_null(&w, "label", s ? s->label : NULL);
+        string_or_null(&w, "scope", s ? s->scope : NULL);
+        /* (the read decides whether v is known: call it before passing v) */
+        known = cgroup && cgroup_read_u64(cgroup, "memory.current", &v) >= 0;
+        uint64_or_null(&w, "memory", known, v);
+        known = cgroup && cgroup_read_key_u64(cgroup, "memory.events", "oom_kill", &v) >= 0;
+        uint64_or_null(&w, "oom_kills", known, v);
+        known = cgroup && cgroup_count_tasks(cgroup, &v) >= 0;
+        uint64_or_null(&w, "tasks", known, v);
+        string_or_null(&w, "cgroup", cgroup);
+        json_end_object(&w);
+        return json_writer_finish(&w);
 }

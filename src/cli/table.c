@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json-writer.h"
 #include "log.h"
 #include "strv.h"
 #include "table.h"
@@ -175,62 +176,50 @@ static void print_text(const Table *t, FILE *f, bool legend)
         }
 }
 
-static void print_json_string(FILE *f, const char *s)
+/* JSON keys are the headers in lower case with '-' as '_': "UID-BASE" is "uid_base". */
+static void json_key_from_header(JsonWriter *w, const char *header)
 {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-                switch (*p) {
-                case '"': fputs("\\\"", f); break;
-                case '\\': fputs("\\\\", f); break;
-                case '\n': fputs("\\n", f); break;
-                case '\t': fputs("\\t", f); break;
-                default:
-                        if (*p < 0x20)
-                                fprintf(f, "\\u%04x", *p);
-                        else
-                                fputc(*p, f);
-                }
-        fputc('"', f);
+        char key[64];
+        size_t i;
+
+        for (i = 0; header[i] && i < sizeof(key) - 1; i++) {
+                char c = header[i];
+                key[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+        key[i] = 0;
+        json_key(w, key);
 }
 
-static void print_json_key(FILE *f, const char *header)
-{
-        fputc('"', f);
-        for (const char *p = header; *p; p++)
-                fputc(*p == '-' ? '_' : (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p), f);
-        fputc('"', f);
-}
-
-static void print_json(const Table *t, FILE *f, bool pretty)
+static int print_json(const Table *t, FILE *f, bool pretty)
 {
         size_t rows = table_rows(t);
+        JsonWriter w;
 
-        fputc('[', f);
+        json_writer_init(&w, f, pretty);
+        json_begin_array(&w);
         for (size_t r = 0; r < rows; r++) {
-                fputs(r ? (pretty ? ",\n\t{" : ",{") : (pretty ? "\n\t{" : "{"), f);
+                json_begin_object(&w);
                 for (size_t c = 0; c < t->n_columns; c++) {
                         const Cell *cell = &t->cells[r * t->n_columns + c];
-                        fputs(c ? (pretty ? ",\n\t\t" : ",") : (pretty ? "\n\t\t" : ""), f);
-                        print_json_key(f, t->headers[c]);
-                        fputs(pretty ? " : " : ":", f);
+                        json_key_from_header(&w, t->headers[c]);
                         switch (cell->type) {
-                        case TABLE_EMPTY: fputs("null", f); break;
-                        case TABLE_STRING: print_json_string(f, cell->text); break;
-                        default: fprintf(f, "%" PRIu64, cell->number);
+                        case TABLE_EMPTY: json_null(&w); break;
+                        case TABLE_STRING: json_string(&w, cell->text); break;
+                        default: json_uint64(&w, cell->number);
                         }
                 }
-                fputs(pretty ? "\n\t}" : "}", f);
+                json_end_object(&w);
         }
-        fputs(pretty && rows ? "\n]\n" : "]\n", f);
+        json_end_array(&w);
+        return json_writer_finish(&w);
 }
 
 int table_print(const Table *t, FILE *f, TableOutput output, bool legend)
 {
         if (t->n_cells % t->n_columns != 0)
                 return -EINVAL; /* an incomplete row is a caller bug */
-        if (output == TABLE_OUTPUT_TEXT)
-                print_text(t, f, legend);
-        else
-                print_json(t, f, output == TABLE_OUTPUT_JSON_PRETTY);
+        if (output != TABLE_OUTPUT_TEXT)
+                return print_json(t, f, output == TABLE_OUTPUT_JSON_PRETTY);
+        print_text(t, f, legend);
         return fflush(f) == 0 ? 0 : negative_errno();
 }

@@ -13,4 +13,5 @@ int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_exec(int argc, char **argv);
 int verb_logs(int argc, char **argv);
-int verb_import(int argc, char **argv);
+int verb_import(int argc, char **argv);      /* in berth-import (import-main.c) */
+int verb_import_exec(int argc, char **argv); /* in berth: executes berth-import */

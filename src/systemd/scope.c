@@ -188,10 +188,24 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
         return sd_bus_message_close_container(m);
 }
 
-static int scope_control_group(sd_bus *bus, const char *scope, char **ret)
+/* The scope's cgroup: read from the kernel where pid (put into the scope by the finished job,
+ * and still held by berth, so it cannot have moved) now is, which saves two bus round trips
+ * (LoadUnit, ControlGroup) per start (issue 16); asked of the manager only when that cgroup does
+ * not end in the scope. */
+static int scope_control_group(sd_bus *bus, const char *scope, pid_t pid, char **ret)
 {
-        _cleanup_free_ char *path = NULL;
-        int r = unit_object_path(bus, scope, &path);
+        _cleanup_free_ char *path = NULL, *cgroup = NULL;
+        const char *last;
+        int r;
+
+        if (cgroup_pid_get_unit_path(pid, scope, &cgroup) >= 0) {
+                last = strrchr(cgroup, '/');
+                if (last && streq(last + 1, scope)) {
+                        *ret = TAKE_PTR(cgroup);
+                        return 0;
+                }
+        }
+        r = unit_object_path(bus, scope, &path);
         if (r < 0)
                 return r;
         return sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
@@ -249,7 +263,7 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
                 return -EIO;
         }
 
-        r = scope_control_group(bus, scope, &cgroup);
+        r = scope_control_group(bus, scope, pid, &cgroup);
         if (r < 0)
                 return r;
         r = cgroup_move_to_sub(cgroup, SCOPE_PAYLOAD_CGROUP, pid);

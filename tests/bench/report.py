@@ -125,6 +125,19 @@ def machine():
     return cpu, os.cpu_count(), mem, cg
 
 
+def sharedobjs_table(path):
+    """OUT/a-sharedobjs.tsv (tool, count, names) -> markdown lines"""
+    if not os.path.exists(path):
+        return []
+    lines = ["Shared objects each tool's binary maps at exec (`ldd`, the loader included, not the vdso; "
+             "libraries opened later, such as NSS modules, not counted):", "",
+             "| tool | shared objects | which |", "|---|---:|---|"]
+    for line in open(path):
+        tool, count, names = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+        lines.append(f"| {tool} | {count} | {names} |")
+    return lines + [""]
+
+
 def markdown(opts):
     out = opts["--out"]
     only = opts.get("--only", "a,b,c,d,e,p").split(",")
@@ -166,6 +179,7 @@ def markdown(opts):
                        "seccomp filter and capability set). bwrap: `--unshare-all` (a one-uid user "
                        "namespace), podman's capabilities, masked paths, berth's seccomp program when "
                        "it could be exported. The probe table shows what each actually applied.", ""]
+                md += sharedobjs_table(f"{out}/a-sharedobjs.tsv")
                 if "berth" in med and "crun" in med:
                     targets.append(f"berth with full default confinement within crun's time: berth "
                                    f"{fmt(med['berth'])} ms vs crun {fmt(med['crun'])} ms "
@@ -177,8 +191,21 @@ def markdown(opts):
                        "bounding set lacks some capabilities). crun/runc: a mount namespace and "
                        "/proc only. systemd-nspawn: its defaults (`--register=no --keep-unit`). bwrap: "
                        "`--ro-bind ROOT /`.", ""]
+                sec = read_tsv(f"{out}/a-secure.tsv")
+                if "berth" in sec:
+                    # issue 16: berth with everything on against the peers with everything off
+                    bw = pct([w for w, _ in sec["berth"]], 50)
+                    bc = pct([c for _, c in sec["berth"]], 50)
+                    for peer, goal in (("crun", 1.0), ("bwrap", 1.25)):
+                        if peer in runs:
+                            pw = pct([w for w, _ in runs[peer]], 50)
+                            pc = pct([c for _, c in runs[peer]], 50)
+                            targets.append(f"berth (full default confinement) against {peer} with the minimum "
+                                           f"it allows: {fmt(bw)} ms vs {fmt(pw)} ms wall "
+                                           f"({bw / pw:.2f}x; target ≤ {goal:.2f}x), CPU per start "
+                                           f"{fmt(bc)} ms vs {fmt(pc)} ms ({bc / pc if pc else 0:.2f}x)"
+                                           + berth_caveat(f"{out}/a-secure-probe.tsv"))
                 if "berth" in med and "systemd-nspawn" in med:
-                    sec = read_tsv(f"{out}/a-secure.tsv")
                     if "berth" in sec:
                         b = pct([w for w, _ in sec["berth"]], 50)
                         targets.append(f"berth (full default confinement) at least 5x faster than "
@@ -193,7 +220,16 @@ def markdown(opts):
             ref = "berth@.service" if "berth@.service" in runs else next(iter(runs))
             t, _ = timing_table(runs, ref, label="unit")
             md += t + ["", "Each command runs inside test bed 1 (systemd 252 as PID 1 in namespaces) and "
-                       "returns when the unit has run /bin/true and stopped.", ""]
+                       "returns when the unit has run /bin/true and stopped. `systemd-run (floor)` runs "
+                       "/bin/true itself in a transient service: what systemd alone costs.", ""]
+            bmed = {n: pct([w for w, _ in r], 50) for n, r in runs.items()}
+            if "berth@.service" in bmed and "systemd-nspawn@.service" in bmed:
+                b, ns = bmed["berth@.service"], bmed["systemd-nspawn@.service"]
+                floor = bmed.get("systemd-run (floor)")
+                targets.append(f"under systemd, berth@.service at most 0.5x systemd-nspawn@.service: "
+                               f"{fmt(b)} ms vs {fmt(ns)} ms ({b / ns:.2f}x; target ≤ 0.50x)"
+                               + (f"; systemd's own floor (systemd-run of /bin/true) {fmt(floor)} ms, "
+                                  f"berth above it {fmt(b - floor)} ms" if floor else ""))
         else:
             md += ["Not measured in this run (see notes).", ""]
 
@@ -320,7 +356,7 @@ def markdown(opts):
                     text = head + rows[:15] + text[-2:]
                 md += [f"{title}:", "", "```"] + text + ["```", ""]
 
-    md += ["## Targets from issue 8 (reported, not asserted)", ""]
+    md += ["## Targets from issues 8 and 16 (reported, not asserted)", ""]
     md += [f"- {t}" for t in targets] if targets else ["- none measured in this run"]
     md.append("")
     if os.path.exists(f"{out}/notes.txt"):

@@ -257,6 +257,14 @@ probe() {
 }
 if want a; then
         echo "bench: a) start-to-exit, $reps interleaved runs per tool" >&2
+        # shared objects each tool's binary maps at exec (ldd's closure: files, not the vdso)
+        for t in "berth=$berth" "crun=$(command -v crun)" "runc=$(command -v runc)" \
+                "systemd-nspawn=$(command -v systemd-nspawn)" "bwrap=$(command -v bwrap)"; do
+                bin=${t#*=}
+                [ -n "$bin" ] || continue
+                objs=$(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | xargs -r -n1 basename)
+                printf '%s\t%s\t%s\n' "${t%%=*}" "$(grep -c . <<<"$objs")" "$(echo $objs)"
+        done >"$out/a-sharedobjs.tsv"
         for m in secure min; do
                 probe "$m"
                 mapfile -t cmds < <(a_commands "$m" true)

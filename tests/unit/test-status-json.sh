@@ -78,4 +78,35 @@ check_eq "no such container: exit status 4" $? 4
 "$BERTH" status -o yaml web >/dev/null 2>&1
 check_eq "unknown output mode: exit status 2" $? 2
 
+# What a state records can come from the container's side (paths, labels): every control
+# character leaves as a \u escape and bytes that are not UTF-8 as \ufffd, so both JSON outputs
+# stay valid UTF-8 JSON and never carry a raw terminal escape (ESC, C1 CSI). The same writer
+# serves status and list.
+mkdir -p "$T/state/hostile"
+printf 'NAME=hostile\nSUPERVISOR=%s\nLEADER=%s\nROOT=/srv/a\033[31mb\377\302\233c\342\200\250d\300\257\nSCOPE=\nCONFIG=%s\n' \
+        $$ $$ "$T/etc/web.container" >"$T/state/hostile/state"
+exec {hostilelockfd}>"$T/state/hostile/lock"
+flock -x "$hostilelockfd"
+want="'/srv/a\\x1b[31mb\\ufffd\\x9bc\\u2028d\\ufffd\\ufffd'"
+# root_of: the Python ascii() of the hostile container's root as parsed from strict UTF-8.
+root_of() {
+        python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))
+if isinstance(doc, list):
+    doc = [o for o in doc if o["name"] == "hostile"][0]
+print(ascii(doc["root"]))'
+}
+# raw_is_clean FILE: no C0 (but the final newline), DEL, C1 (UTF-8 C2 80..9F) or U+2028/9 bytes.
+raw_is_clean() { ! LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]' "$1"; }
+"$BERTH" status -o json hostile >"$T/hostile.json"
+check_eq "hostile root: status JSON is UTF-8 and decodes to the bytes, invalid ones as U+FFFD" \
+        "$(root_of <"$T/hostile.json")" "$want"
+check "hostile root: status JSON carries no raw control character" raw_is_clean "$T/hostile.json"
+"$BERTH" status -o json-pretty hostile >"$T/hostile-pretty.json"
+check_eq "hostile root: json-pretty the same" "$(root_of <"$T/hostile-pretty.json")" "$want"
+"$BERTH" list -o json >"$T/list.json"
+check_eq "hostile root: list JSON is UTF-8 and decodes the same" "$(root_of <"$T/list.json")" "$want"
+check "hostile root: list JSON carries no raw control character" raw_is_clean "$T/list.json"
+
 tap_done

@@ -272,6 +272,10 @@ static void test_maps_and_idmap(void)
         CHECK(k == -EOPNOTSUPP, "procfs refuses idmapping with -EOPNOTSUPP (%s)", strerror(-k));
         CHECK(userns_fs_type("/proc", &type) == 0 && type && streq(type, "proc"),
               "the refusing fs is named: %s", strna(type));
+        _cleanup_free_ char *type2 = NULL, *type3 = NULL;
+        CHECK(userns_fs_type("/proc/self/fd", &type2) == 0 && type2 && streq(type2, "proc"),
+              "a path below a mount point, through a symlink, names its mount: %s", strna(type2));
+        CHECK(userns_fs_type("/nonexistent-berth-test", &type3) == -ENOENT, "a missing path: -ENOENT");
 
         close(go[1]);
         close(ready[0]);

@@ -35,6 +35,7 @@ zshdir=$(dirname "$(dpkg -S /usr/share/zsh/vendor-completions/_loginctl 2>/dev/n
 
 expected=(
         /usr/bin/berth
+        /usr/libexec/berth/berth-import
         "$unitdir/berth@.service"
         "$gendir/berth-generator"
         /usr/share/man/man1/berth.1
@@ -47,7 +48,7 @@ expected=(
 for f in "${expected[@]}"; do
         check "installed: $f" test -f "$T/root$f"
 done
-for f in /usr/bin/berth "$gendir/berth-generator"; do
+for f in /usr/bin/berth /usr/libexec/berth/berth-import "$gendir/berth-generator"; do
         check "executable: $f" test -x "$T/root$f"
 done
 # The SELinux policy module, when the build makes one, goes where Debian's selinux-policy
@@ -67,6 +68,11 @@ stray=$(cd "$T/root" && find . -type f -o -type l | sed 's/^\.//' | sort |
 check_eq "nothing installed anywhere else" "$stray" ""
 
 check_eq "installed berth runs" "$("$T/root/usr/bin/berth" --version 2>&1)" "$("$build/berth" --version)"
+# berth import executes the helper where it was installed (nothing beside /usr/bin/berth): with
+# the DESTDIR's libexec bound over /usr/libexec in a private mount namespace, the installed
+# berth finds and runs it.
+check "installed berth import runs /usr/libexec/berth/berth-import" \
+        unshare -m sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && "$1/usr/bin/berth" import --help | grep -q "^berth import \[OPTIONS...\] NAME --oci DIR$"' _ "$T/root"
 check "the unit runs the installed binary" grep -qE '^ExecStart=/usr/bin/berth run' "$T/root$unitdir/berth@.service"
 for page in man1/berth.1:berth man5/berth.container.5:berth.container 'man8/berth@.service.8:berth@.service'; do
         f=${page%%:*} name=${page#*:}
