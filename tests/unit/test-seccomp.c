@@ -375,6 +375,7 @@ static void test_edits(void)
         CHECK(probe(&admin, P_MOUNT) == ENOENT, "CAP_SYS_ADMIN lets mount through (ENOENT from the kernel)");
         CHECK(probe(&admin, P_UNSHARE_NEWNS) == 0, "CAP_SYS_ADMIN lifts the namespace restriction");
         CHECK(probe(&admin, P_KEXEC_LOAD) == EPERM, "CAP_SYS_ADMIN does not allow kexec_load");
+        CHECK(probe(&admin, P_TIOCSTI) == EPERM, "CAP_SYS_ADMIN does not lift the TIOCSTI/TIOCLINUX rule");
 }
 
 /* What the kernel holds for a process that loaded a filter: its programs in load order, read back
