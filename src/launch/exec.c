@@ -473,8 +473,19 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 goto finish;
         }
         r = confinement_record_read(o->state_dir, name, &x.rec);
+        if (r == -ENOENT) {
+                r = exec_error(&x, r, "No recorded confinement in %s/%s (started by an older berth? restart it)",
+                               o->state_dir, name);
+                goto finish;
+        }
         if (r < 0) {
                 r = exec_error(&x, r, "Failed to read the recorded confinement in %s/%s", o->state_dir, name);
+                goto finish;
+        }
+        /* A record and a state of different starts (the container restarted in between). */
+        if (x.rec.supervisor_pid != x.state.supervisor_pid) {
+                status = EXIT_NOT_RUNNING;
+                r = exec_error(&x, -ESTALE, "The container restarted meanwhile");
                 goto finish;
         }
         x.pidfd = (int)syscall(SYS_pidfd_open, x.state.leader_pid, 0);

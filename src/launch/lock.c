@@ -3,6 +3,7 @@
  * state file written once the payload runs: STATE_DIR/NAME/. */
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "launch-context.h"
 #include "record.h"
@@ -25,6 +26,7 @@ int launch_record_confinement(LaunchContext *ctx)
 {
         const ContainerConfig *c = ctx->config;
         ConfinementRecord rec = {
+            .supervisor_pid = getpid(),
             .caps = ctx->caps,
             .no_new_privs = c->no_new_privileges,
             .label = ctx->labels.process,

@@ -86,6 +86,8 @@ int confinement_record_write(const char *state_dir, const char *name, const Conf
         if (!f)
                 return negative_errno();
         TAKE_FD(fd);
+        snprintf(buf, sizeof(buf), "%d", (int)r->supervisor_pid);
+        put(f, "SUPERVISOR", buf);
         snprintf(buf, sizeof(buf), "%016" PRIx64, r->caps);
         put(f, "CAPS", buf);
         put(f, "NO_NEW_PRIVS", r->no_new_privs ? "1" : "0");
@@ -152,6 +154,8 @@ static int parse_entry(ConfinementRecord *c, const char *entry, bool *have_caps,
                 *have_caps = !errno && *v && !*end;
                 return *have_caps ? 0 : -EBADMSG;
         }
+        if (KEY_IS("SUPERVISOR"))
+                return c->supervisor_pid = (pid_t)strtol(v, NULL, 10), 0;
         if (KEY_IS("NO_NEW_PRIVS"))
                 return c->no_new_privs = streq(v, "1"), 0;
         if (KEY_IS("LABEL_ENFORCED"))

@@ -17,6 +17,7 @@
 #include "sha256.h"
 
 typedef struct ConfinementRecord {
+        pid_t supervisor_pid; /* the `berth run` it belongs to (the state file names it too) */
         uint64_t caps; /* the bounding set (and root's permitted/effective set) */
         bool no_new_privs;
         char *label;         /* SELinux process label; NULL when none */
