@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -281,6 +282,14 @@ static int child_main(ExecContext *x)
         if (rec->uid_size > 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(),
                                   "Failed to become root of the user namespace");
+        /* The credential change cleared the parent death signal: set it again, then make sure
+         * berth did not die before (getppid() says nothing across PID namespaces; the socket's
+         * other end does). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
+        struct pollfd alive = {.fd = x->child_sync_fd, .events = POLLIN};
+        if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLERR)))
+                return EXIT_BERTH_FAILED; /* nobody to tell */
         if (setsid() < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to create a session");
         if (x->pty) {
