@@ -193,6 +193,10 @@ if it_start pa$U; then
         check_eq "exec -t without a terminal: still a pty" "$("$BERTH" exec -t pa$U -- tty </dev/null 2>&1 | tr -d '\r')" "/dev/pts/0"
         check_eq "exec -T: no terminal" "$("$BERTH" exec -T pa$U -- sh -c 'tty || true' </dev/null 2>&1)" "not a tty"
         # shellcheck disable=SC2016
+        check_eq "exec -t: the command is the foreground job of its terminal (job control)" \
+                "$("$BERTH" exec -t pa$U -- sh -c 'set -- $(sed "s/.*) //" /proc/$$/stat); [ "$3" = "$6" ] && [ "$3" = $$ ] && echo foreground' </dev/null 2>&1 | tr -d '\r')" \
+                foreground
+        # shellcheck disable=SC2016
         check_eq "exec runs the command in a session of its own" \
                 "$("$BERTH" exec -T pa$U -- sh -c '[ "$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f4)" = $$ ] && echo leader' </dev/null 2>&1)" \
                 leader
