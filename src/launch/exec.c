@@ -141,6 +141,26 @@ static int namespaces_to_join(pid_t pid, int *ret_flags)
         return 0;
 }
 
+static int leader_matches_record(ExecContext *x)
+{
+        char path[64];
+        unsigned inside, outside, size;
+        FILE *f;
+        int n;
+
+        if (x->rec.uid_size == 0)
+                return 0;
+        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)x->state.leader_pid);
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        n = fscanf(f, "%u %u %u", &inside, &outside, &size);
+        fclose(f);
+        if (n != 3 || inside != 0 || outside != x->rec.uid_base || size != x->rec.uid_size)
+                return -ESTALE;
+        return 0;
+}
+
 /* berth-NAME.scope/exec-PID, when the container runs in a scope. The scope's cgroup is the first
  * path component named after the scope in the leader's cgroup: the container can only add
  * components below it. It is root's (only "payload" is delegated), which is checked. */
@@ -501,6 +521,14 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         if (x.pidfd < 0) {
                 status = EXIT_NOT_RUNNING;
                 r = exec_error(&x, negative_errno(), "Failed to find the leader %d", (int)x.state.leader_pid);
+                goto finish;
+        }
+        /* The process the pidfd pins is the recorded payload: its user namespace maps the
+         * recorded range (a PID reused since would not). */
+        r = leader_matches_record(&x);
+        if (r < 0) {
+                status = EXIT_NOT_RUNNING;
+                r = exec_error(&x, r, "The leader %d is not the recorded payload", (int)x.state.leader_pid);
                 goto finish;
         }
         r = namespaces_to_join(x.state.leader_pid, &x.ns_flags);
