@@ -284,7 +284,7 @@ static int child_take_pty(ExecContext *x)
 static int child_main(ExecContext *x)
 {
         const ConfinementRecord *rec = &x->rec;
-        const char *user = x->o->user ?: "root";
+        const char *user = x->o->user ?: "root", *db = NULL;
         _cleanup_strv_free_ char **env = NULL;
         SelinuxLabels labels = {.process = rec->label, .enforced = rec->label_enforced};
         UserRecord u = {};
@@ -307,8 +307,8 @@ static int child_main(ExecContext *x)
          * other end does). */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
-        struct pollfd alive = {.fd = x->child_sync_fd, .events = POLLIN};
-        if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLERR)))
+        struct pollfd alive = {.fd = x->child_sync_fd, .events = POLLRDHUP};
+        if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLRDHUP | POLLERR)))
                 return EXIT_BERTH_FAILED; /* nobody to tell */
         if (setsid() < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to create a session");
@@ -322,11 +322,13 @@ static int child_main(ExecContext *x)
                                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(),
                                                   "Failed to set up standard input/output");
 
-        r = user_resolve(user, &u);
+        r = user_resolve(user, &u, &db);
         if (r == -ESRCH)
                 return child_fail(x, EXIT_BERTH_FAILED, 0, "Failed to find user %s in /etc/passwd", user);
+        if (r < 0 && user_db_refusal(r))
+                return child_fail(x, EXIT_BERTH_FAILED, 0, "Refusing the container's %s: %s", db, user_db_refusal(r));
         if (r < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to read /etc/passwd or /etc/group");
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", db);
         r = env_build(u.home, false, rec->environment, &env);
         STRV_FOREACH (e, x->o->env)
                 if (r >= 0)
@@ -353,6 +355,7 @@ static int child_main(ExecContext *x)
             .working_directory = x->o->working_directory ?: rec->working_directory,
             .home = u.home,
             .env = env,
+            .parent_fd = x->child_sync_fd,
             .sigmask = &x->saved_sigmask,
             .seccomp = &rec->seccomp,
             .argv = x->o->argv,

@@ -182,6 +182,7 @@ typedef struct Confinement {
         const char *working_directory; /* must exist; NULL: home, else / */
         const char *home;
         char *const *env;              /* its PATH is where argv[0] is looked up */
+        int parent_fd;                 /* our end of the socket to berth: a hang-up says it died */
         const sigset_t *sigmask;       /* restored right before the filter is loaded */
         const SeccompBpf *seccomp;     /* loaded last */
         char *const *argv;
@@ -209,7 +210,8 @@ int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
 const char *confine_step_to_string(ConfineStep s);
 
 /* User= and `berth exec --user`: resolved in the container's /etc/passwd and /etc/group (user.c),
- * after pivot_root or setns, each opened O_NOFOLLOW|O_NONBLOCK, a regular file, size-capped. */
+ * after pivot_root or setns, each opened O_NOFOLLOW|O_NONBLOCK, a regular file, size-capped, and
+ * parsed from a private copy. */
 typedef struct UserRecord {
         uid_t uid;
         gid_t gid;
@@ -218,8 +220,11 @@ typedef struct UserRecord {
         char *home;
 } UserRecord;
 
-/* -ESRCH when there is no such user (a numeric UID and root need no entry). */
-int user_resolve(const char *user, UserRecord *ret);
+/* -ESRCH when there is no such user (a numeric UID and root need no entry); on other errors
+ * *ret_db names the file that failed. */
+int user_resolve(const char *user, UserRecord *ret, const char **ret_db);
+/* Why the container's user database file was refused (-ELOOP, -EBADFD, -EFBIG), else NULL. */
+const char *user_db_refusal(int error);
 void user_record_done(UserRecord *u);
 
 /* env.c: the clean environment a payload or exec'd command starts with: PATH, container=berth,

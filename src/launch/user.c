@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* User=: resolved in the container's own /etc/passwd and /etc/group (after pivot_root, or after
  * `berth exec` entered the container), by plain file parsing: NSS would load the image's modules
- * into this still-privileged process. The files are the image's: hostile input. Each is opened
- * without following a symlink at its last component and without blocking (a FIFO would hang the
- * start), must be a regular file, and is read no further than PASSWD_SIZE_MAX. */
+ * into this still-privileged process. The files are the image's: hostile input (user_db_open()). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "exit-status.h"
 #include "launch-context.h"
 #include "strv.h"
-
-#define PASSWD_SIZE_MAX (4U * 1024U * 1024U)
 
 static int parse_uid(const char *s, uid_t *ret)
 {
@@ -33,36 +32,66 @@ static int parse_uid(const char *s, uid_t *ret)
         return 0;
 }
 
-/* The container's file at path as a stdio stream: -ENOENT when it does not exist, -EBADF when it
- * is not a regular file (a FIFO, device or socket), -EFBIG when it is larger than the cap. */
-static int open_container_file(const char *path, FILE **ret)
-{
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        FILE *f;
+/* The container's /etc/passwd and /etc/group are the image's: a FIFO there must not hang the start,
+ * a device node must not be opened for real, a huge file must not eat the supervisor's memory. */
+#define USER_DB_SIZE_MAX (16U * 1024U * 1024U)
 
-        fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+/* Reads path (resolved inside the current root, which is the container's after pivot_root) whole
+ * into memory and returns a stream over that copy. Non-blocking, no symlink at the last component
+ * and no magic link on the way, a regular file of at most USER_DB_SIZE_MAX bytes: -ELOOP for a
+ * symlink, -EBADFD for anything not a regular file, -EFBIG when too large, -ENOENT when missing. */
+static int user_db_open(const char *path, FILE **ret)
+{
+        struct open_how how = {
+                .flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        _cleanup_close_ int root = -EBADF, fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t n = 0;
+
+        root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -errno;
+        /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
+        fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
         if (fd < 0)
-                return errno == ELOOP ? -EBADF : negative_errno();
+                return -errno;
         if (fstat(fd, &st) < 0)
-                return negative_errno();
+                return -errno;
         if (!S_ISREG(st.st_mode))
-                return -EBADF;
-        if ((uint64_t)st.st_size > PASSWD_SIZE_MAX)
+                return -EBADFD;
+        if ((uint64_t)st.st_size > USER_DB_SIZE_MAX)
                 return -EFBIG;
-        f = fdopen(fd, "re");
+        buf = malloc(USER_DB_SIZE_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        /* The size may change under us: read up to the cap, refuse what goes beyond it. */
+        for (;;) {
+                ssize_t k = read(fd, buf + n, USER_DB_SIZE_MAX + 1 - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t)k;
+                if (n > USER_DB_SIZE_MAX)
+                        return -EFBIG;
+        }
+        /* A stream over a private copy (freed when the stream is closed), so what fgetpwent()
+         * parses cannot change or grow under it. An empty file is an empty stream. */
+        FILE *f = fmemopen(NULL, n + 1, "w+");
         if (!f)
-                return negative_errno();
-        TAKE_FD(fd);
+                return -errno;
+        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0) {
+                fclose(f);
+                return -EIO;
+        }
         *ret = f;
         return 0;
-}
-
-/* A file that grows while we read it stops being read at the cap. */
-static bool read_too_far(FILE *f)
-{
-        long pos = ftell(f);
-        return pos < 0 || (unsigned long)pos > PASSWD_SIZE_MAX;
 }
 
 static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
@@ -71,11 +100,11 @@ static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, 
         FILE *f;
         int r;
 
-        r = open_container_file("/etc/passwd", &f);
+        r = user_db_open("/etc/passwd", &f);
         if (r < 0)
                 return r == -ENOENT ? -ESRCH : r;
         r = -ESRCH;
-        while (!read_too_far(f) && (pw = fgetpwent(f)))
+        while ((pw = fgetpwent(f)))
                 if (by_uid ? pw->pw_uid == uid : streq(pw->pw_name, name)) {
                         u->uid = pw->pw_uid;
                         u->gid = pw->pw_gid;
@@ -94,10 +123,10 @@ static int find_groups(UserRecord *u, const char *name)
         FILE *f;
         int r;
 
-        r = open_container_file("/etc/group", &f);
+        r = user_db_open("/etc/group", &f);
         if (r < 0)
                 return r == -ENOENT ? 0 : r;
-        while (!read_too_far(f) && (gr = fgetgrent(f))) {
+        while ((gr = fgetgrent(f))) {
                 if (gr->gr_gid == u->gid || !strv_contains(gr->gr_mem, name))
                         continue;
                 gid_t *g = realloc(u->groups, sizeof(gid_t) * (u->n_groups + 1));
@@ -119,7 +148,17 @@ void user_record_done(UserRecord *u)
         *u = (UserRecord){};
 }
 
-int user_resolve(const char *user, UserRecord *ret)
+const char *user_db_refusal(int error)
+{
+        switch (error) {
+        case -ELOOP: return "it is a symlink (berth reads only a regular file there)";
+        case -EBADFD: return "not a regular file (a FIFO, socket, device or directory)";
+        case -EFBIG: return "larger than 16 MiB";
+        default: return NULL;
+        }
+}
+
+int user_resolve(const char *user, UserRecord *ret, const char **ret_db)
 {
         _cleanup_free_ char *name = NULL;
         UserRecord u = {};
@@ -127,6 +166,7 @@ int user_resolve(const char *user, UserRecord *ret)
         bool numeric = parse_uid(user, &uid) >= 0;
         int r;
 
+        *ret_db = "/etc/passwd";
         r = find_passwd(user, uid, numeric, &u, &name);
         if (r == -ESRCH && (numeric || streq(user, "root"))) {
                 /* A numeric UID needs no entry (as with docker); root exists without one too. */
@@ -138,8 +178,10 @@ int user_resolve(const char *user, UserRecord *ret)
                 *ret = u;
                 return 0;
         }
-        if (r >= 0)
+        if (r >= 0) {
+                *ret_db = "/etc/group";
                 r = find_groups(&u, name);
+        }
         if (r < 0) {
                 user_record_done(&u);
                 return r;
@@ -150,17 +192,19 @@ int user_resolve(const char *user, UserRecord *ret)
 
 int child_resolve_user(LaunchChild *ch)
 {
-        const char *user = ch->ctx->config->user ?: "root";
+        const char *user = ch->ctx->config->user ?: "root", *db = NULL;
         UserRecord u = {};
         int r;
 
-        r = user_resolve(user, &u);
+        r = user_resolve(user, &u, &db);
         if (r == -ESRCH)
                 return child_report_error(ch, EXIT_BERTH_FAILED, 0,
                                           "Failed to find User=%s in /etc/passwd of the container", user);
+        if (r < 0 && user_db_refusal(r))
+                return child_report_error(ch, EXIT_BERTH_FAILED, 0, "Refusing the container's %s: %s", db,
+                                          user_db_refusal(r));
         if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r,
-                                          "Failed to read the container's /etc/passwd or /etc/group");
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", db);
         ch->uid = u.uid;
         ch->gid = u.gid;
         ch->groups = u.groups;

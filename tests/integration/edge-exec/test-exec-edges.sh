@@ -180,6 +180,7 @@ if it_start pa$U; then
         rc=$?
         diag "$(cat "$IT_WORK/fifo.err")"
         check "exec --user refuses a FIFO as /etc/group instead of hanging (exit $rc)" [ "$rc" = 125 ]
+        check "exec --user: the error names the file and why" grep -q "container's /etc/group: not a regular file" "$IT_WORK/fifo.err"
         rm -f "$IT_ROOT/etc/group"
         mv "$IT_ROOT/etc/group.real" "$IT_ROOT/etc/group"
 
