@@ -127,6 +127,8 @@ function __berth_positional -a verbs npos
     contains -- $verb (string split ' ' -- $verbs); or return 1
     string match -q -- '-*' (commandline -ct); and return 1
     __berth_value_of --oci --file --output --config-path --register; and return 1
+    # The value of any other option (exec --user, --env, ...): not a positional argument.
+    __berth_value_of (__berth_options_with_arg); and return 1
     __berth_in_exec_command; and return 1
     test -z "$npos"; or test (__berth_npos) -eq $npos
 end

@@ -91,10 +91,13 @@ int verb_run(int argc, char **argv)
                           file ?: argv[optind]);
                 return EXIT_BERTH_FAILED;
         }
-        /* A bare "web.container" is a file in the current directory, not a name (as berth verify). */
-        if (file && !strchr(file, '/')) {
-                if (asprintf(&file_path, "./%s", file) < 0) {
-                        log_error("Out of memory.");
+        /* A bare "web.container" is a file in the current directory, not a name (as berth verify).
+         * A relative path is made absolute: the state records it, and it must not name another
+         * file for whoever reads it from another directory. */
+        if (file && file[0] != '/') {
+                _cleanup_free_ char *cwd = getcwd(NULL, 0);
+                if (!cwd || asprintf(&file_path, "%s/%s", cwd, file) < 0) {
+                        log_error("Failed to make %s absolute: %m", file);
                         return EXIT_BERTH_FAILED;
                 }
                 file = file_path;

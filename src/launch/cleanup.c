@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "launch-context.h"
+#include "record.h"
 #include "state.h"
 
 void launch_cleanup(LaunchContext *ctx)
@@ -37,6 +38,7 @@ void launch_cleanup(LaunchContext *ctx)
         launch_close_notify(ctx);
         launch_close_output(ctx);
         if (ctx->state_created) {
+                confinement_record_remove(ctx->state_dir, ctx->config->name);
                 (void)state_remove(ctx->state_dir, ctx->config->name);
                 ctx->state_created = false;
         }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 6, in this order (DESIGN.md): close every fd but stdio, chdir into the new root, drop the
  * capability bounding set, no_new_privs, SELinux exec label, switch user, final capabilities,
- * seccomp filter last, execve. Nothing of the host stays open across execve. */
+ * seccomp filter last, execve. Nothing of the host stays open across execve. confine_and_exec()
+ * is the part from the bounding set on; `berth exec` (exec.c) runs the same function with the
+ * confinement recorded when the payload started (record.c). */
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,26 +41,33 @@ static int take_console(int console)
         return 0;
 }
 
-static int switch_user(LaunchChild *ch)
+static int switch_user(const Confinement *cf)
 {
-        if (setgroups(ch->n_groups, ch->groups) < 0) {
+        if (setgroups(cf->n_groups, cf->groups) < 0) {
                 /* A user namespace with setgroups denied: fine when no groups are wanted. */
-                if (!(errno == EPERM && ch->ctx->uid_size > 0 && ch->n_groups == 0))
+                if (!(errno == EPERM && cf->userns && cf->n_groups == 0))
                         return negative_errno();
         }
-        if (setresgid(ch->gid, ch->gid, ch->gid) < 0 || setresuid(ch->uid, ch->uid, ch->uid) < 0)
+        if (setresgid(cf->gid, cf->gid, cf->gid) < 0 || setresuid(cf->uid, cf->uid, cf->uid) < 0)
                 return negative_errno();
         return 0;
 }
 
-/* execve() with the container's PATH (the one in ch->env), like execvpe() but not its caller's. */
-static int exec_payload(LaunchChild *ch, char *const *argv)
+static bool parent_gone(int fd)
 {
-        const char *path = strv_env_get(ch->env, "PATH");
+        struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+        return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
+}
+
+/* execve() with the container's PATH (the one in env), like execvpe() but not its caller's. */
+static int exec_in_container(char *const *argv, char *const *env)
+{
+        const char *path = strv_env_get(env, "PATH");
         int saved = ENOENT;
 
         if (strchr(argv[0], '/')) {
-                execve(argv[0], argv, ch->env);
+                execve(argv[0], argv, env);
                 return -errno;
         }
         for (const char *p = strempty(path);;) {
@@ -66,7 +76,7 @@ static int exec_payload(LaunchChild *ch, char *const *argv)
 
                 if (asprintf(&full, "%.*s/%s", (int)n, n ? p : ".", argv[0]) < 0)
                         return -ENOMEM;
-                execve(full, argv, ch->env);
+                execve(full, argv, env);
                 if (errno != ENOENT && errno != ENOTDIR)
                         saved = errno; /* EACCES and friends win over a later "not found" */
                 if (!p[n])
@@ -76,13 +86,98 @@ static int exec_payload(LaunchChild *ch, char *const *argv)
         return -saved;
 }
 
+static const char *const confine_step_table[_CONFINE_STEP_MAX] = {
+    [CONFINE_BOUNDING] = "Failed to drop the capability bounding set",
+    [CONFINE_NO_NEW_PRIVS] = "Failed to set no_new_privs",
+    [CONFINE_LABEL] = "Failed to set the SELinux exec label",
+    [CONFINE_USER] = "Failed to switch user",
+    [CONFINE_CAPS] = "Failed to set capabilities",
+    [CONFINE_WORKDIR] = "Failed to change to the working directory",
+    [CONFINE_PDEATHSIG] = "Failed to set parent death signal",
+    [CONFINE_SIGMASK] = "Failed to reset the signal mask",
+    [CONFINE_SECCOMP] = "Failed to load the seccomp filter",
+    [CONFINE_EXEC] = "Failed to execute",
+};
+
+const char *confine_step_to_string(ConfineStep s)
+{
+        return s >= 0 && s < _CONFINE_STEP_MAX ? confine_step_table[s] : "Failed to confine";
+}
+
+/* Step 6 after the fds are closed and the process stands in the container's root: the one
+ * confinement of run's payload and of exec's command, in DESIGN.md's order. Returns only on
+ * failure: -errno, and the step that failed in *ret_step. */
+int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
+{
+        const char *wd = cf->working_directory;
+        int r;
+
+        *ret_step = CONFINE_BOUNDING;
+        r = caps_drop_bounding(cf->caps);
+        if (r < 0)
+                return r;
+        *ret_step = CONFINE_NO_NEW_PRIVS;
+        if (cf->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return negative_errno();
+        *ret_step = CONFINE_LABEL;
+        r = selinux_set_exec_label(cf->labels);
+        if (r < 0)
+                return r;
+        *ret_step = CONFINE_USER;
+        r = switch_user(cf);
+        if (r < 0)
+                return r;
+        *ret_step = CONFINE_CAPS;
+        r = caps_apply_final(cf->caps, cf->uid == 0);
+        if (r < 0)
+                return r;
+        /* WorkingDirectory= must exist; the home directory is only a default. */
+        *ret_step = CONFINE_WORKDIR;
+        if (wd ? chdir(wd) < 0 : (chdir(strempty(cf->home)) < 0 && chdir("/") < 0))
+                return negative_errno();
+        /* Credential changes reset the parent death signal; set it again for the payload. berth
+         * may have died while it was not armed: getppid() cannot tell across PID namespaces, the
+         * socket to it can (only berth holds its other end). */
+        *ret_step = CONFINE_PDEATHSIG;
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return negative_errno();
+        if (parent_gone(cf->parent_fd))
+                return -ESRCH;
+        *ret_step = CONFINE_SIGMASK;
+        if (sigprocmask(SIG_SETMASK, cf->sigmask, NULL) < 0)
+                return negative_errno();
+        *ret_step = CONFINE_SECCOMP;
+        r = seccomp_bpf_load(cf->seccomp);
+        if (r < 0)
+                return r;
+        *ret_step = CONFINE_EXEC;
+        return exec_in_container(cf->argv, cf->env);
+}
+
 int child_confine_and_exec(LaunchChild *ch)
 {
         LaunchContext *ctx = ch->ctx;
         const ContainerConfig *c = ctx->config;
         char *default_argv[] = {(char *)(c->boot ? "/sbin/init" : "/bin/sh"), NULL};
         char *const *argv = c->exec && c->exec[0] ? c->exec : default_argv;
-        const char *wd = c->working_directory;
+        Confinement cf = {
+            .caps = ctx->caps,
+            .no_new_privs = c->no_new_privileges,
+            .labels = &ctx->labels,
+            .userns = ctx->uid_size > 0,
+            .uid = ch->uid,
+            .gid = ch->gid,
+            .groups = ch->groups,
+            .n_groups = ch->n_groups,
+            .working_directory = c->working_directory,
+            .home = ch->home,
+            .env = ch->env,
+            .parent_fd = ctx->child_sync_fd,
+            .sigmask = &ctx->saved_sigmask,
+            .seccomp = &ctx->seccomp,
+            .argv = argv,
+        };
+        ConfineStep step;
         int r;
 
         if (ch->console_fd >= 0) {
@@ -108,39 +203,20 @@ int child_confine_and_exec(LaunchChild *ch)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to enter the root");
 
-        r = caps_drop_bounding(ctx->caps);
-        if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r,
-                                          "Failed to drop the capability bounding set");
-        if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to set no_new_privs");
-        r = selinux_set_exec_label(&ctx->labels);
-        if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set the SELinux exec label");
-        r = switch_user(ch);
-        if (r < 0)
+        r = confine_and_exec(&cf, &step);
+        switch (step) {
+        case CONFINE_EXEC:
+                if (r == -ENOENT)
+                        return child_report_error(ch, EXIT_NOT_FOUND, r, "Failed to find Exec= binary %s",
+                                                  argv[0]);
+                return child_report_error(ch, EXIT_CANNOT_EXEC, r, "Failed to execute Exec= binary %s",
+                                          argv[0]);
+        case CONFINE_USER:
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to switch to user %s",
                                           c->user ?: "root");
-        r = caps_apply_final(ctx->caps, ch->uid == 0);
-        if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set capabilities");
-        /* WorkingDirectory= must exist; the home directory is only a default. */
-        if (wd ? chdir(wd) < 0 : (chdir(ch->home) < 0 && chdir("/") < 0))
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to change to directory %s", wd ?: ch->home);
-        /* Credential changes reset the parent death signal; set it again for the payload. */
-        r = child_arm_parent_death(ch);
-        if (r > 0)
-                return r;
-        if (sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to reset the signal mask");
-        r = seccomp_bpf_load(&ctx->seccomp);
-        if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to load the seccomp filter");
-        r = exec_payload(ch, argv);
-        if (r == -ENOENT)
-                return child_report_error(ch, EXIT_NOT_FOUND, r, "Failed to find Exec= binary %s", argv[0]);
-        return child_report_error(ch, EXIT_CANNOT_EXEC, r, "Failed to execute Exec= binary %s", argv[0]);
+        case CONFINE_WORKDIR:
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to change to directory %s",
+                                          c->working_directory ?: ch->home);
+        default: return child_report_error(ch, EXIT_BERTH_FAILED, r, "%s", confine_step_to_string(step));
+        }
 }

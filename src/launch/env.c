@@ -21,24 +21,36 @@ static int env_set(char ***env, const char *key, const char *value)
         return r;
 }
 
-int child_build_env(LaunchChild *ch)
+int env_build(const char *home, bool notify, char *const *environment, char ***ret)
 {
-        const ContainerConfig *c = ch->ctx->config;
+        _cleanup_strv_free_ char **env = NULL;
         const char *term = getenv("TERM");
         int r;
 
-        r = env_set(&ch->env, "PATH", DEFAULT_PATH);
+        r = env_set(&env, "PATH", DEFAULT_PATH);
         if (r >= 0)
-                r = env_set(&ch->env, "container", "berth");
+                r = env_set(&env, "container", "berth");
         if (r >= 0)
-                r = env_set(&ch->env, "HOME", ch->home);
+                r = env_set(&env, "HOME", home);
         if (r >= 0 && !isempty(term))
-                r = env_set(&ch->env, "TERM", term);
-        if (r >= 0 && (c->boot || c->notify_ready))
-                r = env_set(&ch->env, "NOTIFY_SOCKET", NOTIFY_CONTAINER_SOCKET);
-        STRV_FOREACH (e, c->environment)
+                r = env_set(&env, "TERM", term);
+        if (r >= 0 && notify)
+                r = env_set(&env, "NOTIFY_SOCKET", NOTIFY_CONTAINER_SOCKET);
+        STRV_FOREACH (e, environment)
                 if (r >= 0)
-                        r = strv_env_set(&ch->env, *e);
+                        r = strv_env_set(&env, *e);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(env);
+        return 0;
+}
+
+int child_build_env(LaunchChild *ch)
+{
+        const ContainerConfig *c = ch->ctx->config;
+        int r;
+
+        r = env_build(ch->home, c->boot || c->notify_ready, c->environment, &ch->env);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to build the environment");
         return 0;

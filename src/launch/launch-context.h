@@ -97,6 +97,7 @@ void launch_supervised_signals(sigset_t *ret);
 /* Parent-side steps, in pipeline order. */
 int launch_lock(LaunchContext *ctx);              /* lock.c */
 int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
+int launch_record_confinement(LaunchContext *ctx); /* lock.c */
 int launch_open_notify(LaunchContext *ctx);       /* boot.c */
 void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
 int launch_open_output(LaunchContext *ctx);       /* output.c */
@@ -169,6 +170,69 @@ int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd); /* dev.c */
 int child_take_output(LaunchChild *ch);                       /* output.c: pipes onto fd 1, 2 */
 void launch_child_init(LaunchChild *ch, LaunchContext *ctx);  /* rootfs.c */
 void launch_child_done(LaunchChild *ch);
+
+/* Step 6 from the capability bounding set on (confine.c): what a process is confined with, filled
+ * by run from its LaunchContext and by exec (exec.c) from the record the payload's start left. */
+typedef struct Confinement {
+        uint64_t caps;                /* bounding set, and permitted/effective when uid is 0 */
+        bool no_new_privs;
+        const SelinuxLabels *labels;  /* exec label, applied when labels->enforced */
+        bool userns;                  /* in a user namespace: setgroups() may be denied */
+        uid_t uid;
+        gid_t gid;
+        const gid_t *groups;
+        size_t n_groups;
+        const char *working_directory; /* must exist; NULL: home, else / */
+        const char *home;
+        char *const *env;              /* its PATH is where argv[0] is looked up */
+        int parent_fd;                 /* our end of the socket to berth: a hang-up says it died */
+        const sigset_t *sigmask;       /* restored right before the filter is loaded */
+        const SeccompBpf *seccomp;     /* loaded last */
+        char *const *argv;
+} Confinement;
+
+typedef enum ConfineStep {
+        CONFINE_BOUNDING,
+        CONFINE_NO_NEW_PRIVS,
+        CONFINE_LABEL,
+        CONFINE_USER,
+        CONFINE_CAPS,
+        CONFINE_WORKDIR,
+        CONFINE_PDEATHSIG,
+        CONFINE_SIGMASK,
+        CONFINE_SECCOMP,
+        CONFINE_EXEC,
+        _CONFINE_STEP_MAX,
+} ConfineStep;
+
+/* confine.c: bounding set, no_new_privs, label, user, capabilities, working directory, parent
+ * death signal, signal mask, seccomp, execve in the container's PATH. Call with the fds closed
+ * and the root entered. Returns only on failure: -errno, the failed step in *ret_step. */
+int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
+/* "Failed to drop the capability bounding set", ... */
+const char *confine_step_to_string(ConfineStep s);
+
+/* User= and `berth exec --user`: resolved in the container's /etc/passwd and /etc/group (user.c),
+ * after pivot_root or setns, each opened O_NOFOLLOW|O_NONBLOCK, a regular file, size-capped, and
+ * parsed from a private copy. */
+typedef struct UserRecord {
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups; /* supplementary groups */
+        size_t n_groups;
+        char *home;
+} UserRecord;
+
+/* -ESRCH when there is no such user (a numeric UID and root need no entry); on other errors
+ * *ret_db names the file that failed. */
+int user_resolve(const char *user, UserRecord *ret, const char **ret_db);
+/* Why the container's user database file was refused (-ELOOP, -EBADFD, -EFBIG), else NULL. */
+const char *user_db_refusal(int error);
+void user_record_done(UserRecord *u);
+
+/* env.c: the clean environment a payload or exec'd command starts with: PATH, container=berth,
+ * HOME, TERM (from ours), NOTIFY_SOCKET when notify, then environment (KEY=VALUE) in order. */
+int env_build(const char *home, bool notify, char *const *environment, char ***ret);
 
 /* Child → parent messages over the sync socket (SOCK_SEQPACKET). */
 typedef enum SyncMessageType {

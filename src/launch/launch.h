@@ -16,3 +16,19 @@ typedef struct LaunchOptions {
 /* Runs the container to completion. Returns the exit status for berth's own exit (payload status,
  * or 125/126/127 from exit-status.h); *ret_error gets a one-line message when berth itself failed. */
 int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_error);
+
+/* `berth exec`: what to run in a running container and how. */
+typedef struct ExecOptions {
+        const char *state_dir;
+        char **argv;                   /* looked up in the container's PATH */
+        char **env;                    /* --env KEY=VALUE, after the container's Environment= */
+        const char *user;              /* --user: resolved in the container's /etc/passwd; NULL: root */
+        const char *working_directory; /* NULL: WorkingDirectory= of the payload, else the user's home */
+        int tty;                       /* 1: a pty (-t), 0: none (-T), -1: when stdin is a terminal */
+} ExecOptions;
+
+/* Runs o->argv in the running container name (exec.c), confined with the record its payload's
+ * start left (record.h), on a pty berth relays (or with no terminal of the caller's handed in).
+ * Returns the exit status for berth's own exit: the command's, 128+N when signal N killed it,
+ * EXIT_NOT_RUNNING, or 125/126/127; *ret_error gets a one-line message when berth failed. */
+int launch_exec(const char *name, const ExecOptions *o, char **ret_error);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Step 1 (the lock) and the state file written once the payload runs: STATE_DIR/NAME/. */
+/* Step 1 (the lock), the record of the payload's confinement for `berth exec` (record.h), and the
+ * state file written once the payload runs: STATE_DIR/NAME/. */
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "launch-context.h"
+#include "record.h"
 #include "state.h"
 
 int launch_lock(LaunchContext *ctx)
@@ -16,6 +19,30 @@ int launch_lock(LaunchContext *ctx)
         if (r < 0)
                 return launch_error(ctx, r, "Failed to take the lock in %s", ctx->state_dir);
         ctx->state_created = true;
+        return 0;
+}
+
+int launch_record_confinement(LaunchContext *ctx)
+{
+        const ContainerConfig *c = ctx->config;
+        ConfinementRecord rec = {
+            .supervisor_pid = getpid(),
+            .caps = ctx->caps,
+            .no_new_privs = c->no_new_privileges,
+            .label = ctx->labels.process,
+            .label_enforced = ctx->labels.enforced,
+            .uid_base = ctx->uid_base,
+            .uid_size = ctx->uid_size,
+            .user = c->user,
+            .working_directory = c->working_directory,
+            .environment = c->environment,
+            .root = c->directory ? c->directory : (char *)"/",
+        };
+        int r;
+
+        r = confinement_record_write(ctx->state_dir, c->name, &rec, &ctx->seccomp);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to record the confinement in %s", ctx->state_dir);
         return 0;
 }
 

@@ -24,6 +24,8 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
                 r = launch_allocate_identity(&ctx); /* 2: UID range, MCS pair, labels, seccomp */
         launch_test_kill_at("identity");
         if (r >= 0)
+                r = launch_record_confinement(&ctx); /* what `berth exec` confines with (record.h) */
+        if (r >= 0)
                 r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
                 r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */

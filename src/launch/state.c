@@ -91,14 +91,15 @@ int state_write(const char *state_dir, const RuntimeState *s)
 
 int state_remove(const char *state_dir, const char *name)
 {
-        _cleanup_free_ char *dir = NULL, *p = NULL, *l = NULL;
+        _cleanup_free_ char *dir = NULL, *p = NULL;
 
-        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&p, "%s/state", dir) < 0 ||
-            asprintf(&l, "%s/lock", dir) < 0)
+        /* The lock file stays, as the uid/ and mcs/ locks do: unlinked while held, a second
+         * supervisor that had opened it already would lock the orphaned inode while a third
+         * created a new file and locked that, and two would run one name. So the directory
+         * stays too. */
+        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&p, "%s/state", dir) < 0)
                 return -ENOMEM;
-        (void)unlink(p);
-        (void)unlink(l);
-        if (rmdir(dir) < 0 && errno != ENOENT)
+        if (unlink(p) < 0 && errno != ENOENT)
                 return negative_errno();
         return 0;
 }

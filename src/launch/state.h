@@ -34,7 +34,8 @@ const char *state_dir_get(void);
 /* Creates STATE_DIR/NAME/ and takes the lock; -EBUSY when another supervisor holds it. */
 int state_lock(const char *state_dir, const char *name, int *ret_lock_fd);
 int state_write(const char *state_dir, const RuntimeState *s);
-/* Removes state file and directory (the caller still holds the lock). */
+/* Removes the state file (the caller still holds the lock). The lock file and the directory
+ * stay: a lock file is never unlinked. */
 int state_remove(const char *state_dir, const char *name);
 /* Reads a running container's state: -ESRCH when it is not running (no lock held). */
 int state_read(const char *state_dir, const char *name, RuntimeState *ret);

@@ -20,59 +20,7 @@
 #include "log.h"
 
 #include "notify.h"
-
-typedef struct Relay {
-        int master;
-        bool stdin_open;
-        bool raw;
-        struct termios saved;
-} Relay;
-
-static void relay_start(Relay *t, int master)
-{
-        struct termios raw;
-
-        *t = (Relay){.master = master, .stdin_open = master >= 0};
-        if (master < 0 || tcgetattr(STDIN_FILENO, &t->saved) < 0)
-                return;
-        raw = t->saved;
-        cfmakeraw(&raw);
-        t->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) >= 0;
-}
-
-static void relay_stop(Relay *t)
-{
-        if (t->raw)
-                (void)tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
-        t->raw = false;
-}
-
-static void relay_window_size(Relay *t)
-{
-        struct winsize ws;
-
-        if (t->master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0)
-                (void)ioctl(t->master, TIOCSWINSZ, &ws);
-}
-
-/* Copies one chunk; returns false at EOF or error of the source. */
-static bool copy_chunk(int from, int to)
-{
-        char buf[4096];
-        ssize_t n = read(from, buf, sizeof(buf));
-
-        if (n <= 0)
-                return n < 0 && errno == EINTR;
-        for (ssize_t off = 0; off < n;) {
-                ssize_t w = write(to, buf + off, n - off);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return true; /* the reader went away: drop, keep the payload going */
-                off += w;
-        }
-        return true;
-}
+#include "pty-relay.h"
 
 static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 {
@@ -122,16 +70,14 @@ int launch_supervise(LaunchContext *ctx)
          * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
         if (!ctx->config->boot && !ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
-        relay_start(&relay, ctx->pty_master_fd);
+        relay_start_pty(&relay, ctx->pty_master_fd);
         relay_window_size(&relay);
 
         for (;;) {
                 siginfo_t si = {};
-                struct pollfd p[6] = {
+                struct pollfd p[4 + RELAY_CHANNELS_MAX] = {
                     {.fd = sfd, .events = POLLIN},
                     {.fd = ctx->notify_fd, .events = POLLIN},
-                    {.fd = relay.stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
-                    {.fd = relay.master, .events = POLLIN},
                     {.fd = ctx->output[0].fd, .events = POLLIN},
                     {.fd = ctx->output[1].fd, .events = POLLIN},
                 };
@@ -140,6 +86,7 @@ int launch_supervise(LaunchContext *ctx)
                         status = exit_status_of(ctx, &si);
                         break;
                 }
+                relay_pollfds(&relay, p + 4);
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -160,25 +107,16 @@ int launch_supervise(LaunchContext *ctx)
                         NotifyEvents ev = {};
                         (void)notify_socket_process(ctx->notify_fd, &ev);
                 }
-                if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-                        relay.stdin_open = copy_chunk(STDIN_FILENO, relay.master);
-                if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-                        if (!copy_chunk(relay.master, STDOUT_FILENO))
-                                relay.master = -1; /* EIO once the last slave closed */
+                relay_process(&relay, p + 4);
                 for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
-                        if (p[4 + i].revents & (POLLIN | POLLHUP | POLLERR))
+                        if (p[2 + i].revents & (POLLIN | POLLHUP | POLLERR))
                                 (void)output_relay_read(&ctx->output[i]);
         }
         /* The payload and all it forked are gone (its PID namespace died with it): what they
          * wrote last is still in the pipes. */
         for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
                 output_relay_drain(&ctx->output[i]);
-        /* Whatever the console still holds. */
-        if (relay.master >= 0) {
-                struct pollfd q = {.fd = relay.master, .events = POLLIN};
-                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(relay.master, STDOUT_FILENO))
-                        ;
-        }
+        relay_drain(&relay); /* whatever the console still holds */
         relay_stop(&relay);
         (void)notify_manager("STOPPING=1");
         ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* User=: resolved in the container's own /etc/passwd and /etc/group (after pivot_root), by plain
- * file parsing: NSS would load the image's modules into this still-privileged process. */
+/* User=: resolved in the container's own /etc/passwd and /etc/group (after pivot_root, or after
+ * `berth exec` entered the container), by plain file parsing: NSS would load the image's modules
+ * into this still-privileged process. The files are the image's: hostile input (user_db_open()). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -93,11 +94,10 @@ static int user_db_open(const char *path, FILE **ret)
         return 0;
 }
 
-static int find_passwd(const char *name, uid_t uid, bool by_uid, uid_t *ret_uid, gid_t *ret_gid,
-                       char **ret_home, char **ret_name)
+static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
 {
-        FILE *f = NULL;
         struct passwd *pw;
+        FILE *f;
         int r;
 
         r = user_db_open("/etc/passwd", &f);
@@ -106,82 +106,109 @@ static int find_passwd(const char *name, uid_t uid, bool by_uid, uid_t *ret_uid,
         r = -ESRCH;
         while ((pw = fgetpwent(f)))
                 if (by_uid ? pw->pw_uid == uid : streq(pw->pw_name, name)) {
-                        *ret_uid = pw->pw_uid;
-                        *ret_gid = pw->pw_gid;
-                        *ret_home = strdup(isempty(pw->pw_dir) ? "/" : pw->pw_dir);
+                        u->uid = pw->pw_uid;
+                        u->gid = pw->pw_gid;
+                        u->home = strdup(isempty(pw->pw_dir) ? "/" : pw->pw_dir);
                         *ret_name = strdup(pw->pw_name);
-                        r = *ret_home && *ret_name ? 0 : -ENOMEM;
+                        r = u->home && *ret_name ? 0 : -ENOMEM;
                         break;
                 }
         fclose(f);
         return r;
 }
 
-static int find_groups(LaunchChild *ch, const char *name)
+static int find_groups(UserRecord *u, const char *name)
 {
-        FILE *f = NULL;
         struct group *gr;
+        FILE *f;
         int r;
 
         r = user_db_open("/etc/group", &f);
         if (r < 0)
                 return r == -ENOENT ? 0 : r;
         while ((gr = fgetgrent(f))) {
-                if (gr->gr_gid == ch->gid || !strv_contains(gr->gr_mem, name))
+                if (gr->gr_gid == u->gid || !strv_contains(gr->gr_mem, name))
                         continue;
-                gid_t *g = realloc(ch->groups, sizeof(gid_t) * (ch->n_groups + 1));
+                gid_t *g = realloc(u->groups, sizeof(gid_t) * (u->n_groups + 1));
                 if (!g) {
                         fclose(f);
                         return -ENOMEM;
                 }
-                ch->groups = g;
-                ch->groups[ch->n_groups++] = gr->gr_gid;
+                u->groups = g;
+                u->groups[u->n_groups++] = gr->gr_gid;
         }
         fclose(f);
         return 0;
 }
 
-/* Names what is wrong with the container's path in words an admin can act on. */
-static int report_user_db_error(LaunchChild *ch, const char *path, int r)
+void user_record_done(UserRecord *u)
 {
-        if (r == -ELOOP)
-                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
-                                          "Refusing the container's %s: it is a symlink (berth reads only a regular file there)",
-                                          path);
-        if (r == -EBADFD)
-                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
-                                          "Refusing the container's %s: not a regular file (a FIFO, socket, device or directory)",
-                                          path);
-        if (r == -EFBIG)
-                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
-                                          "Refusing the container's %s: larger than %u MiB", path,
-                                          USER_DB_SIZE_MAX / 1024U / 1024U);
-        return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", path);
+        free(u->groups);
+        free(u->home);
+        *u = (UserRecord){};
+}
+
+const char *user_db_refusal(int error)
+{
+        switch (error) {
+        case -ELOOP: return "it is a symlink (berth reads only a regular file there)";
+        case -EBADFD: return "not a regular file (a FIFO, socket, device or directory)";
+        case -EFBIG: return "larger than 16 MiB";
+        default: return NULL;
+        }
+}
+
+int user_resolve(const char *user, UserRecord *ret, const char **ret_db)
+{
+        _cleanup_free_ char *name = NULL;
+        UserRecord u = {};
+        uid_t uid = 0;
+        bool numeric = parse_uid(user, &uid) >= 0;
+        int r;
+
+        *ret_db = "/etc/passwd";
+        r = find_passwd(user, uid, numeric, &u, &name);
+        if (r == -ESRCH && (numeric || streq(user, "root"))) {
+                /* A numeric UID needs no entry (as with docker); root exists without one too. */
+                u.uid = numeric ? uid : 0;
+                u.gid = (gid_t)u.uid;
+                u.home = strdup(u.uid == 0 ? "/root" : "/");
+                if (!u.home)
+                        return -ENOMEM;
+                *ret = u;
+                return 0;
+        }
+        if (r >= 0) {
+                *ret_db = "/etc/group";
+                r = find_groups(&u, name);
+        }
+        if (r < 0) {
+                user_record_done(&u);
+                return r;
+        }
+        *ret = u;
+        return 0;
 }
 
 int child_resolve_user(LaunchChild *ch)
 {
-        const char *user = ch->ctx->config->user ?: "root";
-        _cleanup_free_ char *name = NULL;
-        uid_t uid;
-        bool numeric = parse_uid(user, &uid) >= 0;
+        const char *user = ch->ctx->config->user ?: "root", *db = NULL;
+        UserRecord u = {};
         int r;
 
-        r = find_passwd(user, uid, numeric, &ch->uid, &ch->gid, &ch->home, &name);
-        if (r == -ESRCH && (numeric || streq(user, "root"))) {
-                /* A numeric UID needs no entry (as with docker); root exists without one too. */
-                ch->uid = numeric ? uid : 0;
-                ch->gid = (gid_t)ch->uid;
-                ch->home = strdup(ch->uid == 0 ? "/root" : "/");
-                return ch->home ? 0 : -ENOMEM;
-        }
+        r = user_resolve(user, &u, &db);
         if (r == -ESRCH)
                 return child_report_error(ch, EXIT_BERTH_FAILED, 0,
                                           "Failed to find User=%s in /etc/passwd of the container", user);
+        if (r < 0 && user_db_refusal(r))
+                return child_report_error(ch, EXIT_BERTH_FAILED, 0, "Refusing the container's %s: %s", db,
+                                          user_db_refusal(r));
         if (r < 0)
-                return report_user_db_error(ch, "/etc/passwd", r);
-        r = find_groups(ch, name);
-        if (r < 0)
-                return report_user_db_error(ch, "/etc/group", r);
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", db);
+        ch->uid = u.uid;
+        ch->gid = u.gid;
+        ch->groups = u.groups;
+        ch->n_groups = u.n_groups;
+        ch->home = u.home;
         return 0;
 }

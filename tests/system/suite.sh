@@ -144,17 +144,23 @@ for ns in user mnt pid uts ipc net cgroup; do
         check_eq "berth exec joins the payload's $ns namespace" \
                 "$(berth exec t1 -- readlink /proc/self/ns/$ns)" "$(readlink /proc/$L1/ns/$ns)"
 done
-check_eq "berth exec runs in the payload's cgroup (its cgroupns root)" \
-        "$(berth exec t1 -- cat /proc/self/cgroup | grep '^0::')" "0::/"
+# Its own cgroup in the scope, beside the delegated payload subtree (the container's root cannot
+# freeze, kill or limit it), outside the container's cgroup namespace root.
+check "berth exec runs in a cgroup of its own beside the payload's (in its cgroup namespace)" \
+        bash -c "berth exec t1 -- cat /proc/self/cgroup | grep -qE '^0::/\.\./exec-[0-9]+\$'"
 berth exec t1 -- sleep 3 &
-check "berth exec's command is in the scope's payload cgroup, seen from the host" bash -c \
+check "berth exec's command is in the scope's exec-PID cgroup, not the payload's, seen from the host" bash -c \
         'for _ in $(seq 50); do
-                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
-                        [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] && exit 0
+                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/exec-*/cgroup.procs 2>/dev/null); do
+                        [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] &&
+                                ! grep -qx "$p" /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs &&
+                                [ "$(stat -c %u /sys/fs/cgroup/machine.slice/berth-t1.scope/exec-*)" = 0 ] && exit 0
                 done
                 sleep 0.1
         done; exit 1'
 wait
+check "the exec cgroup is removed once the command is gone" \
+        bash -c '! ls -d /sys/fs/cgroup/machine.slice/berth-t1.scope/exec-* 2>/dev/null' 
 check_eq "berth exec has no_new_privs like the payload" "$(berth exec t1 -- grep ^NoNewPrivs /proc/self/status)" \
         "$(grep ^NoNewPrivs /proc/$L1/status)"
 check_eq "berth exec's uid_map is the payload's" "$(berth exec t1 -- cat /proc/self/uid_map)" \
@@ -191,7 +197,7 @@ check_eq "berth exec has as many seccomp filters as the payload" \
 berth exec t1 -- sh -c 'exec sleep 3' &
 check "berth exec's command runs as the container's root (host uid = range base)" bash -c \
         'for _ in $(seq 50); do
-                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.procs); do
+                for p in $(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/exec-*/cgroup.procs 2>/dev/null); do
                         [ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" = "sleep 3 " ] &&
                                 [ "$(awk "/^Uid:/{print \$2}" /proc/$p/status)" = "$0" ] && exit 0
                 done

@@ -351,7 +351,7 @@ static void test_default_filter(void)
 static void test_edits(void)
 {
         _cleanup_seccomp_bpf_ SeccompBpf time_cap = {}, time_cap_removed = {}, keys = {}, no_socket = {},
-                                         ns = {}, admin = {};
+                                         ns = {}, admin = {}, all = {};
 
         CHECK(build(NULL, caps_default_set() | (UINT64_C(1) << CAP_SYS_TIME), &time_cap, NULL) == 0,
               "filter with CAP_SYS_TIME builds");
@@ -381,6 +381,9 @@ static void test_edits(void)
         CHECK(probe(&admin, P_MOUNT) == ENOENT, "CAP_SYS_ADMIN lets mount through (ENOENT from the kernel)");
         CHECK(probe(&admin, P_UNSHARE_NEWNS) == 0, "CAP_SYS_ADMIN lifts the namespace restriction");
         CHECK(probe(&admin, P_KEXEC_LOAD) == EPERM, "CAP_SYS_ADMIN does not allow kexec_load");
+        CHECK(probe(&admin, P_TIOCSTI) == EPERM, "CAP_SYS_ADMIN does not lift the TIOCSTI/TIOCLINUX rule");
+        CHECK(build(NULL, caps_all(), &all, NULL) == 0 && probe(&all, P_TIOCSTI) == EPERM,
+              "no capability lifts the TIOCSTI/TIOCLINUX rule (Capability=all)");
 }
 
 /* What the kernel holds for a process that loaded a filter: its programs in load order, read back

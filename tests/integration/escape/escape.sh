@@ -9,7 +9,8 @@
 #   - Bind=/TemporaryFileSystem= targets that pass through symlinks in the image (absolute with
 #     "/../..", relative with "../..", and as the last component) never touch the host: the host
 #     directories those symlinks point at stay empty and the host mount table gains nothing;
-#   - with `berth exec`, the joining process exposes no berth binary through /proc/PID/exe.
+#   - with `berth exec`, the joining process exposes no berth binary through /proc/PID/exe, and
+#     its command (even with CAP_SYS_ADMIN) pushes nothing into the caller's terminal.
 # escape-selftest.sh proves each probe check can fail. The host-side checks were seen failing
 # against weakened berths: a payload without setsid() let TIOCSTI reach the terminal (stdin-only
 # case); a berth built with RESOLVE_IN_ROOT removed from src/launch/mount-util.c created the
@@ -129,5 +130,30 @@ EOF
         fi
 else
         diag "berth exec is not implemented: its checks are not run (and not counted)"
+fi
+
+# --- berth exec: the administrator's terminal --------------------------------------------------
+# Even with Capability=CAP_SYS_ADMIN (which once lifted the TIOCSTI rule) nothing the exec'd
+# command does reaches the terminal berth exec was called from: it runs on a pty of its own.
+# Seen failing against main before issue 13 (d789f12): the line showed in INPUT-QUEUE.
+it_container joined-admin <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/escape-probe sleep 60
+[Security]
+Capability=CAP_SYS_ADMIN
+EOF
+if it_start joined-admin; then
+        for mode in stdin-only --interactive; do
+                out=$("$here/escape-tty.py" ${mode#stdin-only} "$BERTH" exec joined-admin -- /escape-probe tiocsti 2>&1)
+                echo "$out" | grep '^# tiocsti' | sed "s/^# /# exec $mode: /"
+                check_eq "TIOCSTI from berth exec pushes nothing into the caller's terminal ($mode)" \
+                        "$(echo "$out" | sed -n 's/^INPUT-QUEUE: //p')" "b''"
+        done
+        kill -KILL "$(it_leader joined-admin)"
+        it_wait
+else
+        fail "container for berth exec's terminal starts"
+        sed 's/^/# /' "$IT_ERR"
 fi
 tap_done

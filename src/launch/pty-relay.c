@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The terminal relay (pty-relay.h), shared by the supervisor of `berth run` and `berth exec`. */
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "pty-relay.h"
+
+void relay_add(Relay *r, int from, int to, bool close_to, bool output)
+{
+        if (from < 0 || r->n_channels >= RELAY_CHANNELS_MAX)
+                return;
+        r->channels[r->n_channels++] = (RelayChannel){.from = from, .to = to, .close_to = close_to, .output = output};
+}
+
+void relay_start_pty(Relay *r, int master)
+{
+        struct termios raw;
+
+        *r = (Relay){.master = master};
+        if (master < 0)
+                return;
+        relay_add(r, STDIN_FILENO, master, false, false);
+        relay_add(r, master, STDOUT_FILENO, false, true);
+        if (tcgetattr(STDIN_FILENO, &r->saved) < 0)
+                return;
+        raw = r->saved;
+        cfmakeraw(&raw);
+        r->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) >= 0;
+}
+
+void relay_window_size(Relay *r)
+{
+        struct winsize ws;
+
+        if (r->master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0)
+                (void)ioctl(r->master, TIOCSWINSZ, &ws);
+}
+
+/* Copies one chunk; returns false at EOF or error of the source. */
+static bool copy_chunk(int from, int to)
+{
+        char buf[4096];
+        ssize_t n = read(from, buf, sizeof(buf));
+
+        if (n <= 0)
+                return n < 0 && (errno == EINTR || errno == EAGAIN);
+        for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(to, buf + off, n - off);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return true; /* the reader went away: drop, keep the container going */
+                off += w;
+        }
+        return true;
+}
+
+static void channel_eof(RelayChannel *c)
+{
+        c->from = -1; /* EIO from a master once the last slave closed */
+        if (c->close_to)
+                c->to = safe_close(c->to);
+}
+
+size_t relay_pollfds(const Relay *r, struct pollfd *p)
+{
+        for (size_t i = 0; i < RELAY_CHANNELS_MAX; i++)
+                p[i] = (struct pollfd){.fd = i < r->n_channels ? r->channels[i].from : -1, .events = POLLIN};
+        return RELAY_CHANNELS_MAX;
+}
+
+void relay_process(Relay *r, const struct pollfd *p)
+{
+        for (size_t i = 0; i < r->n_channels; i++) {
+                RelayChannel *c = &r->channels[i];
+                if (c->from >= 0 && p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+                    !copy_chunk(c->from, c->to))
+                        channel_eof(c);
+        }
+}
+
+void relay_drain(Relay *r)
+{
+        for (size_t i = 0; i < r->n_channels; i++) {
+                RelayChannel *c = &r->channels[i];
+                struct pollfd q = {.fd = c->from, .events = POLLIN};
+
+                if (!c->output || c->from < 0)
+                        continue;
+                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to))
+                        ;
+        }
+}
+
+void relay_stop(Relay *r)
+{
+        if (r->raw)
+                (void)tcsetattr(STDIN_FILENO, TCSANOW, &r->saved);
+        r->raw = false;
+        for (size_t i = 0; i < r->n_channels; i++)
+                if (r->channels[i].close_to)
+                        r->channels[i].to = safe_close(r->channels[i].to);
+}

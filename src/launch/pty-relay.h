@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The terminal relay between berth's caller and a container: the console of an interactive
+ * `berth run` and the pty of `berth exec` (its master; the container only ever holds the slave,
+ * never the caller's terminal), or, for `berth exec -T` with a terminal on stdio, pipes in its
+ * place. While a pty is relayed the caller's terminal is in raw mode, so ^C, ^Z and the rest
+ * reach the container's line discipline, and its window size follows the caller's (SIGWINCH). */
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <termios.h>
+
+#define RELAY_CHANNELS_MAX 3
+
+typedef struct RelayChannel {
+        int from;           /* -1 once at EOF */
+        int to;
+        bool close_to;      /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
+        bool output;        /* from the container: drained at the end */
+} RelayChannel;
+
+typedef struct Relay {
+        RelayChannel channels[RELAY_CHANNELS_MAX];
+        size_t n_channels;
+        int master;         /* the pty master, -1 when none */
+        bool raw;
+        struct termios saved;
+} Relay;
+
+/* A pty: stdin → master, master → stdout; the caller's terminal (stdin) raw while it runs. master
+ * < 0: nothing to relay. */
+void relay_start_pty(Relay *r, int master);
+/* A plain copy from → to (pipes of `berth exec -T`). */
+void relay_add(Relay *r, int from, int to, bool close_to, bool output);
+/* The caller's window size onto the pty (at start and on SIGWINCH). */
+void relay_window_size(Relay *r);
+/* Fills p[0..RELAY_CHANNELS_MAX) (fd -1 for a closed channel); returns RELAY_CHANNELS_MAX. */
+size_t relay_pollfds(const Relay *r, struct pollfd *p);
+/* Copies what the poll said is ready. */
+void relay_process(Relay *r, const struct pollfd *p);
+/* Copies what the container's side still holds now, without waiting for more. */
+void relay_drain(Relay *r);
+/* Restores the caller's terminal; closes the `close_to` ends still open. */
+void relay_stop(Relay *r);
