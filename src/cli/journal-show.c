@@ -154,3 +154,29 @@ int journal_parse_lines(const char *s, uint64_t *ret)
         *ret = v;
         return 0;
 }
+
+int journal_last_error(const char *unit, char **ret)
+{
+        _cleanup_(journal_closep) sd_journal *j = NULL;
+        _cleanup_free_ char *m = NULL;
+        int r;
+
+        if (asprintf(&m, "_SYSTEMD_UNIT=%s", unit) < 0)
+                return -ENOMEM;
+        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+        if (r < 0)
+                return r;
+        /* Matches on one field are OR'ed, on different fields AND'ed. */
+        if ((r = sd_journal_add_match(j, m, 0)) < 0 || (r = sd_journal_add_match(j, "PRIORITY=0", 0)) < 0 ||
+            (r = sd_journal_add_match(j, "PRIORITY=1", 0)) < 0 ||
+            (r = sd_journal_add_match(j, "PRIORITY=2", 0)) < 0 ||
+            (r = sd_journal_add_match(j, "PRIORITY=3", 0)) < 0)
+                return r;
+        if ((r = sd_journal_seek_tail(j)) < 0)
+                return r;
+        r = sd_journal_previous(j);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        *ret = field(j, "MESSAGE", 1024);
+        return *ret ? 0 : -ENOENT;
+}

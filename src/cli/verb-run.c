@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exit-status.h"
@@ -41,6 +42,26 @@ static int load(const char *what, ContainerConfig **ret)
                         log_error_errno(r, "Failed to load container %s: %m", what);
         }
         return r;
+}
+
+/* How this run ended, for list and status (state.h). Not over a run that holds the lock now:
+ * this one then failed because that one runs. */
+static void record_result(const char *state_dir, const char *name, int status, const char *error)
+{
+        _cleanup_(runtime_state_done) RuntimeState s = {};
+        struct timespec ts;
+        int r;
+
+        if (state_read(state_dir, name, &s) != -ESRCH)
+                return;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        r = state_write_result(state_dir, name,
+                               &(RunResult){.exit_status = status,
+                                            .ended_usec = (uint64_t)ts.tv_sec * 1000000ULL +
+                                                          (uint64_t)ts.tv_nsec / 1000ULL,
+                                            .error = (char *)error});
+        if (r < 0 && r != -ENOENT)
+                log_debug_errno(r, "Failed to record how container %s ended: %m", name);
 }
 
 int verb_run(int argc, char **argv)
@@ -108,5 +129,6 @@ int verb_run(int argc, char **argv)
         r = launch_run(config, &o, &error);
         if (error)
                 log_error("%s", error);
+        record_result(o.state_dir, config->name, r, error);
         return r;
 }

@@ -11,6 +11,7 @@
 
 #include "cgroup-tree.h"
 #include "cgroup.h"
+#include "container-state.h"
 #include "exit-status.h"
 #include "job.h"
 #include "journal-show.h"
@@ -30,7 +31,10 @@ static void help(void)
                "Show a container like 'systemctl status' shows a unit: the state of berth@NAME.service,\n"
                "the supervisor and the payload's leader, the scope berth-NAME.scope with the limits\n"
                "systemd applied to it and its cgroup tree, the container's identity (UID range, SELinux\n"
-               "label, root) and config file, and the last lines of its journal.\n\n"
+               "label, root) and config file, and the last lines of its journal. A container that is not\n"
+               "running shows whether it stopped or failed and why: the exit status and systemd's\n"
+               "Result= of berth@NAME.service, berth's error line or the payload's last line on stderr\n"
+               "(the journal's last entry at priority err); or that its config is masked or invalid.\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
                "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n"
@@ -242,17 +246,45 @@ int verb_status(int argc, char **argv)
                 return running ? EXIT_OK : EXIT_NOT_RUNNING;
         }
 
+        _cleanup_(container_state_done) ContainerState cs = {};
+        if (!running && container_state_describe(bus, state_dir_get(), name, &cs) < 0)
+                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+        bool failed = !running && cs.state && streq(cs.state, "failed");
+
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        const char *on = running                             ? ansi_highlight_green()
-                         : active && streq(active, "failed") ? ansi_highlight_red()
-                                                             : "";
-        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : "○", *on ? ansi_normal() : "", unit,
-               name);
-        printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
-               sub ? sub : (running ? "running" : "dead"), *on ? ansi_normal() : "");
+        const char *on = running ? ansi_highlight_green() : failed ? ansi_highlight_red() : "";
+        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : failed ? "×" : "○",
+               *on ? ansi_normal() : "", unit, name);
+        if (failed) /* systemd's word, or the result `berth run` recorded (run by hand) */
+                printf("     Active: %sfailed (%s)%s\n", on, strna(cs.reason), ansi_normal());
+        else
+                printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
+                       sub ? sub
+                       : running ? "running"
+                       : cs.state && streq(cs.state, "masked") ? "masked"
+                                                                : "dead",
+                       *on ? ansi_normal() : "");
         if (running)
                 print_running(bus, &s);
         else {
+                if (cs.ended_usec) {
+                        char buf[64];
+                        format_timestamp(buf, sizeof(buf), cs.ended_usec);
+                        printf("      Ended: %s\n", buf);
+                }
+                if (failed) {
+                        /* berth's own line when the launch failed, else the payload's last
+                         * complaint; both escaped (the journal's may be the container's). */
+                        _cleanup_free_ char *line = NULL;
+                        if (cs.error)
+                                line = cescape_length(cs.error, strlen(cs.error));
+                        else
+                                (void)journal_last_error(unit, &line);
+                        if (line)
+                                printf("      Error: %s\n", line);
+                }
+                if (cs.state && streq(cs.state, "invalid") && cs.reason)
+                        printf("    Invalid: %s\n", cs.reason);
                 printf("     Config: %s\n", main_file ? main_file : "(none)");
                 STRV_FOREACH (d, dropins)
                         printf("             %s\n", *d);

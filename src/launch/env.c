@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The payload's environment: a clean one, nothing inherited from berth's caller but TERM. */
+/* The payload's environment: a clean one, nothing inherited from berth's caller but TERM; LANG is
+ * C.UTF-8 unless Environment= sets it (initdb, Python and friends pick ASCII without it; glibc
+ * >= 2.35 has C.UTF-8 built in, so it works in any root). */
 #include <errno.h>
 #include <stdio.h>
 
@@ -32,6 +34,8 @@ int env_build(const char *home, bool notify, char *const *environment, char ***r
                 r = env_set(&env, "container", "berth");
         if (r >= 0)
                 r = env_set(&env, "HOME", home);
+        if (r >= 0)
+                r = env_set(&env, "LANG", "C.UTF-8"); /* Environment= below overrides it */
         if (r >= 0 && !isempty(term))
                 r = env_set(&env, "TERM", term);
         if (r >= 0 && notify)

@@ -220,3 +220,111 @@ int state_list(const char *state_dir, char ***ret_names)
         *ret_names = TAKE_PTR(names);
         return 0;
 }
+
+void run_result_done(RunResult *r)
+{
+        free(r->error);
+        r->error = NULL;
+}
+
+int state_write_result(const char *state_dir, const char *name, const RunResult *res)
+{
+        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL, *error = NULL;
+        FILE *f;
+
+        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&tmp, "%s/.result.tmp", dir) < 0 ||
+            asprintf(&path, "%s/result", dir) < 0)
+                return -ENOMEM;
+        if (res->error) { /* one line: the reader splits on newlines */
+                error = strdup(res->error);
+                if (!error)
+                        return -ENOMEM;
+                for (char *p = error; *p; p++)
+                        if (*p == '\n' || *p == '\r')
+                                *p = ' ';
+        }
+        f = fopen(tmp, "we");
+        if (!f)
+                return negative_errno();
+        fprintf(f, "EXIT_STATUS=%d\nENDED=%" PRIu64 "\nERROR=%s\n", res->exit_status, res->ended_usec,
+                strempty(error));
+        if (fflush(f) != 0 || ferror(f)) {
+                int r = negative_errno();
+                fclose(f);
+                unlink(tmp);
+                return r;
+        }
+        fclose(f);
+        if (rename(tmp, path) < 0) {
+                int r = negative_errno();
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+int state_read_result(const char *state_dir, const char *name, RunResult *ret)
+{
+        _cleanup_free_ char *path = NULL, *line = NULL;
+        RunResult res = {.exit_status = -1};
+        size_t n = 0;
+        FILE *f;
+        int r = 0;
+
+        if (asprintf(&path, "%s/%s/result", state_dir, name) < 0)
+                return -ENOMEM;
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        while (r >= 0 && getline(&line, &n, f) > 0) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = 0;
+                char *v = eq + 1;
+                v[strcspn(v, "\n")] = 0;
+                if (streq(line, "EXIT_STATUS"))
+                        res.exit_status = (int)strtol(v, NULL, 10);
+                else if (streq(line, "ENDED"))
+                        res.ended_usec = strtoull(v, NULL, 10);
+                else if (streq(line, "ERROR"))
+                        r = set_string(&res.error, v);
+        }
+        fclose(f);
+        if (r < 0 || res.exit_status < 0) {
+                run_result_done(&res);
+                return r < 0 ? r : -EBADMSG;
+        }
+        *ret = res;
+        return 0;
+}
+
+int state_list_unreadable(const char *state_dir, char ***ret_names)
+{
+        _cleanup_strv_free_ char **names = NULL;
+        DIR *d = opendir(state_dir);
+        struct dirent *de;
+
+        if (!d) {
+                *ret_names = NULL;
+                return errno == ENOENT ? 0 : negative_errno();
+        }
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *dir = NULL;
+
+                if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
+                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp"))
+                        continue;
+                if (container_dir(state_dir, de->d_name, &dir) < 0)
+                        break;
+                if (state_is_locked(dir) == -EACCES && strv_extend(&names, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        if (names)
+                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}

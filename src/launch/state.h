@@ -41,3 +41,18 @@ int state_remove(const char *state_dir, const char *name);
 int state_read(const char *state_dir, const char *name, RuntimeState *ret);
 /* Names of running containers, sorted. */
 int state_list(const char *state_dir, char ***ret_names);
+
+/* How a container's last run ended, in STATE_DIR/NAME/result (written by `berth run` when the
+ * supervisor returns, read by list and status while the container is not running). */
+typedef struct RunResult {
+        int exit_status;     /* berth's exit status: the payload's, 128+N for signal N, or berth's */
+        uint64_t ended_usec; /* CLOCK_REALTIME */
+        char *error;         /* berth's own error line when the launch failed, or NULL */
+} RunResult;
+void run_result_done(RunResult *r);
+int state_write_result(const char *state_dir, const char *name, const RunResult *r);
+/* -ENOENT when there is none. */
+int state_read_result(const char *state_dir, const char *name, RunResult *ret);
+/* Entries of state_dir that look like containers whose lock cannot be read (not root): the
+ * caller cannot tell whether they run. */
+int state_list_unreadable(const char *state_dir, char ***ret_names);

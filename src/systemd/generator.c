@@ -5,7 +5,8 @@
  * enable`, and turns the container's TimeoutStopSec= into a drop-in for its service. systemd
  * re-runs it on every daemon-reload. A file that does not load is reported
  * loudly (kmsg or journal, and stderr) and skipped; the others are still processed, and the
- * generator then exits non-zero so systemd reports it as well. */
+ * generator exits 0: one broken file must not fail the boot transaction. Only failures to write
+ * its own output (the links and drop-ins of loadable files) make it exit non-zero. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -86,8 +87,7 @@ static int link_wanted_by(const char *dest, const ContainerConfig *c)
                 if (!unit_name_plausible(*target)) {
                         gen_log(LOG_ERR, "%s: [Install] WantedBy=%s is not a unit name, ignoring.",
                                 strna(c->path), *target);
-                        ret = -EINVAL;
-                        continue;
+                        continue; /* a config mistake, logged: the other targets still get links */
                 }
                 if (asprintf(&dir, "%s/%s.wants", dest, *target) < 0 ||
                     asprintf(&link, "%s/berth@%s.service", dir, c->name) < 0)
@@ -163,8 +163,7 @@ static int process_directory(const char *dest, const char *dir, char ***seen)
                 if (!container_name_is_valid(name)) {
                         gen_log(LOG_ERR, "%s/%s: \"%s\" is not a valid container name, ignoring the file.",
                                 dir, de->d_name, name);
-                        ret = -EINVAL;
-                        continue;
+                        continue; /* skipped, logged: not a generator failure */
                 }
                 r = config_load(name, &c, &errors);
                 if (r == -ERFKILL)
@@ -176,8 +175,9 @@ static int process_directory(const char *dest, const char *dir, char ***seen)
                                 gen_log(LOG_ERR, "%s", *e);
                         if (!errors)
                                 gen_log(LOG_ERR, "%s/%s: %s", dir, de->d_name, strerror(-r));
-                        ret = r;
-                        continue;
+                        if (r == -ENOMEM)
+                                ret = r;
+                        continue; /* skipped, logged: not a generator failure */
                 }
                 r = link_wanted_by(dest, c);
                 if (r < 0)
@@ -216,7 +216,6 @@ int main(int argc, char **argv)
                 if (r < 0)
                         ret = r;
         }
-        /* Bad files did not keep the good ones from being linked; failing makes systemd log that
-         * this generator failed too, next to our own messages. */
+        /* A broken file was logged and skipped above; only our own write failures are failures. */
         return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
