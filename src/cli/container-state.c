@@ -125,8 +125,12 @@ int container_state_describe(sd_bus *bus, const char *state_dir, const char *nam
                 } else
                         s.state = "stopped";
                 run_result_done(&res);
-        } else
+        } else if (active && streq(active, "inactive"))
                 s.state = "stopped";
+        else {
+                s.state = "stopped"; /* the lock (when readable) said it does not run */
+                s.guessed = true;
+        }
         *ret = s;
         s = (ContainerState){};
         return 0;

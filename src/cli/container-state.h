@@ -3,6 +3,8 @@
 /* What a container that is not running is, for list --all and status: stopped, failed and why
  * (systemd's view of berth@NAME.service when there is a bus, else the result `berth run`
  * recorded), masked, or invalid with its first config error. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
 typedef struct ContainerState {
@@ -11,6 +13,7 @@ typedef struct ContainerState {
                             * invalid: the first error line; else NULL */
         char *error;       /* failed: berth's error line of the failed launch, or NULL */
         uint64_t ended_usec;
+        bool guessed;      /* "stopped" from neither systemd nor a recorded result */
 } ContainerState;
 
 void container_state_done(ContainerState *s);

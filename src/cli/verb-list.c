@@ -116,8 +116,8 @@ static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *n
         r = container_state_describe(bus, state_dir, name, &cs);
         if (r < 0)
                 return log_error_errno(r, "Out of memory.");
-        /* Without a bus and without root, "stopped" is only a guess: the lock said nothing. */
-        if (unreadable && !bus && streq(cs.state, "stopped"))
+        /* Without root and without systemd's word, "stopped" is only a guess: the lock said nothing. */
+        if (unreadable && cs.guessed)
                 cs.state = "unknown";
         if (!all && !streq(cs.state, "running") && !streq(cs.state, "unknown"))
                 return 0;
