@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth verify: check .container files without starting anything; print every error. */
+/* berth verify: check .container files without starting anything; print every error, and warn
+ * about what the root does not have yet (Directory=, User=, Exec=). */
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "exit-status.h"
+#include "launch-context.h"
 #include "load.h"
 #include "log.h"
 #include "string-util.h"
@@ -24,6 +32,11 @@ static void verify_help(void)
                "Errors go to standard error, one per line, as\n"
                "  FILE:LINE: [Section] Key=Value: what is wrong (expected what is accepted)\n"
                "and a summary goes to standard output.\n\n"
+               "A valid container is also checked against its root, with warnings (standard error,\n"
+               "\"FILE: warning: ...\"; they do not change the exit status, as the root may appear\n"
+               "later): a Directory= that does not exist, a User= that is not in the root's\n"
+               "/etc/passwd, an Exec= program that is not an executable file in the root (resolved\n"
+               "inside it, as the container would).\n\n"
                "Options:\n"
                "  -h --help       Show this help\n"
                "     --file       Treat every argument as a file path, even without '/'\n"
@@ -33,8 +46,61 @@ static void verify_help(void)
                "See berth.container(5) for the format.\n");
 }
 
-/* Checks one container; returns the number of error lines printed. */
-static size_t verify_one(const char *name_or_path, bool quiet)
+static _printf_(2, 3) void warn(const ContainerConfig *c, const char *fmt, ...)
+{
+        va_list ap;
+
+        fprintf(stderr, "%s: warning: ", c->path ?: c->name);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+/* What the root has to have for the container to start; returns the number of warnings. The root
+ * is the image's: everything in it is resolved inside it (a symlink cannot point out). */
+static size_t verify_root(const ContainerConfig *c)
+{
+        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+        const char *dir = c->directory ?: "/", *db = NULL;
+        _cleanup_close_ int root = -EBADF, fd = -EBADF;
+        size_t n = 0;
+        struct stat st;
+        int r;
+
+        root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0) {
+                warn(c, "[Container] Directory=%s: %s (the container cannot start until it exists)", dir,
+                     strerror(errno));
+                return 1;
+        }
+        if (c->user) {
+                UserRecord u = {};
+                r = user_resolve_at(root, c->user, &u, &db);
+                user_record_done(&u);
+                if (r == -ESRCH)
+                        warn(c, "[Container] User=%s: no such user in the root's /etc/passwd (%s)", c->user,
+                             dir), n++;
+                else if (r < 0 && user_db_refusal(r))
+                        warn(c, "[Container] User=%s: berth refuses the root's %s: %s", c->user, db,
+                             user_db_refusal(r)), n++;
+                else if (r < 0)
+                        warn(c, "[Container] User=%s: cannot read the root's %s: %s", c->user, db, strerror(-r)),
+                            n++;
+        }
+        if (c->exec && c->exec[0]) {
+                fd = (int)syscall(SYS_openat2, root, c->exec[0], &how, sizeof(how));
+                if (fd < 0)
+                        warn(c, "[Container] Exec=%s: %s in the root %s", c->exec[0], strerror(errno), dir), n++;
+                else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+                        warn(c, "[Container] Exec=%s: not an executable file in the root %s", c->exec[0], dir),
+                            n++;
+        }
+        return n;
+}
+
+/* Checks one container; returns the number of error lines printed, adds its warnings. */
+static size_t verify_one(const char *name_or_path, bool quiet, size_t *n_warnings)
 {
         _cleanup_config_ ContainerConfig *c = NULL;
         _cleanup_strv_free_ char **errors = NULL;
@@ -43,6 +109,7 @@ static size_t verify_one(const char *name_or_path, bool quiet)
 
         r = config_load(name_or_path, &c, &errors);
         if (r >= 0) {
+                *n_warnings += verify_root(c);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
                 return 0;
@@ -68,7 +135,7 @@ int verb_verify(int argc, char **argv)
         };
         _cleanup_strv_free_ char **targets = NULL, **invalid = NULL;
         bool force_file = false, quiet = false;
-        size_t n_checked = 0, n_bad = 0, n_errors = 0;
+        size_t n_checked = 0, n_bad = 0, n_errors = 0, n_warnings = 0;
         int c, r;
 
         while ((c = getopt_long(argc, argv, "hq", options, NULL)) >= 0)
@@ -123,7 +190,7 @@ int verb_verify(int argc, char **argv)
                                 continue;
                         }
                 }
-                e = verify_one(*t, quiet);
+                e = verify_one(*t, quiet, &n_warnings);
                 n_checked++;
                 if (e > 0) {
                         n_bad++;
@@ -134,9 +201,13 @@ int verb_verify(int argc, char **argv)
         if (!quiet) {
                 if (n_checked == 0 && optind >= argc)
                         printf("No .container files found in the search path.\n");
-                else
-                        printf("%zu checked, %zu valid, %zu with errors (%zu error%s)\n", n_checked,
+                else {
+                        printf("%zu checked, %zu valid, %zu with errors (%zu error%s)", n_checked,
                                n_checked - n_bad, n_bad, n_errors, n_errors == 1 ? "" : "s");
+                        if (n_warnings > 0)
+                                printf(", %zu warning%s", n_warnings, n_warnings == 1 ? "" : "s");
+                        printf("\n");
+                }
         }
         return n_bad > 0 ? EXIT_FAILURE_GENERIC : EXIT_OK;
 }

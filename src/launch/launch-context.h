@@ -226,6 +226,8 @@ typedef struct UserRecord {
 /* -ESRCH when there is no such user (a numeric UID and root need no entry); on other errors
  * *ret_db names the file that failed. */
 int user_resolve(const char *user, UserRecord *ret, const char **ret_db);
+/* The same in the databases under rootfd (a root directory seen from the host: berth verify). */
+int user_resolve_at(int rootfd, const char *user, UserRecord *ret, const char **ret_db);
 /* Why the container's user database file was refused (-ELOOP, -EBADFD, -EFBIG), else NULL. */
 const char *user_db_refusal(int error);
 void user_record_done(UserRecord *u);

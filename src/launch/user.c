@@ -36,11 +36,12 @@ static int parse_uid(const char *s, uid_t *ret)
  * a device node must not be opened for real, a huge file must not eat the supervisor's memory. */
 #define USER_DB_SIZE_MAX (16U * 1024U * 1024U)
 
-/* Reads path (resolved inside the current root, which is the container's after pivot_root) whole
+/* Reads path (resolved inside rootfd, or inside the current root when rootfd < 0: the container's
+ * after pivot_root) whole
  * into memory and returns a stream over that copy. Non-blocking, no symlink at the last component
  * and no magic link on the way, a regular file of at most USER_DB_SIZE_MAX bytes: -ELOOP for a
  * symlink, -EBADFD for anything not a regular file, -EFBIG when too large, -ENOENT when missing. */
-static int user_db_open(const char *path, FILE **ret)
+static int user_db_open(int rootfd, const char *path, FILE **ret)
 {
         struct open_how how = {
                 .flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
@@ -51,11 +52,13 @@ static int user_db_open(const char *path, FILE **ret)
         struct stat st;
         size_t n = 0;
 
-        root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-                return -errno;
+        if (rootfd < 0) {
+                root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root < 0)
+                        return -errno;
+        }
         /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
-        fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+        fd = (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : root, path, &how, sizeof(how));
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)
@@ -94,13 +97,13 @@ static int user_db_open(const char *path, FILE **ret)
         return 0;
 }
 
-static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
+static int find_passwd(int rootfd, const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
 {
         struct passwd *pw;
         FILE *f;
         int r;
 
-        r = user_db_open("/etc/passwd", &f);
+        r = user_db_open(rootfd, "/etc/passwd", &f);
         if (r < 0)
                 return r == -ENOENT ? -ESRCH : r;
         r = -ESRCH;
@@ -117,13 +120,13 @@ static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, 
         return r;
 }
 
-static int find_groups(UserRecord *u, const char *name)
+static int find_groups(int rootfd, UserRecord *u, const char *name)
 {
         struct group *gr;
         FILE *f;
         int r;
 
-        r = user_db_open("/etc/group", &f);
+        r = user_db_open(rootfd, "/etc/group", &f);
         if (r < 0)
                 return r == -ENOENT ? 0 : r;
         while ((gr = fgetgrent(f))) {
@@ -160,6 +163,11 @@ const char *user_db_refusal(int error)
 
 int user_resolve(const char *user, UserRecord *ret, const char **ret_db)
 {
+        return user_resolve_at(-EBADF, user, ret, ret_db);
+}
+
+int user_resolve_at(int rootfd, const char *user, UserRecord *ret, const char **ret_db)
+{
         _cleanup_free_ char *name = NULL;
         UserRecord u = {};
         uid_t uid = 0;
@@ -167,7 +175,7 @@ int user_resolve(const char *user, UserRecord *ret, const char **ret_db)
         int r;
 
         *ret_db = "/etc/passwd";
-        r = find_passwd(user, uid, numeric, &u, &name);
+        r = find_passwd(rootfd, user, uid, numeric, &u, &name);
         if (r == -ESRCH && (numeric || streq(user, "root"))) {
                 /* A numeric UID needs no entry (as with docker); root exists without one too. */
                 u.uid = numeric ? uid : 0;
@@ -180,7 +188,7 @@ int user_resolve(const char *user, UserRecord *ret, const char **ret_db)
         }
         if (r >= 0) {
                 *ret_db = "/etc/group";
-                r = find_groups(&u, name);
+                r = find_groups(rootfd, &u, name);
         }
         if (r < 0) {
                 user_record_done(&u);
