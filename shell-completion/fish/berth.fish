@@ -3,8 +3,8 @@
 #
 # Verbs and options are read from `berth --help` and `berth VERB --help`, so the completion
 # always offers exactly what the installed binary accepts. Container names come from the
-# config search path (start, restart, run, cat, verify, logs) or from `berth list` (stop,
-# exec, status).
+# config search path (start, restart, run, cat, verify), from `berth list` (stop, exec), or
+# both, each name once (status, logs).
 
 # The verb: the first argument after "berth" that is neither an option nor --config-path's value.
 function __berth_verb
@@ -99,6 +99,17 @@ function __berth_running_names
     berth list --no-legend 2>/dev/null | string replace -r '\s.*$' ''
 end
 
+# Running and declared, each once, with what it is as the description.
+function __berth_known_names
+    set -l running (__berth_running_names)
+    for n in $running
+        printf '%s\trunning\n' $n
+    end
+    for n in (__berth_config_names)
+        contains -- $n $running; or printf '%s\tconfigured\n' $n
+    end
+end
+
 function __berth_in_exec_command
     test "$(__berth_verb)" = exec; and contains -- -- (commandline -opc)
 end
@@ -147,7 +158,6 @@ complete -c berth -n '__berth_positional run 0' -a '(__berth_config_names)' -d '
 complete -c berth -n '__berth_positional verify' -a '(__berth_config_names)' -d 'configured'
 complete -c berth -n '__berth_positional verify' -a '(__berth_complete_paths "\\.container\$")'
 complete -c berth -n '__berth_positional stop' -a '(__berth_running_names)' -d 'running'
-complete -c berth -n '__berth_positional "status exec" 0' -a '(__berth_running_names)' -d 'running'
-complete -c berth -n '__berth_positional logs 0' -a '(__berth_running_names)' -d 'running'
-complete -c berth -n '__berth_positional logs 0' -a '(__berth_config_names)' -d 'configured'
+complete -c berth -n '__berth_positional exec 0' -a '(__berth_running_names)' -d 'running'
+complete -c berth -n '__berth_positional "status logs" 0' -a '(__berth_known_names)'
 complete -c berth -n '__berth_positional import 1' -a '(__berth_complete_paths "\\.(tar|tgz|txz|tzst|tar\\.(gz|xz|zst))\$")'

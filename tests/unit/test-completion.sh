@@ -45,7 +45,8 @@ complete_line() {
                 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$src/shell-completion/fish/berth.fish" "$1" |
                         cut -f1 | sed 's/^--[a-z-]*=\(.\)/\1/' # fish repeats "--opt=" before values
                 ;;
-        esac | sed -e 's:/$::' -e 's:.*/::' | sort -u | grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
+        esac | sed -e 's:/$::' -e 's:.*/::' | if [ -n "${COMPLETE_KEEP_DUPS:-}" ]; then sort; else sort -u; fi |
+                grep -v '^$' | tr '\n' ' ' | sed 's/ $//'
 }
 
 expect() { check_eq "$shell: '$1' offers: $2" "$(complete_line "$1")" "$2"; }
@@ -100,6 +101,12 @@ expect_has "berth --config-path=$T/l" "lib"
 expect "berth stop " "run1 web"
 expect "berth stop web " "run1 web"
 expect "berth status r" "run1"
+# status and logs: running and declared names, each once (web is both).
+expect "berth status " "api db run1 web"
+expect "berth logs " "api db run1 web"
+COMPLETE_KEEP_DUPS=1 expect "berth status " "api db run1 web"
+COMPLETE_KEEP_DUPS=1 expect "berth logs " "api db run1 web"
+expect "berth status web " ""
 expect "berth exec " "run1 web"
 expect "berth exec web " ""
 # exec's options with a value (--user, --env, --working-directory): the value is not a name.
