@@ -89,6 +89,10 @@ typedef struct ContainerConfig {
 
         /* [Install] */
         char **wanted_by;
+
+        /* Remarks from loading that are not errors ("FILE: ..."): symlinks resolved in host paths.
+         * berth verify prints them. */
+        char **notes;
 } ContainerConfig;
 
 ContainerConfig *container_config_free(ContainerConfig *c);
