@@ -81,12 +81,13 @@ static int check_private(LaunchContext *ctx, const char *what, const char *path)
         int r = host_path_check_private(path);
 
         if (r == -EPERM)
-                return launch_error(ctx, r,
-                                    "Refusing %s %s: host users other than root can reach it, and files the "
-                                    "container creates there (a setuid-root binary) would be theirs to run. "
-                                    "Move it below a root-owned directory of mode 0700 such as /var/lib/berth, "
-                                    "or 'chmod 0700' a root-owned directory above it",
-                                    what, path);
+                return launch_error(
+                    ctx, r,
+                    "Refusing %s %s: host users other than root can reach it, and files the "
+                    "container creates there (a setuid-root binary) would be theirs to run. "
+                    "Move it below a root-owned directory of mode 0700 such as /var/lib/berth, "
+                    "or 'chmod 0700' a root-owned directory above it",
+                    what, path);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to check the directories above %s %s", what, path);
         return 0;
@@ -150,7 +151,8 @@ int launch_send_host_sources(LaunchContext *ctx)
         if (r == -ELOOP)
                 return launch_error(ctx, r,
                                     "Refusing root directory %s: a symlink appeared in its path since the "
-                                    "config was read", root);
+                                    "config was read",
+                                    root);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to open root directory %s", root);
         r = send_source(ctx, SOURCE_ROOT, fd);
