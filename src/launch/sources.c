@@ -17,8 +17,18 @@
 
 /* Device nodes work only in berth's own /dev: a node in an image or a bind source (owned by the
  * container root through the idmap, or created by it) must not open a host device, and outside a
- * systemd scope no device cgroup stands in the way. A source that is itself a device node is the
- * admin naming a device for the container (Bind=/dev/fuse), so it keeps working. */
+ * systemd scope no device cgroup stands in the way. A source that is itself a device node, or lies
+ * on the host's devtmpfs, is the admin naming devices for the container (Bind=/dev/fuse,
+ * Bind=/dev/dri), so it keeps working. */
+/* The host's /dev (devtmpfs): nodes there are the kernel's, not the container's (a user namespace
+ * cannot mknod devices), and binding a part of it (Bind=/dev/dri) is asking for them. */
+static bool source_is_devtmpfs(const char *path)
+{
+        _cleanup_free_ char *fs = NULL;
+
+        return userns_fs_type(path, &fs) >= 0 && streq(fs, "devtmpfs");
+}
+
 static int open_source(int userns_fd, const char *path, bool recursive, bool idmap, int *ret)
 {
         _cleanup_close_ int fd = -EBADF, m = -EBADF;
@@ -31,7 +41,7 @@ static int open_source(int userns_fd, const char *path, bool recursive, bool idm
                 return r;
         if (fstat(fd, &st) < 0)
                 return negative_errno();
-        if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || source_is_devtmpfs(path))
                 attrs = 0;
         if (idmap && userns_fd >= 0)
                 return userns_open_idmapped(fd, "", userns_fd, recursive, attrs, ret);

@@ -55,6 +55,19 @@ C
         check "Bind=${opt#:}: container root cannot open a char node in a bind source" \
                 lacks -q char-opened "$IT_OUT"
 done
+# Devices the admin names are kept: a source that is a node, a directory of the host's devtmpfs.
+it_container "$N" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'echo x >/host-null && echo node-ok; echo x >/host-dev/null && echo devtmpfs-ok'
+[Files]
+Bind=/dev/null:/host-null
+Bind=/dev:/host-dev:norbind
+C
+it_run "$N"
+check_eq "Bind= of a device node and of a devtmpfs directory keep their nodes" "$(cat "$IT_OUT")" \
+        "node-ok
+devtmpfs-ok"
 # berth's own /dev keeps working.
 it_container "$N" <<C
 [Container]
