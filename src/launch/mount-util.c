@@ -117,20 +117,6 @@ int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, 
         return resolve_create(rootfd, path, kind, 0, ret_fd);
 }
 
-int open_host_path_no_symlinks(const char *path, int *ret_fd)
-{
-        struct open_how how = {
-            .flags = O_PATH | O_CLOEXEC,
-            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-        };
-        int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-
-        if (fd < 0)
-                return negative_errno();
-        *ret_fd = fd;
-        return 0;
-}
-
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
 {
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
@@ -249,4 +235,18 @@ int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *opti
         if (r < 0)
                 return r;
         return mount_attach_in_root(m, rootfd, path, TARGET_DIRECTORY);
+}
+
+int open_host_path_no_symlinks(const char *path, int *ret_fd)
+{
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
 }

@@ -16,11 +16,6 @@ typedef enum TargetKind {
  * components are made (parents as directories, the last one of kind). */
 int resolve_in_root(int rootfd, const char *path, bool create, TargetKind kind, int *ret_fd);
 
-/* Opens an absolute host path O_PATH, refusing (-ELOOP) a symlink in any component: a Bind=
- * source or a root may lie in a directory the container writes, and a symlink planted there must
- * not send the next start's mount elsewhere on the host. The config resolves an admin's own
- * symlinks beforehand (config_resolve_host_paths()). */
-int open_host_path_no_symlinks(const char *path, int *ret_fd);
 /* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
 /* The SELinux file label given (context=) to every tmpfs, devpts and mqueue that mount_new_fs()
@@ -38,3 +33,9 @@ int mount_attach_path(int mount_fd, const char *path);
 /* mount_new_fs() attached at path inside rootfd (a directory, created when missing). */
 int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *options, unsigned attrs,
                          const char *path);
+
+/* Opens an absolute host path O_PATH, refusing (-ELOOP) a symlink in any component: a Bind=
+ * source or a root may lie in a directory the container writes, and a symlink planted there must
+ * not send the next start's mount elsewhere on the host. The config resolves an admin's own
+ * symlinks beforehand (config_resolve_host_paths()). */
+int open_host_path_no_symlinks(const char *path, int *ret_fd);
