@@ -96,8 +96,8 @@ grep -q "0700" "$IT_ERR" && grep -qF "$OPEN/root" "$IT_ERR" && ok "the error nam
         { fail "the error names the root and the 0700 fix"; diag "$(cat "$IT_ERR")"; }
 if [ -e "$OPEN/root/suid" ]; then
         # What the refusal prevents: a host user running the container's file as host root.
-        diag "host user nobody runs it as uid $(setpriv --reuid=65534 --regid=65534 --clear-groups \
-                "$OPEN/root/suid" uid 2>&1)"
+        diag "planted: $(stat -c '%U %A' "$OPEN/root/suid"); host user nobody reads /etc/shadow with it: \
+$(setpriv --reuid=65534 --regid=65534 --clear-groups "$OPEN/root/suid" read /etc/shadow 2>&1)"
 fi
 # Made private by its parent: starts.
 chmod 0700 "$OPEN"
