@@ -11,15 +11,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "launch-context.h"
 #include "mount-util.h"
 
-/* Device nodes work only in berth's own /dev: a node in an image or a bind source (owned by the
- * container root through the idmap, or created by it) must not open a host device, and outside a
- * systemd scope no device cgroup stands in the way. A source that is itself a device node, or lies
- * on the host's devtmpfs, is the admin naming devices for the container (Bind=/dev/fuse,
- * Bind=/dev/dri), so it keeps working. */
 /* The host's /dev (devtmpfs): nodes there are the kernel's, not the container's (a user namespace
  * cannot mknod devices), and binding a part of it (Bind=/dev/dri) is asking for them. */
 static bool source_is_devtmpfs(const char *path)
@@ -29,6 +25,11 @@ static bool source_is_devtmpfs(const char *path)
         return userns_fs_type(path, &fs) >= 0 && streq(fs, "devtmpfs");
 }
 
+/* Device nodes work only in berth's own /dev: a node in an image or a bind source (owned by the
+ * container root through the idmap, or created by it) must not open a host device, and outside a
+ * systemd scope no device cgroup stands in the way. A source that is itself a device node, or lies
+ * on the host's devtmpfs, is the admin naming devices for the container (Bind=/dev/fuse,
+ * Bind=/dev/dri), so it keeps working. */
 static int open_source(int userns_fd, const char *path, bool recursive, bool idmap, int *ret)
 {
         _cleanup_close_ int fd = -EBADF, m = -EBADF;
@@ -125,6 +126,10 @@ int launch_send_host_sources(LaunchContext *ctx)
                         return launch_error(ctx, negative_errno(), "Failed to open the user namespace");
         }
 
+        if (stat(root, &st) < 0)
+                return launch_error(ctx, negative_errno(), "Failed to find root directory %s", root);
+        if (!S_ISDIR(st.st_mode))
+                return launch_error(ctx, -ENOTDIR, "Failed to use root directory %s", root);
         /* The host's / of the demo is not the container's to write: its overlay's upper layer is a
          * tmpfs in the container's own mount namespace, out of reach of host users. */
         if (c->directory) {
@@ -132,17 +137,6 @@ int launch_send_host_sources(LaunchContext *ctx)
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < c->n_binds; i++)
-                if (c->binds[i].idmap) {
-                        r = check_private(ctx, "idmapped bind source", c->binds[i].source);
-                        if (r < 0)
-                                return r;
-                }
-
-        if (stat(root, &st) < 0)
-                return launch_error(ctx, negative_errno(), "Failed to find root directory %s", root);
-        if (!S_ISDIR(st.st_mode))
-                return launch_error(ctx, -ENOTDIR, "Failed to use root directory %s", root);
         /* An image gets the container's file label (its MCS pair) when SELinux is enforcing. */
         if (c->directory) {
                 r = selinux_relabel_root(c->directory, &ctx->labels);
@@ -171,6 +165,11 @@ int launch_send_host_sources(LaunchContext *ctx)
         fd = safe_close(fd);
 
         for (size_t i = 0; i < c->n_binds; i++) {
+                if (c->binds[i].idmap && access(c->binds[i].source, F_OK) >= 0) {
+                        r = check_private(ctx, "idmapped bind source", c->binds[i].source);
+                        if (r < 0)
+                                return r;
+                }
                 r = open_source(userns, c->binds[i].source, c->binds[i].recursive, c->binds[i].idmap, &fd);
                 if (r == -ELOOP)
                         return launch_error(ctx, r,
