@@ -24,13 +24,24 @@ static bool path_strictly_below(const char *p, const char *dir)
         return strneq(p, dir, n) && p[n] == '/' && p[n + 1];
 }
 
+/* Whether link lies inside tree, spelled as configured or with its own symlinks resolved. */
+static bool below_tree(const char *link, const char *tree)
+{
+        _cleanup_free_ char *real = NULL;
+
+        if (path_strictly_below(link, tree))
+                return true;
+        real = realpath(tree, NULL);
+        return real && path_strictly_below(link, real);
+}
+
 /* Is the symlink at link inside a tree of this container (its root, a Bind= source)? */
 static const char *container_tree_holding(const ContainerConfig *c, const char *link)
 {
-        if (c->directory && path_strictly_below(link, c->directory))
+        if (c->directory && below_tree(link, c->directory))
                 return c->directory;
         for (size_t i = 0; i < c->n_binds; i++)
-                if (path_strictly_below(link, c->binds[i].source))
+                if (below_tree(link, c->binds[i].source))
                         return c->binds[i].source;
         return NULL;
 }

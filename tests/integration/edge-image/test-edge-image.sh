@@ -149,6 +149,21 @@ grep -qF "symlink $D/sub" "$IT_ERR" && ok "the error names the symlink" ||
 "$BERTH" verify "$N" >"$IT_WORK/verify.out" 2>&1
 check "berth verify reports it too" grep -qF "symlink $D/sub" "$IT_WORK/verify.out"
 
+# The same when the outer source is itself named through an admin's symlink (listed after the
+# inner one, so it is not resolved yet when the inner one is checked).
+ln -s data "$IT_WORK/data-alias"
+it_container "$N" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/cat /sub/file
+[Files]
+Bind=$IT_WORK/data-alias/sub:/sub
+Bind=$IT_WORK/data-alias:/data
+C
+it_run "$N"
+check "the same through an alias of the outer source is refused" test "$IT_RC" -ne 0
+check "the host directory was not read through the alias" lacks -q host-secret "$IT_OUT"
+
 # An admin's own symlink outside the container's trees is resolved once and reported.
 mkdir -p "$IT_WORK/real"
 echo admin-data >"$IT_WORK/real/file"
