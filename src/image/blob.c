@@ -101,6 +101,9 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                                 ssize_t w = write(dest_fd, buf + off, (size_t)(n - off));
                                 if (w < 0 && errno == EINTR)
                                         continue;
+                                if (w < 0 && (errno == ENOSPC || errno == EDQUOT))
+                                        return import_error(ctx, -ENOSPC, "cannot copy blob %s: disk full",
+                                                            d->digest);
                                 if (w < 0)
                                         return import_error(ctx, negative_errno(), "cannot copy blob %s: %m",
                                                             d->digest);

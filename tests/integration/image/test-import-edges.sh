@@ -126,6 +126,17 @@ check "an archive larger than the free space is refused" test $? -ne 0
 check "the error says disk full" has "disk full" "$T/err"
 check_eq "nothing left in the full file system" "$(find "$T/small/images" -mindepth 1 | wc -l)" 0
 check_eq "no config left" "$(ls "$T/etc" | grep -c bomb)" 0
+# An OCI layer whose blob alone does not fit: the copy into the staging area fills the disk.
+mkdir -p "$T/big-src"
+head -c 40M /dev/urandom >"$T/big-src/noise"
+tar -C "$T/big-src" -cf "$T/big.tar" .
+rm -rf "$T/big-src"
+python3 "$MAKE_OCI" "$T/oci-big" '{}' "$T/big.tar"
+rm -f "$T/big.tar"
+BERTH_IMAGE_DIR=$T/small/images "$BERTH" import big --oci "$T/oci-big" >/dev/null 2>"$T/err"
+check "an OCI layer larger than the free space is refused" test $? -ne 0
+check "the blob copy says disk full" has "disk full" "$T/err"
+check_eq "nothing left in the full file system after the OCI import" "$(find "$T/small/images" -mindepth 1 | wc -l)" 0
 
 # --- a killed import's staging directory ------------------------------------------------------
 mkdir -p "$BERTH_IMAGE_DIR/.import-killed-Ab12Cd/root/etc"
