@@ -23,8 +23,9 @@ static void help(void)
                "starter NAME.container into the first directory of the config search path.\n"
                "TARBALL is a tar archive, plain or compressed with gzip, xz, zstd or bzip2.\n"
                "An OCI image layout has every blob checked against its sha256 digest before use.\n\n"
-               "Device nodes in the image are refused; setuid/setgid bits and file capabilities\n"
-               "(security.capability) are removed unless --keep-setuid is given.\n\n"
+               "Device nodes in the image are refused (those in /dev are left out); setuid/setgid\n"
+               "bits and file capabilities (security.capability) are removed unless\n"
+               "--keep-setuid is given.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --oci=DIR           Import the OCI image layout in DIR\n"
@@ -114,6 +115,9 @@ int verb_import(int argc, char **argv)
                 return EXIT_FAILURE_GENERIC;
         }
 
+        if (ctx.n_nodes_skipped > 0)
+                printf("Left out %" PRIu64 " device node(s) in /dev: the container gets berth's own /dev.\n",
+                       ctx.n_nodes_skipped);
         if (ctx.n_stripped > 0)
                 printf("Removed setuid/setgid bits or file capabilities from %" PRIu64
                        " file(s); import with --keep-setuid to keep them.\n",

@@ -41,6 +41,8 @@ typedef struct ImportContext {
          * setgid or capabilities. */
         uint64_t unpacked;
         uint64_t n_stripped;
+        /* Device nodes left out of /dev (berth mounts its own there). */
+        uint64_t n_nodes_skipped;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);

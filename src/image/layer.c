@@ -218,21 +218,29 @@ static int entry_strip_privileges(struct archive_entry *e)
         return stripped;
 }
 
-/* What the image may not carry, and what it may carry only when asked (--keep-setuid). */
+/* What the image may not carry, and what it may carry only when asked (--keep-setuid). Returns 1
+ * for a member to skip. */
 static int entry_check(ImportContext *ctx, const char *what, const char *path, struct archive_entry *e)
 {
         mode_t type = archive_entry_filetype(e);
         int r;
 
         /* A node naming a host device would open that device wherever the image is mounted with
-         * device nodes allowed; the container's /dev is berth's own. */
-        if (type == AE_IFCHR || type == AE_IFBLK)
+         * device nodes allowed. Root file system tarballs (debootstrap, mmdebstrap) carry the usual
+         * few in /dev, which berth covers with its own /dev: those are left out; anywhere else a
+         * node is refused. */
+        if (type == AE_IFCHR || type == AE_IFBLK) {
+                if (strneq(path, "dev/", 4)) {
+                        ctx->n_nodes_skipped++;
+                        return 1;
+                }
                 return import_error(
                     ctx, -EPERM,
                     "%s: member '%s' is a %s device node (%u:%u); berth does not import "
                     "device nodes (the container gets its own /dev), remove it from the image",
                     what, path, type == AE_IFCHR ? "character" : "block",
                     (unsigned)archive_entry_rdevmajor(e), (unsigned)archive_entry_rdevminor(e));
+        }
         if (ctx->keep_setuid)
                 return 0;
         r = entry_strip_privileges(e);
@@ -337,6 +345,8 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                 if (link)
                         archive_entry_set_hardlink(e, member_path_normalize(link));
                 r = entry_check(ctx, what, path, e);
+                if (r > 0)
+                        continue;
                 if (r >= 0)
                         r = entry_account(ctx, what, path, e, layer_start, layer_free);
                 if (r < 0)

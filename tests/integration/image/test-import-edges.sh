@@ -47,6 +47,20 @@ for kind in c b; do
         check "the error names the member and says why ($kind)" has "member 'lib/evil' is a" "$T/err"
         check "nothing left of the refused image ($kind)" nothing_left "dev-$kind"
 done
+# The usual nodes of a root file system tarball's /dev are left out, not refused.
+rm -rf "$T/dev-src"
+mkdir -p "$T/dev-src/dev/pts" "$T/dev-src/etc"
+echo x >"$T/dev-src/etc/motd"
+mknod "$T/dev-src/dev/null" c 1 3
+mknod "$T/dev-src/dev/loop0" b 7 0
+ln -s /proc/self/fd "$T/dev-src/dev/fd"
+tar --numeric-owner -C "$T/dev-src" -cf "$T/dev-usual.tar" .
+"$BERTH" import dev-usual "$T/dev-usual.tar" >"$T/out" 2>&1
+check "an image with nodes only in /dev imports" test $? -eq 0
+check "the nodes in /dev were left out" test ! -e "$BERTH_IMAGE_DIR/dev-usual/dev/null" -a \
+        ! -e "$BERTH_IMAGE_DIR/dev-usual/dev/loop0"
+check "the rest of /dev is kept" test -d "$BERTH_IMAGE_DIR/dev-usual/dev/pts" -a -L "$BERTH_IMAGE_DIR/dev-usual/dev/fd"
+check "the import says so" has "Left out 2 device node(s) in /dev" "$T/out"
 check_eq "the image directory was made 0700 (it existed 0755)" "$(stat -c %a "$BERTH_IMAGE_DIR")" 700
 
 # --- setuid, setgid, file capabilities ---------------------------------------------------------
