@@ -43,6 +43,8 @@ static size_t verify_one(const char *name_or_path, bool quiet)
 
         r = config_load(name_or_path, &c, &errors);
         if (r >= 0) {
+                STRV_FOREACH (note, c->notes)
+                        printf("note: %s\n", *note);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
                 return 0;

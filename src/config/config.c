@@ -13,6 +13,7 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->name);
         free(c->path);
         strv_free(c->dropins);
+        strv_free(c->notes);
         free(c->directory);
         strv_free(c->exec);
         free(c->user);

@@ -95,6 +95,10 @@ typedef struct ContainerConfig {
 
         /* [Install] */
         char **wanted_by;
+
+        /* Remarks from loading that are not errors ("FILE: ..."): symlinks resolved in host paths.
+         * berth verify prints them. */
+        char **notes;
 } ContainerConfig;
 
 /* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "host-paths.h"
 #include "load.h"
 #include "parse-state.h"
 #include "path-util.h"
@@ -358,6 +359,13 @@ int config_load(const char *name_or_path, ContainerConfig **ret, char ***ret_err
         r = config_finalize(&st);
         if (r < 0)
                 goto fail;
+        if (!st.errors) {
+                c->path = main_path; /* borrowed for the messages */
+                r = config_resolve_host_paths(c, &c->notes, &st.errors);
+                c->path = NULL;
+                if (r < 0 && r != -EINVAL)
+                        goto fail;
+        }
         if (st.errors) {
                 r = -EINVAL;
                 goto fail;

@@ -69,7 +69,8 @@ static int mount_overlay(LaunchChild *ch)
         r = mount_attach_path(ch->root_src_fd, LAUNCH_SCRATCH "/lower");
         if (r < 0)
                 return r;
-        r = mount_new_fs("overlay", opts, c->read_only ? MOUNT_ATTR_RDONLY : 0, &ovl);
+        /* nodev like the lower layer (sources.c): only berth's own /dev holds usable nodes. */
+        r = mount_new_fs("overlay", opts, MOUNT_ATTR_NODEV | (c->read_only ? MOUNT_ATTR_RDONLY : 0), &ovl);
         if (r < 0)
                 return r;
         return mount_attach_path(ovl, LAUNCH_ROOT);

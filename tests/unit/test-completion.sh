@@ -72,7 +72,7 @@ help_options() {
 expect "berth st" "start status stop"
 expect "berth " "cat exec import list logs restart run start status stop verify"
 expect "berth --" "$(help_options "")"
-expect "berth import web --" "--help --oci="
+expect "berth import web --" "--help --keep-setuid --max-size= --oci="
 # Every verb's options are exactly those its --help lists.
 for verb in cat exec import list logs restart run start status stop verify; do
         expect "berth $verb --" "$(help_options $verb)"
