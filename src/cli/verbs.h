@@ -14,3 +14,4 @@ int verb_status(int argc, char **argv);
 int verb_exec(int argc, char **argv);
 int verb_logs(int argc, char **argv);
 int verb_import(int argc, char **argv);
+int verb_audit(int argc, char **argv);
