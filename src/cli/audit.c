@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "caps.h"
@@ -244,7 +245,7 @@ static bool path_is_below(const char *path, const char *p)
 }
 
 /* The weight of binding the host path src: the most exposing sensitive-path item it matches. */
-static unsigned sensitive_weight(const char *src, bool read_only, const char **ret_item)
+static unsigned sensitive_weight(const char *src, bool read_only, bool offline, const char **ret_item)
 {
         unsigned best = 0;
 
@@ -262,6 +263,9 @@ static unsigned sensitive_weight(const char *src, bool read_only, const char **r
                 snprintf(item, sizeof(item), "%.*s", (int)(subtree ? n - 1 : n), w->item);
                 /* binding a directory above item exposes it; with subtree, so does one below */
                 match = path_is_below(item, src) || (subtree && path_is_below(src, item));
+                /* on this host, a directory above item exposes it only when it exists */
+                if (match && !offline && !path_is_below(src, item) && access(item, F_OK) < 0)
+                        match = false;
                 if (!match)
                         continue;
                 v = w->weight;
@@ -302,7 +306,7 @@ static int check_binds(const ContainerConfig *c, bool offline, AuditReport *repo
                                 return r;
                 }
 
-                w = sensitive_weight(src, b->read_only, &item);
+                w = sensitive_weight(src, b->read_only, offline, &item);
                 if (w > 0) {
                         /* name what it exposes when the bind is a directory above it */
                         _cleanup_free_ char *what = NULL;
