@@ -218,6 +218,17 @@ pretty=$("$BERTH" audit -o json-pretty one | python3 -c 'import json,sys; print(
 check_eq "-o json-pretty parses" "$pretty" "one"
 "$BERTH" audit -o yaml one >/dev/null 2>&1
 check_eq "-o with an unknown mode is a usage error" $? 2
+# berth(1), section AUDIT, documents every check with its key.
+"$BERTH" audit -o json one | python3 -c '
+import json, re, sys
+man = open(sys.argv[1]).read().split("\n# AUDIT\n")[1].split("\n# ")[0]
+for c in json.load(sys.stdin)[0]["checks"]:
+    m = re.search(r"^\*" + re.escape(c["name"]) + r"\* \((.*); CIS (.*)\)$", man, re.M)
+    assert m, c["name"] + " is not in berth(1) AUDIT"
+    assert "*" + c["key"] + "*" in m.group(1), c["name"] + ": key " + c["key"]
+    assert m.group(2) == c["cis"], c["name"] + ": CIS " + m.group(2) + " != " + c["cis"]
+' "$SRC/src/man/berth.1.scd" 2>"$T/err"
+check_eq "berth(1) AUDIT lists every check with its key and CIS item" "$?:$(cat "$T/err")" "0:"
 "$BERTH" audit --help | grep -q '^berth audit \[OPTIONS...\] \[NAME|FILE...\]$'
 check_eq "--help shows the synopsis" $? 0
 
