@@ -93,7 +93,9 @@ static void print_text(const AuditEntry *e, bool unicode)
                 int n = (int)strlen(r->results[i].check->name);
                 width = n > width ? n : width;
         }
-        printf("%s%s%s (%s)\n", ansi_highlight(), e->config->name, ansi_normal(), strna(e->config->path));
+        _cleanup_free_ char *path = e->config->path ? cescape(e->config->path) : NULL;
+
+        printf("%s%s%s (%s)\n", ansi_highlight(), e->config->name, ansi_normal(), strna(path));
         printf("  %-*s  %-18s %-9s %8s  %s\n", width, "CHECK", "KEY", "CIS", "EXPOSURE", "DESCRIPTION");
         for (size_t i = 0; i < _AUDIT_CHECK_MAX; i++) {
                 const AuditResult *res = &r->results[i];
@@ -116,7 +118,11 @@ static void print_text(const AuditEntry *e, bool unicode)
                        : res->status == AUDIT_UNKNOWN ? "Not judged"
                                                       : res->check->bad);
                 for (size_t j = 0; j < res->n_findings; j++) {
-                        printf("%s%s", j == 0 ? ": " : ", ", res->findings[j].item);
+                        /* paths come from the file audited, which may be anyone's: no raw
+                         * control characters to the terminal */
+                        _cleanup_free_ char *item = cescape(res->findings[j].item);
+
+                        printf("%s%s", j == 0 ? ": " : ", ", item ?: "?");
                         if (res->findings[j].exposure > 0)
                                 printf(" (%u.%u)", res->findings[j].exposure / 10, res->findings[j].exposure % 10);
                 }

@@ -164,6 +164,11 @@ else
         echo "ok $((TAP_N += 1)) # SKIP root-reachable needs a directory owned by root"
 fi
 
+# A file audited may be anyone's: its paths reach the terminal escaped.
+declare_ esc "[Files]" "$(printf 'Bind=/srv/a\033[31mb:/x')"
+out=$("$BERTH" audit --offline esc | grep '^x writable-binds')
+check_eq "text output escapes control characters of the file" "${out##*: }" '/srv/a\x1b[31mb:/x (0.5)'
+
 # --- Scores, --threshold, exit statuses. ---
 check_eq "score: the sum of the rows" "$(score lim)" "0.0 OK"
 declare_ med "[Security]" "PrivateUsers=no"
