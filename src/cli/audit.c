@@ -181,7 +181,7 @@ static int check_selinux(const ContainerConfig *c, AuditResult *res)
         _cleanup_free_ char *label_type = NULL;
         unsigned w;
 
-        if (streq_ptr(c->selinux_label, "disable")) {
+        if (c->selinux_label && streq(c->selinux_label, "disable")) {
                 set_status(res, AUDIT_FAIL, 0);
                 return add_finding(res, audit_weight(AUDIT_SELINUX, "disable"), "SELinuxLabel=disable");
         }
@@ -335,9 +335,12 @@ static int check_binds(const ContainerConfig *c, bool offline, AuditReport *repo
                         writable->status = AUDIT_FAIL;
                 }
 
-                device = path_is_below(src, "/dev") && !streq(src, "/dev");
-                if (!device && !offline && stat(src, &st) >= 0)
-                        device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode);
+                /* /dev itself or a node in it; on this host a node anywhere, but not a
+                 * directory below /dev such as /dev/shm */
+                if (!offline && stat(src, &st) >= 0)
+                        device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || streq(src, "/dev");
+                else
+                        device = path_is_below(src, "/dev");
                 if (device) {
                         r = add_finding(devices, audit_weight(AUDIT_DEVICES, NULL), "%s", b->source);
                         if (r < 0)

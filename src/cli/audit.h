@@ -50,10 +50,15 @@ typedef struct AuditWeight {
 } AuditWeight;
 
 extern const AuditCheck audit_checks[_AUDIT_CHECK_MAX]; /* indexed by AuditCheckId */
-extern const AuditWeight audit_weights[];                /* ends with item == NULL && weight == 0 */
+/* Ends with item == NULL && weight == 0. AUDIT_SENSITIVE_BINDS items are host paths: one ending
+ * in '/' covers everything below it too, the others only the path itself; every one is also
+ * exposed by a bind of a directory above it (binding /var exposes /var/lib). */
+extern const AuditWeight audit_weights[];
 
-/* Host paths whose Bind= is judged: an item ending in '/' covers everything below it too, others
- * only the path itself and the directories above it (binding /var exposes /var/lib). */
+/* The weight of item in check (item NULL: the check's own weight); an item not listed weighs
+ * what the check's own entry says, 0 without one. A new check (a key added later, such as a
+ * port or credential setting) is one AuditCheckId, one audit_checks[] row, its weights and one
+ * function in audit.c. */
 unsigned audit_weight(AuditCheckId check, const char *item);
 
 typedef enum AuditStatus {

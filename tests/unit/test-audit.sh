@@ -140,6 +140,11 @@ check_eq "sensitive-binds: a directory above a sensitive one names what it expos
 
 declare_ dev "[Files]" "Bind=/dev/fuse"
 check_eq "devices: a node below /dev fails" "$(row dev devices)" "fail 2.0 /dev/fuse"
+declare_ dev "[Files]" "Bind=/dev/shm:/shm"
+check_eq "devices: a directory below /dev is no device on this host" "$(row dev devices)" "pass 0.0 "
+check_eq "devices: --offline counts everything below /dev" "$(row dev devices --offline)" "fail 2.0 /dev/shm"
+declare_ dev "[Files]" "BindReadOnly=/dev"
+check_eq "devices: /dev itself" "$(row dev devices)" "fail 2.0 /dev"
 declare_ dev "[Files]" "Bind=$T/mydev:/x"
 check_eq "devices: a symlink to a device node fails on this host" "$(row dev devices)" "fail 2.0 $T/mydev"
 check_eq "devices: --offline takes the path as written" "$(row dev devices --offline)" "pass 0.0 "
