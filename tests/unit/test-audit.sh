@@ -174,6 +174,22 @@ declare_ esc "[Files]" "$(printf 'Bind=/srv/a\033[31mb:/x')"
 out=$("$BERTH" audit --offline esc | grep '^x writable-binds')
 check_eq "text output escapes control characters of the file" "${out##*: }" '/srv/a\x1b[31mb:/x (0.5)'
 
+# Marks: Unicode on a terminal with a UTF-8 locale, ASCII otherwise.
+on_tty() { env "$@" script -qec "$(printf '%q ' "$BERTH" audit tty)" /dev/null </dev/null | tr -d '\r'; }
+declare_ tty "[Resources]" "MemoryHigh=1G" "CPUQuota=50%"
+out=$(on_tty NO_COLOR=1 LC_ALL=C.UTF-8)
+check_eq "UTF-8 terminal: Unicode marks" "$(grep -oE '^(✓ user-namespace|◐ memory-limit|→ Overall)' <<<"$out" | tr '\n' ,)" \
+        "✓ user-namespace,◐ memory-limit,→ Overall,"
+out=$(on_tty NO_COLOR=1 LC_ALL=C)
+check_eq "ASCII terminal: ASCII marks" "$(grep -oE '^(\+ user-namespace|~ memory-limit|-> Overall)' <<<"$out" | tr '\n' ,)" \
+        "+ user-namespace,~ memory-limit,-> Overall,"
+out=$(on_tty LC_ALL=C.UTF-8 TERM=xterm)
+[[ $out == *$'\033[0;1;32m✓\033[0m user-namespace'* ]]
+check_eq "colour on a terminal: a passed row in green" $? 0
+out=$(LC_ALL=C.UTF-8 "$BERTH" audit tty)
+[[ $out != *$'\033'* && $out != *✓* && $out == *"+ user-namespace"* ]]
+check_eq "not a terminal: ASCII marks, no escape sequences" $? 0
+
 # --- Scores, --threshold, exit statuses. ---
 check_eq "score: the sum of the rows" "$(score lim)" "0.0 OK"
 declare_ med "[Security]" "PrivateUsers=no"
