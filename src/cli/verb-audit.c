@@ -84,6 +84,13 @@ static bool use_unicode(void)
         return streq(nl_langinfo(CODESET), "UTF-8");
 }
 
+static const char *result_description(const AuditResult *res)
+{
+        return res->status == AUDIT_PASS      ? res->check->good
+               : res->status == AUDIT_UNKNOWN ? "Not judged"
+                                              : res->check->bad;
+}
+
 static void print_text(const AuditEntry *e, bool unicode)
 {
         const AuditReport *r = &e->report;
@@ -113,10 +120,7 @@ static void print_text(const AuditEntry *e, bool unicode)
                 else
                         snprintf(exposure, sizeof(exposure), "%u.%u", res->exposure / 10, res->exposure % 10);
                 printf("%s%s%s %-*s  %-18s %-9s %8s  %s", color, mark, ansi_normal(), width, res->check->name,
-                       res->check->key, res->check->cis, exposure,
-                       res->status == AUDIT_PASS ? res->check->good
-                       : res->status == AUDIT_UNKNOWN ? "Not judged"
-                                                      : res->check->bad);
+                       res->check->key, res->check->cis, exposure, result_description(res));
                 for (size_t j = 0; j < res->n_findings; j++) {
                         /* paths come from the file audited, which may be anyone's: no raw
                          * control characters to the terminal */
@@ -205,9 +209,7 @@ static int json_checks(const AuditReport *rep, json_object **ret)
                 r = r ?: json_add(c, "cis", json_object_new_string(res->check->cis));
                 r = r ?: json_add(c, "status", json_object_new_string(audit_status_to_string(res->status)));
                 r = r ?: json_add(c, "exposure", json_tenths(res->exposure));
-                r = r ?: json_add(c, "description",
-                                  json_object_new_string(res->status == AUDIT_PASS ? res->check->good
-                                                                                   : res->check->bad));
+                r = r ?: json_add(c, "description", json_object_new_string(result_description(res)));
                 r = r ?: json_findings(res, &findings);
                 r = r ?: json_add(c, "findings", findings);
         }

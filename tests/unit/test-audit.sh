@@ -162,6 +162,10 @@ declare_ reach "[Container]" "Directory=$T/open/root"
 check_eq "root-reachable: no 0700 directory above the root fails" "$(row reach root-reachable)" \
         "fail 2.0 $T/open/root: no directory above it has mode 0700"
 check_eq "root-reachable: --offline does not judge it" "$(row reach root-reachable --offline)" "unknown 0.0 "
+check_eq "root-reachable: --offline says so" "$("$BERTH" audit -o json --offline reach | python3 -c '
+import json, sys
+print([(c["description"], d["offline"]) for d in json.load(sys.stdin) for c in d["checks"] if c["name"] == "root-reachable"])')" \
+        "[('Not judged', True)]"
 if [ "$(id -u)" = 0 ]; then
         declare_ reach "[Container]" "Directory=$T/shield/root"
         check_eq "root-reachable: below a root-only 0700 directory passes" "$(row reach root-reachable)" "pass 0.0 "
