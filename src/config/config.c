@@ -34,6 +34,7 @@ ContainerConfig *container_config_free(ContainerConfig *c)
                 free(c->tmpfs[i].options);
         }
         free(c->tmpfs);
+        free(c->ports);
         strv_free(c->wanted_by);
         free(c);
         return NULL;
@@ -56,6 +57,8 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
             .uid_size = 65536,
             .no_new_privileges = true,
             .private_network = true,
+            .address_pool = CONFIG_ADDRESS_POOL_DEFAULT,
+            .address_pool_prefix = CONFIG_ADDRESS_POOL_PREFIX_DEFAULT,
         };
         c->name = strdup(name);
         c->slice = strdup("machine.slice");

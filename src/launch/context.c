@@ -21,6 +21,7 @@ void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const Lau
             .output = {{.fd = -EBADF, .child_fd = -EBADF}, {.fd = -EBADF, .child_fd = -EBADF}},
             .range = UID_RANGE_NULL,
             .mcs = MCS_PAIR_NULL,
+            .net = NET_ALLOCATION_NULL,
         };
 }
 
