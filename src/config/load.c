@@ -41,7 +41,8 @@ int config_search_path(char ***ret)
 bool container_name_is_valid(const char *name)
 {
         return hostname_is_valid(name) && strlen(name) <= CONTAINER_NAME_MAX && !streq(name, "uid") &&
-               !streq(name, "mcs") && !streq(name, "seccomp");
+               !streq(name, "mcs") && !streq(name, "seccomp") &&
+               !streq(name, "net");
 }
 
 /* Appends a formatted line; returns 0, or -ENOMEM (so "push_line(...) ?: -EINVAL" works). */

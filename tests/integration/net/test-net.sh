@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# VirtualEthernet= with real traffic, inside a throwaway network namespace that plays the host
+# (nothing here touches the real host's links, addresses or nftables) and a peer "wan" namespace
+# on a veth: published ports from outside and from the host itself, masquerade, the forward
+# policy, cleanup after stop and after a SIGKILLed supervisor, distinct subnets for parallel
+# starts, and a port that is already published. Only addresses inside these namespaces are used.
+if [ -z "${NET_TEST_NETNS:-}" ]; then
+        NET_TEST_NETNS=1 exec unshare --net bash "$0" "$@"
+fi
+. "${IT_LIB:?}"
+it_setup
+IT_ROOT=$IT_WORK/root
+it_build_root "$IT_ROOT"
+mkdir -p "$IT_ROOT/www" && echo "hello from the container" >"$IT_ROOT/www/index.html"
+echo "nameserver 127.0.0.53" >"$IT_ROOT/etc/resolv.conf"
+
+HOST_IP=192.0.2.1 WAN_IP=192.0.2.2
+WAN_PID=
+net_cleanup() {
+        [ -n "$WAN_PID" ] && kill -KILL "$WAN_PID" 2>/dev/null
+        it_cleanup
+}
+trap net_cleanup EXIT
+
+# The "wan" peer: a namespace held by a sleeping process (no named netns files to leave behind).
+unshare --net sleep 600 &
+WAN_PID=$!
+IT_PIDS+=("$WAN_PID")
+sleep 0.2
+wan() { nsenter -t "$WAN_PID" -n "$@"; }
+ip link set lo up
+ip link add host0 type veth peer name wan0 netns "$WAN_PID"
+ip addr add "$HOST_IP/24" dev host0 && ip link set host0 up
+wan ip link set lo up && wan ip addr add "$WAN_IP/24" dev wan0 && wan ip link set wan0 up
+# The wan side's server answers with the address it sees (busybox httpd CGI).
+WAN_WWW=$IT_WORK/wan-www
+mkdir -p "$WAN_WWW/cgi-bin"
+printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' >"$WAN_WWW/cgi-bin/ip"
+chmod 755 "$WAN_WWW/cgi-bin/ip"
+wan "$IT_BUSYBOX" httpd -p 9000 -h "$WAN_WWW"
+
+get() { curl -s --max-time 5 "$@"; }
+# An httpd in the container that ends on SIGTERM (a PID 1 without handler would ignore it).
+web_container() {
+        local name=$1
+        shift
+        it_container "$name" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/busybox sh -c 'trap "exit 0" TERM; busybox httpd -p 80 -h /www; echo serving; while :; do sleep 1; done'
+[Network]
+VirtualEthernet=yes
+$(printf '%s\n' "$@")
+C
+}
+state_of() { sed -n "s/^$2=//p" "$BERTH_STATE_DIR/$1/state"; }
+links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; }
+elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
+lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
+stop() { kill -TERM "$1"; wait "$1"; }
+
+web_container web1 "Port=8080:80"
+if it_start web1 && it_wait_output '^serving'; then
+        web1=$IT_BG_PID
+        addr=$(state_of web1 ADDRESS)
+        addr=${addr%/30}
+        diag "web1: $addr on $(state_of web1 INTERFACE)"
+        check_eq "state names the host link" "$(state_of web1 INTERFACE)" "bt-web1"
+        check_eq "host link bt-web1 exists with the host end .1" \
+                "$(ip -o -4 addr show dev bt-web1 | awk '{print $4}')" "${addr%.*}.$((${addr##*.} - 1))/30"
+        check_eq "(a) from wan, HOST:8080 reaches the container's port 80" \
+                "$(wan curl -s --max-time 5 "http://$HOST_IP:8080/")" "hello from the container"
+        check_eq "(c) from the host itself, its own address:8080 works" \
+                "$(get "http://$HOST_IP:8080/")" "hello from the container"
+        # busybox httpd listens on IPv6 too: it writes the IPv4 peer as [::ffff:A.B.C.D].
+        check_eq "(b) the container reaches wan, which sees the host's wan address (masquerade)" \
+                "$(nsenter -t "$(it_leader web1)" -n curl -s --max-time 5 "http://$WAN_IP:9000/cgi-bin/ip" |
+                        sed 's/^\[::ffff:\(.*\)\]$/\1/')" "$HOST_IP"
+        # The container's private address is not reachable from outside, only what Port= publishes.
+        wan ip route add 10.213.0.0/16 via "$HOST_IP"
+        check "wan cannot reach the container's own address directly (forward drop)" \
+                test "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$addr:80/")" = "000"
+        check_eq "resolv.conf: the host's loopback stub is not handed to the container" \
+                "$(nsenter -t "$(it_leader web1)" -m cat /etc/resolv.conf | grep -c '^nameserver 127')" "0"
+        check_eq "MAC of eth0 set by berth (locally administered)" \
+                "$(( 0x$(nsenter -t "$(it_leader web1)" -n cat /sys/class/net/eth0/address | cut -c1-2) & 2 ))" "2"
+
+        # (g) the same port again is refused, naming who has it.
+        web_container web2 "Port=8080:80"
+        it_run web2
+        check_eq "(g) a published port again: start fails (125)" "$IT_RC" "125"
+        check "(g) the error names the port and the container that has it" \
+                grep -q "Port tcp:8080 is already published by container web1" "$IT_ERR"
+        diag "$(cat "$IT_ERR")"
+        check_eq "(g) the refused start left no link" "$(links)" "bt-web1"
+
+        subnet=${addr%.*}.$((${addr##*.} - 2))
+        stop "$web1"
+        check_eq "(e) after stop: no bt-* link" "$(links)" ""
+        check_eq "(e) after stop: no element left in table ip berth" "$(elements)" "0"
+        check "(e) after stop: the address lock is released" lock_free "$subnet"
+        check "(e) after stop: the port lock is released" lock_free port-tcp-8080
+else
+        fail "web1 did not start: $(cat "$IT_ERR")"
+fi
+
+# (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
+web_container victim "Port=8081:80"
+if it_start victim && it_wait_output '^serving'; then
+        vsub=$(state_of victim ADDRESS); vsub=${vsub%/*}; vsub=${vsub%.*}.$((${vsub##*.} - 2))
+        kill -KILL "$(state_of victim SUPERVISOR)"
+        wait "$IT_BG_PID" 2>/dev/null
+        check "SIGKILL: the supervisor's elements are still there" test "$(elements)" -gt 0
+        web_container next "Port=8082:80"
+        if it_start next && it_wait_output '^serving'; then
+                check_eq "(e) next start collected the killed one's link" "$(links)" "bt-next"
+                check "(e) next start collected the killed one's elements" \
+                        sh -c "! nft list table ip berth | grep -q -e bt-victim -e 8081"
+                check "(e) the killed one's address lock is free" lock_free "$vsub"
+                stop "$IT_BG_PID"
+                check_eq "after both: no element left" "$(elements)" "0"
+        else
+                fail "next did not start: $(cat "$IT_ERR")"
+        fi
+else
+        fail "victim did not start: $(cat "$IT_ERR")"
+fi
+
+# (f) parallel starts get distinct subnets.
+N=20
+pids=()
+for i in $(seq $N); do
+        web_container "par$i"
+        timeout 120 "$BERTH" run --register=no "par$i" </dev/null >"$IT_WORK/par$i.out" 2>"$IT_WORK/par$i.err" &
+        pids+=($!)
+        IT_PIDS+=($!)
+done
+for i in $(seq $N); do
+        for _ in $(seq 200); do
+                grep -q serving "$IT_WORK/par$i.out" 2>/dev/null && break
+                kill -0 "${pids[$((i - 1))]}" 2>/dev/null || break
+                sleep 0.1
+        done
+done
+addrs=$(for i in $(seq $N); do state_of "par$i" ADDRESS 2>/dev/null; done | sort)
+check_eq "(f) $N parallel starts all running" "$(echo "$addrs" | grep -c .)" "$N"
+check_eq "(f) $N parallel starts got $N distinct subnets" "$(echo "$addrs" | sort -u | grep -c .)" "$N"
+check_eq "(f) $N bt-* links" "$(links | wc -l)" "$N"
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+check_eq "(f) after stopping them: no bt-* link" "$(links)" ""
+check_eq "(f) after stopping them: no element left" "$(elements)" "0"
+
+tap_done
