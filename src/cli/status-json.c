@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <json-c/json.h>
+#include <string.h>
 
 #include "cgroup.h"
 #include "status-json.h"
@@ -20,6 +21,35 @@ static int add(json_object *o, const char *key, json_object *v)
 static json_object *string_or_null(const char *s)
 {
         return isempty(s) ? NULL : json_object_new_string(s);
+}
+
+/* VirtualEthernet=: "address", "interface", "ports" (["tcp:8080:80", ...]) and "forward_blocked",
+ * null without it. */
+static int add_network(json_object *o, const RuntimeState *s)
+{
+        json_object *ports = NULL;
+        int r;
+
+        if (s && s->address) {
+                _cleanup_free_ char *copy = strdup(s->ports ?: "");
+                char *save = NULL;
+
+                ports = json_object_new_array();
+                if (!ports || !copy) {
+                        json_object_put(ports);
+                        return -ENOMEM;
+                }
+                for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))
+                        if (json_object_array_add(ports, json_object_new_string(p)) < 0) {
+                                json_object_put(ports);
+                                return -ENOMEM;
+                        }
+        }
+        r = add(o, "address", string_or_null(s ? s->address : NULL));
+        r = r ?: add(o, "interface", string_or_null(s ? s->interface : NULL));
+        r = r ?: add(o, "ports", ports);
+        r = r ?: add(o, "forward_blocked", string_or_null(s ? s->forward_blocked : NULL));
+        return r;
 }
 
 int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
@@ -56,6 +86,7 @@ int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
         r = r ?: add(o, "uid_size", s && s->uid_size ? json_object_new_uint64(s->uid_size) : NULL);
         r = r ?: add(o, "label", string_or_null(s ? s->label : NULL));
         r = r ?: add(o, "scope", string_or_null(s ? s->scope : NULL));
+        r = r ?: add_network(o, s);
         r = r
                 ?: add(o, "memory",
                        cgroup && cgroup_read_u64(cgroup, "memory.current", &v) >= 0

@@ -154,7 +154,7 @@ static char *join_dirs(char **dirs)
 
 #define NAME_RULES                                                                                          \
         "(expected letters, digits and '-' in dot-separated labels, at most 64 characters, not \"uid\", "   \
-        "\"mcs\" or \"seccomp\")"
+        "\"mcs\", \"net\" or \"seccomp\")"
 
 /* Resolves name_or_path to the container name, its main file and its drop-ins (masked ones
  * included). */
