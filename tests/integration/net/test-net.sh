@@ -127,6 +127,47 @@ else
         fail "victim did not start: $(cat "$IT_ERR")"
 fi
 
+# berth verify: an AddressPool= that overlaps the host's network is an error at its line.
+it_container pool <<C
+[Container]
+Directory=$IT_ROOT
+[Network]
+VirtualEthernet=yes
+AddressPool=192.0.2.0/25
+C
+"$BERTH" verify pool >/dev/null 2>"$IT_WORK/verify.err"
+check_eq "verify: AddressPool= overlapping the host's network is refused at file:line" "$(cat "$IT_WORK/verify.err")" \
+        "$BERTH_CONFIG_PATH/pool.container:6: [Network] AddressPool=192.0.2.0/25: overlaps the host's network 192.0.2.0/24 on host0 (expected a private range the host does not use, such as 10.213.0.0/16)"
+it_container lowport <<C
+[Container]
+Directory=$IT_ROOT
+[Network]
+Private=no
+C
+check "verify: Private=no with a user namespace notes why ports below 1024 fail" \
+        sh -c "'$BERTH' verify lowport | grep -q 'binding ports below 1024 fails with EACCES.*Port='"
+
+# Another table's forward hook with policy drop (what Docker sets): the start says so, and the
+# state (berth status) records it.
+nft -f - <<'NFT'
+table ip dockerlike {
+        chain FORWARD { type filter hook forward priority filter; policy drop; }
+}
+NFT
+web_container blocked "Port=8083:80"
+if it_start blocked && it_wait_output '^serving'; then
+        check "forward drop elsewhere: the start warns, naming the table and chain" \
+                grep -q "dropped by table ip dockerlike chain FORWARD" "$IT_ERR"
+        check_eq "forward drop elsewhere: recorded for berth status" "$(state_of blocked FORWARD_BLOCKED)" \
+                "table ip dockerlike chain FORWARD"
+        check_eq "forward drop elsewhere: wan indeed cannot reach the published port" \
+                "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$HOST_IP:8083/")" "000"
+        stop "$IT_BG_PID"
+else
+        fail "blocked did not start: $(cat "$IT_ERR")"
+fi
+nft delete table ip dockerlike
+
 # (f) parallel starts get distinct subnets.
 N=20
 pids=()
