@@ -23,7 +23,7 @@ static json_object *string_or_null(const char *s)
         return isempty(s) ? NULL : json_object_new_string(s);
 }
 
-/* VirtualEthernet=: "address", "interface", "ports" (["tcp:8080:80", ...]) and "forward_blocked",
+/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]) and "forward_blocked",
  * null without it. */
 static int add_network(json_object *o, const RuntimeState *s)
 {
@@ -46,6 +46,7 @@ static int add_network(json_object *o, const RuntimeState *s)
                         }
         }
         r = add(o, "address", string_or_null(s ? s->address : NULL));
+        r = r ?: add(o, "address6", string_or_null(s ? s->address6 : NULL));
         r = r ?: add(o, "interface", string_or_null(s ? s->interface : NULL));
         r = r ?: add(o, "ports", ports);
         r = r ?: add(o, "forward_blocked", string_or_null(s ? s->forward_blocked : NULL));

@@ -110,6 +110,7 @@ typedef struct ContainerConfig {
         PortForward *ports;
         size_t n_ports;
         ResolvConfMode resolv_conf;
+        bool ipv6; /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
 
         /* [Install] */
         char **wanted_by;

@@ -24,6 +24,8 @@ void parse_state_done(ParseState *st)
         free(st->virtual_ethernet_at);
         free(st->address_pool_at);
         free(st->port_at);
+        free(st->ipv6_at);
+        st->ipv6_at = NULL;
         st->private_network_at = st->virtual_ethernet_at = st->address_pool_at = st->port_at = NULL;
 }
 

@@ -802,6 +802,11 @@ static int parse_virtual_ethernet(ParseState *st, const ConfigKey *k, const char
         return parse_bool_remembered(st, k, value, field, &st->virtual_ethernet_at);
 }
 
+static int parse_ipv6(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->ipv6_at);
+}
+
 static int parse_address(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         uint32_t a;
@@ -955,6 +960,7 @@ static const ConfigKey keys[] = {
     {"Network", "AddressPool", parse_address_pool, F(address_pool), 0, NULL, false},
     {"Network", "Port", parse_ports, F(ports), 0, NULL, false},
     {"Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false},
+    {"Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
 };
 
@@ -1158,6 +1164,13 @@ int config_finalize(ParseState *st)
                 r = located_error(st, st->port_at,
                                   "Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes in "
                                   "[Network]: ports are published to the container's own interface)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->ipv6 && !c->virtual_ethernet) {
+                r = located_error(st, st->ipv6_at,
+                                  "IPv6=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in "
+                                  "[Network]: the IPv6 address goes on the container's own interface)");
                 if (r == -ENOMEM)
                         return r;
         }

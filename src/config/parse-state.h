@@ -35,6 +35,7 @@ typedef struct ParseState {
         char *virtual_ethernet_at;
         char *address_pool_at;
         char *port_at; /* the first Port= of the list in force */
+        char *ipv6_at;
 } ParseState;
 
 void parse_state_done(ParseState *st);

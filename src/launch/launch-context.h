@@ -63,6 +63,7 @@ typedef struct LaunchContext {
         /* VirtualEthernet= (veth.c): allocated before clone, set up once the netns exists */
         NetAllocation net;
         uint32_t host_addr, container_addr; /* .1 and .2 of the /30, host order */
+        uint8_t host_addr6[16], container_addr6[16]; /* IPv6=yes: ::1 and ::2 of the ULA /64 */
         char ifname[IF_NAMESIZE];           /* host end, bt-NAME */
         bool ifname_shortened;
         bool link_created;

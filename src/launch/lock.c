@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 1 (the lock) and the state file written once the payload runs: STATE_DIR/NAME/. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <time.h>
@@ -48,11 +49,15 @@ static int network_state(const LaunchContext *ctx, char **ret_address, char **re
 
 int launch_write_state(LaunchContext *ctx)
 {
-        _cleanup_free_ char *address = NULL, *ports = NULL;
+        _cleanup_free_ char *address = NULL, *ports = NULL, *address6 = NULL;
+        char a6[INET6_ADDRSTRLEN];
         struct timespec ts;
         int r;
 
         r = network_state(ctx, &address, &ports);
+        if (r >= 0 && ctx->config->virtual_ethernet && ctx->config->ipv6 &&
+            asprintf(&address6, "%s/64", inet_ntop(AF_INET6, ctx->container_addr6, a6, sizeof(a6))) < 0)
+                r = -ENOMEM;
         if (r < 0)
                 return launch_error(ctx, r, "Failed to allocate");
 
@@ -69,6 +74,7 @@ int launch_write_state(LaunchContext *ctx)
             .scope = ctx->scope,
             .config_path = ctx->config->path,
             .address = address,
+            .address6 = address6,
             .interface = address ? ctx->ifname : NULL,
             .ports = ports,
             .forward_blocked = ctx->forward_blocked,

@@ -20,6 +20,7 @@ void runtime_state_done(RuntimeState *s)
         free(s->scope);
         free(s->config_path);
         free(s->address);
+        free(s->address6);
         free(s->interface);
         free(s->ports);
         free(s->forward_blocked);
@@ -81,6 +82,8 @@ int state_write(const char *state_dir, const RuntimeState *s)
         if (s->address)
                 fprintf(f, "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\n", s->address,
                         strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked));
+        if (s->address6)
+                fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (fflush(f) != 0 || ferror(f)) {
                 int r = negative_errno();
                 fclose(f);
@@ -183,6 +186,8 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
                         r = set_string(&s.config_path, v);
                 else if (streq(line, "ADDRESS"))
                         r = set_string(&s.address, v);
+                else if (streq(line, "ADDRESS6"))
+                        r = set_string(&s.address6, v);
                 else if (streq(line, "INTERFACE"))
                         r = set_string(&s.interface, v);
                 else if (streq(line, "PORTS"))

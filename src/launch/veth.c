@@ -25,6 +25,58 @@
 
 #define CONTAINER_IFNAME "eth0"
 #define IP_FORWARD       "/proc/sys/net/ipv4/ip_forward"
+#define IPV6_FORWARDING  "/proc/sys/net/ipv6/conf/all/forwarding"
+
+static const uint8_t *addr6_or_null(const LaunchContext *ctx)
+{
+        return ctx->config->ipv6 ? ctx->container_addr6 : NULL;
+}
+
+static int read_sysctl_flag(const char *path)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char v[8] = "";
+
+        if (fd < 0)
+                return negative_errno();
+        if (read(fd, v, sizeof(v) - 1) <= 0)
+                return -EIO;
+        return v[0] != '0';
+}
+
+/* IPv6=yes: forwarding must already be on. berth never turns it on: with forwarding=1 the kernel
+ * ignores router advertisements on interfaces without accept_ra=2, and the host loses the default
+ * route it learnt by SLAAC. */
+static int check_ipv6(LaunchContext *ctx)
+{
+        char machine_id[64] = "";
+        int r = read_sysctl_flag(IPV6_FORWARDING);
+        FILE *f;
+
+        if (r == -ENOENT)
+                return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)", IPV6_FORWARDING);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to read %s", IPV6_FORWARDING);
+        if (r == 0)
+                return launch_error(ctx, 0,
+                                    "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
+                                    "on: forwarding makes the kernel ignore router advertisements, so an "
+                                    "uplink configured by SLAAC would lose its default route. Set "
+                                    "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
+                                    "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
+        f = fopen("/etc/machine-id", "re");
+        if (f) {
+                if (!fgets(machine_id, sizeof(machine_id), f))
+                        machine_id[0] = 0;
+                machine_id[strcspn(machine_id, "\n")] = 0;
+                fclose(f);
+        }
+        net_ula_prefix(machine_id, ctx->net.subnet, ctx->host_addr6);
+        memcpy(ctx->container_addr6, ctx->host_addr6, 16);
+        ctx->host_addr6[15] = 1;
+        ctx->container_addr6[15] = 2;
+        return 0;
+}
 
 static int resolv_conf_write(LaunchContext *ctx)
 {
@@ -65,9 +117,15 @@ int launch_allocate_network(LaunchContext *ctx)
         ctx->host_addr = ctx->net.subnet + 1;
         ctx->container_addr = ctx->net.subnet + 2;
         ctx->ifname_shortened = net_host_ifname(c->name, ctx->ifname);
+        if (c->ipv6) {
+                r = check_ipv6(ctx);
+                if (r < 0)
+                        return r;
+        }
 
         /* The undo recipe is on disk before anything it undoes exists. */
-        r = nft_elements_batch(ctx->ifname, ctx->container_addr, c->ports, c->n_ports, false, &undo);
+        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports, false,
+                               &undo);
         if (r >= 0)
                 r = net_allocation_record(&ctx->net, ctx->ifname, undo);
         if (r < 0)
@@ -161,6 +219,11 @@ int launch_network_setup(LaunchContext *ctx)
         if (r < 0)
                 return launch_error(ctx, r, "Failed to add address %s/30 to %s", net_format_ipv4(ctx->host_addr, a),
                                     ctx->ifname);
+        if (c->ipv6) {
+                r = netlink_addr_add_ipv6(ctx->ifname, ctx->host_addr6, 64);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to add the IPv6 address to %s", ctx->ifname);
+        }
         r = netlink_link_up(ctx->ifname);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to bring up %s", ctx->ifname);
@@ -170,9 +233,10 @@ int launch_network_setup(LaunchContext *ctx)
                 return launch_error(ctx, r, "Failed to enable IPv4 forwarding (%s)", IP_FORWARD);
 
         /* One transaction: the table as this berth defines it, and this container's elements. */
-        r = nft_table_batch(&table);
+        r = nft_table_batch(c->ipv6, &table);
         if (r >= 0)
-                r = nft_elements_batch(ctx->ifname, ctx->container_addr, c->ports, c->n_ports, true, &elements);
+                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
+                                       true, &elements);
         if (r < 0 || asprintf(&batch, "%s%s", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
         r = nft_run(batch, NULL, &nft_error);
@@ -205,7 +269,8 @@ void launch_network_teardown(LaunchContext *ctx)
                 return;
         if (ctx->elements_added) {
                 _cleanup_free_ char *undo = NULL;
-                if (nft_elements_batch(ctx->ifname, ctx->container_addr, c->ports, c->n_ports, false, &undo) >= 0)
+                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
+                                       false, &undo) >= 0)
                         (void)nft_run(undo, NULL, NULL);
                 ctx->elements_added = false;
         }
@@ -237,6 +302,11 @@ int child_network_up(LaunchChild *ch)
                 r = netlink_link_up(CONTAINER_IFNAME);
         if (r >= 0)
                 r = netlink_route_add_default_ipv4(CONTAINER_IFNAME, ctx->host_addr);
+        if (r >= 0 && ctx->config->ipv6) {
+                r = netlink_addr_add_ipv6(CONTAINER_IFNAME, ctx->container_addr6, 64);
+                if (r >= 0)
+                        r = netlink_route_add_default_ipv6(CONTAINER_IFNAME, ctx->host_addr6);
+        }
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to configure %s with %s/30",
                                           CONTAINER_IFNAME, net_format_ipv4(ctx->container_addr, a));

@@ -138,6 +138,22 @@ void net_mac(const char *name, const char *side, uint8_t ret[6])
         ret[0] = (uint8_t)((ret[0] & 0xfe) | 0x02); /* unicast, locally administered */
 }
 
+void net_ula_prefix(const char *machine_id, uint32_t subnet, uint8_t ret[16])
+{
+        char buf[128];
+        uint64_t h;
+        uint32_t id = (subnet >> 2) & 0xffff;
+
+        snprintf(buf, sizeof(buf), "berth-ula/%s", machine_id);
+        h = alloc_hash(buf);
+        memset(ret, 0, 16);
+        ret[0] = 0xfd;
+        for (size_t i = 1; i <= 5; i++)
+                ret[i] = (uint8_t)(h >> (8 * (i - 1)));
+        ret[6] = (uint8_t)(id >> 8);
+        ret[7] = (uint8_t)id;
+}
+
 const char *net_format_ipv4(uint32_t a, char buf[16])
 {
         snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);

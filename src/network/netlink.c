@@ -186,6 +186,44 @@ int netlink_route_add_default_ipv4(const char *ifname, uint32_t gateway)
         return nl_talk(nlh, NULL, NULL);
 }
 
+int netlink_addr_add_ipv6(const char *ifname, const uint8_t addr[16], uint8_t prefix)
+{
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh = put_request(buf, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+        struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        int i = ifindex_of(ifname);
+
+        if (i < 0)
+                return i;
+        ifa->ifa_family = AF_INET6;
+        ifa->ifa_prefixlen = prefix;
+        ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+        ifa->ifa_flags = IFA_F_NODAD; /* both ends are ours: usable at once, not after DAD */
+        ifa->ifa_index = (unsigned)i;
+        mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
+        mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
+        return nl_talk(nlh, NULL, NULL);
+}
+
+int netlink_route_add_default_ipv6(const char *ifname, const uint8_t gateway[16])
+{
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh = put_request(buf, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        int i = ifindex_of(ifname);
+
+        if (i < 0)
+                return i;
+        rtm->rtm_family = AF_INET6;
+        rtm->rtm_table = RT_TABLE_MAIN;
+        rtm->rtm_protocol = RTPROT_STATIC;
+        rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+        rtm->rtm_type = RTN_UNICAST;
+        mnl_attr_put(nlh, RTA_GATEWAY, 16, gateway);
+        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)i);
+        return nl_talk(nlh, NULL, NULL);
+}
+
 typedef struct PrefixList {
         NetPrefix *v;
         size_t n;

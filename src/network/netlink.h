@@ -16,6 +16,8 @@ int netlink_link_delete(const char *ifname); /* -ENODEV when it does not exist *
 int netlink_link_up(const char *ifname);
 int netlink_addr_add_ipv4(const char *ifname, uint32_t addr, uint8_t prefix);
 int netlink_route_add_default_ipv4(const char *ifname, uint32_t gateway);
+int netlink_addr_add_ipv6(const char *ifname, const uint8_t addr[16], uint8_t prefix); /* no DAD */
+int netlink_route_add_default_ipv6(const char *ifname, const uint8_t gateway[16]);
 
 typedef struct NetPrefix {
         uint32_t addr; /* host order */

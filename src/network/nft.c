@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The nftables side of VirtualEthernet= (see nft.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -159,70 +160,100 @@ finish:
         return r;
 }
 
-int nft_table_batch(char **ret)
+/* The table of one family: "ip" (addr "ipv4_addr", loopback 127.0.0.0/8) or "ip6" (::1). */
+static void table_batch(FILE *f, const char *family, const char *addr_type, const char *loopback)
 {
-        static const char batch[] =
-            "add table ip berth\n"
-            "add set ip berth links { type ifname; }\n"
-            "add set ip berth sources { type ifname . ipv4_addr; }\n"
-            "add set ip berth addresses { type ipv4_addr; }\n"
-            "add map ip berth ports_tcp { type inet_service : ipv4_addr . inet_service; }\n"
-            "add map ip berth ports_udp { type inet_service : ipv4_addr . inet_service; }\n"
-            "add chain ip berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-            "add chain ip berth output { type nat hook output priority -100; policy accept; }\n"
-            "add chain ip berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-            "add chain ip berth forward { type filter hook forward priority filter; policy accept; }\n"
-            "flush chain ip berth prerouting\n"
-            "flush chain ip berth output\n"
-            "flush chain ip berth postrouting\n"
-            "flush chain ip berth forward\n"
-            /* Port=: connections to any of the host's own addresses. */
-            "add rule ip berth prerouting fib daddr type local dnat ip to tcp dport map @ports_tcp\n"
-            "add rule ip berth prerouting fib daddr type local dnat ip to udp dport map @ports_udp\n"
-            /* ... also from the host itself, but not to 127.0.0.0/8: localhost is not published
-             * (it would need route_localnet, which exposes 127/8 on every interface). */
-            "add rule ip berth output ip daddr != 127.0.0.0/8 fib daddr type local "
-            "dnat ip to tcp dport map @ports_tcp\n"
-            "add rule ip berth output ip daddr != 127.0.0.0/8 fib daddr type local "
-            "dnat ip to udp dport map @ports_udp\n"
-            /* Outbound: a container's traffic leaves with the host's address. */
-            "add rule ip berth postrouting ip saddr @addresses oifname != @links masquerade\n"
-            /* A container sends only from its own address; into it only what it asked for, or what
-             * a published port leads to. */
-            "add rule ip berth forward iifname . ip saddr @sources accept\n"
-            "add rule ip berth forward iifname @links drop\n"
-            "add rule ip berth forward oifname @links ct state established,related accept\n"
-            "add rule ip berth forward oifname @links ct status dnat accept\n"
-            "add rule ip berth forward oifname @links drop\n";
-
-        *ret = strdup(batch);
-        return *ret ? 0 : -ENOMEM;
+        fprintf(f,
+                "add table %1$s berth\n"
+                "add set %1$s berth links { type ifname; }\n"
+                "add set %1$s berth sources { type ifname . %2$s; }\n"
+                "add set %1$s berth addresses { type %2$s; }\n"
+                "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
+                "add map %1$s berth ports_udp { type inet_service : %2$s . inet_service; }\n"
+                "add chain %1$s berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+                "add chain %1$s berth output { type nat hook output priority -100; policy accept; }\n"
+                "add chain %1$s berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
+                "flush chain %1$s berth prerouting\n"
+                "flush chain %1$s berth output\n"
+                "flush chain %1$s berth postrouting\n"
+                "flush chain %1$s berth forward\n",
+                family, addr_type);
+        /* Port=: connections to any of the host's own addresses, from outside and from the host
+         * itself, but not to loopback: publishing on localhost would need route_localnet, which
+         * exposes 127/8 on every interface. */
+        fprintf(f,
+                "add rule %1$s berth prerouting fib daddr type local dnat %1$s to tcp dport map @ports_tcp\n"
+                "add rule %1$s berth prerouting fib daddr type local dnat %1$s to udp dport map @ports_udp\n"
+                "add rule %1$s berth output %1$s daddr != %2$s fib daddr type local "
+                "dnat %1$s to tcp dport map @ports_tcp\n"
+                "add rule %1$s berth output %1$s daddr != %2$s fib daddr type local "
+                "dnat %1$s to udp dport map @ports_udp\n",
+                family, loopback);
+        /* Outbound: a container's traffic leaves with the host's address. A container sends only
+         * from its own address; into it only what it asked for, or what a published port leads to. */
+        fprintf(f,
+                "add rule %1$s berth postrouting %1$s saddr @addresses oifname != @links masquerade\n"
+                "add rule %1$s berth forward iifname . %1$s saddr @sources accept\n"
+                "add rule %1$s berth forward iifname @links drop\n"
+                "add rule %1$s berth forward oifname @links ct state established,related accept\n"
+                "add rule %1$s berth forward oifname @links ct status dnat accept\n"
+                "add rule %1$s berth forward oifname @links drop\n",
+                family);
 }
 
-int nft_elements_batch(const char *ifname, uint32_t container_addr, const PortForward *ports, size_t n_ports,
-                       bool add, char **ret)
+int nft_table_batch(bool ipv6, char **ret)
 {
-        const char *verb = add ? "add" : "delete";
-        char a[16];
         char *buf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&buf, &size);
 
         if (!f)
                 return -ENOMEM;
-        net_format_ipv4(container_addr, a);
-        fprintf(f, "%s element ip berth links { \"%s\" }\n", verb, ifname);
-        fprintf(f, "%s element ip berth sources { \"%s\" . %s }\n", verb, ifname, a);
-        fprintf(f, "%s element ip berth addresses { %s }\n", verb, a);
+        table_batch(f, "ip", "ipv4_addr", "127.0.0.0/8");
+        if (ipv6)
+                table_batch(f, "ip6", "ipv6_addr", "::1");
+        if (fclose(f) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        return 0;
+}
+
+static void elements_batch(FILE *f, const char *family, const char *ifname, const char *a, const PortForward *ports,
+                           size_t n_ports, bool add)
+{
+        const char *verb = add ? "add" : "delete";
+
+        fprintf(f, "%s element %s berth links { \"%s\" }\n", verb, family, ifname);
+        fprintf(f, "%s element %s berth sources { \"%s\" . %s }\n", verb, family, ifname, a);
+        fprintf(f, "%s element %s berth addresses { %s }\n", verb, family, a);
         for (size_t i = 0; i < n_ports; i++) {
                 if (add)
-                        fprintf(f, "add element ip berth ports_%s { %u : %s . %u }\n",
+                        fprintf(f, "add element %s berth ports_%s { %u : %s . %u }\n", family,
                                 net_protocol_name(ports[i].protocol), ports[i].host_port, a,
                                 ports[i].container_port);
                 else
-                        fprintf(f, "delete element ip berth ports_%s { %u }\n",
+                        fprintf(f, "delete element %s berth ports_%s { %u }\n", family,
                                 net_protocol_name(ports[i].protocol), ports[i].host_port);
         }
+}
+
+int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
+                       const PortForward *ports, size_t n_ports, bool add, char **ret)
+{
+        char a[INET6_ADDRSTRLEN];
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        if (!f)
+                return -ENOMEM;
+        elements_batch(f, "ip", ifname, net_format_ipv4(container_addr, a), ports, n_ports, add);
+        if (container_addr6)
+                elements_batch(f, "ip6", ifname, inet_ntop(AF_INET6, container_addr6, a, sizeof(a)), ports,
+                               n_ports, add);
         if (fclose(f) != 0) {
                 free(buf);
                 return -ENOMEM;
@@ -251,9 +282,10 @@ int nft_find_forward_drop(char **ret)
                 } else if (sscanf(l, "chain %127s {", b) == 1)
                         snprintf(chain, sizeof(chain), "%s", b);
                 else if (strstr(l, "hook forward") && strstr(l, "policy drop") &&
-                         !(strcmp(table, "ip berth") == 0)) {
+                         strcmp(table, "ip berth") != 0 && strcmp(table, "ip6 berth") != 0) {
                         /* a bridge or netdev forward hook does not see routed traffic */
-                        if (strncmp(table, "ip ", 3) != 0 && strncmp(table, "inet ", 5) != 0)
+                        if (strncmp(table, "ip ", 3) != 0 && strncmp(table, "ip6 ", 4) != 0 &&
+                            strncmp(table, "inet ", 5) != 0)
                                 continue;
                         if (asprintf(ret, "table %s chain %s", table, chain) < 0)
                                 return -ENOMEM;

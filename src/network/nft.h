@@ -5,6 +5,7 @@
  * berth runs it, never links it). The rules are fixed; containers only add and remove elements of
  * its sets and maps, so one container's start or stop never rewrites another's state. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -15,12 +16,12 @@ int nft_run(const char *batch, char **ret_out, char **ret_err);
 
 /* The batch that (re)creates the table, its sets, maps, chains and rules, idempotently: chains
  * are flushed and refilled in the same transaction, sets and maps keep their elements. */
-int nft_table_batch(char **ret);
+int nft_table_batch(bool ipv6, char **ret);
 
-/* The elements of one container: links, sources (link . address), addresses, port maps. With
- * add false, the batch that deletes them again. */
-int nft_elements_batch(const char *ifname, uint32_t container_addr, const PortForward *ports, size_t n_ports,
-                       bool add, char **ret);
+/* The elements of one container: links, sources (link . address), addresses, port maps, in "ip
+ * berth" and, with container_addr6, "ip6 berth". With add false, the batch that deletes them. */
+int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
+                       const PortForward *ports, size_t n_ports, bool add, char **ret);
 
 /* "table ip filter chain FORWARD" when some other table's forward hook has policy drop (Docker,
  * firewalld), which drops forwarded container traffic whatever berth's table accepts; NULL if none. */

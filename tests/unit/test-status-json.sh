@@ -28,7 +28,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address interface ports forward_blocked memory oom_kills tasks cgroup"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked memory oom_kills tasks cgroup"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
@@ -41,6 +41,7 @@ check_eq "root" "$(field root "$out")" "'/var/lib/berth/web'"
 check_eq "config" "$(field config "$out")" "'$T/etc/web.container'"
 check_eq "no scope: null" "$(field scope "$out")" None
 check_eq "address" "$(field address "$out")" "'10.213.7.6/30'"
+check_eq "no IPv6: address6 null" "$(field address6 "$out")" None
 check_eq "interface" "$(field interface "$out")" "'bt-web'"
 check_eq "ports: a list" "$(field ports "$out")" "['tcp:8080:80', 'udp:5353:53']"
 check_eq "forward not blocked: null" "$(field forward_blocked "$out")" None

@@ -127,6 +127,37 @@ else
         fail "victim did not start: $(cat "$IT_ERR")"
 fi
 
+# (d) IPv6=yes: refused while IPv6 forwarding is off (berth never turns it on), then the same
+# checks over the ULA /64 once the (throwaway) host namespace forwards.
+HOST_IP6=2001:db8::1 WAN_IP6=2001:db8::2
+ip addr add "$HOST_IP6/64" dev host0 nodad
+wan ip addr add "$WAN_IP6/64" dev wan0 nodad
+sysctl -qw net.ipv6.conf.all.forwarding=0
+web_container web6 "Port=8080:80" "IPv6=yes"
+it_run web6
+check_eq "(d) IPv6=yes with forwarding off: start refused (125)" "$IT_RC" "125"
+check "(d) the refusal says why and what to set" grep -q "accept_ra=2.*forwarding=1" "$IT_ERR"
+check_eq "(d) forwarding was not turned on" "$(sysctl -n net.ipv6.conf.all.forwarding)" "0"
+check_eq "(d) the refused start left no link" "$(links)" ""
+sysctl -qw net.ipv6.conf.all.forwarding=1
+if it_start web6 && it_wait_output '^serving'; then
+        addr6=$(state_of web6 ADDRESS6)
+        diag "web6: $addr6"
+        check "(d) the container has a ULA /64 address" sh -c "echo '$addr6' | grep -q '^fd[0-9a-f:]*::2/64$'"
+        check_eq "(d) from wan, [HOST]:8080 reaches the container over IPv6" \
+                "$(wan curl -s --max-time 5 "http://[$HOST_IP6]:8080/")" "hello from the container"
+        check_eq "(d) from the host itself, its own IPv6 address:8080 works" \
+                "$(get "http://[$HOST_IP6]:8080/")" "hello from the container"
+        check_eq "(d) the container reaches wan over IPv6, seen as the host's address (masquerade)" \
+                "$(nsenter -t "$(it_leader web6)" -n curl -s --max-time 5 "http://[$WAN_IP6]:9000/cgi-bin/ip" |
+                        tr -d '[]')" "$HOST_IP6"
+        stop "$IT_BG_PID"
+        check_eq "(d) after stop: no element left in table ip6 berth" \
+                "$(nft list table ip6 berth | grep -c 'elements =')" "0"
+else
+        fail "web6 did not start: $(cat "$IT_ERR")"
+fi
+
 # berth verify: an AddressPool= that overlaps the host's network is an error at its line.
 it_container pool <<C
 [Container]
@@ -137,7 +168,7 @@ AddressPool=192.0.2.0/25
 C
 "$BERTH" verify pool >/dev/null 2>"$IT_WORK/verify.err"
 check_eq "verify: AddressPool= overlapping the host's network is refused at file:line" "$(cat "$IT_WORK/verify.err")" \
-        "$BERTH_CONFIG_PATH/pool.container:6: [Network] AddressPool=192.0.2.0/25: overlaps the host's network 192.0.2.0/24 on host0 (expected a private range the host does not use, such as 10.213.0.0/16)"
+        "$BERTH_CONFIG_PATH/pool.container:5: [Network] AddressPool=192.0.2.0/25: overlaps the host's network 192.0.2.0/24 on host0 (expected a private range the host does not use, such as 10.213.0.0/16)"
 it_container lowport <<C
 [Container]
 Directory=$IT_ROOT
