@@ -854,7 +854,8 @@ static int parse_ports(ParseState *st, const ConfigKey *k, const char *value, vo
 {
         ContainerConfig *c = st->config;
         _cleanup_strv_free_ char **words = NULL;
-        PortForward *v;
+        _cleanup_free_ PortForward *v = NULL;
+        size_t n;
         int r;
         (void)k, (void)field;
 
@@ -868,6 +869,13 @@ static int parse_ports(ParseState *st, const ConfigKey *k, const char *value, vo
                 }
                 return r;
         }
+        /* A bad word rejects the whole assignment: the new list is built aside. */
+        n = c->n_ports;
+        v = reallocarray(NULL, n + strv_length(words), sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        if (n > 0)
+                memcpy(v, c->ports, n * sizeof(*v));
         STRV_FOREACH (w, words) {
                 PortForward p;
 
@@ -877,20 +885,22 @@ static int parse_ports(ParseState *st, const ConfigKey *k, const char *value, vo
                 if (r < 0)
                         return bad_word(st, "invalid port", *w,
                                         "[tcp:|udp:]HOSTPORT[:CONTAINERPORT], such as 8080:80 or udp:53");
-                for (size_t i = 0; i < c->n_ports; i++)
-                        if (c->ports[i].protocol == p.protocol && c->ports[i].host_port == p.host_port)
+                for (size_t i = 0; i < n; i++)
+                        if (v[i].protocol == p.protocol && v[i].host_port == p.host_port)
                                 return key_error(st,
                                                  "duplicate port %s:%u (expected each host port once per "
                                                  "protocol: it leads to one container port)",
                                                  net_protocol_name(p.protocol), p.host_port);
-                v = reallocarray(c->ports, c->n_ports + 1, sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                v[c->n_ports++] = p;
-                c->ports = v;
+                v[n++] = p;
         }
-        if (!st->port_at)
-                return remember_location(st, &st->port_at, true);
+        if (!st->port_at) {
+                r = remember_location(st, &st->port_at, true);
+                if (r < 0)
+                        return r;
+        }
+        free(c->ports);
+        c->ports = TAKE_PTR(v);
+        c->n_ports = n;
         return 0;
 }
 

@@ -18,7 +18,13 @@ echo "nameserver 127.0.0.53" >"$IT_ROOT/etc/resolv.conf"
 HOST_IP=192.0.2.1 WAN_IP=192.0.2.2
 WAN_PID=
 net_cleanup() {
+        local p
         [ -n "$WAN_PID" ] && kill -KILL "$WAN_PID" 2>/dev/null
+        # IT_PIDS are timeout(1) processes: on a failure path their berth child (the supervisor,
+        # whose payload dies with it) must go too.
+        for p in "${IT_PIDS[@]}"; do
+                pkill -KILL -P "$p" 2>/dev/null
+        done
         it_cleanup
 }
 trap net_cleanup EXIT
@@ -200,7 +206,7 @@ fi
 nft delete table ip dockerlike
 
 # (f) parallel starts get distinct subnets.
-N=20
+N=50
 pids=()
 for i in $(seq $N); do
         web_container "par$i"
