@@ -248,6 +248,13 @@ int launch_network_setup(LaunchContext *ctx)
                 return launch_error(ctx, r, "Failed to add the network rules");
         ctx->elements_added = true;
 
+        /* Said once, where an administrator looks first (the journal): localhost is not published. */
+        for (size_t i = 0; i < c->n_ports; i++)
+                log_info("Container %s: port %s:%u published on the host's addresses to port %u (not on "
+                         "localhost: connect to one of the host's other addresses).",
+                         c->name, net_protocol_name(c->ports[i].protocol), c->ports[i].host_port,
+                         c->ports[i].container_port);
+
         /* Another table's forward hook that drops (Docker's FORWARD DROP, firewalld) drops this
          * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
         if (nft_find_forward_drop(&ctx->forward_blocked) > 0)

@@ -83,6 +83,8 @@ if it_start web1 && it_wait_output '^serving'; then
         check_eq "(b) the container reaches wan, which sees the host's wan address (masquerade)" \
                 "$(nsenter -t "$(it_leader web1)" -n curl -s --max-time 5 "http://$WAN_IP:9000/cgi-bin/ip" |
                         sed 's/^\[::ffff:\(.*\)\]$/\1/')" "$HOST_IP"
+        check "localhost is not published, and the start says so" \
+                sh -c "! curl -s --max-time 2 http://127.0.0.1:8080/ && grep -q 'tcp:8080 published.*not on localhost' '$IT_ERR'"
         # The container's private address is not reachable from outside, only what Port= publishes.
         wan ip route add 10.213.0.0/16 via "$HOST_IP"
         check "wan cannot reach the container's own address directly (forward drop)" \
