@@ -89,8 +89,13 @@ if it_start web1 && it_wait_output '^serving'; then
         wan ip route add 10.213.0.0/16 via "$HOST_IP"
         check "wan cannot reach the container's own address directly (forward drop)" \
                 test "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$addr:80/")" = "000"
-        check_eq "resolv.conf: the host's loopback stub is not handed to the container" \
-                "$(nsenter -t "$(it_leader web1)" -m cat /etc/resolv.conf | grep -c '^nameserver 127')" "0"
+        resolv=$(nsenter -t "$(it_leader web1)" -m cat /etc/resolv.conf)
+        check "resolv.conf: berth's, made from the host's, over the image's" \
+                grep -q "^# Made by berth" <<<"$resolv"
+        check "resolv.conf: no loopback server handed to the container" \
+                sh -c "! grep -q '^nameserver 127' <<'R'
+$resolv
+R"
         check_eq "MAC of eth0 set by berth (locally administered)" \
                 "$(( 0x$(nsenter -t "$(it_leader web1)" -n cat /sys/class/net/eth0/address | cut -c1-2) & 2 ))" "2"
 
