@@ -206,12 +206,18 @@ int launch_network_setup(LaunchContext *ctx)
         if (ctx->ifname_shortened && asprintf(&altname, NET_IFNAME_PREFIX "%s", c->name) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
         r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac, ctx->pid);
-        if (r == -EEXIST) {
-                /* A leftover of this very name (we hold its lock): a supervisor killed moments ago
-                 * whose namespace the kernel has not freed yet. */
+        if (r == -EEXIST && !ctx->ifname_shortened) {
+                /* bt-NAME is this container's alone and we hold its lock: a leftover of a supervisor
+                 * killed moments ago whose namespace the kernel has not freed yet. */
                 (void)netlink_link_delete(ctx->ifname);
                 r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac, ctx->pid);
-        }
+        } else if (r == -EEXIST)
+                /* A shortened name may be another running container's (same first characters, same
+                 * 16-bit hash): never delete that one. */
+                return launch_error(ctx, 0,
+                                    "Failed to create the veth pair: interface %s exists (another container's "
+                                    "name shortens to the same; rename one of them)",
+                                    ctx->ifname);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
         ctx->link_created = true;
