@@ -103,7 +103,7 @@ static int resolv_conf_write(LaunchContext *ctx)
 int launch_allocate_network(LaunchContext *ctx)
 {
         const ContainerConfig *c = ctx->config;
-        _cleanup_free_ char *detail = NULL, *undo = NULL;
+        _cleanup_free_ char *detail = NULL, *undo = NULL, *link = NULL;
         char a[16];
         int r;
 
@@ -123,11 +123,15 @@ int launch_allocate_network(LaunchContext *ctx)
                         return r;
         }
 
-        /* The undo recipe is on disk before anything it undoes exists. */
+        /* The undo recipe is on disk before anything it undoes exists. A shortened link name is
+         * recorded as its altname bt-NAME: collection must not hit another container's link whose
+         * name shortens the same. */
         r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports, false,
                                &undo);
+        if (r >= 0 && ctx->ifname_shortened && asprintf(&link, NET_IFNAME_PREFIX "%s", c->name) < 0)
+                r = -ENOMEM;
         if (r >= 0)
-                r = net_allocation_record(&ctx->net, ctx->ifname, undo);
+                r = net_allocation_record(&ctx->net, link ?: ctx->ifname, undo);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to record the network allocation of %s",
                                     net_format_ipv4(ctx->net.subnet, a));

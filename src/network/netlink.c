@@ -127,7 +127,8 @@ int netlink_link_delete(const char *ifname)
         struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
         ifi->ifi_family = AF_UNSPEC;
-        mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+        /* A name too long for IFNAMSIZ is an altname: the link is looked up by it (Linux 5.5). */
+        mnl_attr_put_strz(nlh, strlen(ifname) < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, ifname);
         return nl_talk(nlh, NULL, NULL);
 }
 

@@ -12,7 +12,8 @@
  * namespace of peer_pid. Both MACs are set in the create message. -EEXIST when host_ifname exists. */
 int netlink_veth_create(const char *host_ifname, const char *altname, const uint8_t host_mac[6],
                         const char *peer_ifname, const uint8_t peer_mac[6], pid_t peer_pid);
-int netlink_link_delete(const char *ifname); /* -ENODEV when it does not exist */
+/* By name, or by altname when longer than IFNAMSIZ; -ENODEV when it does not exist. */
+int netlink_link_delete(const char *ifname);
 int netlink_link_up(const char *ifname);
 int netlink_addr_add_ipv4(const char *ifname, uint32_t addr, uint8_t prefix);
 int netlink_route_add_default_ipv4(const char *ifname, uint32_t gateway);

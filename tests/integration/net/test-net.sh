@@ -118,6 +118,20 @@ else
         fail "web1 did not start: $(cat "$IT_ERR")"
 fi
 
+# A name too long for IFNAMSIZ: cut and hashed, the full bt-NAME as altname.
+web_container application-frontend
+if it_start application-frontend && it_wait_output '^serving'; then
+        short=$(state_of application-frontend INTERFACE)
+        check "long name: the link is bt- + 7 characters + '-' + 4 hex digits" \
+                sh -c "echo '$short' | grep -qx 'bt-applica-[0-9a-f]\{4\}'"
+        check "long name: bt-application-frontend finds the link (altname)" \
+                sh -c "ip -o link show dev bt-application-frontend | grep -q '$short'"
+        stop "$IT_BG_PID"
+        check_eq "long name: after stop no bt-* link" "$(links)" ""
+else
+        fail "application-frontend did not start: $(cat "$IT_ERR")"
+fi
+
 # (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
 web_container victim "Port=8081:80"
 if it_start victim && it_wait_output '^serving'; then
