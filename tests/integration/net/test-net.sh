@@ -75,6 +75,9 @@ if it_start web1 && it_wait_output '^serving'; then
         check_eq "state names the host link" "$(state_of web1 INTERFACE)" "bt-web1"
         check_eq "host link bt-web1 exists with the host end .1" \
                 "$(ip -o -4 addr show dev bt-web1 | awk '{print $4}')" "${addr%.*}.$((${addr##*.} - 1))/30"
+        check_eq "berth list -o json shows the address and the published port" \
+                "$("$BERTH" list -o json | python3 -c 'import json,sys; print(*[(c["address"], c["ports"]) for c in json.load(sys.stdin) if c["name"] == "web1"])')" \
+                "('$addr/30', 'tcp:8080:80')"
         check_eq "(a) from wan, HOST:8080 reaches the container's port 80" \
                 "$(wan curl -s --max-time 5 "http://$HOST_IP:8080/")" "hello from the container"
         check_eq "(c) from the host itself, its own address:8080 works" \
