@@ -190,14 +190,15 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "add rule %1$s berth output %1$s daddr != %2$s fib daddr type local "
                 "dnat %1$s to udp dport map @ports_udp\n",
                 family, loopback);
-        /* Outbound: a container's traffic leaves with the host's address. A container sends only
-         * from its own address; into it only what it asked for, or what a published port leads to. */
+        /* Outbound: a container's traffic leaves with the host's address. Into a container only
+         * what it asked for, or what a published port leads to (also from another container);
+         * out of it only from its own address, and not straight to another container. */
         fprintf(f,
                 "add rule %1$s berth postrouting %1$s saddr @addresses oifname != @links masquerade\n"
-                "add rule %1$s berth forward iifname . %1$s saddr @sources accept\n"
-                "add rule %1$s berth forward iifname @links drop\n"
                 "add rule %1$s berth forward oifname @links ct state established,related accept\n"
                 "add rule %1$s berth forward oifname @links ct status dnat accept\n"
+                "add rule %1$s berth forward iifname . %1$s saddr @sources oifname != @links accept\n"
+                "add rule %1$s berth forward iifname @links drop\n"
                 "add rule %1$s berth forward oifname @links drop\n",
                 family);
 }

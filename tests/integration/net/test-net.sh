@@ -249,6 +249,11 @@ addrs=$(for i in $(seq $N); do state_of "par$i" ADDRESS 2>/dev/null; done | sort
 check_eq "(f) $N parallel starts all running" "$(echo "$addrs" | grep -c .)" "$N"
 check_eq "(f) $N parallel starts got $N distinct subnets" "$(echo "$addrs" | sort -u | grep -c .)" "$N"
 check_eq "(f) $N bt-* links" "$(links | wc -l)" "$N"
+a2=$(state_of par2 ADDRESS)
+check_eq "containers are isolated: par1 cannot reach par2's own address" \
+        "$(nsenter -t "$(it_leader par1)" -n curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://${a2%/30}:80/")" "000"
+check_eq "...while the host can" \
+        "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://${a2%/30}:80/")" "200"
 for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 check_eq "(f) after stopping them: no bt-* link" "$(links)" ""
