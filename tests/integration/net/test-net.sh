@@ -121,6 +121,31 @@ else
         fail "web1 did not start: $(cat "$IT_ERR")"
 fi
 
+# The supervisor SIGKILLed after each step of the pipeline (src/launch/fault-inject.c): the next
+# start succeeds, with the same address, and leaves nothing once stopped.
+web_container fault "Port=8090:80"
+if it_start fault && it_wait_output '^serving'; then
+        reference=$(state_of fault ADDRESS)
+        stop "$IT_BG_PID"
+        for step in clone register network release state; do
+                BERTH_TEST_KILL_AT=$step timeout 60 "$BERTH" run --register=no fault </dev/null >/dev/null 2>&1
+                rc=$?
+                if it_start fault && it_wait_output '^serving'; then
+                        check_eq "killed after '$step' ($rc): the next start gets the same address" \
+                                "$(state_of fault ADDRESS)" "$reference"
+                        check_eq "killed after '$step': the port is published again" \
+                                "$(wan curl -s --max-time 5 "http://$HOST_IP:8090/")" "hello from the container"
+                        stop "$IT_BG_PID"
+                        check "killed after '$step': after the next stop nothing is left" \
+                                test "$(links)$(elements)" = "0"
+                else
+                        fail "killed after '$step': the next start failed: $(cat "$IT_ERR")"
+                fi
+        done
+else
+        fail "fault did not start: $(cat "$IT_ERR")"
+fi
+
 # A name too long for IFNAMSIZ: cut and hashed, the full bt-NAME as altname.
 web_container application-frontend
 if it_start application-frontend && it_wait_output '^serving'; then
