@@ -198,7 +198,8 @@ static int send_resolv_conf(LaunchContext *ctx)
 int launch_network_setup(LaunchContext *ctx)
 {
         const ContainerConfig *c = ctx->config;
-        _cleanup_free_ char *table = NULL, *elements = NULL, *batch = NULL, *nft_error = NULL, *altname = NULL;
+        _cleanup_free_ char *table = NULL, *elements = NULL, *batch = NULL, *nft_error = NULL, *altname = NULL,
+                            *listing = NULL;
         uint8_t host_mac[6], container_mac[6];
         char a[16];
         int r;
@@ -247,9 +248,10 @@ int launch_network_setup(LaunchContext *ctx)
         if (r >= 0)
                 r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
                                        true, &elements);
-        if (r < 0 || asprintf(&batch, "%s%s", table, elements) < 0)
+        /* ... and, in the same run of nft, the chains of every table (for the forward check). */
+        if (r < 0 || asprintf(&batch, "%s%slist chains\n", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
-        r = nft_run(batch, NULL, &nft_error);
+        r = nft_run(batch, &listing, &nft_error);
         if (r == -ENOENT)
                 return launch_error(ctx, 0, "Failed to set up NAT: nft not found (install nftables)");
         if (r < 0 && nft_error)
@@ -267,7 +269,7 @@ int launch_network_setup(LaunchContext *ctx)
 
         /* Another table's forward hook that drops (Docker's FORWARD DROP, firewalld) drops this
          * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
-        if (nft_find_forward_drop(&ctx->forward_blocked) > 0)
+        if (nft_find_forward_drop(listing, &ctx->forward_blocked) > 0)
                 log_warning("Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
                             "and outbound connections will not work until it accepts interface %s.",
                             c->name, ctx->forward_blocked, ctx->ifname);

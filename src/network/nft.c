@@ -263,17 +263,15 @@ int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_
         return 0;
 }
 
-int nft_find_forward_drop(char **ret)
+int nft_find_forward_drop(const char *listing, char **ret)
 {
-        _cleanup_free_ char *out = NULL;
+        _cleanup_free_ char *out = strdup(listing ?: "");
         char table[256] = "", chain[256] = "";
-        int r;
 
         *ret = NULL;
-        r = nft_run("list chains\n", &out, NULL);
-        if (r < 0)
-                return r;
-        for (char *save = NULL, *l = strtok_r(out ?: (char *)"", "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (!out)
+                return -ENOMEM;
+        for (char *save = NULL, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
                 char a[64], b[128];
 
                 l += strspn(l, " \t");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "net-util.h"
+#include "nft.h"
 #include "resolv.h"
 #include "test.h"
 
@@ -151,8 +152,28 @@ static void test_resolv(void)
         free(none);
 }
 
+static void test_forward_drop(void)
+{
+        static const char docker[] = "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
+                                     "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
+                                     "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+                                     "\t}\n}\n";
+        static const char bridge[] = "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
+                                     "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
+                                     "filter hook input priority filter; policy drop;\n\t}\n}\n";
+        char *what = NULL;
+
+        CHECK(nft_find_forward_drop(docker, &what) == 1 && what && strcmp(what, "table ip filter chain FORWARD") == 0,
+              "Docker's FORWARD DROP is found and named (%s)", what ? what : "none");
+        free(what);
+        CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,
+              "a bridge forward hook and an inet input hook that drop are not forwarding drops");
+        CHECK(nft_find_forward_drop("", &what) == 0 && !what, "an empty ruleset drops nothing");
+}
+
 int main(void)
 {
+        test_forward_drop();
         test_ports();
         test_prefixes();
         test_pool();
