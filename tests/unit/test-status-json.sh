@@ -69,6 +69,10 @@ else
         check "scope without memory.events: no 'OOM kills:' line" bash -c '! grep -q "OOM kills:" <<<"$1"' _ "$text"
 fi
 
+# The text mode shows the same network facts.
+webtext=$("$BERTH" status --lines=0 --no-pager web 2>/dev/null)
+check "text: the address and its link" grep -q "^ *Address: 10.213.7.6/30 on bt-web$" <<<"$webtext"
+check "text: the published ports" grep -q "^ *Ports: tcp:8080:80 udp:5353:53$" <<<"$webtext"
 pretty=$("$BERTH" status --output=json-pretty web)
 check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
 check_eq "json-pretty has the same object" \
