@@ -130,6 +130,12 @@ if it_start fault && it_wait_output '^serving'; then
         for step in clone register network release state; do
                 BERTH_TEST_KILL_AT=$step timeout 60 "$BERTH" run --register=no fault </dev/null >/dev/null 2>&1
                 rc=$?
+                # Killed right after clone, the not yet released child still holds a copy of the
+                # container's lock until it sees its supervisor gone (EOF on the sync socket).
+                for _ in $(seq 50); do
+                        flock -n -x "$BERTH_STATE_DIR/fault/lock" true 2>/dev/null && break
+                        sleep 0.1
+                done
                 if it_start fault && it_wait_output '^serving'; then
                         check_eq "killed after '$step' ($rc): the next start gets the same address" \
                                 "$(state_of fault ADDRESS)" "$reference"
