@@ -54,16 +54,18 @@ static int check_ipv6(LaunchContext *ctx)
         FILE *f;
 
         if (r == -ENOENT)
-                return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)", IPV6_FORWARDING);
+                return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)",
+                                    IPV6_FORWARDING);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to read %s", IPV6_FORWARDING);
         if (r == 0)
-                return launch_error(ctx, 0,
-                                    "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
-                                    "on: forwarding makes the kernel ignore router advertisements, so an "
-                                    "uplink configured by SLAAC would lose its default route. Set "
-                                    "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
-                                    "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
+                return launch_error(
+                    ctx, 0,
+                    "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
+                    "on: forwarding makes the kernel ignore router advertisements, so an "
+                    "uplink configured by SLAAC would lose its default route. Set "
+                    "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
+                    "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
         f = fopen("/etc/machine-id", "re");
         if (f) {
                 if (!fgets(machine_id, sizeof(machine_id), f))
@@ -126,8 +128,8 @@ int launch_allocate_network(LaunchContext *ctx)
         /* The undo recipe is on disk before anything it undoes exists. A shortened link name is
          * recorded as its altname bt-NAME: collection must not hit another container's link whose
          * name shortens the same. */
-        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports, false,
-                               &undo);
+        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
+                               false, &undo);
         if (r >= 0 && ctx->ifname_shortened && asprintf(&link, NET_IFNAME_PREFIX "%s", c->name) < 0)
                 r = -ENOMEM;
         if (r >= 0)
@@ -166,7 +168,8 @@ static int enable_ip_forward(LaunchContext *ctx)
         if (r < 0)
                 return r;
         if (asprintf(&record, "%s/net/ip_forward", ctx->state_dir) >= 0) {
-                _cleanup_close_ int rfd = open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+                _cleanup_close_ int rfd =
+                    open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
                 char text[160];
                 int k = snprintf(text, sizeof(text),
                                  "net.ipv4.ip_forward was 0; berth set it to 1 for container %s\n",
@@ -188,8 +191,8 @@ static int send_resolv_conf(LaunchContext *ctx)
                 return 0;
         r = mount_clone(AT_FDCWD, ctx->resolv_conf, false, &fd);
         if (r >= 0)
-                r = mount_set_attr(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                                   false);
+                r = mount_set_attr(
+                    fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false);
         if (r >= 0)
                 r = sync_send(ctx->sync_fd, &m, &fd, 1);
         return r;
@@ -198,8 +201,8 @@ static int send_resolv_conf(LaunchContext *ctx)
 int launch_network_setup(LaunchContext *ctx)
 {
         const ContainerConfig *c = ctx->config;
-        _cleanup_free_ char *table = NULL, *elements = NULL, *batch = NULL, *nft_error = NULL, *altname = NULL,
-                            *listing = NULL;
+        _cleanup_free_ char *table = NULL, *elements = NULL, *batch = NULL, *nft_error = NULL,
+                            *altname = NULL, *listing = NULL;
         uint8_t host_mac[6], container_mac[6];
         char a[16];
         int r;
@@ -215,21 +218,23 @@ int launch_network_setup(LaunchContext *ctx)
                 /* bt-NAME is this container's alone and we hold its lock: a leftover of a supervisor
                  * killed moments ago whose namespace the kernel has not freed yet. */
                 (void)netlink_link_delete(ctx->ifname);
-                r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac, ctx->pid);
+                r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac,
+                                        ctx->pid);
         } else if (r == -EEXIST)
                 /* A shortened name may be another running container's (same first characters, same
                  * 16-bit hash): never delete that one. */
-                return launch_error(ctx, 0,
-                                    "Failed to create the veth pair: interface %s exists (another container's "
-                                    "name shortens to the same; rename one of them)",
-                                    ctx->ifname);
+                return launch_error(
+                    ctx, 0,
+                    "Failed to create the veth pair: interface %s exists (another container's "
+                    "name shortens to the same; rename one of them)",
+                    ctx->ifname);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
         ctx->link_created = true;
         r = netlink_addr_add_ipv4(ctx->ifname, ctx->host_addr, NET_SUBNET_PREFIX);
         if (r < 0)
-                return launch_error(ctx, r, "Failed to add address %s/30 to %s", net_format_ipv4(ctx->host_addr, a),
-                                    ctx->ifname);
+                return launch_error(ctx, r, "Failed to add address %s/30 to %s",
+                                    net_format_ipv4(ctx->host_addr, a), ctx->ifname);
         if (c->ipv6) {
                 r = netlink_addr_add_ipv6(ctx->ifname, ctx->host_addr6, 64);
                 if (r < 0)
@@ -246,8 +251,8 @@ int launch_network_setup(LaunchContext *ctx)
         /* One transaction: the table as this berth defines it, and this container's elements. */
         r = nft_table_batch(c->ipv6, &table);
         if (r >= 0)
-                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
-                                       true, &elements);
+                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
+                                       c->n_ports, true, &elements);
         /* ... and, in the same run of nft, the chains of every table (for the forward check). */
         if (r < 0 || asprintf(&batch, "%s%slist chains\n", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
@@ -270,9 +275,10 @@ int launch_network_setup(LaunchContext *ctx)
         /* Another table's forward hook that drops (Docker's FORWARD DROP, firewalld) drops this
          * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
         if (nft_find_forward_drop(listing, &ctx->forward_blocked) > 0)
-                log_warning("Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
-                            "and outbound connections will not work until it accepts interface %s.",
-                            c->name, ctx->forward_blocked, ctx->ifname);
+                log_warning(
+                    "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
+                    "and outbound connections will not work until it accepts interface %s.",
+                    c->name, ctx->forward_blocked, ctx->ifname);
 
         r = send_resolv_conf(ctx);
         if (r < 0)
@@ -288,8 +294,8 @@ void launch_network_teardown(LaunchContext *ctx)
                 return;
         if (ctx->elements_added) {
                 _cleanup_free_ char *undo = NULL;
-                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
-                                       false, &undo) >= 0)
+                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
+                                       c->n_ports, false, &undo) >= 0)
                         (void)nft_run(undo, NULL, NULL);
                 ctx->elements_added = false;
         }

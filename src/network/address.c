@@ -240,8 +240,9 @@ static int pick_subnet(NetAllocation *a, const ContainerConfig *c, char **ret_de
                        net_format_ipv4(first_overlap->addr, s2), first_overlap->prefix,
                        first_overlap->ifname[0] ? " on " : "", first_overlap->ifname);
         else
-                detail(ret_detail, "No free /30 in AddressPool=%s/%u (every one is in use; set a larger "
-                                   "AddressPool=)",
+                detail(ret_detail,
+                       "No free /30 in AddressPool=%s/%u (every one is in use; set a larger "
+                       "AddressPool=)",
                        net_format_ipv4(c->address_pool, s1), c->address_pool_prefix);
         return -EADDRNOTAVAIL;
 }

@@ -93,7 +93,8 @@ int netlink_veth_create(const char *host_ifname, const char *altname, const uint
         data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
         peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
         /* The peer's attributes follow an ifinfomsg of its own. */
-        ((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family = AF_UNSPEC;
+        ((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family =
+            AF_UNSPEC;
         mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_ifname);
         mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
         mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
@@ -259,7 +260,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
         if (rtm->rtm_family != AF_INET || rtm->rtm_type == RTN_BROADCAST)
                 return MNL_CB_OK;
-        mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+        mnl_attr_for_each(a, nlh, sizeof(*rtm))
+        {
                 if (mnl_attr_get_type(a) == RTA_DST && mnl_attr_get_payload_len(a) == 4)
                         dst = ntohl(mnl_attr_get_u32(a));
                 else if (mnl_attr_get_type(a) == RTA_OIF)
@@ -276,9 +278,9 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 
         if (ifa->ifa_family != AF_INET)
                 return MNL_CB_OK;
-        mnl_attr_for_each(a, nlh, sizeof(*ifa))
-                if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_payload_len(a) == 4)
-                        prefix_list_add(data, ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen, ifa->ifa_index);
+        mnl_attr_for_each(a, nlh, sizeof(*ifa)) if (mnl_attr_get_type(a) == IFA_LOCAL &&
+                                                    mnl_attr_get_payload_len(a) == 4)
+            prefix_list_add(data, ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen, ifa->ifa_index);
         return MNL_CB_OK;
 }
 

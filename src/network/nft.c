@@ -163,22 +163,24 @@ finish:
 /* The table of one family: "ip" (addr "ipv4_addr", loopback 127.0.0.0/8) or "ip6" (::1). */
 static void table_batch(FILE *f, const char *family, const char *addr_type, const char *loopback)
 {
-        fprintf(f,
-                "add table %1$s berth\n"
-                "add set %1$s berth links { type ifname; }\n"
-                "add set %1$s berth sources { type ifname . %2$s; }\n"
-                "add set %1$s berth addresses { type %2$s; }\n"
-                "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
-                "add map %1$s berth ports_udp { type inet_service : %2$s . inet_service; }\n"
-                "add chain %1$s berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-                "add chain %1$s berth output { type nat hook output priority -100; policy accept; }\n"
-                "add chain %1$s berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-                "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
-                "flush chain %1$s berth prerouting\n"
-                "flush chain %1$s berth output\n"
-                "flush chain %1$s berth postrouting\n"
-                "flush chain %1$s berth forward\n",
-                family, addr_type);
+        fprintf(
+            f,
+            "add table %1$s berth\n"
+            "add set %1$s berth links { type ifname; }\n"
+            "add set %1$s berth sources { type ifname . %2$s; }\n"
+            "add set %1$s berth addresses { type %2$s; }\n"
+            "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
+            "add map %1$s berth ports_udp { type inet_service : %2$s . inet_service; }\n"
+            "add chain %1$s berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+            "add chain %1$s berth output { type nat hook output priority -100; policy accept; }\n"
+            "add chain %1$s berth postrouting { type nat hook postrouting priority srcnat; policy accept; "
+            "}\n"
+            "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
+            "flush chain %1$s berth prerouting\n"
+            "flush chain %1$s berth output\n"
+            "flush chain %1$s berth postrouting\n"
+            "flush chain %1$s berth forward\n",
+            family, addr_type);
         /* Port=: connections to any of the host's own addresses, from outside and from the host
          * itself, but not to loopback: publishing on localhost would need route_localnet, which
          * exposes 127/8 on every interface. */
@@ -222,8 +224,8 @@ int nft_table_batch(bool ipv6, char **ret)
         return 0;
 }
 
-static void elements_batch(FILE *f, const char *family, const char *ifname, const char *a, const PortForward *ports,
-                           size_t n_ports, bool add)
+static void elements_batch(FILE *f, const char *family, const char *ifname, const char *a,
+                           const PortForward *ports, size_t n_ports, bool add)
 {
         const char *verb = add ? "add" : "delete";
 

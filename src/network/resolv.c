@@ -56,8 +56,9 @@ int resolv_conf_build(const char *host_path, const char *upstream_path, char **r
         out = open_memstream(&buf, &size);
         if (!out)
                 return -ENOMEM;
-        fprintf(out, "# Made by berth from the host's %s: loopback servers, unreachable from the\n"
-                     "# container, replaced by the upstream servers of %s or dropped.\n",
+        fprintf(out,
+                "# Made by berth from the host's %s: loopback servers, unreachable from the\n"
+                "# container, replaced by the upstream servers of %s or dropped.\n",
                 host_path, upstream_path);
         in = fopen(host_path, "re");
         while (in && fgets(line, sizeof(line), in)) {

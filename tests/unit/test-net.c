@@ -85,7 +85,8 @@ static void test_names(void)
         CHECK(!net_host_ifname("web", n) && strcmp(n, "bt-web") == 0, "short name: bt-web");
         CHECK(!net_host_ifname("abcdefghijkl", n) && strcmp(n, "bt-abcdefghijkl") == 0,
               "12 characters still fit");
-        CHECK(net_host_ifname("abcdefghijklm", n) && strlen(n) == IFNAMSIZ - 1 && strncmp(n, "bt-abcdefg-", 11) == 0,
+        CHECK(net_host_ifname("abcdefghijklm", n) && strlen(n) == IFNAMSIZ - 1 &&
+                  strncmp(n, "bt-abcdefg-", 11) == 0,
               "13 characters: cut and hashed to 15 (%s)", n);
         net_host_ifname("application-one", n);
         net_host_ifname("application-two", m);
@@ -120,13 +121,16 @@ static void test_resolv(void)
                 CHECK(false, "mkdtemp");
                 return;
         }
-        host = write_tmp(dir, "host", "# comment\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch example\n");
-        up = write_tmp(dir, "upstream", "nameserver 192.0.2.53\nnameserver 127.0.0.1\nnameserver 2001:db8::53\n");
+        host = write_tmp(dir, "host",
+                         "# comment\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch example\n");
+        up = write_tmp(dir, "upstream",
+                       "nameserver 192.0.2.53\nnameserver 127.0.0.1\nnameserver 2001:db8::53\n");
         if (asprintf(&none, "%s/missing", dir) < 0)
                 none = NULL;
 
         CHECK(resolv_conf_build(host, up, &out) == 0 &&
-                  strstr(out, "\nnameserver 192.0.2.53\nnameserver 2001:db8::53\noptions edns0 trust-ad\nsearch example\n") &&
+                  strstr(out, "\nnameserver 192.0.2.53\nnameserver 2001:db8::53\noptions edns0 "
+                              "trust-ad\nsearch example\n") &&
                   !strstr(out, "127.0.0"),
               "the stub 127.0.0.53 is replaced by the non-loopback upstream servers, in place");
         free(out);
@@ -138,7 +142,8 @@ static void test_resolv(void)
         out = NULL;
         free(host);
         host = write_tmp(dir, "host2", "nameserver 198.51.100.1\nnameserver ::1\n");
-        CHECK(resolv_conf_build(host, up, &out) == 0 && strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
+        CHECK(resolv_conf_build(host, up, &out) == 0 &&
+                  strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
               "a real server is kept, ::1 replaced");
         free(out);
         for (const char *f = "host\0upstream\0host2\0"; *f; f += strlen(f) + 1) {
@@ -154,16 +159,19 @@ static void test_resolv(void)
 
 static void test_forward_drop(void)
 {
-        static const char docker[] = "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
-                                     "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
-                                     "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
-                                     "\t}\n}\n";
-        static const char bridge[] = "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
-                                     "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
-                                     "filter hook input priority filter; policy drop;\n\t}\n}\n";
+        static const char docker[] =
+            "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
+            "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
+            "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+            "\t}\n}\n";
+        static const char bridge[] =
+            "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
+            "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
+            "filter hook input priority filter; policy drop;\n\t}\n}\n";
         char *what = NULL;
 
-        CHECK(nft_find_forward_drop(docker, &what) == 1 && what && strcmp(what, "table ip filter chain FORWARD") == 0,
+        CHECK(nft_find_forward_drop(docker, &what) == 1 && what &&
+                  strcmp(what, "table ip filter chain FORWARD") == 0,
               "Docker's FORWARD DROP is found and named (%s)", what ? what : "none");
         free(what);
         CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,
