@@ -42,7 +42,8 @@ int config_search_path(char ***ret)
 bool container_name_is_valid(const char *name)
 {
         return hostname_is_valid(name) && strlen(name) <= CONTAINER_NAME_MAX && !streq(name, "uid") &&
-               !streq(name, "mcs") && !streq(name, "seccomp");
+               !streq(name, "mcs") && !streq(name, "seccomp") &&
+               !streq(name, "net");
 }
 
 /* Appends a formatted line; returns 0, or -ENOMEM (so "push_line(...) ?: -EINVAL" works). */
@@ -154,7 +155,7 @@ static char *join_dirs(char **dirs)
 
 #define NAME_RULES                                                                                          \
         "(expected letters, digits and '-' in dot-separated labels, at most 64 characters, not \"uid\", "   \
-        "\"mcs\" or \"seccomp\")"
+        "\"mcs\", \"net\" or \"seccomp\")"
 
 /* Resolves name_or_path to the container name, its main file and its drop-ins (masked ones
  * included). */
