@@ -3,8 +3,8 @@
 #
 # Verbs and options are read from `berth --help` and `berth VERB --help`, so the completion
 # always offers exactly what the installed binary accepts. Container names come from the
-# config search path (start, restart, run, cat, verify), from `berth list` (stop, exec), or
-# both, each name once (status, logs).
+# config search path (start, restart, run, cat, verify, audit), from `berth list` (stop, exec),
+# or both, each name once (status, logs).
 
 # The verb: the first argument after "berth" that is neither an option nor --config-path's value.
 function __berth_verb
@@ -155,8 +155,8 @@ complete -c berth -n '__berth_value_of --file' -a '(__berth_complete_paths .)'
 
 complete -c berth -n '__berth_positional "start restart cat"' -a '(__berth_config_names)' -d 'configured'
 complete -c berth -n '__berth_positional run 0' -a '(__berth_config_names)' -d 'configured'
-complete -c berth -n '__berth_positional verify' -a '(__berth_config_names)' -d 'configured'
-complete -c berth -n '__berth_positional verify' -a '(__berth_complete_paths "\\.container\$")'
+complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_config_names)' -d 'configured'
+complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_complete_paths "\\.container\$")'
 complete -c berth -n '__berth_positional stop' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional exec 0' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional "status logs" 0' -a '(__berth_known_names)'

@@ -12,6 +12,7 @@ enum {
         EXIT_USAGE = 2,           /* bad command line */
         EXIT_NOT_RUNNING = 3,     /* status: container is not running (LSB "program is not running") */
         EXIT_NO_SUCH = 4,         /* status/cat: no such container (LSB "unknown") */
+        EXIT_ABOVE_THRESHOLD = 5, /* audit: a container scored above --threshold */
         EXIT_BERTH_FAILED = 125,  /* run: berth failed before the payload started (config, setup, perms) */
         EXIT_CANNOT_EXEC = 126,   /* run: Exec= found but not executable */
         EXIT_NOT_FOUND = 127,     /* run: Exec= not found in the container */

@@ -142,6 +142,25 @@ void json_int64(JsonWriter *w, int64_t v)
         fprintf(w->f, "%" PRId64, v);
 }
 
+void json_boolean(JsonWriter *w, bool b)
+{
+        separate(w);
+        fputs(b ? "true" : "false", w->f);
+}
+
+void json_decimal(JsonWriter *w, uint64_t v, unsigned decimals)
+{
+        uint64_t scale = 1;
+
+        for (unsigned i = 0; i < decimals; i++)
+                scale *= 10;
+        separate(w);
+        if (decimals == 0)
+                fprintf(w->f, "%" PRIu64, v);
+        else
+                fprintf(w->f, "%" PRIu64 ".%0*" PRIu64, v / scale, (int)decimals, v % scale);
+}
+
 void json_null(JsonWriter *w)
 {
         separate(w);

@@ -41,6 +41,9 @@ void json_string(JsonWriter *w, const char *s); /* NULL: null */
 void json_uint64(JsonWriter *w, uint64_t v);
 void json_int64(JsonWriter *w, int64_t v);
 void json_null(JsonWriter *w);
+void json_boolean(JsonWriter *w, bool b);
+/* v / 10^decimals with exactly that many decimals: json_decimal(w, 8, 1) writes 0.8. */
+void json_decimal(JsonWriter *w, uint64_t v, unsigned decimals);
 
 /* Ends the document with a newline and flushes: 0, or -errno of the stream. */
 int json_writer_finish(JsonWriter *w);

@@ -28,6 +28,7 @@ static const Verb verbs[] = {
         { "verify", "[NAME|FILE...]", "Check .container files and print every error", verb_verify },
         { "cat", "NAME...", "Show a container's file and its drop-ins", verb_cat },
         { "import", "NAME TARBALL | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import_exec },
+        { "audit", "[NAME|FILE...]", "Score how exposed the host is to each container", verb_audit },
 };
 
 static void help(void)

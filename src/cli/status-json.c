@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <string.h>
+
 #include "cgroup.h"
 #include "json-writer.h"
 #include "status-json.h"
@@ -17,6 +20,30 @@ static void uint64_or_null(JsonWriter *w, const char *key, bool known, uint64_t 
                 json_uint64(w, v);
         else
                 json_null(w);
+}
+
+/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]) and "forward_blocked",
+ * null without it. */
+static int add_network(JsonWriter *w, const RuntimeState *s)
+{
+        string_or_null(w, "address", s ? s->address : NULL);
+        string_or_null(w, "address6", s ? s->address6 : NULL);
+        string_or_null(w, "interface", s ? s->interface : NULL);
+        json_key(w, "ports");
+        if (s && s->address) {
+                _cleanup_free_ char *copy = strdup(s->ports ?: "");
+                char *save = NULL;
+
+                if (!copy)
+                        return -ENOMEM;
+                json_begin_array(w);
+                for (char *p = strtok_r(copy, " ", &save); p; p = strtok_r(NULL, " ", &save))
+                        json_string(w, p);
+                json_end_array(w);
+        } else
+                json_null(w);
+        string_or_null(w, "forward_blocked", s ? s->forward_blocked : NULL);
+        return 0;
 }
 
 int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
@@ -62,6 +89,8 @@ int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
         uint64_or_null(&w, "uid_size", s && s->uid_size, s ? s->uid_size : 0);
         string_or_null(&w, "label", s ? s->label : NULL);
         string_or_null(&w, "scope", s ? s->scope : NULL);
+        if (add_network(&w, s) < 0)
+                return -ENOMEM;
         /* (the read decides whether v is known: call it before passing v) */
         known = cgroup && cgroup_read_u64(cgroup, "memory.current", &v) >= 0;
         uint64_or_null(&w, "memory", known, v);

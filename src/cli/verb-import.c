@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth import NAME TARBALL | berth import NAME --oci DIR */
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "import.h"
 #include "load.h"
 #include "log.h"
+#include "parse-util.h"
 #include "progress-bar.h"
 #include "strv.h"
 #include "verbs.h"
@@ -21,10 +23,16 @@ static void help(void)
                "starter NAME.container into the first directory of the config search path.\n"
                "TARBALL is a tar archive, plain or compressed with gzip, xz, zstd or bzip2.\n"
                "An OCI image layout has every blob checked against its sha256 digest before use.\n\n"
+               "Device nodes in the image are refused (those in /dev are left out); setuid/setgid\n"
+               "bits and file capabilities (security.capability) are removed unless\n"
+               "--keep-setuid is given.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
-               "     --oci=DIR           Import the OCI image layout in DIR\n",
-               BERTH_IMAGE_DIR_DEFAULT);
+               "     --oci=DIR           Import the OCI image layout in DIR\n"
+               "     --keep-setuid       Keep setuid/setgid bits and file capabilities\n"
+               "     --max-size=BYTES    Refuse to unpack more than BYTES (K, M, G, T suffixes;\n"
+               "                         default %" PRIu64 "G); free space bounds it too\n",
+               BERTH_IMAGE_DIR_DEFAULT, IMPORT_MAX_SIZE_DEFAULT >> 30);
 }
 
 static volatile sig_atomic_t import_cancelled;
@@ -37,10 +45,12 @@ static void on_signal(int sig)
 
 int verb_import(int argc, char **argv)
 {
-        enum { ARG_OCI = 0x100 };
+        enum { ARG_OCI = 0x100, ARG_KEEP_SETUID, ARG_MAX_SIZE };
         static const struct option options[] = {
             {"help", no_argument, NULL, 'h'},
             {"oci", required_argument, NULL, ARG_OCI},
+            {"keep-setuid", no_argument, NULL, ARG_KEEP_SETUID},
+            {"max-size", required_argument, NULL, ARG_MAX_SIZE},
             {},
         };
         _cleanup_(import_context_done) ImportContext ctx = {};
@@ -54,6 +64,15 @@ int verb_import(int argc, char **argv)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
                 case ARG_OCI: oci = optarg; break;
+                case ARG_KEEP_SETUID: ctx.keep_setuid = true; break;
+                case ARG_MAX_SIZE:
+                        if (parse_size(optarg, &ctx.max_size) < 0 || ctx.max_size == 0) {
+                                log_error("Invalid --max-size=%s (expected a size such as 500M, 20G or "
+                                          "infinity).",
+                                          optarg);
+                                return EXIT_USAGE;
+                        }
+                        break;
                 default: return EXIT_USAGE;
                 }
 
@@ -96,6 +115,13 @@ int verb_import(int argc, char **argv)
                 return EXIT_FAILURE_GENERIC;
         }
 
+        if (ctx.n_nodes_skipped > 0)
+                printf("Left out %" PRIu64 " device node(s) in /dev: the container gets berth's own /dev.\n",
+                       ctx.n_nodes_skipped);
+        if (ctx.n_stripped > 0)
+                printf("Removed setuid/setgid bits or file capabilities from %" PRIu64
+                       " file(s); import with --keep-setuid to keep them.\n",
+                       ctx.n_stripped);
         printf("Imported %s into %s.\n"
                "Wrote %s; check it with 'berth verify %s', then 'berth start %s'.\n",
                source, result.root, result.config_path, name, name);

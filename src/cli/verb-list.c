@@ -31,7 +31,9 @@ static void help(void)
                "  TASKS     tasks in its scope's cgroup tree\n"
                "  UID-BASE  first host UID of its user namespace range\n"
                "  LABEL     its SELinux process label\n"
-               "  ROOT      its root directory\n\n"
+               "  ROOT      its root directory\n"
+               "  ADDRESS   its address with VirtualEthernet= (- without)\n"
+               "  PORTS     ports published with Port=, as PROTO:HOSTPORT:CONTAINERPORT\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
                "  -a --all              Also list declared containers that are not running\n"
@@ -59,7 +61,7 @@ static int add_container(Table *t, const char *state_dir, const char *name)
         r = state_read(state_dir, name, &s);
         if (r == -ESRCH) { /* lock held, state not written yet */
                 r = table_add_string(t, "starting");
-                for (int i = 0; r >= 0 && i < 6; i++)
+                for (int i = 0; r >= 0 && i < 8; i++)
                         r = table_add_string(t, NULL);
                 return r;
         }
@@ -82,7 +84,9 @@ static int add_container(Table *t, const char *state_dir, const char *name)
                                                                : table_add_string(t, NULL)) < 0 ||
             (r = s.uid_size ? table_add_uint64(t, TABLE_UINT64, s.uid_base) : table_add_string(t, NULL)) <
                 0 ||
-            (r = table_add_string(t, s.label)) < 0 || (r = table_add_string(t, s.root)) < 0)
+            (r = table_add_string(t, s.label)) < 0 || (r = table_add_string(t, s.root)) < 0 ||
+            (r = table_add_string(t, s.address)) < 0 ||
+            (r = table_add_string(t, isempty(s.ports) ? NULL : s.ports)) < 0)
                 return r;
         return 0;
 }
@@ -128,7 +132,7 @@ static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *n
         r = table_add_string(t, name);
         if (r >= 0)
                 r = table_add_string(t, state);
-        for (int i = 0; r >= 0 && i < 6; i++)
+        for (int i = 0; r >= 0 && i < 8; i++) /* the columns after STATE */
                 r = table_add_string(t, NULL);
         return r;
 }
@@ -144,8 +148,8 @@ int verb_list(int argc, char **argv)
             {"no-pager", no_argument, NULL, ARG_NO_PAGER},
             {},
         };
-        static const char *const headers[] = {"NAME",     "STATE", "SINCE", "MEMORY", "TASKS",
-                                              "UID-BASE", "LABEL", "ROOT",  NULL};
+        static const char *const headers[] = {"NAME",     "STATE", "SINCE", "MEMORY",  "TASKS",
+                                              "UID-BASE", "LABEL", "ROOT",  "ADDRESS", "PORTS", NULL};
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_strv_free_ char **names = NULL, **unreadable = NULL, **declared = NULL, **invalid = NULL,
                              **every = NULL;
@@ -208,7 +212,7 @@ int verb_list(int argc, char **argv)
                 r = table_add_string(t, *p);
                 if (r >= 0)
                         r = table_add_string(t, "invalid (not a valid container name)");
-                for (int i = 0; r >= 0 && i < 6; i++)
+                for (int i = 0; r >= 0 && i < 8; i++) /* the columns after STATE */
                         r = table_add_string(t, NULL);
                 if (r < 0)
                         return EXIT_FAILURE_GENERIC;

@@ -42,8 +42,8 @@ static void help(void)
                "  -o --output=MODE      text (default), json or json-pretty: one object with the\n"
                "                        fields name, unit, state, active, sub, since, config,\n"
                "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
-               "                        uid_size, label, scope, memory, oom_kills, tasks,\n"
-               "                        cgroup\n\n"
+               "                        uid_size, label, scope, address, address6, interface, ports,\n"
+               "                        forward_blocked, memory, oom_kills, tasks, cgroup\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -142,6 +142,14 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
         else
                 printf("  UID range: none (host users)\n");
         printf("      Label: %s\n", strna(s->label));
+        if (s->address) {
+                printf("    Address: %s%s%s on %s\n", s->address, s->address6 ? ", " : "", strempty(s->address6),
+                       strna(s->interface));
+                printf("      Ports: %s\n", isempty(s->ports) ? "none" : s->ports);
+                if (s->forward_blocked)
+                        printf("    Warning: forwarded traffic is dropped by %s (policy drop)\n",
+                               s->forward_blocked);
+        }
         if (s->scope) {
                 unit_state(bus, s->scope, &active, &sub);
                 printf("      Scope: %s%s%s%s\n", s->scope, active ? " (" : "", strempty(active),

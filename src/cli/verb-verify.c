@@ -110,8 +110,16 @@ static size_t verify_one(const char *name_or_path, bool quiet, size_t *n_warning
         r = config_load(name_or_path, &c, &errors);
         if (r >= 0) {
                 *n_warnings += verify_root(c);
+                STRV_FOREACH (note, c->notes)
+                        printf("note: %s\n", *note);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
+                if (!quiet && !c->private_network && c->private_users != PRIVATE_USERS_NO)
+                        printf("%s: note: [Network] Private=no with a user namespace: binding ports below "
+                               "1024 fails with EACCES (the host's network belongs to the host's user "
+                               "namespace, where the container's root is unprivileged); use "
+                               "VirtualEthernet=yes with Port=HOSTPORT:CONTAINERPORT, or ports from 1024\n",
+                               c->path);
                 return 0;
         }
         STRV_FOREACH (e, errors)
@@ -170,8 +178,8 @@ int verb_verify(int argc, char **argv)
                 STRV_FOREACH (p, invalid) {
                         fprintf(stderr,
                                 "%s: invalid container name (expected letters, digits and '-' in "
-                                "dot-separated labels, at most 64 characters, not \"uid\" or "
-                                "\"mcs\")\n",
+                                "dot-separated labels, at most 64 characters, not \"uid\", "
+                                "\"mcs\", \"net\" or \"seccomp\")\n",
                                 *p);
                         n_checked++, n_bad++, n_errors++;
                 }

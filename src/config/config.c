@@ -13,6 +13,7 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->name);
         free(c->path);
         strv_free(c->dropins);
+        strv_free(c->notes);
         free(c->directory);
         strv_free(c->exec);
         free(c->user);
@@ -37,6 +38,7 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->shm_size);
         free(c->run_size);
         free(c->tmp_size);
+        free(c->ports);
         strv_free(c->wanted_by);
         free(c);
         return NULL;
@@ -59,6 +61,8 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
             .uid_size = 65536,
             .no_new_privileges = true,
             .private_network = true,
+            .address_pool = CONFIG_ADDRESS_POOL_DEFAULT,
+            .address_pool_prefix = CONFIG_ADDRESS_POOL_PREFIX_DEFAULT,
         };
         c->name = strdup(name);
         c->slice = strdup("machine.slice");

@@ -37,6 +37,22 @@ typedef struct TmpfsMount {
         char *options; /* mount options as given (validated names), or NULL for "mode=0755" */
 } TmpfsMount;
 
+/* Port=[tcp:|udp:]HOSTPORT[:CONTAINERPORT] */
+typedef struct PortForward {
+        int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+        uint16_t host_port;
+        uint16_t container_port;
+} PortForward;
+
+typedef enum ResolvConfMode {
+        RESOLV_CONF_AUTO, /* the host's, loopback stub servers replaced by the upstream ones */
+        RESOLV_CONF_NO,   /* the image's own /etc/resolv.conf, untouched */
+} ResolvConfMode;
+
+/* The default AddressPool=: 10.213.0.0/16 (host byte order), 16384 /30 subnets. */
+#define CONFIG_ADDRESS_POOL_DEFAULT        UINT32_C(0x0AD50000)
+#define CONFIG_ADDRESS_POOL_PREFIX_DEFAULT 16
+
 typedef struct ContainerConfig {
         char *name;   /* validated machine name */
         char *path;   /* file it was loaded from, NULL for the embedded default */
@@ -92,9 +108,22 @@ typedef struct ContainerConfig {
 
         /* [Network] */
         bool private_network; /* default yes: only loopback */
+        bool virtual_ethernet; /* a veth pair to the host, an address, NAT (implies private_network) */
+        uint32_t address;      /* Address=: network of the container's /30 (host order), 0 = pick */
+        uint32_t address_pool; /* AddressPool=, host order */
+        uint8_t address_pool_prefix;
+        bool address_pool_set; /* AddressPool= given (verify checks it against the host's networks) */
+        PortForward *ports;
+        size_t n_ports;
+        ResolvConfMode resolv_conf;
+        bool ipv6; /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
 
         /* [Install] */
         char **wanted_by;
+
+        /* Remarks from loading that are not errors ("FILE: ..."): symlinks resolved in host paths.
+         * berth verify prints them. */
+        char **notes;
 } ContainerConfig;
 
 /* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */

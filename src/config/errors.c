@@ -20,6 +20,13 @@ void parse_state_done(ParseState *st)
         free(st->selinux_type_at);
         st->ephemeral_at = st->read_only_at = st->user_at = NULL;
         st->selinux_label_at = st->selinux_type_at = NULL;
+        free(st->private_network_at);
+        free(st->virtual_ethernet_at);
+        free(st->address_pool_at);
+        free(st->port_at);
+        free(st->ipv6_at);
+        st->ipv6_at = NULL;
+        st->private_network_at = st->virtual_ethernet_at = st->address_pool_at = st->port_at = NULL;
 }
 
 char *display_text(const char *s)

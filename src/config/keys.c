@@ -3,6 +3,8 @@
  * the checks that span several keys. Every rejected value produces one error line that says
  * what was wrong and what is accepted. */
 #include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +15,8 @@
 
 #include "extract-word.h"
 #include "load.h"
+#include "net-util.h"
+#include "netlink.h"
 #include "parse-state.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -822,6 +826,133 @@ static int parse_unit_list(ParseState *st, const ConfigKey *k, const char *value
                                   "a unit name such as machines.target", LIST_UNIQUE);
 }
 
+/* ---- [Network] ---- */
+
+static int parse_private_network(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->private_network_at);
+}
+
+static int parse_virtual_ethernet(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->virtual_ethernet_at);
+}
+
+static int parse_ipv6(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->ipv6_at);
+}
+
+static int parse_address(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        uint32_t a;
+        uint8_t p;
+        (void)k;
+
+        if (!*value) {
+                *(uint32_t *)field = 0;
+                return 0;
+        }
+        if (net_parse_ipv4_prefix(value, NET_SUBNET_PREFIX, &a, &p) < 0 || p != NET_SUBNET_PREFIX ||
+            (a & ~net_prefix_mask(NET_SUBNET_PREFIX)) != 0 || a == 0)
+                return key_error(st, "invalid address (expected the network of the container's /30, such "
+                                     "as 10.213.7.4/30: the host gets .5, the container .6)");
+        *(uint32_t *)field = a;
+        return 0;
+}
+
+static int parse_address_pool(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        ContainerConfig *c = st->config;
+        uint32_t a;
+        uint8_t p;
+        int r;
+        (void)k, (void)field;
+
+        if (!*value) {
+                c->address_pool = CONFIG_ADDRESS_POOL_DEFAULT;
+                c->address_pool_prefix = CONFIG_ADDRESS_POOL_PREFIX_DEFAULT;
+                c->address_pool_set = false;
+                return remember_location(st, &st->address_pool_at, false);
+        }
+        if (net_parse_ipv4_prefix(value, 32, &a, &p) < 0 || !strchr(value, '/') || p < 8 ||
+            p > NET_SUBNET_PREFIX || (a & ~net_prefix_mask(p)) != 0)
+                return key_error(st, "invalid address pool (expected a network from /8 to /30 in CIDR "
+                                     "notation with its host bits zero, such as 10.213.0.0/16)");
+        c->address_pool = a;
+        c->address_pool_prefix = p;
+        c->address_pool_set = true;
+        r = remember_location(st, &st->address_pool_at, true);
+        return r;
+}
+
+static int parse_ports(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        ContainerConfig *c = st->config;
+        _cleanup_strv_free_ char **words = NULL;
+        _cleanup_free_ PortForward *v = NULL;
+        size_t n;
+        int r;
+        (void)k, (void)field;
+
+        r = split_words(st, value, &words);
+        if (r <= 0) {
+                if (r == 0) {
+                        free(c->ports);
+                        c->ports = NULL;
+                        c->n_ports = 0;
+                        r = remember_location(st, &st->port_at, false);
+                }
+                return r;
+        }
+        /* A bad word rejects the whole assignment: the new list is built aside. */
+        n = c->n_ports;
+        v = reallocarray(NULL, n + strv_length(words), sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        if (n > 0)
+                memcpy(v, c->ports, n * sizeof(*v));
+        STRV_FOREACH (w, words) {
+                PortForward p;
+
+                r = net_parse_port(*w, &p);
+                if (r == -ERANGE)
+                        return bad_word(st, "port out of range in", *w, "ports from 1 to 65535");
+                if (r < 0)
+                        return bad_word(st, "invalid port", *w,
+                                        "[tcp:|udp:]HOSTPORT[:CONTAINERPORT], such as 8080:80 or udp:53");
+                for (size_t i = 0; i < n; i++)
+                        if (v[i].protocol == p.protocol && v[i].host_port == p.host_port)
+                                return key_error(st,
+                                                 "duplicate port %s:%u (expected each host port once per "
+                                                 "protocol: it leads to one container port)",
+                                                 net_protocol_name(p.protocol), p.host_port);
+                v[n++] = p;
+        }
+        if (!st->port_at) {
+                r = remember_location(st, &st->port_at, true);
+                if (r < 0)
+                        return r;
+        }
+        free(c->ports);
+        c->ports = TAKE_PTR(v);
+        c->n_ports = n;
+        return 0;
+}
+
+static int parse_resolv_conf(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        (void)k;
+
+        if (!*value || streq(value, "auto"))
+                *(ResolvConfMode *)field = RESOLV_CONF_AUTO;
+        else if (streq(value, "no"))
+                *(ResolvConfMode *)field = RESOLV_CONF_NO;
+        else
+                return key_error(st, "invalid value (expected auto or no)");
+        return 0;
+}
+
 static const NumberKind number_time_span = {
     convert_time_span, CONFIG_UNSET,
     "invalid time span (expected a time such as 90s, 1min 30s or 500ms, or \"infinity\")"};
@@ -872,7 +1003,13 @@ static const ConfigKey keys[] = {
     {"Files", "ShmSize", parse_tmpfs_size, F(shm_size), 0, NULL, false},
     {"Files", "RunSize", parse_tmpfs_size, F(run_size), 0, NULL, false},
     {"Files", "TmpSize", parse_tmpfs_size, F(tmp_size), 0, NULL, false},
-    {"Network", "Private", parse_bool, F(private_network), true, NULL, false},
+    {"Network", "Private", parse_private_network, F(private_network), true, NULL, false},
+    {"Network", "VirtualEthernet", parse_virtual_ethernet, F(virtual_ethernet), false, NULL, false},
+    {"Network", "Address", parse_address, F(address), 0, NULL, false},
+    {"Network", "AddressPool", parse_address_pool, F(address_pool), 0, NULL, false},
+    {"Network", "Port", parse_ports, F(ports), 0, NULL, false},
+    {"Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false},
+    {"Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
 };
 
@@ -1011,6 +1148,27 @@ int config_assign(ParseState *st, const char *key, const char *value)
         return unknown_key(st, key);
 }
 
+/* AddressPool= against the host's networks (its addresses and routes, not berth's own links): a
+ * pool inside a network the host uses would hand out addresses that collide with it. */
+static int check_address_pool(ParseState *st)
+{
+        ContainerConfig *c = st->config;
+        _cleanup_free_ NetPrefix *nets = NULL;
+        size_t n = 0;
+        char s1[16];
+
+        if (netlink_host_networks(&nets, &n) < 0)
+                return 0; /* not ours to judge here: the start reports what it finds */
+        for (size_t i = 0; i < n; i++)
+                if (net_prefix_overlaps(nets[i].addr, nets[i].prefix, c->address_pool, c->address_pool_prefix))
+                        return located_error(st, st->address_pool_at,
+                                             "overlaps the host's network %s/%u%s%s (expected a private "
+                                             "range the host does not use, such as 10.213.0.0/16)",
+                                             net_format_ipv4(nets[i].addr, s1), nets[i].prefix,
+                                             nets[i].ifname[0] ? " on " : "", nets[i].ifname);
+        return 0;
+}
+
 int config_finalize(ParseState *st)
 {
         ContainerConfig *c = st->config;
@@ -1041,6 +1199,32 @@ int config_finalize(ParseState *st)
                 r = located_error(st, st->selinux_label_at,
                                   "SELinuxLabel= and SELinuxType= exclude each other (expected only one: "
                                   "the label already names the type)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->virtual_ethernet && !c->private_network) {
+                r = located_error(st, st->private_network_at,
+                                  "Private=no cannot be combined with VirtualEthernet=yes (expected "
+                                  "Private=yes: the veth pair is the container's own network namespace)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->n_ports > 0 && !c->virtual_ethernet) {
+                r = located_error(st, st->port_at,
+                                  "Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes in "
+                                  "[Network]: ports are published to the container's own interface)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->ipv6 && !c->virtual_ethernet) {
+                r = located_error(st, st->ipv6_at,
+                                  "IPv6=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in "
+                                  "[Network]: the IPv6 address goes on the container's own interface)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->virtual_ethernet && c->address_pool_set && st->address_pool_at) {
+                r = check_address_pool(st);
                 if (r == -ENOMEM)
                         return r;
         }

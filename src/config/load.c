@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "host-paths.h"
 #include "load.h"
 #include "parse-state.h"
 #include "path-util.h"
@@ -41,7 +42,8 @@ int config_search_path(char ***ret)
 bool container_name_is_valid(const char *name)
 {
         return hostname_is_valid(name) && strlen(name) <= CONTAINER_NAME_MAX && !streq(name, "uid") &&
-               !streq(name, "mcs") && !streq(name, "seccomp");
+               !streq(name, "mcs") && !streq(name, "seccomp") &&
+               !streq(name, "net");
 }
 
 /* Appends a formatted line; returns 0, or -ENOMEM (so "push_line(...) ?: -EINVAL" works). */
@@ -153,7 +155,7 @@ static char *join_dirs(char **dirs)
 
 #define NAME_RULES                                                                                          \
         "(expected letters, digits and '-' in dot-separated labels, at most 64 characters, not \"uid\", "   \
-        "\"mcs\" or \"seccomp\")"
+        "\"mcs\", \"net\" or \"seccomp\")"
 
 /* Resolves name_or_path to the container name, its main file and its drop-ins (masked ones
  * included). */
@@ -358,6 +360,13 @@ int config_load(const char *name_or_path, ContainerConfig **ret, char ***ret_err
         r = config_finalize(&st);
         if (r < 0)
                 goto fail;
+        if (!st.errors) {
+                c->path = main_path; /* borrowed for the messages */
+                r = config_resolve_host_paths(c, &c->notes, &st.errors);
+                c->path = NULL;
+                if (r < 0 && r != -EINVAL)
+                        goto fail;
+        }
         if (st.errors) {
                 r = -EINVAL;
                 goto fail;

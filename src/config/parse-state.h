@@ -31,6 +31,11 @@ typedef struct ParseState {
         char *user_at;
         char *selinux_label_at;
         char *selinux_type_at;
+        char *private_network_at;
+        char *virtual_ethernet_at;
+        char *address_pool_at;
+        char *port_at; /* the first Port= of the list in force */
+        char *ipv6_at;
 } ParseState;
 
 void parse_state_done(ParseState *st);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "blob.h"
 #include "sha256.h"
@@ -28,6 +31,15 @@ bool oci_digest_is_valid(const char *digest)
                strspn(hex, "0123456789abcdef") == SHA256_DIGEST_SIZE * 2;
 }
 
+int layout_open_file(int layout_fd, const char *path, int flags)
+{
+        struct open_how how = {
+            .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+            .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        return RET_NERRNO((int)syscall(SYS_openat2, layout_fd, path, &how, sizeof(how)));
+}
+
 /* Streams the blob through the hash into either a memory buffer or an fd. */
 static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d, char *mem, int dest_fd)
 {
@@ -47,9 +59,13 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
         if (asprintf(&path, "blobs/sha256/%s", d->digest + strlen(SHA256_PREFIX)) < 0)
                 return -ENOMEM;
         /* O_NONBLOCK so a FIFO planted as a blob cannot hang the open; only regular files pass. */
-        fd = openat(layout_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        /* A layout is untrusted input: a blob that is a symlink would make import read (and report
+         * digests of) any host file, so neither it nor its directories may be symlinks. */
+        fd = layout_open_file(layout_fd, path, O_RDONLY | O_NONBLOCK);
+        if (fd == -ELOOP)
+                return import_error(ctx, fd, "blob %s is a symlink, or below one; refusing it", d->digest);
         if (fd < 0)
-                return import_error(ctx, negative_errno(), "blob %s is missing: %m", d->digest);
+                return import_error(ctx, fd, "blob %s is missing: %s", d->digest, strerror(-fd));
         if (fstat(fd, &st) < 0)
                 return import_error(ctx, negative_errno(), "cannot stat blob %s: %m", d->digest);
         if (!S_ISREG(st.st_mode))
@@ -85,6 +101,9 @@ static int blob_stream(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                                 ssize_t w = write(dest_fd, buf + off, (size_t)(n - off));
                                 if (w < 0 && errno == EINTR)
                                         continue;
+                                if (w < 0 && (errno == ENOSPC || errno == EDQUOT))
+                                        return import_error(ctx, -ENOSPC, "cannot copy blob %s: disk full",
+                                                            d->digest);
                                 if (w < 0)
                                         return import_error(ctx, negative_errno(), "cannot copy blob %s: %m",
                                                             d->digest);

@@ -25,3 +25,7 @@ int blob_read_verified(ImportContext *ctx, int layout_fd, const OciDescriptor *d
                        char **ret_data);
 /* Copies a blob into dest_fd, counting progress; dest_fd holds verified bytes on success. */
 int blob_copy_verified(ImportContext *ctx, int layout_fd, const OciDescriptor *d, int dest_fd);
+
+/* Opens path below layout_fd (flags plus O_CLOEXEC|O_NOCTTY) refusing symlinks in any component
+ * and anything outside the layout (RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS): -ELOOP, -EXDEV. */
+int layout_open_file(int layout_fd, const char *path, int flags);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "import.h"
 #include "layer.h"
@@ -72,6 +75,52 @@ static int mkdir_parents_and_self(const char *path, mode_t mode)
                 }
 }
 
+/* The image directory is 0700 root's, like nspawn's /var/lib/machines: what an image holds
+ * (setuid binaries kept with --keep-setuid, files a container makes through its idmapped root)
+ * must be out of reach of host users. Created so, and tightened if it exists with a looser mode. */
+static int image_dir_prepare(const char *image_dir)
+{
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        r = mkdir_parents_and_self(image_dir, 0755);
+        if (r < 0)
+                return r;
+        fd = open(image_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return negative_errno();
+        if ((st.st_mode & 0077) != 0 && fchmod(fd, st.st_mode & 07700) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* Staging directories of imports that were killed (SIGKILL, a crash, power loss) are removed by
+ * the next import. A running import holds a lock on its own, so it is left alone. */
+static void staging_remove_stale(const char *image_dir)
+{
+        _cleanup_close_ int dfd = open(image_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *d;
+        struct dirent *de;
+
+        if (dfd < 0)
+                return;
+        d = fdopendir(fcntl(dfd, F_DUPFD_CLOEXEC, 3));
+        if (!d)
+                return;
+        while ((de = readdir(d))) {
+                _cleanup_close_ int fd = -EBADF;
+
+                if (!strneq(de->d_name, ".import-", strlen(".import-")))
+                        continue;
+                fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                (void)rm_rf_at(dfd, de->d_name);
+        }
+        closedir(d);
+}
+
 /* One import in progress: everything lives in staging until import_commit(). */
 typedef struct Import {
         char *target;      /* IMAGE_DIR/NAME */
@@ -111,24 +160,40 @@ static int import_begin(ImportContext *ctx, const char *name, const char *config
                 return import_error(ctx, -EEXIST,
                                     "%s already exists: remove it or import under another name",
                                     im->config_path);
-        /* 0700 like /var/lib/machines: host users must not reach setuid binaries of images. */
-        r = mkdir_parents_and_self(image_dir, 0700);
+        r = image_dir_prepare(image_dir);
         if (r < 0)
-                return import_error(ctx, r, "cannot create %s: %m", image_dir);
-        if (!mkdtemp(im->staging)) {
-                r = negative_errno();
-                free(im->staging);
-                im->staging = NULL;
-                return import_error(ctx, r, "cannot create a staging directory in %s: %m", image_dir);
+                return import_error(ctx, r, "cannot create %s with mode 0700: %m", image_dir);
+        staging_remove_stale(image_dir);
+        for (unsigned attempt = 0;; attempt++) {
+                struct stat st;
+
+                if (!mkdtemp(im->staging)) {
+                        r = negative_errno();
+                        free(im->staging);
+                        im->staging = NULL;
+                        return import_error(ctx, r, "cannot create a staging directory in %s: %m",
+                                            image_dir);
+                }
+                im->staging_fd = open(im->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (im->staging_fd < 0)
+                        return import_error(ctx, negative_errno(), "cannot open %s: %m", im->staging);
+                /* Locked for as long as this import runs; another import removing stale staging
+                 * directories may have taken it in the instant before: then make another. */
+                if (flock(im->staging_fd, LOCK_EX | LOCK_NB) == 0 && fstat(im->staging_fd, &st) == 0 &&
+                    st.st_nlink > 0)
+                        break;
+                im->staging_fd = safe_close(im->staging_fd);
+                if (attempt >= 3)
+                        return import_error(ctx, -EBUSY, "cannot lock a staging directory in %s", image_dir);
+                memcpy(im->staging + strlen(im->staging) - 6, "XXXXXX", 6);
         }
         if (asprintf(&im->root, "%s/root", im->staging) < 0)
                 return -ENOMEM;
         if (mkdir(im->root, 0755) < 0)
                 return import_error(ctx, negative_errno(), "cannot create %s: %m", im->root);
-        im->staging_fd = open(im->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         im->root_fd = open(im->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (im->staging_fd < 0 || im->root_fd < 0)
-                return import_error(ctx, negative_errno(), "cannot open %s: %m", im->staging);
+        if (im->root_fd < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", im->root);
         return 0;
 }
 

@@ -13,6 +13,12 @@
 #include "macro.h"
 
 #define BERTH_IMAGE_DIR_DEFAULT "/var/lib/berth"
+/* What an import may unpack at most unless told otherwise (--max-size=): a decompression bomb
+ * stops here, or earlier at the free space of the image directory's file system. */
+#define IMPORT_MAX_SIZE_DEFAULT (UINT64_C(32) << 30)
+/* Each archive member counts this much besides its data (inode, directory entry), so a bomb of
+ * empty files is bounded too. */
+#define IMPORT_MEMBER_OVERHEAD UINT64_C(512)
 
 typedef struct ImportContext {
         /* Set by the import on failure: what went wrong, with the detail the errno lacks
@@ -25,6 +31,18 @@ typedef struct ImportContext {
         /* When set (by a signal handler), the import stops at its next step and removes what it
          * staged: an interrupted import leaves nothing either. */
         const volatile sig_atomic_t *cancel;
+        /* Keep setuid/setgid bits and security.capability xattrs (--keep-setuid); by default
+         * they are removed from every file (directories keep setgid). */
+        bool keep_setuid;
+        /* Bound on the unpacked size (file data plus IMPORT_MEMBER_OVERHEAD a member); 0 means
+         * IMPORT_MAX_SIZE_DEFAULT. */
+        uint64_t max_size;
+        /* Filled in by the import: bytes counted against max_size, files stripped of setuid,
+         * setgid or capabilities. */
+        uint64_t unpacked;
+        uint64_t n_stripped;
+        /* Device nodes left out of /dev (berth mounts its own there). */
+        uint64_t n_nodes_skipped;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);

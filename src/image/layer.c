@@ -2,9 +2,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 
 #include "layer.h"
@@ -148,16 +151,156 @@ static int whiteouts_apply(ImportContext *ctx, const char *what, int archive_fd,
         return 0;
 }
 
+#define XATTR_CAPABILITY "security.capability"
+
+/* Removes setuid/setgid bits (not a directory's setgid: it only passes the group on) and file
+ * capabilities from one member; returns whether anything was removed. */
+static int entry_strip_privileges(struct archive_entry *e)
+{
+        mode_t perm = archive_entry_perm(e),
+               strip = archive_entry_filetype(e) == AE_IFDIR ? S_ISUID : S_ISUID | S_ISGID;
+        bool stripped = false, has_cap = false;
+        const char *name;
+        const void *value;
+        size_t size;
+
+        if (perm & strip) {
+                archive_entry_set_perm(e, perm & ~strip);
+                stripped = true;
+        }
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+                if (streq(name, XATTR_CAPABILITY))
+                        has_cap = true;
+        if (has_cap) {
+                /* libarchive cannot drop one xattr: copy the others and put them back. */
+                struct {
+                        char *name;
+                        void *value;
+                        size_t size;
+                } *keep = NULL;
+                size_t n = 0, cap = (size_t)archive_entry_xattr_count(e);
+                int r = 0;
+
+                keep = calloc(cap ?: 1, sizeof(*keep));
+                if (!keep)
+                        return -ENOMEM;
+                archive_entry_xattr_reset(e);
+                while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < cap) {
+                        if (streq(name, XATTR_CAPABILITY))
+                                continue;
+                        keep[n].name = strdup(name);
+                        keep[n].value = size ? malloc(size) : NULL;
+                        if (keep[n].value)
+                                memcpy(keep[n].value, value, size);
+                        keep[n].size = size;
+                        if (!keep[n].name || (size && !keep[n].value)) {
+                                free(keep[n].name);
+                                r = -ENOMEM;
+                                break;
+                        }
+                        n++;
+                }
+                if (r >= 0) {
+                        archive_entry_xattr_clear(e);
+                        for (size_t i = 0; i < n; i++)
+                                archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
+                }
+                for (size_t i = 0; i < n; i++) {
+                        free(keep[i].name);
+                        free(keep[i].value);
+                }
+                free(keep);
+                if (r < 0)
+                        return r;
+                stripped = true;
+        }
+        return stripped;
+}
+
+/* What the image may not carry, and what it may carry only when asked (--keep-setuid). Returns 1
+ * for a member to skip. */
+static int entry_check(ImportContext *ctx, const char *what, const char *path, struct archive_entry *e)
+{
+        mode_t type = archive_entry_filetype(e);
+        int r;
+
+        /* A node naming a host device would open that device wherever the image is mounted with
+         * device nodes allowed. Root file system tarballs (debootstrap, mmdebstrap) carry the usual
+         * few in /dev, which berth covers with its own /dev: those are left out; anywhere else a
+         * node is refused. */
+        if (type == AE_IFCHR || type == AE_IFBLK) {
+                if (strneq(path, "dev/", 4)) {
+                        ctx->n_nodes_skipped++;
+                        return 1;
+                }
+                return import_error(
+                    ctx, -EPERM,
+                    "%s: member '%s' is a %s device node (%u:%u); berth does not import "
+                    "device nodes (the container gets its own /dev), remove it from the image",
+                    what, path, type == AE_IFCHR ? "character" : "block",
+                    (unsigned)archive_entry_rdevmajor(e), (unsigned)archive_entry_rdevminor(e));
+        }
+        if (ctx->keep_setuid)
+                return 0;
+        r = entry_strip_privileges(e);
+        if (r < 0)
+                return import_error(ctx, r, "%s: cannot rewrite member '%s': %m", what, path);
+        if (r > 0)
+                ctx->n_stripped++;
+        return 0;
+}
+
+/* The unpacked size is bounded by --max-size= over the whole import and by the space free on
+ * the image directory's file system when this layer started. */
+static int entry_account(ImportContext *ctx, const char *what, const char *path, struct archive_entry *e,
+                         uint64_t layer_start, uint64_t layer_free)
+{
+        uint64_t max = ctx->max_size ?: IMPORT_MAX_SIZE_DEFAULT;
+        uint64_t size =
+            archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+        uint64_t need = size + IMPORT_MEMBER_OVERHEAD;
+
+        if (ctx->unpacked + need > max)
+                return import_error(
+                    ctx, -EFBIG,
+                    "%s: member '%s' (%" PRIu64 " bytes) would take the unpacked image past "
+                    "the limit of %" PRIu64 " MiB (--max-size=); refusing a possible "
+                    "decompression bomb (raise --max-size= if the image is really this large)",
+                    what, path, size, max >> 20);
+        if (ctx->unpacked - layer_start + need > layer_free)
+                return import_error(ctx, -ENOSPC,
+                                    "%s: member '%s' (%" PRIu64 " bytes) does not fit: disk full (%" PRIu64
+                                    " MiB were free in the image directory)",
+                                    what, path, size, layer_free >> 20);
+        ctx->unpacked += need;
+        return 0;
+}
+
+static int write_error(ImportContext *ctx, struct archive *disk, const char *what, const char *verb,
+                       const char *path)
+{
+        if (archive_errno(disk) == ENOSPC || archive_errno(disk) == EDQUOT)
+                return import_error(ctx, -ENOSPC, "%s: cannot %s %s: disk full", what, verb, path);
+        return import_error(ctx, -EIO, "%s: cannot %s %s: %s", what, verb, path, archive_error_string(disk));
+}
+
 static int entries_extract(ImportContext *ctx, const char *what, int archive_fd, int root_fd, bool whiteouts)
 {
         _cleanup_(archive_read_freep) struct archive *a = NULL;
         _cleanup_(archive_write_freep) struct archive *disk = NULL;
         _cleanup_close_ int saved_cwd = -EBADF;
+        _cleanup_free_ char *name = NULL;
         struct archive_entry *e;
         uint64_t base = ctx->done;
+        uint64_t layer_start = ctx->unpacked, layer_free;
+        struct statvfs sv;
         struct stat st;
         int r;
 
+        if (fstatvfs(root_fd, &sv) < 0)
+                return import_error(ctx, negative_errno(), "cannot find the free space for %s: %m", what);
+        layer_free = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
         r = open_archive(ctx, what, archive_fd, &a);
         if (r < 0)
                 return r;
@@ -190,13 +333,27 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                 }
                 if (whiteouts && is_whiteout(path))
                         continue;
+                /* Setting the name frees the string path points into: keep a copy for messages. */
+                free(name);
+                name = strdup(path);
+                if (!name) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                path = name;
                 archive_entry_set_pathname(e, path);
                 if (link)
                         archive_entry_set_hardlink(e, member_path_normalize(link));
+                r = entry_check(ctx, what, path, e);
+                if (r > 0)
+                        continue;
+                if (r >= 0)
+                        r = entry_account(ctx, what, path, e, layer_start, layer_free);
+                if (r < 0)
+                        goto out;
 
                 if (archive_write_header(disk, e) < ARCHIVE_WARN) {
-                        r = import_error(ctx, -EIO, "%s: cannot create %s: %s", what, path,
-                                         archive_error_string(disk));
+                        r = write_error(ctx, disk, what, "create", path);
                         goto out;
                 }
                 if (archive_entry_size(e) > 0) {
@@ -206,8 +363,7 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                         int q;
                         while ((q = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
                                 if (archive_write_data_block(disk, buf, size, offset) < ARCHIVE_OK) {
-                                        r = import_error(ctx, -EIO, "%s: cannot write %s: %s", what, path,
-                                                         archive_error_string(disk));
+                                        r = write_error(ctx, disk, what, "write", path);
                                         goto out;
                                 }
                                 r = import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));
@@ -221,8 +377,7 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                         }
                 }
                 if (archive_write_finish_entry(disk) < ARCHIVE_WARN) {
-                        r = import_error(ctx, -EIO, "%s: cannot finish %s: %s", what, path,
-                                         archive_error_string(disk));
+                        r = write_error(ctx, disk, what, "finish", path);
                         goto out;
                 }
                 r = import_progress(ctx, base + (uint64_t)archive_filter_bytes(a, -1));

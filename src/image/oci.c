@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "oci.h"
 #include "strv.h"
@@ -243,6 +244,7 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
         _cleanup_json_ json_object *index = NULL, *layout = NULL;
         _cleanup_free_ char *text = NULL;
         _cleanup_close_ int fd = -EBADF;
+        struct stat st;
         FILE *f;
         int r;
 
@@ -251,9 +253,13 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
                 const char *file = i == 0 ? "oci-layout" : "index.json";
                 size_t len = 0;
 
-                fd = openat(layout_fd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                fd = layout_open_file(layout_fd, file, O_RDONLY | O_NONBLOCK);
                 if (fd < 0)
-                        return import_error(ctx, negative_errno(), "not an OCI image layout: %s: %m", file);
+                        return import_error(ctx, fd, "not an OCI image layout: %s: %s", file,
+                                            fd == -ELOOP ? "a symlink, refused" : strerror(-fd));
+                if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                        return import_error(ctx, -EBADMSG,
+                                            "not an OCI image layout: %s is not a regular file", file);
                 f = fdopen(TAKE_FD(fd), "re");
                 if (!f)
                         return -ENOMEM;

@@ -26,6 +26,7 @@ void launch_cleanup(LaunchContext *ctx)
                 (void)sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL);
                 ctx->sigmask_saved = false;
         }
+        launch_network_teardown(ctx); /* payload gone: its elements and link go, then its locks */
         seccomp_bpf_done(&ctx->seccomp);
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);

@@ -149,6 +149,8 @@ int child_wait_release(LaunchChild *ch)
                         ch->root_src_fd = fds[0];
                 else if (m.index == SOURCE_NOTIFY)
                         ch->notify_src_fd = fds[0];
+                else if (m.index == SOURCE_RESOLV)
+                        ch->resolv_src_fd = fds[0];
                 else if (m.index >= 0 && (size_t)m.index < ctx->config->n_binds)
                         ch->bind_src_fds[m.index] = fds[0];
                 else

@@ -22,6 +22,7 @@ void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const Lau
                        {.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF}},
             .range = UID_RANGE_NULL,
             .mcs = MCS_PAIR_NULL,
+            .net = NET_ALLOCATION_NULL,
         };
 }
 

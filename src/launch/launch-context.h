@@ -5,6 +5,7 @@
  * own file and only reads and fills the fields it is about. Parent-side steps run in the
  * supervisor; child-side steps (LaunchChild) run in the cloned payload process before execve. */
 
+#include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "launch.h"
 #include "macro.h"
 
+#include "address.h"
 #include "seccomp-filter.h"
 #include "selinux.h"
 #include "userns.h"
@@ -61,6 +63,17 @@ typedef struct LaunchContext {
         SeccompBpf seccomp; /* compiled; the child loads it */
         uint64_t caps;
 
+        /* VirtualEthernet= (veth.c): allocated before clone, set up once the netns exists */
+        NetAllocation net;
+        uint32_t host_addr, container_addr; /* .1 and .2 of the /30, host order */
+        uint8_t host_addr6[16], container_addr6[16]; /* IPv6=yes: ::1 and ::2 of the ULA /64 */
+        char ifname[IF_NAMESIZE];           /* host end, bt-NAME */
+        bool ifname_shortened;
+        bool link_created;
+        bool elements_added;
+        char *resolv_conf;     /* STATE_DIR/NAME/resolv.conf for the container, NULL when none */
+        char *forward_blocked; /* another table's forward hook that drops, NULL when none */
+
         /* step 3 */
         sigset_t saved_sigmask; /* restored in the child before execve */
         bool sigmask_saved;
@@ -98,6 +111,9 @@ void launch_supervised_signals(sigset_t *ret);
 int launch_lock(LaunchContext *ctx);              /* lock.c */
 int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
 int launch_record_confinement(LaunchContext *ctx); /* lock.c */
+int launch_allocate_network(LaunchContext *ctx);  /* veth.c: /30, ports, resolv.conf */
+int launch_network_setup(LaunchContext *ctx);     /* veth.c: veth pair, forwarding, nft elements */
+void launch_network_teardown(LaunchContext *ctx); /* veth.c: at exit */
 int launch_open_notify(LaunchContext *ctx);       /* boot.c */
 void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
 int launch_open_output(LaunchContext *ctx);       /* output.c */
@@ -133,6 +149,7 @@ typedef struct LaunchChild {
         LaunchContext *ctx;
         int root_src_fd;              /* detached mount: Directory= (idmapped when received), or host / */
         int notify_src_fd;            /* detached mount of ctx->notify_dir */
+        int resolv_src_fd;            /* detached mount of ctx->resolv_conf */
         int *bind_src_fds;            /* detached mounts, one per config->binds[] */
         int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
         int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
@@ -163,6 +180,8 @@ int child_setup_host_dir(LaunchChild *ch);                    /* boot.c */
 int child_pivot_root(LaunchChild *ch);                        /* pivot.c */
 int child_set_hostname(LaunchChild *ch);                      /* network.c */
 int child_loopback_up(LaunchChild *ch);                       /* network.c */
+int child_network_up(LaunchChild *ch);                        /* veth.c: eth0 */
+int child_mount_resolv_conf(LaunchChild *ch);                 /* veth.c */
 int child_resolve_user(LaunchChild *ch);                      /* user.c */
 int child_build_env(LaunchChild *ch);                         /* env.c */
 int child_confine_and_exec(LaunchChild *ch);                  /* confine.c: returns only on failure */
@@ -255,6 +274,7 @@ typedef struct SyncMessage {
 enum {
         SOURCE_ROOT = -1,
         SOURCE_NOTIFY = -2,
+        SOURCE_RESOLV = -3,
 };
 
 /* sync.c */

@@ -335,3 +335,17 @@ int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *opti
                 return r;
         return mount_attach_in_root(m, rootfd, path, TARGET_DIRECTORY);
 }
+
+int open_host_path_no_symlinks(const char *path, int *ret_fd)
+{
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}

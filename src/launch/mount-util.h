@@ -46,3 +46,9 @@ int mount_attach_path(int mount_fd, const char *path);
 /* mount_new_fs() attached at path inside rootfd (a directory, created when missing). */
 int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *options, unsigned attrs,
                          const char *path);
+
+/* Opens an absolute host path O_PATH, refusing (-ELOOP) a symlink in any component: a Bind=
+ * source or a root may lie in a directory the container writes, and a symlink planted there must
+ * not send the next start's mount elsewhere on the host. The config resolves an admin's own
+ * symlinks beforehand (config_resolve_host_paths()). */
+int open_host_path_no_symlinks(const char *path, int *ret_fd);

@@ -26,6 +26,8 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         if (r >= 0)
                 r = launch_record_confinement(&ctx); /* what `berth exec` confines with (record.h) */
         if (r >= 0)
+                r = launch_allocate_network(&ctx); /* VirtualEthernet=: /30, ports */
+        if (r >= 0)
                 r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
         if (r >= 0)
                 r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */
@@ -41,6 +43,9 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         if (r >= 0)
                 r = launch_register(&ctx); /* 4: transient scope, machined */
         launch_test_kill_at("register");
+        if (r >= 0)
+                r = launch_network_setup(&ctx); /* veth pair, NAT and Port= elements */
+        launch_test_kill_at("network");
         if (r >= 0)
                 r = launch_release_child(&ctx); /* 3+5+6: maps, go, child mounts/confines/execs */
         launch_test_kill_at("release");
@@ -65,10 +70,12 @@ int launch_child_main(LaunchContext *ctx)
             child_mount_dev,         /*    minimal /dev, devpts, console */
             child_mount_api_fs,      /*    /proc (masked), /sys ro, /run, /tmp */
             child_mount_binds,       /*    Bind=, BindReadOnly=, TemporaryFileSystem= */
+            child_mount_resolv_conf, /*    ResolvConf=auto with VirtualEthernet= */
             child_setup_host_dir,    /*    /run/host and the notify socket */
             child_pivot_root,        /*    pivot_root, old root detached */
             child_set_hostname,
             child_loopback_up,
+            child_network_up,        /* VirtualEthernet=: eth0 address and default route */
             child_resolve_user, /* User= from the container's own /etc/passwd */
             child_build_env,
             child_confine_and_exec, /* 6: fds, caps, no_new_privs, label, uid, seccomp, execve */

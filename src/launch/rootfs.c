@@ -69,7 +69,8 @@ static int mount_overlay(LaunchChild *ch)
         r = mount_attach_path(ch->root_src_fd, LAUNCH_SCRATCH "/lower");
         if (r < 0)
                 return r;
-        r = mount_new_fs("overlay", opts, c->read_only ? MOUNT_ATTR_RDONLY : 0, &ovl);
+        /* nodev like the lower layer (sources.c): only berth's own /dev holds usable nodes. */
+        r = mount_new_fs("overlay", opts, MOUNT_ATTR_NODEV | (c->read_only ? MOUNT_ATTR_RDONLY : 0), &ovl);
         if (r < 0)
                 return r;
         return mount_attach_path(ovl, LAUNCH_ROOT);
@@ -103,6 +104,7 @@ void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
         *ch = (LaunchChild){.ctx = ctx,
                             .root_src_fd = -EBADF,
                             .notify_src_fd = -EBADF,
+                            .resolv_src_fd = -EBADF,
                             .rootfd = -EBADF,
                             .console_fd = -EBADF};
         for (size_t i = 0; i < _HOST_NODE_MAX; i++)
@@ -113,6 +115,7 @@ void launch_child_done(LaunchChild *ch)
 {
         safe_close(ch->root_src_fd);
         safe_close(ch->notify_src_fd);
+        safe_close(ch->resolv_src_fd);
         if (ch->bind_src_fds)
                 for (size_t i = 0; i < ch->ctx->config->n_binds; i++)
                         safe_close(ch->bind_src_fds[i]);

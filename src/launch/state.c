@@ -19,6 +19,11 @@ void runtime_state_done(RuntimeState *s)
         free(s->root);
         free(s->scope);
         free(s->config_path);
+        free(s->address);
+        free(s->address6);
+        free(s->interface);
+        free(s->ports);
+        free(s->forward_blocked);
         *s = (RuntimeState){};
 }
 
@@ -74,6 +79,11 @@ int state_write(const char *state_dir, const RuntimeState *s)
                 s->name, (int)s->supervisor_pid, (int)s->leader_pid, s->since_usec, (unsigned)s->uid_base,
                 (unsigned)s->uid_size, strempty(s->label), strempty(s->root), strempty(s->scope),
                 strempty(s->config_path));
+        if (s->address)
+                fprintf(f, "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\n", s->address,
+                        strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked));
+        if (s->address6)
+                fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (fflush(f) != 0 || ferror(f)) {
                 int r = negative_errno();
                 fclose(f);
@@ -175,6 +185,16 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
                         r = set_string(&s.scope, v);
                 else if (streq(line, "CONFIG"))
                         r = set_string(&s.config_path, v);
+                else if (streq(line, "ADDRESS"))
+                        r = set_string(&s.address, v);
+                else if (streq(line, "ADDRESS6"))
+                        r = set_string(&s.address6, v);
+                else if (streq(line, "INTERFACE"))
+                        r = set_string(&s.interface, v);
+                else if (streq(line, "PORTS"))
+                        r = set_string(&s.ports, v);
+                else if (streq(line, "FORWARD_BLOCKED"))
+                        r = set_string(&s.forward_blocked, v);
         }
         fclose(f);
         if (r < 0 || !s.name || s.leader_pid <= 0) {
@@ -205,7 +225,8 @@ int state_list(const char *state_dir, char ***ret_names)
         while ((de = readdir(d))) {
                 _cleanup_free_ char *dir = NULL;
                 if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
-                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp"))
+                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp") ||
+                    streq(de->d_name, "net"))
                         continue;
                 if (container_dir(state_dir, de->d_name, &dir) < 0)
                         break;

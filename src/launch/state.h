@@ -24,6 +24,12 @@ typedef struct RuntimeState {
         char *root;  /* root directory ("/" for the host-root demo) */
         char *scope; /* berth-NAME.scope, or NULL when not registered */
         char *config_path;
+        /* VirtualEthernet= (NULL without it) */
+        char *address;         /* the container's, "A.B.C.D/30" */
+        char *address6;        /* IPv6=yes: "fdXX:...::2/64" */
+        char *interface;       /* host end of the veth pair */
+        char *ports;           /* "tcp:8080:80 udp:53:53", published on the host's addresses */
+        char *forward_blocked; /* another table's forward hook that drops its traffic */
 } RuntimeState;
 
 void runtime_state_done(RuntimeState *s);

@@ -341,15 +341,19 @@ int userns_write_maps(pid_t pid, const UidRange *r)
         return write_map(pid, "gid_map", r);
 }
 
-int userns_open_idmapped(const char *path, int userns_fd, bool recursive, int *ret_mount_fd)
+int userns_open_idmapped(int dirfd, const char *path, int userns_fd, bool recursive, unsigned attrs,
+                         int *ret_mount_fd)
 {
         _cleanup_close_ int fd = -EBADF;
         struct mount_attr attr = {
-            .attr_set = MOUNT_ATTR_IDMAP,
+            .attr_set = MOUNT_ATTR_IDMAP | attrs,
             .userns_fd = (uint64_t)userns_fd,
         };
+        unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
 
-        fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+        if (isempty(path))
+                flags |= AT_EMPTY_PATH;
+        fd = open_tree(dirfd, strempty(path), flags);
         if (fd < 0)
                 return negative_errno();
         if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)

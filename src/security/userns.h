@@ -46,16 +46,17 @@ uid_t userns_preferred_base(const char *name);
  * allowed: the mapping is written by a privileged parent, and payloads (su, login) need it. */
 int userns_write_maps(pid_t pid, const UidRange *r);
 
-/* Opens an idmapped clone of the mount at path (open_tree(OPEN_TREE_CLONE) + mount_setattr
+/* Opens an idmapped clone of the mount at dirfd/path (path "" means dirfd itself; open_tree(OPEN_TREE_CLONE) + mount_setattr
  * MOUNT_ATTR_IDMAP with the user namespace of userns_fd); returns the detached mount fd to
  * move_mount() into place. -EOPNOTSUPP when the filesystem refuses idmapping (name it with
- * userns_fs_type()).
+ * userns_fs_type()). attrs: more MOUNT_ATTR_* set in the same call (MOUNT_ATTR_NODEV).
  *
  * Intended use by launch: after userns_write_maps(), the parent (host root, initial user
  * namespace: only it may idmap host mounts) opens /proc/CHILD/ns/user O_CLOEXEC, calls this for
  * the root directory, and passes the mount fd to the child over the sync socket (SCM_RIGHTS);
  * the child move_mount()s it onto its staging root in its own mount namespace and closes it. */
-int userns_open_idmapped(const char *path, int userns_fd, bool recursive, int *ret_mount_fd);
+int userns_open_idmapped(int dirfd, const char *path, int userns_fd, bool recursive, unsigned attrs,
+                         int *ret_mount_fd);
 
 /* The filesystem type of the mount that holds path ("ext4", "proc"), from mountinfo. */
 int userns_fs_type(const char *path, char **ret);

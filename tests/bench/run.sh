@@ -278,8 +278,9 @@ if want b; then
                 echo "bench: b) through systemd in test bed 1" >&2
                 # the bed's root is an overlay, which cannot be idmapped: the containers' root lives
                 # in the build dir, which the bed bind-mounts from the host
-                bedroot=$build/bench-bed-root
-                rm -rf "$bedroot" && cp -a "$root" "$bedroot"
+                # below a root-owned 0700 directory, as berth requires of roots (berth.container(5))
+                bedroot=$build/bench-bed/root
+                rm -rf "$build/bench-bed" && mkdir -m 0700 "$build/bench-bed" && cp -a "$root" "$bedroot"
                 mkdir -p "$work/seed/etc/berth"
                 printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$bedroot" >"$work/seed/etc/berth/bench.container"
                 python3 "$here/oci-config.py" secure "$bedroot" "$work/oci-secure-bed.json" ${profile:+--seccomp "$profile"}
@@ -287,7 +288,7 @@ if want b; then
                 BED_SEED=$work/seed BED_TIMEOUT=900 "$top/tests/system/bed.sh" "$top" "$build" \
                         "$here/bed-measure.sh" "$out" "$bedroot" "$work/oci-secure-bed.json" "$reps" ||
                         note "b) the bed run failed (exit $?)"
-                rm -rf "$bedroot"
+                rm -rf "$build/bench-bed"
                 echo "b load-after $(load)" >>"$out/load.txt"
         else
                 note "b) not measured: tests/system/bed.sh (test bed 1) is not in this tree; tests/bench/bed-measure.sh runs inside any booted bed"

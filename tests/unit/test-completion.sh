@@ -71,11 +71,11 @@ help_options() {
 
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
-expect "berth " "cat exec import list logs restart run start status stop verify"
+expect "berth " "audit cat exec import list logs restart run start status stop verify"
 expect "berth --" "$(help_options "")"
-expect "berth import web --" "--help --oci="
+expect "berth import web --" "--help --keep-setuid --max-size= --oci="
 # Every verb's options are exactly those its --help lists.
-for verb in cat exec import list logs restart run start status stop verify; do
+for verb in audit cat exec import list logs restart run start status stop verify; do
         expect "berth $verb --" "$(help_options $verb)"
 done
 # Container names from every directory of the search path, once each, only *.container.
@@ -86,6 +86,10 @@ expect_lacks "berth start " "limits notes web.container.d"
 # verify: configured names and .container files.
 expect_has "berth verify " "api db web mine.container"
 expect_lacks "berth verify " "notes.txt root.tar.gz"
+# audit: the same as verify.
+expect_has "berth audit " "api db web mine.container"
+expect_lacks "berth audit " "notes.txt root.tar.gz"
+expect "berth audit --output=j" "json json-pretty"
 # import: NAME is new (nothing offered), then tarballs; --oci takes a directory.
 expect "berth import " ""
 expect_has "berth import web " "root.tar.gz root.tar.zst"

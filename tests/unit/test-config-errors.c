@@ -291,6 +291,31 @@ static const struct {
      "t.container:2: [Files] TemporaryFileSystem=/tmp:mode=99999: invalid tmpfs option \"mode=99999\" "
      "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, noexec, comma-separated)"},
     /* [Network], [Install] */
+    {"Port= out of range", "[Network]\nVirtualEthernet=yes\nPort=8080:70000\n",
+     "t.container:3: [Network] Port=8080:70000: port out of range in \"8080:70000\" (expected ports from 1 "
+     "to 65535)"},
+    {"Port= host port 0", "[Network]\nVirtualEthernet=yes\nPort=tcp:0\n",
+     "t.container:3: [Network] Port=tcp:0: port out of range in \"tcp:0\" (expected ports from 1 to 65535)"},
+    {"Port= bad syntax", "[Network]\nVirtualEthernet=yes\nPort=sctp:80\n",
+     "t.container:3: [Network] Port=sctp:80: invalid port \"sctp:80\" (expected "
+     "[tcp:|udp:]HOSTPORT[:CONTAINERPORT], such as 8080:80 or udp:53)"},
+    {"Port= duplicate", "[Network]\nVirtualEthernet=yes\nPort=8080:80\nPort=tcp:8080:81\n",
+     "t.container:4: [Network] Port=tcp:8080:81: duplicate port tcp:8080 (expected each host port once per "
+     "protocol: it leads to one container port)"},
+    {"Port= without VirtualEthernet=", "[Network]\nPort=8080:80\n",
+     "t.container:2: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes "
+     "in [Network]: ports are published to the container's own interface)"},
+    {"Private=no with VirtualEthernet=yes", "[Network]\nPrivate=no\nVirtualEthernet=yes\n",
+     "t.container:2: [Network] Private=no: Private=no cannot be combined with VirtualEthernet=yes "
+     "(expected Private=yes: the veth pair is the container's own network namespace)"},
+    {"Address= not a /30 network", "[Network]\nVirtualEthernet=yes\nAddress=10.1.2.3/30\n",
+     "t.container:3: [Network] Address=10.1.2.3/30: invalid address (expected the network of the "
+     "container's /30, such as 10.213.7.4/30: the host gets .5, the container .6)"},
+    {"AddressPool= without prefix", "[Network]\nVirtualEthernet=yes\nAddressPool=10.9.0.0\n",
+     "t.container:3: [Network] AddressPool=10.9.0.0: invalid address pool (expected a network from /8 to "
+     "/30 in CIDR notation with its host bits zero, such as 10.213.0.0/16)"},
+    {"ResolvConf= bad", "[Network]\nResolvConf=public\n",
+     "t.container:2: [Network] ResolvConf=public: invalid value (expected auto or no)"},
     {"Private=maybe", "[Network]\nPrivate=maybe\n",
      "t.container:2: [Network] Private=maybe: invalid boolean (expected yes, no, true, false, on, off, 1 or "
      "0)"},
@@ -388,7 +413,7 @@ static void test_names(void)
                 char expected[4500];
                 snprintf(expected, sizeof(expected),
                          "%s: invalid container name \"bad_name\" (expected letters, digits and '-' in "
-                         "dot-separated labels, at most 64 characters, not \"uid\", \"mcs\" or \"seccomp\")",
+                         "dot-separated labels, at most 64 characters, not \"uid\", \"mcs\", \"net\" or \"seccomp\")",
                          path);
                 CHECK_STREQ(errors[0], expected, "invalid file name: exact error line");
         }
@@ -400,14 +425,14 @@ static void test_names(void)
         CHECK(r == -EINVAL && !c, "reserved name uid is refused");
         errors = strv_free(errors);
 
-        static const char *const bad_names[] = {"..", "a..b", "-x", "uid", "mcs", "seccomp", "x y"};
+        static const char *const bad_names[] = {"..", "a..b", "-x", "uid", "mcs", "net", "seccomp", "x y"};
         for (size_t i = 0; i < ELEMENTSOF(bad_names); i++) {
                 char expected[512];
                 r = config_load(bad_names[i], &c, &errors);
                 snprintf(expected, sizeof(expected),
                          "invalid container name \"%s\" (expected letters, digits and '-' in dot-separated "
                          "labels, "
-                         "at most 64 characters, not \"uid\", \"mcs\" or \"seccomp\")",
+                         "at most 64 characters, not \"uid\", \"mcs\", \"net\" or \"seccomp\")",
                          bad_names[i]);
                 CHECK(r == -EINVAL && !c && strv_length(errors) == 1, "name \"%s\" refused", bad_names[i]);
                 CHECK_STREQ(errors ? errors[0] : NULL, expected, "name \"%s\": exact error line",

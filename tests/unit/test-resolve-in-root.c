@@ -106,6 +106,19 @@ int main(void)
         CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), "as a regular file");
         close(fd);
 
+        /* Host paths (Bind= sources, roots): no symlink anywhere in the path is followed. */
+        snprintf(p, sizeof(p), "%s/root/etc", base);
+        r = open_host_path_no_symlinks(p, &fd);
+        CHECK(r == 0, "a host path without symlinks opens (%d)", r);
+        if (r == 0)
+                close(fd);
+        snprintf(p, sizeof(p), "%s/root/etc/rel", base);
+        r = open_host_path_no_symlinks(p, &fd);
+        CHECK(r == -ELOOP, "a host path that is a symlink is refused (%d)", r);
+        snprintf(p, sizeof(p), "%s/root/abs/outside", base);
+        r = open_host_path_no_symlinks(p, &fd);
+        CHECK(r == -ELOOP, "a host path through a symlinked directory is refused (%d)", r);
+
         close(rootfd);
         snprintf(p, sizeof(p), "rm -rf '%s'", base);
         (void)system(p);

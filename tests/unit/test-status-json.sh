@@ -14,6 +14,8 @@ mkdir -p "$T/state/web" "$T/state/api" "$T/etc/db.container.d"
 touch "$T/etc/web.container" "$T/etc/db.container" "$T/etc/db.container.d/10-limits.conf"
 printf 'NAME=web\nSUPERVISOR=%s\nLEADER=%s\nSINCE=1700000000000000\nUID_BASE=524288\nUID_SIZE=65536\nLABEL=system_u:system_r:container_t:s0:c1,c2\nROOT=/var/lib/berth/web\nSCOPE=\nCONFIG=%s\n' \
         $$ $$ "$T/etc/web.container" >"$T/state/web/state"
+# VirtualEthernet=: the address, link and published ports (src/launch/lock.c writes these lines).
+printf 'ADDRESS=10.213.7.6/30\nINTERFACE=bt-web\nPORTS=tcp:8080:80 udp:5353:53\nFORWARD_BLOCKED=\n' >>"$T/state/web/state"
 exec {lockfd}>"$T/state/web/lock"
 flock -x "$lockfd"
 export BERTH_STATE_DIR=$T/state BERTH_CONFIG_PATH=$T/etc
@@ -26,7 +28,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope memory oom_kills tasks cgroup"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked memory oom_kills tasks cgroup"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
@@ -38,6 +40,11 @@ check_eq "label" "$(field label "$out")" "'system_u:system_r:container_t:s0:c1,c
 check_eq "root" "$(field root "$out")" "'/var/lib/berth/web'"
 check_eq "config" "$(field config "$out")" "'$T/etc/web.container'"
 check_eq "no scope: null" "$(field scope "$out")" None
+check_eq "address" "$(field address "$out")" "'10.213.7.6/30'"
+check_eq "no IPv6: address6 null" "$(field address6 "$out")" None
+check_eq "interface" "$(field interface "$out")" "'bt-web'"
+check_eq "ports: a list" "$(field ports "$out")" "['tcp:8080:80', 'udp:5353:53']"
+check_eq "forward not blocked: null" "$(field forward_blocked "$out")" None
 check_eq "no scope: memory null" "$(field memory "$out")" None
 check_eq "no scope: oom_kills null" "$(field oom_kills "$out")" None
 
@@ -62,6 +69,10 @@ else
         check "scope without memory.events: no 'OOM kills:' line" bash -c '! grep -q "OOM kills:" <<<"$1"' _ "$text"
 fi
 
+# The text mode shows the same network facts.
+webtext=$("$BERTH" status --lines=0 --no-pager web 2>/dev/null)
+check "text: the address and its link" grep -q "^ *Address: 10.213.7.6/30 on bt-web$" <<<"$webtext"
+check "text: the published ports" grep -q "^ *Ports: tcp:8080:80 udp:5353:53$" <<<"$webtext"
 pretty=$("$BERTH" status --output=json-pretty web)
 check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
 check_eq "json-pretty has the same object" \

@@ -260,14 +260,14 @@ static void test_maps_and_idmap(void)
         snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
         _cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC), mnt = -EBADF, proc_mnt = -EBADF;
         struct stat st = {};
-        int k = userns_open_idmapped(dir, ns, true, &mnt);
+        int k = userns_open_idmapped(AT_FDCWD, dir, ns, true, 0, &mnt);
         CHECK(k == 0, "idmapped clone of %s (%s)", dir, strerror(-k));
         CHECK(mnt >= 0 && fstatat(mnt, "owned", &st, 0) == 0 && st.st_uid == r.base + 1000 &&
                   st.st_gid == r.base + 1000,
               "through the idmapped mount the file is owned by base+1000 (%u)", (unsigned)st.st_uid);
         CHECK(stat(file, &st) == 0 && st.st_uid == 1000, "the plain path still shows 1000");
 
-        k = userns_open_idmapped("/proc", ns, false, &proc_mnt);
+        k = userns_open_idmapped(AT_FDCWD, "/proc", ns, false, 0, &proc_mnt);
         _cleanup_free_ char *type = NULL;
         CHECK(k == -EOPNOTSUPP, "procfs refuses idmapping with -EOPNOTSUPP (%s)", strerror(-k));
         CHECK(userns_fs_type("/proc", &type) == 0 && type && streq(type, "proc"),

@@ -46,6 +46,8 @@ wait_journal() { # NAME TEXT: until the container's journal shows TEXT (60 s)
 container() { # NAME [Resources] lines...; the payload, a shell script run as /payload, on stdin
         local name=$1 root=/var/lib/berth-vm/$1
         shift
+        # Roots below a root-owned 0700 directory, as berth requires (berth.container(5), SECURITY).
+        mkdir -p -m 0700 /var/lib/berth-vm && chmod 0700 /var/lib/berth-vm
         mkdir -p "$root"/{bin,dev,proc,sys,run,tmp,etc} /etc/berth
         cp /bin/busybox "$root/bin/busybox"
         for a in sh sleep dd cat echo; do ln -sf busybox "$root/bin/$a"; done

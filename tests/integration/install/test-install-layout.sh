@@ -28,6 +28,7 @@ ok "meson setup and install with --prefix=/usr"
 
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
 gendir=$(pkg-config --variable=systemdsystemgeneratordir systemd)
+tmpfilesdir=$(pkg-config --variable=tmpfilesdir systemd)
 bashdir=$(pkg-config --variable=completionsdir bash-completion)
 fishdir=$(pkg-config --variable=completionsdir fish 2>/dev/null || echo /usr/share/fish/vendor_completions.d)
 zshdir=$(dirname "$(dpkg -S /usr/share/zsh/vendor-completions/_loginctl 2>/dev/null | cut -d' ' -f2)")
@@ -38,6 +39,7 @@ expected=(
         /usr/libexec/berth/berth-import
         "$unitdir/berth@.service"
         "$gendir/berth-generator"
+        "$tmpfilesdir/berth.conf"
         /usr/share/man/man1/berth.1
         /usr/share/man/man5/berth.container.5
         /usr/share/man/man8/berth@.service.8

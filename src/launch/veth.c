@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VirtualEthernet=: the container's own interface. Before clone, its /30 and ports are allocated
+ * (src/network/address.c); once the payload's network namespace exists, the veth pair is made with
+ * the container end (eth0) inside it, the host end (bt-NAME) gets .1, and the container's elements
+ * go into berth's nftables table (masquerade, Port= DNAT, forwarding). The child gives eth0 .2 and
+ * the default route. At exit the elements and the link go again; what a SIGKILLed supervisor
+ * leaves is collected by the next allocation. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exit-status.h"
+#include "launch-context.h"
+#include "log.h"
+#include "mount-util.h"
+
+#include "net-util.h"
+#include "netlink.h"
+#include "nft.h"
+#include "resolv.h"
+
+#define CONTAINER_IFNAME "eth0"
+#define IP_FORWARD       "/proc/sys/net/ipv4/ip_forward"
+#define IPV6_FORWARDING  "/proc/sys/net/ipv6/conf/all/forwarding"
+
+static const uint8_t *addr6_or_null(const LaunchContext *ctx)
+{
+        return ctx->config->ipv6 ? ctx->container_addr6 : NULL;
+}
+
+static int read_sysctl_flag(const char *path)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char v[8] = "";
+
+        if (fd < 0)
+                return negative_errno();
+        if (read(fd, v, sizeof(v) - 1) <= 0)
+                return -EIO;
+        return v[0] != '0';
+}
+
+/* IPv6=yes: forwarding must already be on. berth never turns it on: with forwarding=1 the kernel
+ * ignores router advertisements on interfaces without accept_ra=2, and the host loses the default
+ * route it learnt by SLAAC. */
+static int check_ipv6(LaunchContext *ctx)
+{
+        char machine_id[64] = "";
+        int r = read_sysctl_flag(IPV6_FORWARDING);
+        FILE *f;
+
+        if (r == -ENOENT)
+                return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)",
+                                    IPV6_FORWARDING);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to read %s", IPV6_FORWARDING);
+        if (r == 0)
+                return launch_error(
+                    ctx, 0,
+                    "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
+                    "on: forwarding makes the kernel ignore router advertisements, so an "
+                    "uplink configured by SLAAC would lose its default route. Set "
+                    "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
+                    "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
+        f = fopen("/etc/machine-id", "re");
+        if (f) {
+                if (!fgets(machine_id, sizeof(machine_id), f))
+                        machine_id[0] = 0;
+                machine_id[strcspn(machine_id, "\n")] = 0;
+                fclose(f);
+        }
+        net_ula_prefix(machine_id, ctx->net.subnet, ctx->host_addr6);
+        memcpy(ctx->container_addr6, ctx->host_addr6, 16);
+        ctx->host_addr6[15] = 1;
+        ctx->container_addr6[15] = 2;
+        return 0;
+}
+
+static int resolv_conf_write(LaunchContext *ctx)
+{
+        _cleanup_free_ char *text = NULL, *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t len;
+        int r;
+
+        if (asprintf(&path, "%s/%s/resolv.conf", ctx->state_dir, ctx->config->name) < 0)
+                return -ENOMEM;
+        r = resolv_conf_build(RESOLV_CONF_HOST, RESOLV_CONF_UPSTREAM, &text);
+        if (r < 0)
+                return r;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        len = strlen(text);
+        if (write(fd, text, len) != (ssize_t)len)
+                return negative_errno() ?: -EIO;
+        ctx->resolv_conf = TAKE_PTR(path);
+        return 0;
+}
+
+int launch_allocate_network(LaunchContext *ctx)
+{
+        const ContainerConfig *c = ctx->config;
+        _cleanup_free_ char *detail = NULL, *undo = NULL, *link = NULL;
+        char a[16];
+        int r;
+
+        if (!c->virtual_ethernet)
+                return 0;
+        r = net_allocate(ctx->state_dir, c, &ctx->net, &detail);
+        if (r < 0 && detail)
+                return launch_error(ctx, 0, "%s", detail);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to allocate an address");
+        ctx->host_addr = ctx->net.subnet + 1;
+        ctx->container_addr = ctx->net.subnet + 2;
+        ctx->ifname_shortened = net_host_ifname(c->name, ctx->ifname);
+        if (c->ipv6) {
+                r = check_ipv6(ctx);
+                if (r < 0)
+                        return r;
+        }
+
+        /* The undo recipe is on disk before anything it undoes exists. A shortened link name is
+         * recorded as its altname bt-NAME: collection must not hit another container's link whose
+         * name shortens the same. */
+        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
+                               false, &undo);
+        if (r >= 0 && ctx->ifname_shortened && asprintf(&link, NET_IFNAME_PREFIX "%s", c->name) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = net_allocation_record(&ctx->net, link ?: ctx->ifname, undo);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to record the network allocation of %s",
+                                    net_format_ipv4(ctx->net.subnet, a));
+        if (c->resolv_conf == RESOLV_CONF_AUTO) {
+                r = resolv_conf_write(ctx);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to write resolv.conf");
+        }
+        return 0;
+}
+
+/* IPv4 forwarding is a host-wide switch: turned on only here, when a container needs it, and
+ * recorded (STATE_DIR/net/ip_forward) so an administrator can see who did. */
+static int enable_ip_forward(LaunchContext *ctx)
+{
+        _cleanup_free_ char *record = NULL;
+        char v[8] = "";
+        int fd, r = 0;
+        ssize_t n;
+
+        fd = open(IP_FORWARD, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        n = read(fd, v, sizeof(v) - 1);
+        if (n > 0 && v[0] == '1') {
+                close(fd);
+                return 0;
+        }
+        if (pwrite(fd, "1\n", 2, 0) != 2)
+                r = negative_errno() ?: -EIO;
+        close(fd);
+        if (r < 0)
+                return r;
+        if (asprintf(&record, "%s/net/ip_forward", ctx->state_dir) >= 0) {
+                _cleanup_close_ int rfd =
+                    open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+                char text[160];
+                int k = snprintf(text, sizeof(text),
+                                 "net.ipv4.ip_forward was 0; berth set it to 1 for container %s\n",
+                                 ctx->config->name);
+                if (rfd >= 0)
+                        (void)!write(rfd, text, (size_t)k);
+        }
+        log_info("Enabled IPv4 forwarding (net.ipv4.ip_forward=1) for container %s.", ctx->config->name);
+        return 0;
+}
+
+static int send_resolv_conf(LaunchContext *ctx)
+{
+        _cleanup_close_ int fd = -EBADF;
+        SyncMessage m = {.type = SYNC_MOUNT_FD, .index = SOURCE_RESOLV};
+        int r;
+
+        if (!ctx->resolv_conf)
+                return 0;
+        r = mount_clone(AT_FDCWD, ctx->resolv_conf, false, &fd);
+        if (r >= 0)
+                r = mount_set_attr(
+                    fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false);
+        if (r >= 0)
+                r = sync_send(ctx->sync_fd, &m, &fd, 1);
+        return r;
+}
+
+int launch_network_setup(LaunchContext *ctx)
+{
+        const ContainerConfig *c = ctx->config;
+        _cleanup_free_ char *table = NULL, *elements = NULL, *batch = NULL, *nft_error = NULL,
+                            *altname = NULL, *listing = NULL;
+        uint8_t host_mac[6], container_mac[6];
+        char a[16];
+        int r;
+
+        if (!c->virtual_ethernet)
+                return 0;
+        net_mac(c->name, "host", host_mac);
+        net_mac(c->name, "container", container_mac);
+        if (ctx->ifname_shortened && asprintf(&altname, NET_IFNAME_PREFIX "%s", c->name) < 0)
+                return launch_error(ctx, -ENOMEM, "Failed to allocate");
+        r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac, ctx->pid);
+        if (r == -EEXIST && !ctx->ifname_shortened) {
+                /* bt-NAME is this container's alone and we hold its lock: a leftover of a supervisor
+                 * killed moments ago whose namespace the kernel has not freed yet. */
+                (void)netlink_link_delete(ctx->ifname);
+                r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac,
+                                        ctx->pid);
+        } else if (r == -EEXIST)
+                /* A shortened name may be another running container's (same first characters, same
+                 * 16-bit hash): never delete that one. */
+                return launch_error(
+                    ctx, 0,
+                    "Failed to create the veth pair: interface %s exists (another container's "
+                    "name shortens to the same; rename one of them)",
+                    ctx->ifname);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
+        ctx->link_created = true;
+        r = netlink_addr_add_ipv4(ctx->ifname, ctx->host_addr, NET_SUBNET_PREFIX);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to add address %s/30 to %s",
+                                    net_format_ipv4(ctx->host_addr, a), ctx->ifname);
+        if (c->ipv6) {
+                r = netlink_addr_add_ipv6(ctx->ifname, ctx->host_addr6, 64);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to add the IPv6 address to %s", ctx->ifname);
+        }
+        r = netlink_link_up(ctx->ifname);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to bring up %s", ctx->ifname);
+
+        r = enable_ip_forward(ctx);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to enable IPv4 forwarding (%s)", IP_FORWARD);
+
+        /* One transaction: the table as this berth defines it, and this container's elements. */
+        r = nft_table_batch(c->ipv6, &table);
+        if (r >= 0)
+                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
+                                       c->n_ports, true, &elements);
+        /* ... and, in the same run of nft, the chains of every table (for the forward check). */
+        if (r < 0 || asprintf(&batch, "%s%slist chains\n", table, elements) < 0)
+                return launch_error(ctx, -ENOMEM, "Failed to allocate");
+        r = nft_run(batch, &listing, &nft_error);
+        if (r == -ENOENT)
+                return launch_error(ctx, 0, "Failed to set up NAT: nft not found (install nftables)");
+        if (r < 0 && nft_error)
+                return launch_error(ctx, 0, "Failed to add the network rules (nft: %s)", nft_error);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to add the network rules");
+        ctx->elements_added = true;
+
+        /* Said once, where an administrator looks first (the journal): localhost is not published. */
+        for (size_t i = 0; i < c->n_ports; i++)
+                log_info("Container %s: port %s:%u published on the host's addresses to port %u (not on "
+                         "localhost: connect to one of the host's other addresses).",
+                         c->name, net_protocol_name(c->ports[i].protocol), c->ports[i].host_port,
+                         c->ports[i].container_port);
+
+        /* Another table's forward hook that drops (Docker's FORWARD DROP, firewalld) drops this
+         * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
+        if (nft_find_forward_drop(listing, &ctx->forward_blocked) > 0)
+                log_warning(
+                    "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
+                    "and outbound connections will not work until it accepts interface %s.",
+                    c->name, ctx->forward_blocked, ctx->ifname);
+
+        r = send_resolv_conf(ctx);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to pass resolv.conf to the payload process");
+        return 0;
+}
+
+void launch_network_teardown(LaunchContext *ctx)
+{
+        const ContainerConfig *c = ctx->config;
+
+        if (!c->virtual_ethernet)
+                return;
+        if (ctx->elements_added) {
+                _cleanup_free_ char *undo = NULL;
+                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
+                                       c->n_ports, false, &undo) >= 0)
+                        (void)nft_run(undo, NULL, NULL);
+                ctx->elements_added = false;
+        }
+        if (ctx->link_created) {
+                (void)netlink_link_delete(ctx->ifname);
+                ctx->link_created = false;
+        }
+        if (ctx->resolv_conf) {
+                (void)unlink(ctx->resolv_conf);
+                free(ctx->resolv_conf);
+                ctx->resolv_conf = NULL;
+        }
+        free(ctx->forward_blocked);
+        ctx->forward_blocked = NULL;
+        net_allocation_release(&ctx->net);
+}
+
+/* Child: eth0 gets .2/30 and the default route through the host end. */
+int child_network_up(LaunchChild *ch)
+{
+        const LaunchContext *ctx = ch->ctx;
+        char a[16];
+        int r;
+
+        if (!ctx->config->virtual_ethernet)
+                return 0;
+        r = netlink_addr_add_ipv4(CONTAINER_IFNAME, ctx->container_addr, NET_SUBNET_PREFIX);
+        if (r >= 0)
+                r = netlink_link_up(CONTAINER_IFNAME);
+        if (r >= 0)
+                r = netlink_route_add_default_ipv4(CONTAINER_IFNAME, ctx->host_addr);
+        if (r >= 0 && ctx->config->ipv6) {
+                r = netlink_addr_add_ipv6(CONTAINER_IFNAME, ctx->container_addr6, 64);
+                if (r >= 0)
+                        r = netlink_route_add_default_ipv6(CONTAINER_IFNAME, ctx->host_addr6);
+        }
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to configure %s with %s/30",
+                                          CONTAINER_IFNAME, net_format_ipv4(ctx->container_addr, a));
+        return 0;
+}
+
+/* Child: the resolv.conf made from the host's, read-only over the image's /etc/resolv.conf
+ * (resolved inside the root). An image without /etc, or a read-only one without the file, keeps
+ * what it has. */
+int child_mount_resolv_conf(LaunchChild *ch)
+{
+        _cleanup_close_ int etc = -EBADF;
+        int r;
+
+        if (ch->resolv_src_fd < 0)
+                return 0;
+        r = resolve_in_root(ch->rootfd, "/etc", false, TARGET_DIRECTORY, &etc);
+        if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = mount_attach_in_root(ch->resolv_src_fd, ch->rootfd, "/etc/resolv.conf", TARGET_FILE);
+        if (r == -EROFS)
+                return 0;
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /etc/resolv.conf");
+        return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* berth's nftables table "ip berth", driven by exec'ing `nft -f -` with a text batch (nft is GPL:
+ * berth runs it, never links it). The rules are fixed; containers only add and remove elements of
+ * its sets and maps, so one container's start or stop never rewrites another's state. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Runs `nft -f -` with batch on stdin. stdout (when ret_out) and stderr (when ret_err, trimmed to
+ * one line) are returned; -EPROTO when nft exits non-zero, -ENOENT when nft is not installed. */
+int nft_run(const char *batch, char **ret_out, char **ret_err);
+
+/* The batch that (re)creates the table, its sets, maps, chains and rules, idempotently: chains
+ * are flushed and refilled in the same transaction, sets and maps keep their elements. */
+int nft_table_batch(bool ipv6, char **ret);
+
+/* The elements of one container: links, sources (link . address), addresses, port maps, in "ip
+ * berth" and, with container_addr6, "ip6 berth". With add false, the batch that deletes them. */
+int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
+                       const PortForward *ports, size_t n_ports, bool add, char **ret);
+
+/* In the output of `nft list chains`: "table ip filter chain FORWARD" when some other table's
+ * forward hook has policy drop (Docker, firewalld), which drops forwarded container traffic
+ * whatever berth's table accepts. Returns 1 and the text, or 0 and NULL when there is none. */
+int nft_find_forward_drop(const char *listing, char **ret);

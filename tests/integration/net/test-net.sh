@@ -1,0 +1,293 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# VirtualEthernet= with real traffic, inside a throwaway network namespace that plays the host
+# (nothing here touches the real host's links, addresses or nftables) and a peer "wan" namespace
+# on a veth: published ports from outside and from the host itself, masquerade, the forward
+# policy, cleanup after stop and after a SIGKILLed supervisor, distinct subnets for parallel
+# starts, and a port that is already published. Only addresses inside these namespaces are used.
+if [ -z "${NET_TEST_NETNS:-}" ]; then
+        NET_TEST_NETNS=1 exec unshare --net bash "$0" "$@"
+fi
+. "${IT_LIB:?}"
+it_setup
+IT_ROOT=$IT_WORK/root
+it_build_root "$IT_ROOT"
+mkdir -p "$IT_ROOT/www" && echo "hello from the container" >"$IT_ROOT/www/index.html"
+echo "nameserver 127.0.0.53" >"$IT_ROOT/etc/resolv.conf"
+
+HOST_IP=192.0.2.1 WAN_IP=192.0.2.2
+WAN_PID=
+net_cleanup() {
+        local p
+        [ -n "$WAN_PID" ] && kill -KILL "$WAN_PID" 2>/dev/null
+        # IT_PIDS are timeout(1) processes: on a failure path their berth child (the supervisor,
+        # whose payload dies with it) must go too.
+        for p in "${IT_PIDS[@]}"; do
+                pkill -KILL -P "$p" 2>/dev/null
+        done
+        it_cleanup
+}
+trap net_cleanup EXIT
+
+# The "wan" peer: a namespace held by a sleeping process (no named netns files to leave behind).
+unshare --net sleep 600 &
+WAN_PID=$!
+IT_PIDS+=("$WAN_PID")
+sleep 0.2
+wan() { nsenter -t "$WAN_PID" -n "$@"; }
+ip link set lo up
+ip link add host0 type veth peer name wan0 netns "$WAN_PID"
+ip addr add "$HOST_IP/24" dev host0 && ip link set host0 up
+wan ip link set lo up && wan ip addr add "$WAN_IP/24" dev wan0 && wan ip link set wan0 up
+# The wan side's server answers with the address it sees (busybox httpd CGI).
+WAN_WWW=$IT_WORK/wan-www
+mkdir -p "$WAN_WWW/cgi-bin"
+printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' >"$WAN_WWW/cgi-bin/ip"
+chmod 755 "$WAN_WWW/cgi-bin/ip"
+wan "$IT_BUSYBOX" httpd -p 9000 -h "$WAN_WWW"
+
+get() { curl -s --max-time 5 "$@"; }
+# An httpd in the container that ends on SIGTERM (a PID 1 without handler would ignore it).
+web_container() {
+        local name=$1
+        shift
+        it_container "$name" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/busybox sh -c 'trap "exit 0" TERM; busybox httpd -p 80 -h /www; echo serving; while :; do sleep 1; done'
+[Network]
+VirtualEthernet=yes
+$(printf '%s\n' "$@")
+C
+}
+state_of() { sed -n "s/^$2=//p" "$BERTH_STATE_DIR/$1/state"; }
+links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; }
+elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
+lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
+stop() { kill -TERM "$1"; wait "$1"; }
+
+web_container web1 "Port=8080:80"
+if it_start web1 && it_wait_output '^serving'; then
+        web1=$IT_BG_PID
+        addr=$(state_of web1 ADDRESS)
+        addr=${addr%/30}
+        diag "web1: $addr on $(state_of web1 INTERFACE)"
+        check_eq "state names the host link" "$(state_of web1 INTERFACE)" "bt-web1"
+        check_eq "host link bt-web1 exists with the host end .1" \
+                "$(ip -o -4 addr show dev bt-web1 | awk '{print $4}')" "${addr%.*}.$((${addr##*.} - 1))/30"
+        check_eq "berth list -o json shows the address and the published port" \
+                "$("$BERTH" list -o json | python3 -c 'import json,sys; print(*[(c["address"], c["ports"]) for c in json.load(sys.stdin) if c["name"] == "web1"])')" \
+                "('$addr/30', 'tcp:8080:80')"
+        check_eq "(a) from wan, HOST:8080 reaches the container's port 80" \
+                "$(wan curl -s --max-time 5 "http://$HOST_IP:8080/")" "hello from the container"
+        check_eq "(c) from the host itself, its own address:8080 works" \
+                "$(get "http://$HOST_IP:8080/")" "hello from the container"
+        # busybox httpd listens on IPv6 too: it writes the IPv4 peer as [::ffff:A.B.C.D].
+        check_eq "(b) the container reaches wan, which sees the host's wan address (masquerade)" \
+                "$(nsenter -t "$(it_leader web1)" -n curl -s --max-time 5 "http://$WAN_IP:9000/cgi-bin/ip" |
+                        sed 's/^\[::ffff:\(.*\)\]$/\1/')" "$HOST_IP"
+        check "localhost is not published, and the start says so" \
+                sh -c "! curl -s --max-time 2 http://127.0.0.1:8080/ && grep -q 'tcp:8080 published.*not on localhost' '$IT_ERR'"
+        # The container's private address is not reachable from outside, only what Port= publishes.
+        wan ip route add 10.213.0.0/16 via "$HOST_IP"
+        check "wan cannot reach the container's own address directly (forward drop)" \
+                test "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$addr:80/")" = "000"
+        resolv=$(nsenter -t "$(it_leader web1)" -m cat /etc/resolv.conf)
+        check "resolv.conf: berth's, made from the host's, over the image's" \
+                grep -q "^# Made by berth" <<<"$resolv"
+        check "resolv.conf: no loopback server handed to the container" \
+                sh -c "! grep -q '^nameserver 127' <<'R'
+$resolv
+R"
+        check_eq "MAC of eth0 set by berth (locally administered)" \
+                "$(( 0x$(nsenter -t "$(it_leader web1)" -n cat /sys/class/net/eth0/address | cut -c1-2) & 2 ))" "2"
+
+        # (g) the same port again is refused, naming who has it.
+        web_container web2 "Port=8080:80"
+        it_run web2
+        check_eq "(g) a published port again: start fails (125)" "$IT_RC" "125"
+        check "(g) the error names the port and the container that has it" \
+                grep -q "Port tcp:8080 is already published by container web1" "$IT_ERR"
+        diag "$(cat "$IT_ERR")"
+        check_eq "(g) the refused start left no link" "$(links)" "bt-web1"
+
+        subnet=${addr%.*}.$((${addr##*.} - 2))
+        stop "$web1"
+        check_eq "(e) after stop: no bt-* link" "$(links)" ""
+        check_eq "(e) after stop: no element left in table ip berth" "$(elements)" "0"
+        check "(e) after stop: the address lock is released" lock_free "$subnet"
+        check "(e) after stop: the port lock is released" lock_free port-tcp-8080
+else
+        fail "web1 did not start: $(cat "$IT_ERR")"
+fi
+
+# The supervisor SIGKILLed after each step of the pipeline (src/launch/fault-inject.c): the next
+# start succeeds, with the same address, and leaves nothing once stopped.
+web_container fault "Port=8090:80"
+if it_start fault && it_wait_output '^serving'; then
+        reference=$(state_of fault ADDRESS)
+        stop "$IT_BG_PID"
+        for step in clone register network release state; do
+                BERTH_TEST_KILL_AT=$step timeout 60 "$BERTH" run --register=no fault </dev/null >/dev/null 2>&1
+                rc=$?
+                # Killed right after clone, the not yet released child still holds a copy of the
+                # container's lock until it sees its supervisor gone (EOF on the sync socket).
+                for _ in $(seq 50); do
+                        flock -n -x "$BERTH_STATE_DIR/fault/lock" true 2>/dev/null && break
+                        sleep 0.1
+                done
+                if it_start fault && it_wait_output '^serving'; then
+                        check_eq "killed after '$step' ($rc): the next start gets the same address" \
+                                "$(state_of fault ADDRESS)" "$reference"
+                        check_eq "killed after '$step': the port is published again" \
+                                "$(wan curl -s --max-time 5 "http://$HOST_IP:8090/")" "hello from the container"
+                        stop "$IT_BG_PID"
+                        check "killed after '$step': after the next stop nothing is left" \
+                                test "$(links)$(elements)" = "0"
+                else
+                        fail "killed after '$step': the next start failed: $(cat "$IT_ERR")"
+                fi
+        done
+else
+        fail "fault did not start: $(cat "$IT_ERR")"
+fi
+
+# A name too long for IFNAMSIZ: cut and hashed, the full bt-NAME as altname.
+web_container application-frontend
+if it_start application-frontend && it_wait_output '^serving'; then
+        short=$(state_of application-frontend INTERFACE)
+        check "long name: the link is bt- + 7 characters + '-' + 4 hex digits" \
+                sh -c "echo '$short' | grep -qx 'bt-applica-[0-9a-f]\{4\}'"
+        check "long name: bt-application-frontend finds the link (altname)" \
+                sh -c "ip -o link show dev bt-application-frontend | grep -q '$short'"
+        stop "$IT_BG_PID"
+        check_eq "long name: after stop no bt-* link" "$(links)" ""
+else
+        fail "application-frontend did not start: $(cat "$IT_ERR")"
+fi
+
+# (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
+web_container victim "Port=8081:80"
+if it_start victim && it_wait_output '^serving'; then
+        vsub=$(state_of victim ADDRESS); vsub=${vsub%/*}; vsub=${vsub%.*}.$((${vsub##*.} - 2))
+        kill -KILL "$(state_of victim SUPERVISOR)"
+        wait "$IT_BG_PID" 2>/dev/null
+        check "SIGKILL: the supervisor's elements are still there" test "$(elements)" -gt 0
+        web_container next "Port=8082:80"
+        if it_start next && it_wait_output '^serving'; then
+                check_eq "(e) next start collected the killed one's link" "$(links)" "bt-next"
+                check "(e) next start collected the killed one's elements" \
+                        sh -c "! nft list table ip berth | grep -q -e bt-victim -e 8081"
+                check "(e) the killed one's address lock is free" lock_free "$vsub"
+                stop "$IT_BG_PID"
+                check_eq "after both: no element left" "$(elements)" "0"
+        else
+                fail "next did not start: $(cat "$IT_ERR")"
+        fi
+else
+        fail "victim did not start: $(cat "$IT_ERR")"
+fi
+
+# (d) IPv6=yes: refused while IPv6 forwarding is off (berth never turns it on), then the same
+# checks over the ULA /64 once the (throwaway) host namespace forwards.
+HOST_IP6=2001:db8::1 WAN_IP6=2001:db8::2
+ip addr add "$HOST_IP6/64" dev host0 nodad
+wan ip addr add "$WAN_IP6/64" dev wan0 nodad
+sysctl -qw net.ipv6.conf.all.forwarding=0
+web_container web6 "Port=8080:80" "IPv6=yes"
+it_run web6
+check_eq "(d) IPv6=yes with forwarding off: start refused (125)" "$IT_RC" "125"
+check "(d) the refusal says why and what to set" grep -q "accept_ra=2.*forwarding=1" "$IT_ERR"
+check_eq "(d) forwarding was not turned on" "$(sysctl -n net.ipv6.conf.all.forwarding)" "0"
+check_eq "(d) the refused start left no link" "$(links)" ""
+sysctl -qw net.ipv6.conf.all.forwarding=1
+if it_start web6 && it_wait_output '^serving'; then
+        addr6=$(state_of web6 ADDRESS6)
+        diag "web6: $addr6"
+        check "(d) the container has a ULA /64 address" sh -c "echo '$addr6' | grep -q '^fd[0-9a-f:]*::2/64$'"
+        check_eq "(d) from wan, [HOST]:8080 reaches the container over IPv6" \
+                "$(wan curl -s --max-time 5 "http://[$HOST_IP6]:8080/")" "hello from the container"
+        check_eq "(d) from the host itself, its own IPv6 address:8080 works" \
+                "$(get "http://[$HOST_IP6]:8080/")" "hello from the container"
+        check_eq "(d) the container reaches wan over IPv6, seen as the host's address (masquerade)" \
+                "$(nsenter -t "$(it_leader web6)" -n curl -s --max-time 5 "http://[$WAN_IP6]:9000/cgi-bin/ip" |
+                        tr -d '[]')" "$HOST_IP6"
+        stop "$IT_BG_PID"
+        check_eq "(d) after stop: no element left in table ip6 berth" \
+                "$(nft list table ip6 berth | grep -c 'elements =')" "0"
+else
+        fail "web6 did not start: $(cat "$IT_ERR")"
+fi
+
+# berth verify: an AddressPool= that overlaps the host's network is an error at its line.
+it_container pool <<C
+[Container]
+Directory=$IT_ROOT
+[Network]
+VirtualEthernet=yes
+AddressPool=192.0.2.0/25
+C
+"$BERTH" verify pool >/dev/null 2>"$IT_WORK/verify.err"
+check_eq "verify: AddressPool= overlapping the host's network is refused at file:line" "$(cat "$IT_WORK/verify.err")" \
+        "$BERTH_CONFIG_PATH/pool.container:5: [Network] AddressPool=192.0.2.0/25: overlaps the host's network 192.0.2.0/24 on host0 (expected a private range the host does not use, such as 10.213.0.0/16)"
+it_container lowport <<C
+[Container]
+Directory=$IT_ROOT
+[Network]
+Private=no
+C
+check "verify: Private=no with a user namespace notes why ports below 1024 fail" \
+        sh -c "'$BERTH' verify lowport | grep -q 'binding ports below 1024 fails with EACCES.*Port='"
+
+# Another table's forward hook with policy drop (what Docker sets): the start says so, and the
+# state (berth status) records it.
+nft -f - <<'NFT'
+table ip dockerlike {
+        chain FORWARD { type filter hook forward priority filter; policy drop; }
+}
+NFT
+web_container blocked "Port=8083:80"
+if it_start blocked && it_wait_output '^serving'; then
+        check "forward drop elsewhere: the start warns, naming the table and chain" \
+                grep -q "dropped by table ip dockerlike chain FORWARD" "$IT_ERR"
+        check_eq "forward drop elsewhere: recorded for berth status" "$(state_of blocked FORWARD_BLOCKED)" \
+                "table ip dockerlike chain FORWARD"
+        check_eq "forward drop elsewhere: wan indeed cannot reach the published port" \
+                "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$HOST_IP:8083/")" "000"
+        stop "$IT_BG_PID"
+else
+        fail "blocked did not start: $(cat "$IT_ERR")"
+fi
+nft delete table ip dockerlike
+
+# (f) parallel starts get distinct subnets.
+N=50
+pids=()
+for i in $(seq $N); do
+        web_container "par$i"
+        timeout 120 "$BERTH" run --register=no "par$i" </dev/null >"$IT_WORK/par$i.out" 2>"$IT_WORK/par$i.err" &
+        pids+=($!)
+        IT_PIDS+=($!)
+done
+for i in $(seq $N); do
+        for _ in $(seq 200); do
+                grep -q serving "$IT_WORK/par$i.out" 2>/dev/null && break
+                kill -0 "${pids[$((i - 1))]}" 2>/dev/null || break
+                sleep 0.1
+        done
+done
+addrs=$(for i in $(seq $N); do state_of "par$i" ADDRESS 2>/dev/null; done | sort)
+check_eq "(f) $N parallel starts all running" "$(echo "$addrs" | grep -c .)" "$N"
+check_eq "(f) $N parallel starts got $N distinct subnets" "$(echo "$addrs" | sort -u | grep -c .)" "$N"
+check_eq "(f) $N bt-* links" "$(links | wc -l)" "$N"
+a2=$(state_of par2 ADDRESS)
+check_eq "containers are isolated: par1 cannot reach par2's own address" \
+        "$(nsenter -t "$(it_leader par1)" -n curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://${a2%/30}:80/")" "000"
+check_eq "...while the host can" \
+        "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://${a2%/30}:80/")" "200"
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+check_eq "(f) after stopping them: no bt-* link" "$(links)" ""
+check_eq "(f) after stopping them: no element left" "$(elements)" "0"
+
+tap_done

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VirtualEthernet= helpers without I/O: Port=/Address= parsing, the /30 picked from the pool
+ * (stable per name, every /30 visited once), the host link's name within IFNAMSIZ, the MACs, and
+ * the container's resolv.conf made from host files written here. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net-util.h"
+#include "nft.h"
+#include "resolv.h"
+#include "test.h"
+
+static void test_ports(void)
+{
+        PortForward p;
+
+        CHECK(net_parse_port("8080:80", &p) == 0 && p.protocol == IPPROTO_TCP && p.host_port == 8080 &&
+                  p.container_port == 80,
+              "8080:80 is tcp 8080 -> 80");
+        CHECK(net_parse_port("udp:53", &p) == 0 && p.protocol == IPPROTO_UDP && p.host_port == 53 &&
+                  p.container_port == 53,
+              "udp:53 is udp 53 -> 53");
+        CHECK(net_parse_port("tcp:65535:1", &p) == 0 && p.host_port == 65535 && p.container_port == 1,
+              "tcp:65535:1: both ends of the range");
+        CHECK(net_parse_port("0", &p) == -ERANGE, "port 0 is out of range");
+        CHECK(net_parse_port("65536", &p) == -ERANGE, "port 65536 is out of range");
+        CHECK(net_parse_port("80:9999999", &p) == -EINVAL, "a 7-digit port is malformed");
+        CHECK(net_parse_port("sctp:80", &p) == -EINVAL, "sctp: is not a protocol berth publishes");
+        CHECK(net_parse_port("80:", &p) == -EINVAL, "empty container port");
+        CHECK(net_parse_port(":80", &p) == -EINVAL, "empty host port");
+        CHECK(net_parse_port("80:81:82", &p) == -EINVAL, "three ports");
+        CHECK(net_parse_port("-1", &p) == -EINVAL, "negative port");
+}
+
+static void test_prefixes(void)
+{
+        uint32_t a;
+        uint8_t p;
+
+        CHECK(net_parse_ipv4_prefix("10.213.0.0/16", 32, &a, &p) == 0 && a == 0x0AD50000 && p == 16,
+              "10.213.0.0/16");
+        CHECK(net_parse_ipv4_prefix("10.1.2.4", 30, &a, &p) == 0 && a == 0x0A010204 && p == 30,
+              "without /N the default prefix");
+        CHECK(net_parse_ipv4_prefix("10.1.2.4/33", 30, &a, &p) == -EINVAL, "/33 refused");
+        CHECK(net_parse_ipv4_prefix("10.1.2/24", 30, &a, &p) == -EINVAL, "three octets refused");
+        CHECK(net_parse_ipv4_prefix("10.1.2.4/", 30, &a, &p) == -EINVAL, "empty prefix refused");
+        CHECK(net_prefix_overlaps(0x0A000000, 8, 0x0AD50004, 30), "10.0.0.0/8 overlaps 10.213.0.4/30");
+        CHECK(!net_prefix_overlaps(0x0A000000, 8, 0xC0A80000, 16), "10/8 and 192.168/16 are apart");
+        CHECK(!net_prefix_overlaps(0x0AD50000, 30, 0x0AD50004, 30), "neighbouring /30s are apart");
+}
+
+static void test_pool(void)
+{
+        const uint32_t pool = 0x0AD50000; /* 10.213.0.0/22: 256 /30s */
+        uint8_t *seen = calloc(256, 1);
+        bool all_inside = true, once = true;
+
+        CHECK(net_pool_slots(16) == 16384 && net_pool_slots(30) == 1 && net_pool_slots(31) == 0,
+              "slots: /16 has 16384 /30s, /30 one, /31 none");
+        CHECK(net_pool_candidate(pool, 22, "web", 0) == net_pool_candidate(pool, 22, "web", 0),
+              "the first pick of a name is stable");
+        CHECK(net_pool_candidate(pool, 16, "web", 0) != net_pool_candidate(pool, 16, "db", 0),
+              "two names pick different first /30s");
+        for (uint32_t k = 0; k < 256; k++) {
+                uint32_t s = net_pool_candidate(pool, 22, "web", k);
+                if ((s & 3) != 0 || s < pool || s >= pool + 1024) {
+                        all_inside = false;
+                        continue;
+                }
+                if (seen[(s - pool) / 4]++)
+                        once = false;
+        }
+        CHECK(all_inside, "every candidate is an aligned /30 inside the pool");
+        CHECK(once, "the 256 candidates visit each /30 of a /22 once");
+        free(seen);
+}
+
+static void test_names(void)
+{
+        char n[IFNAMSIZ], m[IFNAMSIZ];
+        uint8_t mac[6], mac2[6];
+
+        CHECK(!net_host_ifname("web", n) && strcmp(n, "bt-web") == 0, "short name: bt-web");
+        CHECK(!net_host_ifname("abcdefghijkl", n) && strcmp(n, "bt-abcdefghijkl") == 0,
+              "12 characters still fit");
+        CHECK(net_host_ifname("abcdefghijklm", n) && strlen(n) == IFNAMSIZ - 1 &&
+                  strncmp(n, "bt-abcdefg-", 11) == 0,
+              "13 characters: cut and hashed to 15 (%s)", n);
+        net_host_ifname("application-one", n);
+        net_host_ifname("application-two", m);
+        CHECK(strcmp(n, m) != 0, "long names sharing a prefix get different links (%s, %s)", n, m);
+        net_mac("web", "host", mac);
+        net_mac("web", "container", mac2);
+        CHECK((mac[0] & 3) == 2 && (mac2[0] & 3) == 2, "MACs are unicast and locally administered");
+        CHECK(memcmp(mac, mac2, 6) != 0, "host and container ends differ");
+}
+
+static char *write_tmp(const char *dir, const char *name, const char *text)
+{
+        char *p;
+        FILE *f;
+
+        if (asprintf(&p, "%s/%s", dir, name) < 0)
+                return NULL;
+        f = fopen(p, "we");
+        if (f) {
+                fputs(text, f);
+                fclose(f);
+        }
+        return p;
+}
+
+static void test_resolv(void)
+{
+        char dir[] = "/tmp/berth-test-net.XXXXXX";
+        char *host, *up, *none, *out = NULL;
+
+        if (!mkdtemp(dir)) {
+                CHECK(false, "mkdtemp");
+                return;
+        }
+        host = write_tmp(dir, "host",
+                         "# comment\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch example\n");
+        up = write_tmp(dir, "upstream",
+                       "nameserver 192.0.2.53\nnameserver 127.0.0.1\nnameserver 2001:db8::53\n");
+        if (asprintf(&none, "%s/missing", dir) < 0)
+                none = NULL;
+
+        CHECK(resolv_conf_build(host, up, &out) == 0 &&
+                  strstr(out, "\nnameserver 192.0.2.53\nnameserver 2001:db8::53\noptions edns0 "
+                              "trust-ad\nsearch example\n") &&
+                  !strstr(out, "127.0.0"),
+              "the stub 127.0.0.53 is replaced by the non-loopback upstream servers, in place");
+        free(out);
+        out = NULL;
+        CHECK(resolv_conf_build(host, none, &out) == 0 && !strstr(out, "\nnameserver") &&
+                  strstr(out, "\nsearch example\n"),
+              "no upstream file: the stub is dropped, no other server is made up");
+        free(out);
+        out = NULL;
+        free(host);
+        host = write_tmp(dir, "host2", "nameserver 198.51.100.1\nnameserver ::1\n");
+        CHECK(resolv_conf_build(host, up, &out) == 0 &&
+                  strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
+              "a real server is kept, ::1 replaced");
+        free(out);
+        for (const char *f = "host\0upstream\0host2\0"; *f; f += strlen(f) + 1) {
+                char p[256];
+                snprintf(p, sizeof(p), "%s/%s", dir, f);
+                unlink(p);
+        }
+        rmdir(dir);
+        free(host);
+        free(up);
+        free(none);
+}
+
+static void test_forward_drop(void)
+{
+        static const char docker[] =
+            "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
+            "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
+            "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+            "\t}\n}\n";
+        static const char bridge[] =
+            "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
+            "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
+            "filter hook input priority filter; policy drop;\n\t}\n}\n";
+        char *what = NULL;
+
+        CHECK(nft_find_forward_drop(docker, &what) == 1 && what &&
+                  strcmp(what, "table ip filter chain FORWARD") == 0,
+              "Docker's FORWARD DROP is found and named (%s)", what ? what : "none");
+        free(what);
+        CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,
+              "a bridge forward hook and an inet input hook that drop are not forwarding drops");
+        CHECK(nft_find_forward_drop("", &what) == 0 && !what, "an empty ruleset drops nothing");
+}
+
+int main(void)
+{
+        test_forward_drop();
+        test_ports();
+        test_prefixes();
+        test_pool();
+        test_names();
+        test_resolv();
+        return test_done();
+}
