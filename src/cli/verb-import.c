@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exit-status.h"
 #include "import.h"
@@ -18,17 +19,20 @@
 static void help(void)
 {
         printf("berth import [OPTIONS...] NAME TARBALL\n"
-               "berth import [OPTIONS...] NAME --oci DIR\n\n"
+               "berth import [OPTIONS...] NAME --oci DIR[:TAG]\n\n"
                "Import a root file system into %s/NAME (or $BERTH_IMAGE_DIR/NAME) and write a\n"
                "starter NAME.container into the first directory of the config search path.\n"
                "TARBALL is a tar archive, plain or compressed with gzip, xz, zstd or bzip2.\n"
-               "An OCI image layout has every blob checked against its sha256 digest before use.\n\n"
+               "An OCI image layout has every blob checked against its sha256 digest before use;\n"
+               "DIR:TAG picks the manifest of its index.json tagged TAG (the annotation\n"
+               "org.opencontainers.image.ref.name), as skopeo's oci:DIR:TAG writes it. A root with\n"
+               "an init system gets a commented Boot=yes in the starter file.\n\n"
                "Device nodes in the image are refused (those in /dev are left out); setuid/setgid\n"
                "bits and file capabilities (security.capability) are removed unless\n"
                "--keep-setuid is given.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
-               "     --oci=DIR           Import the OCI image layout in DIR\n"
+               "     --oci=DIR[:TAG]     Import the OCI image layout in DIR (its image tagged TAG)\n"
                "     --keep-setuid       Keep setuid/setgid bits and file capabilities\n"
                "     --max-size=BYTES    Refuse to unpack more than BYTES (K, M, G, T suffixes;\n"
                "                         default %" PRIu64 "G); free space bounds it too\n",
@@ -56,6 +60,7 @@ int verb_import(int argc, char **argv)
         _cleanup_(import_context_done) ImportContext ctx = {};
         _cleanup_(import_result_done) ImportResult result = {};
         _cleanup_strv_free_ char **search = NULL;
+        _cleanup_free_ char *oci_dir = NULL;
         const char *oci = NULL, *name, *source;
         ProgressBar bar;
         int c, r;
@@ -81,6 +86,18 @@ int verb_import(int argc, char **argv)
                 return EXIT_USAGE;
         }
         name = argv[optind];
+        if (oci) {
+                /* DIR:TAG, unless DIR itself has that name (a directory may contain ':'). */
+                const char *colon = strrchr(oci, ':');
+                struct stat st;
+                if (colon && colon[1] && !strchr(colon, '/') && !(stat(oci, &st) == 0 && S_ISDIR(st.st_mode))) {
+                        oci_dir = strndup(oci, colon - oci);
+                        if (!oci_dir)
+                                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+                        ctx.oci_tag = colon + 1;
+                        oci = oci_dir;
+                }
+        }
         source = oci ?: argv[optind + 1];
         if (!container_name_is_valid(name)) {
                 log_error(
@@ -122,6 +139,9 @@ int verb_import(int argc, char **argv)
                 printf("Removed setuid/setgid bits or file capabilities from %" PRIu64
                        " file(s); import with --keep-setuid to keep them.\n",
                        ctx.n_stripped);
+        if (ctx.root_has_init)
+                printf("The root has an init system: %s has a commented Boot=yes to boot it whole.\n",
+                       result.config_path);
         printf("Imported %s into %s.\n"
                "Wrote %s; check it with 'berth verify %s', then 'berth start %s'.\n",
                source, result.root, result.config_path, name, name);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "import.h"
@@ -197,6 +199,25 @@ static int import_begin(ImportContext *ctx, const char *name, const char *config
         return 0;
 }
 
+/* Whether the root has an init system to boot (resolved inside the root: its symlinks are its own). */
+static bool root_has_init(int root_fd)
+{
+        static const char *const inits[] = {"sbin/init", "lib/systemd/systemd", "usr/lib/systemd/systemd"};
+        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+
+        for (size_t i = 0; i < ELEMENTSOF(inits); i++) {
+                struct stat st;
+                int fd = (int)syscall(SYS_openat2, root_fd, inits[i], &how, sizeof(how));
+                if (fd < 0)
+                        continue;
+                bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+                close(fd);
+                if (ok)
+                        return true;
+        }
+        return false;
+}
+
 /* Moves the finished root into place and writes the starter config; on any failure neither stays. */
 static int import_commit(ImportContext *ctx, const char *name, const char *source, const OciImage *img,
                          const char *config_dir, Import *im, ImportResult *ret)
@@ -206,7 +227,8 @@ static int import_commit(ImportContext *ctx, const char *name, const char *sourc
         size_t len;
         int r;
 
-        r = starter_config_format(name, im->target, source, img, &text);
+        ctx->root_has_init = root_has_init(im->root_fd);
+        r = starter_config_format(name, im->target, source, img, ctx->root_has_init, &text);
         if (r < 0)
                 return import_error(ctx, r,
                                     "cannot write the starter config: the image's settings cannot be "

@@ -43,6 +43,11 @@ typedef struct ImportContext {
         uint64_t n_stripped;
         /* Device nodes left out of /dev (berth mounts its own there). */
         uint64_t n_nodes_skipped;
+        /* --oci DIR:TAG: the manifest of index.json whose org.opencontainers.image.ref.name is
+         * this; NULL: the one for this platform, or the only one. */
+        const char *oci_tag;
+        /* Set by the import: the root has an init (/sbin/init or /lib/systemd/systemd). */
+        bool root_has_init;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);

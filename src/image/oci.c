@@ -117,8 +117,55 @@ static const char *host_oci_architecture(void)
 #endif
 }
 
-/* From an index's "manifests", the one for linux on this architecture (or the only one). */
-static int index_pick(ImportContext *ctx, const char *what, json_object *index, OciDescriptor *ret)
+#define OCI_REF_NAME "org.opencontainers.image.ref.name"
+
+/* A manifest's tag (its org.opencontainers.image.ref.name annotation), or NULL. */
+static const char *manifest_tag(json_object *m)
+{
+        json_object *annotations;
+
+        if (!json_object_object_get_ex(m, "annotations", &annotations) ||
+            !json_object_is_type(annotations, json_type_object))
+                return NULL;
+        return json_string_get(annotations, OCI_REF_NAME);
+}
+
+/* The tags of an index, for an error message: the layout's text goes to a terminal, so only
+ * what the OCI grammar for a tag allows is shown, and not without end. */
+static char *index_tags(json_object *manifests)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0, shown = 0;
+        FILE *f = open_memstream(&text, &size);
+
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < json_object_array_length(manifests); i++) {
+                const char *t = manifest_tag(json_object_array_get_idx(manifests, i));
+                if (!t)
+                        continue;
+                if (shown == 8) {
+                        fputs(", ...", f);
+                        break;
+                }
+                bool plain = !isempty(t) && strlen(t) <= 128 &&
+                             strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:/@") ==
+                                 strlen(t);
+                fprintf(f, "%s%s", shown++ ? ", " : "", plain ? t : "(a tag with other characters)");
+        }
+        if (fclose(f) != 0)
+                return NULL;
+        if (shown == 0) {
+                free(text);
+                return strdup("none");
+        }
+        return TAKE_PTR(text);
+}
+
+/* From an index's "manifests": the one tagged tag when it is not NULL, else the one for linux on
+ * this architecture (or the only one). */
+static int index_pick(ImportContext *ctx, const char *what, json_object *index, const char *tag,
+                      OciDescriptor *ret)
 {
         json_object *manifests, *chosen = NULL;
         size_t n;
@@ -127,6 +174,19 @@ static int index_pick(ImportContext *ctx, const char *what, json_object *index, 
             !json_object_is_type(manifests, json_type_array) ||
             (n = json_object_array_length(manifests)) == 0)
                 return import_error(ctx, -EBADMSG, "%s lists no manifests", what);
+        if (tag) {
+                for (size_t i = 0; !chosen && i < n; i++) {
+                        json_object *m = json_object_array_get_idx(manifests, i);
+                        if (str_is(manifest_tag(m), tag))
+                                chosen = m;
+                }
+                if (!chosen) {
+                        _cleanup_free_ char *tags = index_tags(manifests);
+                        return import_error(ctx, -ENOENT, "%s has no manifest tagged \"%s\" (%s); its tags: %s",
+                                            what, tag, OCI_REF_NAME, strna(tags));
+                }
+                return descriptor_parse(ctx, what, chosen, ret);
+        }
         if (n == 1)
                 chosen = json_object_array_get_idx(manifests, 0);
         for (size_t i = 0; !chosen && i < n; i++) {
@@ -136,9 +196,13 @@ static int index_pick(ImportContext *ctx, const char *what, json_object *index, 
                     str_is(json_string_get(platform, "architecture"), host_oci_architecture()))
                         chosen = m;
         }
-        if (!chosen)
-                return import_error(ctx, -ENOENT, "%s has %zu manifests and none for linux/%s", what, n,
-                                    strna(host_oci_architecture()));
+        if (!chosen) {
+                _cleanup_free_ char *tags = index_tags(manifests);
+                return import_error(ctx, -ENOENT,
+                                    "%s has %zu manifests and none for linux/%s; pick one by its tag with "
+                                    "--oci DIR:TAG (tags: %s)",
+                                    what, n, strna(host_oci_architecture()), strna(tags));
+        }
         return descriptor_parse(ctx, what, chosen, ret);
 }
 
@@ -280,7 +344,7 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
         if (!str_is(json_string_get(layout, "imageLayoutVersion"), "1.0.0"))
                 return import_error(ctx, -EOPNOTSUPP, "oci-layout: unsupported imageLayoutVersion");
 
-        r = index_pick(ctx, "index.json", index, &d);
+        r = index_pick(ctx, "index.json", index, ctx->oci_tag, &d);
         if (r < 0)
                 return r;
         /* An index may point at a nested index (a multi-platform image): follow a few levels. */
@@ -300,7 +364,7 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
                 if (r < 0)
                         return r;
                 oci_descriptor_done(&d);
-                r = index_pick(ctx, "nested image index", index, &d);
+                r = index_pick(ctx, "nested image index", index, NULL, &d);
                 if (r < 0)
                         return r;
         }

@@ -70,7 +70,7 @@ static void words_write(FILE *f, char *const *l)
 }
 
 int starter_config_format(const char *name, const char *root, const char *source, const OciImage *img,
-                          char **ret)
+                          bool has_init, char **ret)
 {
         _cleanup_free_ char *text = NULL;
         size_t size = 0;
@@ -129,6 +129,11 @@ int starter_config_format(const char *name, const char *root, const char *source
                 r = value_write(f, user);
                 fputc('\n', f);
         }
+        if (has_init)
+                fputs("# The root has an init system: to boot it as a whole system (its services, journal,\n"
+                      "# systemctl inside), use Boot=yes instead of Exec=/User= (see berth.container(5)).\n"
+                      "#Boot=yes\n",
+                      f);
         fputs("\n[Resources]\n#MemoryMax=512M\n#TasksMax=256\n", f);
         if (fclose(f) != 0)
                 return -ENOMEM;

@@ -7,6 +7,7 @@
 
 #include "oci.h"
 
-/* img may be NULL (a plain root file system tarball). Returns the file's text. */
+/* img may be NULL (a plain root file system tarball). has_init: the root has /sbin/init or
+ * /lib/systemd/systemd, so the file suggests Boot=yes (commented out). Returns the file's text. */
 int starter_config_format(const char *name, const char *root, const char *source, const OciImage *img,
-                          char **ret);
+                          bool has_init, char **ret);

@@ -194,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r < 0)
                 return 0; /* refused: fine, as long as nothing crashed or leaked */
         fuzz_oci_stage = FUZZ_OCI_NO_STARTER;
-        r = starter_config_format("fuzz", ROOT, "fuzz", &img, &starter);
+        r = starter_config_format("fuzz", ROOT, "fuzz", &img, false, &starter);
         if (r < 0)
                 return 0; /* an image the starter cannot express (a newline in WorkingDir...) */
         snprintf(path, sizeof(path), "%s/fuzz.container", dir);

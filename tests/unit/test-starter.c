@@ -42,7 +42,7 @@ int main(void)
 
         if (asprintf(&root, "%s/images/web", dir) < 0)
                 return 99;
-        r = starter_config_format("web", root, "/tmp/x.tar", &img, &text);
+        r = starter_config_format("web", root, "/tmp/x.tar", &img, false, &text);
         CHECK(r == 0, "starter config formatted");
         if (r < 0)
                 return test_done();
@@ -68,13 +68,13 @@ int main(void)
 
         /* A root whose path contains a newline cannot be written as a one-line value. */
         _cleanup_free_ char *bad = NULL;
-        CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, &bad) == -EINVAL,
+        CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, false, &bad) == -EINVAL,
               "a root path with a newline is refused");
 
         /* The source path only appears in a comment: a newline in it cannot inject a key. */
         _cleanup_free_ char *inj = NULL;
         _cleanup_config_ ContainerConfig *c3 = NULL;
-        CHECK(starter_config_format("inj", root, "/tmp/x\n[Security]\nPrivateUsers=no\\", NULL, &inj) == 0,
+        CHECK(starter_config_format("inj", root, "/tmp/x\n[Security]\nPrivateUsers=no\\", NULL, false, &inj) == 0,
               "starter with a hostile source path formatted");
         test_write(dir, "inj.container", inj);
         errors = strv_free(errors);
@@ -85,7 +85,7 @@ int main(void)
         /* A plain tarball: no image config, so no Exec= (the default shell runs). */
         _cleanup_free_ char *plain = NULL;
         _cleanup_config_ ContainerConfig *c2 = NULL;
-        CHECK(starter_config_format("plain", root, "/tmp/x.tar", NULL, &plain) == 0,
+        CHECK(starter_config_format("plain", root, "/tmp/x.tar", NULL, false, &plain) == 0,
               "plain starter formatted");
         test_write(dir, "plain.container", plain);
         errors = strv_free(errors);
