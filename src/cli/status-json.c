@@ -99,6 +99,9 @@ int status_print_json(FILE *f, const StatusInfo *info, bool pretty)
         known = cgroup && cgroup_count_tasks(cgroup, &v) >= 0;
         uint64_or_null(&w, "tasks", known, v);
         string_or_null(&w, "cgroup", cgroup);
+        string_or_null(&w, "result", info->result);
+        string_or_null(&w, "reason", info->reason);
+        string_or_null(&w, "error", info->error);
         json_end_object(&w);
         return json_writer_finish(&w);
 }

@@ -21,6 +21,11 @@ typedef struct StatusInfo {
         const RuntimeState *state; /* NULL when not running */
         const char *config_path;   /* when not running: the file found, or NULL */
         char **dropins;
+        /* When not running (container-state.h): stopped, failed, masked or invalid; why; the
+         * error line. NULL when running or unknown. */
+        const char *result;
+        const char *reason;
+        const char *error;
 } StatusInfo;
 
 int status_print_json(FILE *f, const StatusInfo *info, bool pretty);

@@ -43,7 +43,9 @@ static void help(void)
                "                        fields name, unit, state, active, sub, since, config,\n"
                "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
                "                        uid_size, label, scope, address, address6, interface, ports,\n"
-               "                        forward_blocked, memory, oom_kills, tasks, cgroup\n\n"
+               "                        forward_blocked, memory, oom_kills, tasks, cgroup; and\n"
+               "                        result (stopped, failed, masked, invalid; null while\n"
+               "                        running), reason and error\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -238,8 +240,23 @@ int verb_status(int argc, char **argv)
                 bus = NULL; /* status works from the state files alone */
         unit_state(bus, unit, &active, &sub);
 
+        _cleanup_(container_state_done) ContainerState cs = {};
+        _cleanup_free_ char *error_line = NULL;
+        if (!running && container_state_describe(bus, state_dir_get(), name, &cs) < 0)
+                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+        bool failed = !running && cs.state && streq(cs.state, "failed");
+        /* Why it failed: berth's own line when the launch failed, else the payload's last
+         * complaint; both escaped (the journal's may be the container's). */
+        if (failed && cs.error)
+                error_line = cescape_length(cs.error, strlen(cs.error));
+        else if (failed)
+                (void)journal_last_error(unit, &error_line);
+
         if (output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {
+                    .result = running ? NULL : cs.state,
+                    .reason = cs.reason,
+                    .error = error_line,
                     .name = name,
                     .unit = unit,
                     .active = active,
@@ -253,11 +270,6 @@ int verb_status(int argc, char **argv)
                         return log_error_errno(r, "Failed to print the status: %m"), EXIT_FAILURE_GENERIC;
                 return running ? EXIT_OK : EXIT_NOT_RUNNING;
         }
-
-        _cleanup_(container_state_done) ContainerState cs = {};
-        if (!running && container_state_describe(bus, state_dir_get(), name, &cs) < 0)
-                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
-        bool failed = !running && cs.state && streq(cs.state, "failed");
 
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
         const char *on = running ? ansi_highlight_green() : failed ? ansi_highlight_red() : "";
@@ -280,17 +292,8 @@ int verb_status(int argc, char **argv)
                         format_timestamp(buf, sizeof(buf), cs.ended_usec);
                         printf("      Ended: %s\n", buf);
                 }
-                if (failed) {
-                        /* berth's own line when the launch failed, else the payload's last
-                         * complaint; both escaped (the journal's may be the container's). */
-                        _cleanup_free_ char *line = NULL;
-                        if (cs.error)
-                                line = cescape_length(cs.error, strlen(cs.error));
-                        else
-                                (void)journal_last_error(unit, &line);
-                        if (line)
-                                printf("      Error: %s\n", line);
-                }
+                if (error_line)
+                        printf("      Error: %s\n", error_line);
                 if (cs.state && streq(cs.state, "invalid") && cs.reason)
                         printf("    Invalid: %s\n", cs.reason);
                 printf("     Config: %s\n", main_file ? main_file : "(none)");

@@ -88,6 +88,18 @@ check "status says when it ended" grep -q 'Ended: ' "$S"
 "$BERTH" status --no-pager -n 0 nodir > "$S" 2>&1
 diag "$(cat "$S")"
 check "status of a failed launch shows berth's error line" grep -q "Error: .*no-such-root" "$S"
+"$BERTH" status -o json nodir > "$S.json" 2>&1
+check "status -o json: result, reason and error of a failed launch" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["result"] == "failed", o
+assert o["reason"].startswith("exit status "), o
+assert "no-such-root" in o["error"], o' "$S.json"
+"$BERTH" status -o json never > "$S.json" 2>&1
+check "status -o json: a never-run container is stopped, no reason" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["result"] == "stopped" and o["reason"] is None and o["error"] is None, o' "$S.json"
 "$BERTH" status --no-pager -n 0 never > "$S" 2>&1
 check "status of a never-run container is inactive (dead)" grep -q 'Active: inactive (dead)' "$S"
 "$BERTH" status --no-pager -n 0 broken > "$S" 2>&1

@@ -28,7 +28,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked memory oom_kills tasks cgroup"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked memory oom_kills tasks cgroup result reason error"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
