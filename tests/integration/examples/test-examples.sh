@@ -6,7 +6,8 @@
 # Ephemeral=yes added so the cached root stays as made, is started with berth run
 # --register=no, and must serve: nginx answers HTTP 200 on port 80 of the container's own
 # network (curl from the host in its network namespace), redis-cli ping says PONG, psql runs a
-# query (both through berth exec). Then SIGTERM stops each cleanly (exit status 0).
+# query (both through berth exec), and a parallel hash join that needs more /dev/shm than the
+# default 64M works. Then SIGTERM stops each cleanly (exit status 0).
 # Usage (meson): BERTH, PROBE, TAP_SH in the environment; $1 = the source root.
 . "$(dirname "$0")/../lib.sh"
 it_setup "$@"
@@ -80,6 +81,16 @@ if it_start dv-postgresql; then
                 poll bash -c "[ \"\$('$BERTH' exec -u postgres dv-postgresql -- psql -Atc 'select 6*7')\" = 42 ]"
         enc=$("$BERTH" exec -u postgres dv-postgresql -- psql -Atc 'show server_encoding' 2>&1)
         check_eq "postgresql: the cluster is UTF8" "$enc" UTF8
+        # A parallel hash join of 2M rows keeps its hash table in dynamic shared memory in
+        # /dev/shm: with the default ShmSize=64M it fails ("could not resize shared memory
+        # segment ... No space left on device", measured); the example's 256M is enough.
+        "$BERTH" exec -u postgres dv-postgresql -- psql -Atqc \
+                "create table t as select g as a, md5(g::text) as b from generate_series(1, 2000000) g; analyze t" \
+                > "$IT_WORK/pg.out" 2>&1
+        join=$("$BERTH" exec -u postgres dv-postgresql -- psql -Atqc "set max_parallel_workers_per_gather = 2;
+                set parallel_setup_cost = 0; set parallel_tuple_cost = 0; set work_mem = '512MB';
+                select count(*) from t t1 join t t2 using (b)" 2>&1)
+        check_eq "postgresql: a parallel hash join that needs more than 64M of /dev/shm works" "$join" 2000000
         shm=$("$BERTH" exec dv-postgresql -- df -k --output=size /dev/shm 2>&1 | tail -1 | tr -d ' ')
         check_eq "postgresql: ShmSize=256M gives /dev/shm 256M" "$shm" 262144
         stop_bg
