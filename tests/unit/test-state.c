@@ -51,6 +51,27 @@ int main(void)
         CHECK(state_list(dir, &names) == 0 && strv_length(names) == 0, "list is empty without a lock");
         CHECK(state_remove(dir, "web") == 0, "state removed");
 
+        /* How the last run ended (list --all, status): a multi-line error is kept on one line. */
+        RunResult res = {};
+        CHECK(state_read_result(dir, "web", &res) == -ENOENT, "no result before a run ended");
+        CHECK(state_write_result(dir, "web",
+                                 &(RunResult){.exit_status = 137, .ended_usec = 77,
+                                              .error = (char *)"Failed\nFAKE=1"}) == 0,
+              "result written");
+        CHECK(state_read_result(dir, "web", &res) == 0, "result read back");
+        CHECK(res.exit_status == 137 && res.ended_usec == 77, "exit status and end time round-trip");
+        CHECK_STREQ(res.error, "Failed FAKE=1", "the error line stays one line (no injected key)");
+        run_result_done(&res);
+        CHECK(state_write_result(dir, "web", &(RunResult){.exit_status = 0}) == 0 &&
+                  state_read_result(dir, "web", &res) == 0 && res.exit_status == 0 && !res.error,
+              "a clean end replaces it, without an error line");
+        run_result_done(&res);
+        {
+                char p[256];
+                snprintf(p, sizeof(p), "%s/web/result", dir);
+                (void)unlink(p);
+        }
+
         (void)rmdir(dir);
         return test_done();
 }
