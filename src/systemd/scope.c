@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Transient scope registration through systemd's bus API. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,16 @@
 #include "job.h"
 #include "log.h"
 #include "scope.h"
+#include "string-util.h"
 
 #define SCOPE_JOB_TIMEOUT_USEC (90ULL * 1000000ULL)
-/* The scope stops after its service, whose supervisor already gave the payload SIGTERM and the
- * service's TimeoutStopSec=; a second full grace period before SIGKILL would only double it. */
+/* Outside a service (berth run from a login session), the scope's own stop signals the payload
+ * (SIGTERM) and kills what is left after this or the container's TimeoutStopSec=. Under a service
+ * the scope only SIGKILLs orphans and this is the time systemd allows for that. */
 #define SCOPE_TIMEOUT_STOP_USEC (15ULL * 1000000ULL)
+/* Under a service: the service's stop (its TimeoutStopSec=, then SIGKILL and ExecStopPost=) ends a
+ * requested stop of the scope; this much more for the scope's own clock, which should never fire. */
+#define SCOPE_REQUEST_STOP_SLACK_USEC (30ULL * 1000000ULL)
 
 /* The scope's device cgroup: "closed" admits the standard pseudo devices (null zero full random
  * urandom tty ptmx); add what a container's /dev may also hold. */
@@ -119,10 +125,23 @@ static int append_pids(sd_bus_message *m, pid_t pid, bool pidfds, int *ret_pidfd
         return sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
 }
 
+/* The service's effective TimeoutStopUSec= (unit file, drop-ins, set-property). */
+static int service_timeout_stop(sd_bus *bus, const char *service, uint64_t *ret)
+{
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r = unit_object_path(bus, service, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Service",
+                                           "TimeoutStopUSec", &error, 't', ret);
+}
+
 static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t pid, bool pidfds,
                              int *ret_pidfd)
 {
         _cleanup_free_ char *description = NULL, *caller = NULL;
+        uint64_t timeout_stop = c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec : SCOPE_TIMEOUT_STOP_USEC;
         int r;
 
         if (asprintf(&description, "berth container %s", c->name) < 0)
@@ -139,12 +158,37 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
         if (r < 0)
                 return r;
 
-        /* Stop with the service that supervises us, also when it is killed. No After=: the
-         * service is still activating (Type=notify) while it registers the scope. */
-        if (sd_pid_get_unit(0, &caller) >= 0 && (strstr(caller, ".service") || strstr(caller, ".scope"))) {
+        /* Stop with the service that supervises us, also when it is killed. */
+        if (sd_pid_get_unit(0, &caller) >= 0 && (endswith(caller, ".service") || endswith(caller, ".scope"))) {
                 r = sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, caller);
                 if (r < 0)
                         return r;
+        }
+        /* Under a service (berth@NAME.service), the supervisor is the one place that stops the
+         * payload: it sends the stop signal once to the payload's PID 1 and waits the service's
+         * TimeoutStopSec=. So the scope's stop job waits for the service's (Before=: stop jobs
+         * run in reverse order; the scope's start job does not wait for the service's, which is
+         * still activating meanwhile). A stop of the scope alone (machinectl terminate,
+         * systemctl stop berth-NAME.scope, a stopped slice) asks its Controller=, this
+         * supervisor, which stops its service: the same path (scope_watch_stop_requests()).
+         * Not PropagatesStopTo=: machined stops the scope of a machine whose payload exited
+         * by itself, which would cancel the service's Restart=. Once the supervisor is gone,
+         * what is left in the scope is an orphan: SIGKILL, no second grace period. */
+        if (caller && endswith(caller, ".service")) {
+                const char *unique = NULL;
+                uint64_t timeout = UINT64_MAX;
+
+                r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
+                if (r < 0)
+                        return r;
+                (void)service_timeout_stop(sd_bus_message_get_bus(m), caller, &timeout);
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Before", "as", 1, caller, "Controller", "s", unique,
+                                          "KillSignal", "i", SIGKILL);
+                if (r < 0)
+                        return r;
+                /* A stop request runs the service's stop, with its TimeoutStopSec= (drop-ins
+                 * included); the scope's own clock must not end it earlier. */
+                timeout_stop = timeout == UINT64_MAX ? UINT64_MAX : timeout + SCOPE_REQUEST_STOP_SLACK_USEC;
         }
 
         r = property_open(m, "DeviceAllow", "a(ss)");
@@ -165,9 +209,7 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
             (r = append_u64(m, "CPUWeight", c->cpu_weight)) < 0 ||
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0 ||
             (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
-            (r = append_u64(m, "TimeoutStopUSec",
-                            c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec
-                                                                 : SCOPE_TIMEOUT_STOP_USEC)) < 0)
+            (r = append_u64(m, "TimeoutStopUSec", timeout_stop)) < 0)
                 return r;
 
         if (!isempty(c->allowed_cpus)) {
@@ -198,12 +240,51 @@ static int scope_control_group(sd_bus *bus, const char *scope, char **ret)
                                           "org.freedesktop.systemd1.Scope", "ControlGroup", NULL, ret);
 }
 
+/* systemd asks the scope's Controller= (us) to stop it: stop the service instead, whose stop is
+ * the one clean path (the supervisor forwards the stop signal once, the service's timeout
+ * applies), and whose stop stops the scope in turn (BindsTo=). */
+static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        const char *service = userdata;
+        int r;
+
+        (void)ret_error;
+        log_info("Stop of %s requested, stopping %s.", strna(sd_bus_message_get_path(m)), service);
+        r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
+                                     "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
+                                     NULL, NULL, "ss", service, "replace");
+        if (r < 0)
+                log_warning_errno(r, "Failed to stop %s: %m", service);
+        return 0;
+}
+
+/* Lives as long as the bus connection (floating slot); the supervisor dispatches it. */
+static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char *service)
+{
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_free_ char *path = NULL, *userdata = strdup(service);
+        int r;
+
+        if (!userdata)
+                return -ENOMEM;
+        r = unit_object_path(bus, scope, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Scope",
+                                "RequestStop", on_request_stop, userdata);
+        if (r < 0)
+                return r;
+        sd_bus_slot_set_destroy_callback(slot, free);
+        TAKE_PTR(userdata);
+        return sd_bus_slot_set_floating(slot, 1);
+}
+
 int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_scope, char **ret_error)
 {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;
-        _cleanup_free_ char *scope = NULL, *result = NULL, *cgroup = NULL;
+        _cleanup_free_ char *scope = NULL, *result = NULL, *cgroup = NULL, *caller = NULL;
         _cleanup_close_ int pidfd = -EBADF;
         const char *job;
         int r;
@@ -252,6 +333,11 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         r = scope_control_group(bus, scope, &cgroup);
         if (r < 0)
                 return r;
+        if (sd_pid_get_unit(0, &caller) >= 0 && endswith(caller, ".service")) {
+                r = scope_watch_stop_requests(bus, scope, caller);
+                if (r < 0)
+                        return r;
+        }
         r = cgroup_move_to_sub(cgroup, SCOPE_PAYLOAD_CGROUP, pid);
         if (r < 0) {
                 if (asprintf(ret_error, "Failed to move the payload into %s/%s: %s", cgroup,
@@ -278,9 +364,12 @@ int scope_unregister(sd_bus *bus, const char *scope)
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
+        /* ignore-dependencies: the supervisor's own end is not a stop of its service (that would
+         * be propagated to the service, PropagatesStopTo=, and cancel its Restart=), and a stop
+         * job of the scope already waiting for the service's can run now. */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", scope,
-                               "fail");
+                               "ignore-dependencies");
         if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
                 return 0; /* already collected */
         return r;
