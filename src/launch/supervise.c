@@ -88,8 +88,11 @@ static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 
 static int forward_signal(LaunchContext *ctx, int sig)
 {
-        /* An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
-        if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
+        /* SIGTERM is the stop (systemd's, or the scope's RequestStop): the container's KillSignal=.
+         * An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
+        if (sig == SIGTERM && ctx->config->kill_signal > 0)
+                sig = ctx->config->kill_signal;
+        else if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
                 sig = SIGRTMIN + 3;
         if (syscall(SYS_pidfd_send_signal, ctx->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
                 return negative_errno();

@@ -11,7 +11,7 @@ set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-stop.XXXXXX)
 chmod 755 "$T"
-NAMES="stopa stopb stopc stopd dup sig boota bootb"
+NAMES="stopa stopb stopc stopd dup sig ksig boota bootb"
 cleanup() {
         for n in $NAMES; do systemctl stop "berth@$n.service" "berth-$n.scope" 2>/dev/null; done
         systemctl stop berth-run-dup.service 2>/dev/null
@@ -139,7 +139,19 @@ done
 check "sig: the payload still runs" kill -0 "$LS"
 systemctl stop berth@sig
 
-# --- 6. Boot=yes: an init is asked to shut down with SIGRTMIN+3, never SIGTERM ----------------------
+# --- 6. KillSignal=: the stop signal the supervisor sends -----------------------------------------
+container ksig "KillSignal=SIGINT" \
+        "Exec=/bin/sh -c 'trap \"echo TERM >>/mnt/log\" TERM; trap \"echo INT >>/mnt/log; exit 0\" INT; \
+echo up >>/mnt/log; while :; do sleep 0.2; done'"
+check "ksig: systemctl start (KillSignal=SIGINT)" systemctl start berth@ksig
+check "ksig: the payload is up" wait_up ksig
+systemctl stop berth@ksig
+check_eq "ksig: the payload's PID 1 got SIGINT once" "$(count ksig INT)" 1
+check_eq "ksig: and no SIGTERM" "$(count ksig TERM)" 0
+check_eq "ksig: the service stopped cleanly" \
+        "$(prop berth@ksig.service ActiveState)/$(prop berth@ksig.service Result)" inactive/success
+
+# --- 7. Boot=yes: an init is asked to shut down with SIGRTMIN+3, never SIGTERM ----------------------
 # A tiny init: records the signals it gets; halts (after a moment, like a real one) on SIGRTMIN+3.
 INIT=$T/init
 cat >"$INIT" <<'EOF'
