@@ -90,6 +90,10 @@ typedef struct ContainerConfig {
 
         /* [Install] */
         char **wanted_by;
+        char **required_by; /* [Install] RequiredBy= */
+
+        /* [Unit]: dependencies of berth@NAME.service (NAME.container means berth@NAME.service) */
+        char **unit_after, **unit_before, **unit_requires, **unit_wants, **unit_binds_to, **unit_part_of;
 } ContainerConfig;
 
 ContainerConfig *container_config_free(ContainerConfig *c);

@@ -53,7 +53,7 @@ struct ConfigKey {
         bool specifiers; /* %i and %% are resolved in the value (text values only, so "150%" stays) */
 };
 
-static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install"};
+static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install", "Unit"};
 
 /* ---- helpers ---- */
 
@@ -872,6 +872,13 @@ static const ConfigKey keys[] = {
     {"Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false},
     {"Network", "Private", parse_bool, F(private_network), true, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
+    {"Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false},
+    {"Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false},
+    {"Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false},
+    {"Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false},
+    {"Unit", "Wants", parse_unit_list, F(unit_wants), 0, NULL, false},
+    {"Unit", "BindsTo", parse_unit_list, F(unit_binds_to), 0, NULL, false},
+    {"Unit", "PartOf", parse_unit_list, F(unit_part_of), 0, NULL, false},
 };
 
 const char *config_section_lookup(const char *section)
