@@ -11,7 +11,7 @@ set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-stop.XXXXXX)
 chmod 755 "$T"
-NAMES="stopa stopb stopc stopd dup sig ksig boota bootb"
+NAMES="stopa stopb stopc stopd stope dup sig ksig boota bootb"
 cleanup() {
         for n in $NAMES; do systemctl stop "berth@$n.service" "berth-$n.scope" 2>/dev/null; done
         systemctl stop berth-run-dup.service 2>/dev/null
@@ -109,6 +109,19 @@ for how in scope machinectl; do
         check_eq "$n ($how): no other process of the container was sent SIGTERM" "$(count $n child-TERM)" 0
         check "$n ($how): the payload is gone" gone "$L"
 done
+
+# --- 3b. service and scope stopped in one transaction, as at shutdown: the scope waits ------------
+container stope "$(payload_trapping 4)"
+systemctl start berth@stope
+check "stope: the payload is up" wait_up stope
+L=$(leader stope)
+systemctl stop berth-stope.scope berth@stope.service
+check_eq "stope (one transaction): the service stopped cleanly" \
+        "$(prop berth@stope.service ActiveState)/$(prop berth@stope.service Result)" inactive/success
+check_eq "stope (one transaction): the handler finished" "$(count stope done)" 1
+check_eq "stope (one transaction): the payload's PID 1 got SIGTERM exactly once" "$(count stope TERM)" 1
+check_eq "stope (one transaction): no other process of the container was sent SIGTERM" "$(count stope child-TERM)" 0
+check "stope (one transaction): the payload is gone" gone "$L"
 
 # --- 4. a failed start of a running name leaves the running container alone ------------------------
 container dup "Exec=/bin/sh -c 'trap \"exit 0\" TERM; echo up >>/mnt/log; while :; do sleep 0.2; done'"
