@@ -249,7 +249,7 @@ static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_
         int r;
 
         (void)ret_error;
-        log_info("Stop of %s requested, stopping %s.", strna(sd_bus_message_get_path(m)), service);
+        log_info("systemd asked to stop the container's scope (RequestStop): stopping %s.", service);
         r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
                                      "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
                                      NULL, NULL, "ss", service, "replace");
@@ -364,9 +364,8 @@ int scope_unregister(sd_bus *bus, const char *scope)
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
-        /* ignore-dependencies: the supervisor's own end is not a stop of its service (that would
-         * be propagated to the service, PropagatesStopTo=, and cancel its Restart=), and a stop
-         * job of the scope already waiting for the service's can run now. */
+        /* ignore-dependencies: the payload is gone, so a stop job of the scope that waits for the
+         * service's (Before=) can run now, and this is no stop of anything else. */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", scope,
                                "ignore-dependencies");
