@@ -141,6 +141,7 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                              int *ret_pidfd)
 {
         _cleanup_free_ char *description = NULL, *caller = NULL;
+        const char *unique = NULL;
         uint64_t timeout_stop = c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec : SCOPE_TIMEOUT_STOP_USEC;
         int r;
 
@@ -164,30 +165,30 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                 if (r < 0)
                         return r;
         }
-        /* Under a service (berth@NAME.service), the supervisor is the one place that stops the
-         * payload: it sends the stop signal once to the payload's PID 1 and waits the service's
-         * TimeoutStopSec=. So the scope's stop job waits for the service's (Before=: stop jobs
-         * run in reverse order; the scope's start job does not wait for the service's, which is
-         * still activating meanwhile). A stop of the scope alone (machinectl terminate,
-         * systemctl stop berth-NAME.scope, a stopped slice) asks its Controller=, this
-         * supervisor, which stops its service: the same path (scope_watch_stop_requests()).
-         * Not PropagatesStopTo=: machined stops the scope of a machine whose payload exited
-         * by itself, which would cancel the service's Restart=. Once the supervisor is gone,
-         * what is left in the scope is an orphan: SIGKILL, no second grace period. */
+        /* The supervisor is the one place that stops the payload: it sends the stop signal once
+         * to the payload's PID 1 and waits. A stop of the scope (machinectl terminate, systemctl
+         * stop berth-NAME.scope, a stopped slice or session) asks its Controller=, this
+         * supervisor (scope_watch_stop_requests()); once the supervisor is gone, what is left in
+         * the scope is an orphan: SIGKILL, no second grace period. */
+        r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i", SIGKILL);
+        if (r < 0)
+                return r;
+        /* Under a service (berth@NAME.service) the supervisor stops the service instead, so its
+         * TimeoutStopSec= governs, and the scope's stop job waits for the service's (Before=:
+         * stop jobs run in reverse order; the scope's start job does not wait for the service's,
+         * which is still activating meanwhile). Not PropagatesStopTo=: machined stops the scope
+         * of a machine whose payload exited by itself, which would cancel the service's
+         * Restart=. */
         if (caller && endswith(caller, ".service")) {
-                const char *unique = NULL;
                 uint64_t timeout = UINT64_MAX;
 
-                r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
-                if (r < 0)
-                        return r;
                 (void)service_timeout_stop(sd_bus_message_get_bus(m), caller, &timeout);
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Before", "as", 1, caller, "Controller", "s", unique,
-                                          "KillSignal", "i", SIGKILL);
+                r = sd_bus_message_append(m, "(sv)", "Before", "as", 1, caller);
                 if (r < 0)
                         return r;
-                /* A stop request runs the service's stop, with its TimeoutStopSec= (drop-ins
-                 * included); the scope's own clock must not end it earlier. */
+                /* The scope's own clock must not end a requested stop before the service's. */
                 timeout_stop = timeout == UINT64_MAX ? UINT64_MAX : timeout + SCOPE_REQUEST_STOP_SLACK_USEC;
         }
 
@@ -240,15 +241,22 @@ static int scope_control_group(sd_bus *bus, const char *scope, char **ret)
                                           "org.freedesktop.systemd1.Scope", "ControlGroup", NULL, ret);
 }
 
-/* systemd asks the scope's Controller= (us) to stop it: stop the service instead, whose stop is
- * the one clean path (the supervisor forwards the stop signal once, the service's timeout
- * applies), and whose stop stops the scope in turn (BindsTo=). */
+/* systemd asks the scope's Controller= (us) to stop it. Under a service: stop the service, whose
+ * stop is the one clean path (the supervisor forwards the stop signal once, the service's timeout
+ * applies) and stops the scope in turn (BindsTo=). Otherwise the supervisor takes it as its own
+ * stop: a SIGTERM (queued, so not mistaken for one it raised itself) that it forwards. */
 static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const char *service = userdata;
         int r;
 
         (void)ret_error;
+        if (!service) {
+                log_info("systemd asked to stop the container's scope (RequestStop).");
+                if (sigqueue(getpid(), SIGTERM, (union sigval){0}) < 0)
+                        log_warning_errno(negative_errno(), "Failed to stop the container: %m");
+                return 0;
+        }
         log_info("systemd asked to stop the container's scope (RequestStop): stopping %s.", service);
         r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
                                      "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
@@ -258,14 +266,15 @@ static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_
         return 0;
 }
 
-/* Lives as long as the bus connection (floating slot); the supervisor dispatches it. */
+/* Lives as long as the bus connection (floating slot); the supervisor dispatches it. service:
+ * the caller's service, or NULL. */
 static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char *service)
 {
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
-        _cleanup_free_ char *path = NULL, *userdata = strdup(service);
+        _cleanup_free_ char *path = NULL, *userdata = service ? strdup(service) : NULL;
         int r;
 
-        if (!userdata)
+        if (service && !userdata)
                 return -ENOMEM;
         r = unit_object_path(bus, scope, &path);
         if (r < 0)
@@ -333,11 +342,10 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         r = scope_control_group(bus, scope, &cgroup);
         if (r < 0)
                 return r;
-        if (sd_pid_get_unit(0, &caller) >= 0 && endswith(caller, ".service")) {
-                r = scope_watch_stop_requests(bus, scope, caller);
-                if (r < 0)
-                        return r;
-        }
+        (void)sd_pid_get_unit(0, &caller);
+        r = scope_watch_stop_requests(bus, scope, caller && endswith(caller, ".service") ? caller : NULL);
+        if (r < 0)
+                return r;
         r = cgroup_move_to_sub(cgroup, SCOPE_PAYLOAD_CGROUP, pid);
         if (r < 0) {
                 if (asprintf(ret_error, "Failed to move the payload into %s/%s: %s", cgroup,

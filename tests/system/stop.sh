@@ -11,7 +11,7 @@ set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-stop.XXXXXX)
 chmod 755 "$T"
-NAMES="stopa stopb stopc stopd stope dup sig ksig boota bootb"
+NAMES="stopa stopb stopc stopd stope stopf dup sig ksig boota bootb"
 cleanup() {
         for n in $NAMES; do systemctl stop "berth@$n.service" "berth-$n.scope" 2>/dev/null; done
         systemctl stop berth-run-dup.service 2>/dev/null
@@ -122,6 +122,21 @@ check_eq "stope (one transaction): the handler finished" "$(count stope done)" 1
 check_eq "stope (one transaction): the payload's PID 1 got SIGTERM exactly once" "$(count stope TERM)" 1
 check_eq "stope (one transaction): no other process of the container was sent SIGTERM" "$(count stope child-TERM)" 0
 check "stope (one transaction): the payload is gone" gone "$L"
+
+# --- 3c. outside a service (berth run in a scope, as from a login session): machinectl terminate ---
+container stopf "$(payload_trapping 2)"
+systemd-run --scope --quiet --unit=berth-caller-stopf berth run --register=yes stopf </dev/null >/dev/null 2>&1 &
+RUNNER=$!
+check "stopf: the payload is up (berth run in berth-caller-stopf.scope)" wait_up stopf
+L=$(leader stopf)
+check_eq "stopf: its scope is bound to the caller's scope" "$(prop berth-stopf.scope BindsTo)" berth-caller-stopf.scope
+machinectl terminate stopf
+check "stopf: the payload is gone" gone "$L"
+wait $RUNNER
+check_eq "stopf: berth run exited 0 (the payload's status)" "$?" 0
+check_eq "stopf: the handler finished" "$(count stopf done)" 1
+check_eq "stopf: the payload's PID 1 got SIGTERM exactly once" "$(count stopf TERM)" 1
+check_eq "stopf: no other process of the container was sent SIGTERM" "$(count stopf child-TERM)" 0
 
 # --- 4. a failed start of a running name leaves the running container alone ------------------------
 container dup "Exec=/bin/sh -c 'trap \"exit 0\" TERM; echo up >>/mnt/log; while :; do sleep 0.2; done'"
