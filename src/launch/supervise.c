@@ -102,11 +102,14 @@ static int forward_signal(LaunchContext *ctx, int sig)
 /* Every signal berth's supervisor can catch is the payload's: `systemctl kill -s USR1
  * berth@NAME` must reach the container, not end berth (only SIGKILL does). Not forwarded:
  * SIGCHLD (the payload's end), SIGCONT (systemd sends it after every stop signal; not blocked,
- * it only resumes us), and what the supervisor raised itself (SIGPIPE of a write).
+ * it only resumes us), SIGTTIN and SIGTTOU (the kernel's answer to our own terminal access from
+ * a background job: they stop us, as for any command), and what the supervisor raised itself
+ * (SIGPIPE of a write).
  * Blocking the fault signals is safe: the kernel kills on a real fault even when blocked. */
 static bool signal_is_forwarded(int sig)
 {
-        return sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGCONT;
+        return sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGCONT && sig != SIGTTIN &&
+               sig != SIGTTOU;
 }
 
 void launch_supervised_signals(sigset_t *ret)
