@@ -289,7 +289,8 @@ static const struct {
      "without \"..\" components)"},
     {"tmpfs with bad mode", FI "TemporaryFileSystem=/tmp:mode=99999\n",
      "t.container:2: [Files] TemporaryFileSystem=/tmp:mode=99999: invalid tmpfs option \"mode=99999\" "
-     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, noexec, comma-separated)"},
+     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, rw, nosuid, suid, nodev, dev, noexec, exec, noatime, "
+     "relatime, strictatime, comma-separated)"},
     /* [Network], [Install] */
     {"Private=maybe", "[Network]\nPrivate=maybe\n",
      "t.container:2: [Network] Private=maybe: invalid boolean (expected yes, no, true, false, on, off, 1 or "
