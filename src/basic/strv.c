@@ -94,3 +94,14 @@ const char *strv_env_get(char *const *l, const char *key)
                         return *s + k + 1;
         return NULL;
 }
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **l)
+{
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), strcmp_ptr);
+}

@@ -24,5 +24,7 @@ bool strv_contains(char *const *l, const char *s);
 /* For KEY=VALUE vectors: sets or replaces KEY. */
 int strv_env_set(char ***l, const char *assignment);
 const char *strv_env_get(char *const *l, const char *key);
+/* Sorts l in place by strcmp(). */
+void strv_sort(char **l);
 
 #define STRV_FOREACH(s, l) for (char *const *s = (l); s && *s; s++)

@@ -381,11 +381,6 @@ fail:
         return r;
 }
 
-static int strv_sort_cmp(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int config_list_names(char ***ret, char ***ret_invalid)
 {
         _cleanup_strv_free_ char **dirs = NULL, **names = NULL, **invalid = NULL;
@@ -416,8 +411,7 @@ int config_list_names(char ***ret, char ***ret_invalid)
                                 return r;
                 }
         }
-        if (names)
-                qsort(names, strv_length(names), sizeof(char *), strv_sort_cmp);
+        strv_sort(names);
         *ret = TAKE_PTR(names);
         if (ret_invalid)
                 *ret_invalid = TAKE_PTR(invalid);

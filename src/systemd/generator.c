@@ -107,7 +107,7 @@ static int link_wanted_by(const char *dest, const ContainerConfig *c)
 static int write_dropin(const char *dest, const ContainerConfig *c)
 {
         _cleanup_free_ char *dir = NULL, *path = NULL;
-        FILE *f;
+        _cleanup_fclose_ FILE *f = NULL;
         int r;
 
         if (c->timeout_stop_usec == CONFIG_UNSET)
@@ -126,9 +126,7 @@ static int write_dropin(const char *dest, const ContainerConfig *c)
                 fprintf(f, "TimeoutStopSec=infinity\n");
         else
                 fprintf(f, "TimeoutStopSec=%" PRIu64 "us\n", c->timeout_stop_usec);
-        r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
-        fclose(f);
-        return r;
+        return fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
 }
 
 /* NAME from "NAME.container", or NULL for anything else. */
