@@ -70,7 +70,7 @@ it_mountinfo >"$IT_WORK/mounts.after"
 # Only additions count: a directory another test removes takes its mounts out of every namespace.
 check_eq "no mount was added to the host's mount table" \
         "$(echo "$mounts_before" | diff - "$IT_WORK/mounts.after" | grep '^>')" ""
-for _ in $(seq 20); do left_procs && [ -z "$LEFT" ] && break; sleep 0.1; done # exiting helpers
+for _ in $(seq 300); do left_procs && [ -z "$LEFT" ] && break; sleep 0.1; done # exiting helpers (30 s)
 check_eq "no process of the cycles is left in the test's cgroup" "$LEFT" ""
 check_eq "no cgroup was created below the test's cgroup" "$(find "$CG" -mindepth 1 -type d | wc -l)" 0
 check_eq "this shell holds as many fds as before" "$(ls /proc/$$/fd | wc -l)" "$fds_before"
