@@ -27,6 +27,8 @@ trap 'systemctl stop berth@hbomb berth@hhog 2>/dev/null; rm -rf "$W"' EXIT
 # tmpfs (a checkout under /tmp is not there) and its root cannot traverse a 0700 parent directory.
 mkdir -m 0755 "$W/bin"
 install -m 0755 "$PROBE" "$W/bin/escape-probe"
+# Under SELinux (the VM bed) the copy keeps the label of the build tree's probe, not /var/tmp's.
+if [ -e /sys/fs/selinux/enforce ]; then chcon --reference="$PROBE" "$W/bin/escape-probe"; fi
 
 # limited NAME LIMIT MODE ARG: a container whose payload is `escape-probe MODE ARG REPORT` (the
 # probe from the build tree, bound read-only at /run/host-bin), REPORT in $W, under [Resources]
