@@ -2,8 +2,8 @@
 /* LaunchContext lifetime and the one-line error every failed step leaves behind. */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error-record.h"
