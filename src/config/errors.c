@@ -59,15 +59,10 @@ static int push_error(ParseState *st, const char *prefix, const char *fmt, va_li
 static int push_error(ParseState *st, const char *prefix, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *msg = NULL;
-        char *line;
 
         if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
-        if (asprintf(&line, "%s: %s", prefix, msg) < 0)
-                return -ENOMEM;
-        if (strv_consume(&st->errors, line) < 0)
-                return -ENOMEM;
-        return -EINVAL;
+        return strv_extendf(&st->errors, "%s: %s", prefix, msg) ?: -EINVAL;
 }
 
 char *key_location(ParseState *st)

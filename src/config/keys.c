@@ -23,6 +23,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "tmpfs-options.h"
 
 #define UID_RANGE_MIN        UINT64_C(0x00080000)
 #define UID_RANGE_MAX        UINT64_C(0x6FFF0000) /* highest allowed base */
@@ -686,29 +687,6 @@ static int parse_binds(ParseState *st, const ConfigKey *k, const char *value, vo
         return r;
 }
 
-static bool tmpfs_option_is_valid(const char *o)
-{
-        static const char *const flags[] = {"ro",   "rw",     "nosuid",  "suid",     "nodev",      "dev",
-                                            "exec", "noexec", "noatime", "relatime", "strictatime"};
-        static const char *const keyed[] = {"mode=", "size=", "nr_inodes=", "uid=", "gid="};
-        const char *v;
-
-        for (size_t i = 0; i < ELEMENTSOF(flags); i++)
-                if (streq(o, flags[i]))
-                        return true;
-        for (size_t i = 0; i < ELEMENTSOF(keyed); i++)
-                if (strneq(o, keyed[i], strlen(keyed[i]))) {
-                        v = o + strlen(keyed[i]);
-                        if (i == 0)
-                                return strlen(v) <= 4 && is_all(v, "01234567");
-                        if (i <= 2) /* size=, nr_inodes=: number with optional k/m/g or % suffix */
-                                return *v && isdigit((unsigned char)*v) && is_all(v, "0123456789kmgKMG%") &&
-                                       strspn(v, "0123456789") >= strlen(v) - 1;
-                        return is_all(v, "0123456789");
-                }
-        return false;
-}
-
 static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         ContainerConfig *c = st->config;
@@ -740,9 +718,7 @@ static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, vo
                         if (next)
                                 *next++ = 0;
                         if (!tmpfs_option_is_valid(o))
-                                return bad_word(st, "invalid tmpfs option", o,
-                                                "mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, "
-                                                "noexec, comma-separated");
+                                return bad_word(st, "invalid tmpfs option", o, tmpfs_options_expected());
                 }
         }
         STRV_FOREACH (w, l) {

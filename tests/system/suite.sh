@@ -11,14 +11,14 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
 prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
-wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed)
-        for _ in $(seq 50); do
+wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed), 30 s
+        for _ in $(seq 300); do
                 [ "$(prop "$1" LoadState)" = not-found ] && return 0
                 sleep 0.1
         done
         return 1
 }
-pid_gone() { for _ in $(seq 50); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
+pid_gone() { for _ in $(seq 300); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
 
 diag "systemd $(systemctl --version | head -1 | cut -d' ' -f2) as PID 1: $(systemctl is-system-running)"
 

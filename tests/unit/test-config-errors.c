@@ -295,7 +295,8 @@ static const struct {
      "without \"..\" components)"},
     {"tmpfs with bad mode", FI "TemporaryFileSystem=/tmp:mode=99999\n",
      "t.container:2: [Files] TemporaryFileSystem=/tmp:mode=99999: invalid tmpfs option \"mode=99999\" "
-     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, noexec, comma-separated)"},
+     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, rw, nosuid, suid, nodev, dev, noexec, exec, noatime, "
+     "relatime, strictatime, comma-separated)"},
     /* [Network], [Install] */
     {"Port= out of range", "[Network]\nVirtualEthernet=yes\nPort=8080:70000\n",
      "t.container:3: [Network] Port=8080:70000: port out of range in \"8080:70000\" (expected ports from 1 "

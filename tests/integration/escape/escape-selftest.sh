@@ -54,11 +54,16 @@ out=$(run_weakened)
 expect_hole "weakened sandbox (host pid namespace)" host-pids-visible
 
 # The berth exec checks: a process running a binary named berth stays visible (as a berth exec
-# whose host side lived in the container's pid namespace would), then exits.
+# whose host side lived in the container's pid namespace would), then exits (the probe waits up
+# to 5 s for that before it reopens the binary). The probe starts once the fake runs its binary,
+# not after a guessed delay.
 cp "$probe" "$tmp/berth-fake"
-"$tmp/berth-fake" sleep 1 &
+"$tmp/berth-fake" sleep 3 &
 fake=$!
-sleep 0.2
+for _ in $(seq 100); do
+        [ "$(readlink "/proc/$fake/exe" 2>/dev/null)" = "$tmp/berth-fake" ] && break
+        sleep 0.05
+done
 out=$("$probe" exec 2>&1)
 wait "$fake"
 expect_hole "weakened sandbox (a berth process visible)" exec-exe-berth
