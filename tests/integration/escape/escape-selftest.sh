@@ -80,7 +80,7 @@ expect_host_hole() {
                 fail "unguarded $what: $1 detects the hole"
         else
                 ok "unguarded $what: $1 detects the hole"
-                echo "$found" | head -n 3 | sed 's/^/#   /'
+                echo "$found" | head -n 3
         fi
 }
 
@@ -103,7 +103,7 @@ setcap cap_sys_admin+ep "$H/img/bin/filecap"
 tar --numeric-owner --xattrs --xattrs-include='*' -C "$H/img" -cf "$H/setuid.tar" .
 tar -xp --numeric-owner --xattrs --xattrs-include='*' -C "$H/store" -f "$H/setuid.tar"
 expect_host_hole "import (setuid, file capability)" host_store_clean "$H/store"
-rm -rf "$H/store" && mkdir "$H/store" "$H/img/dev/x"
+rm -rf "$H/store" && mkdir "$H/store"
 mknod "$H/img/lib/evil" c 1 1
 tar --numeric-owner -C "$H/img" -cf "$H/devnode.tar" bin/filecap lib
 tar -xp --numeric-owner -C "$H/store" -f "$H/devnode.tar"
