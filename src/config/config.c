@@ -38,6 +38,17 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->run_size);
         free(c->tmp_size);
         strv_free(c->wanted_by);
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                CredentialSource *cr = &c->credentials[i];
+                free(cr->id);
+                free(cr->path);
+                if (cr->value)
+                        explicit_bzero(cr->value, strlen(cr->value));
+                free(cr->value);
+                free(cr->location);
+        }
+        free(c->credentials);
+        strv_free(c->import_credentials);
         free(c);
         return NULL;
 }
@@ -71,4 +82,21 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
         }
         *ret = c;
         return 0;
+}
+
+bool config_has_credentials(const ContainerConfig *c)
+{
+        return c->n_credentials > 0 || c->import_credentials;
+}
+
+bool credential_id_is_valid(const char *id)
+{
+        size_t n = strlen(id);
+
+        if (n == 0 || n > CREDENTIAL_ID_MAX || streq(id, ".") || streq(id, ".."))
+                return false;
+        for (const char *p = id; *p; p++)
+                if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
+                        return false;
+        return true;
 }
