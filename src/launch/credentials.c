@@ -72,7 +72,8 @@ static int credential_add(LaunchContext *ctx, const char *id, char *data, size_t
 
         if (credential_loaded(ctx, id))
                 return -EEXIST;
-        if (ctx->n_credentials >= CREDENTIALS_COUNT_MAX || size > CREDENTIALS_TOTAL_MAX - ctx->credentials_size)
+        if (ctx->n_credentials >= CREDENTIALS_COUNT_MAX ||
+            size > CREDENTIALS_TOTAL_MAX - ctx->credentials_size)
                 return -E2BIG;
         copy = strdup(id);
         if (!copy)
@@ -164,8 +165,7 @@ static int load_error(LaunchContext *ctx, int r, const char *id, const char *fro
         const char *why = load_refusal(r);
 
         if (why)
-                return launch_error(ctx, r == -E2BIG ? -E2BIG : 0, "Failed to load credential %s from %s: %s",
-                                    id, from, why);
+                return launch_error(ctx, 0, "Failed to load credential %s from %s (%s)", id, from, why);
         return launch_error(ctx, r, "Failed to load credential %s from %s", id, from);
 }
 
@@ -205,7 +205,8 @@ static int load_directory(LaunchContext *ctx, int fd, const CredentialSource *s)
 
         d = fdopendir(fd);
         if (!d)
-                return launch_error(ctx, negative_errno(), "Failed to read credential directory %s", s->path);
+                return launch_error(ctx, negative_errno(), "Failed to read credential directory %s",
+                                    s->path);
         while ((errno = 0, de = readdir(d))) {
                 _cleanup_free_ char *id = NULL, *from = NULL;
                 struct stat st;
@@ -221,14 +222,16 @@ static int load_directory(LaunchContext *ctx, int fd, const CredentialSource *s)
                     asprintf(&from, "%s/%s", s->path, de->d_name) < 0)
                         return -ENOMEM;
                 if (!credential_id_is_valid(id))
-                        return launch_error(ctx, 0, "Failed to load credential from %s: the ID %s_%s is too long",
+                        return launch_error(ctx, 0,
+                                            "Failed to load credential from %s: the ID %s_%s is too long",
                                             from, s->id, "FILENAME");
                 r = load_file_at(ctx, dirfd(d), de->d_name, id);
                 if (r < 0)
                         return load_error(ctx, r, id, from);
         }
         if (errno != 0)
-                return launch_error(ctx, negative_errno(), "Failed to read credential directory %s", s->path);
+                return launch_error(ctx, negative_errno(), "Failed to read credential directory %s",
+                                    s->path);
         return 0;
 }
 
@@ -370,7 +373,8 @@ int child_mount_credentials(LaunchChild *ch)
         /* After pivot_root, before the payload runs: / and /run are the container's, just made. */
         rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(), "Failed to open the root");
+                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
+                                          "Failed to open the root");
         r = mount_new_fs("ramfs", (const char *const[]){"mode=0500", NULL},
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m);
         if (r >= 0)
@@ -388,9 +392,9 @@ int child_mount_credentials(LaunchChild *ch)
         /* Where systemd as a container's init looks for what its container manager passed. */
         r = mount_clone(rootfd, CREDENTIALS_CONTAINER_DIR + 1, false, &host);
         if (r >= 0)
-                r = mount_set_attr(host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                             MOUNT_ATTR_NOEXEC,
-                                   false);
+                r = mount_set_attr(
+                    host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                    false);
         if (r >= 0)
                 r = mount_attach_in_root(host, rootfd, CREDENTIALS_HOST_DIR, TARGET_DIRECTORY);
         if (r < 0)

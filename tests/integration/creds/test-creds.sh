@@ -95,6 +95,25 @@ else
         diag "$(cat "$IT_ERR")"
 fi
 
+# --- Boot=yes: the same directory at /run/host/credentials, for the guest's init ----------------
+cat >"$IT_ROOT/boot-creds" <<'SH'
+echo "dir=$CREDENTIALS_DIRECTORY"
+echo "host=$(cat /run/host/credentials/token) $(stat -c '%a %u' /run/host/credentials/token)"
+(echo x >/run/host/credentials/token) 2>/dev/null && echo "write=yes" || echo "write=no"
+SH
+it_container boot$U <<C
+[Container]
+Directory=$IT_ROOT
+Boot=yes
+LoadCredential=token:$SECRETS/token
+Exec=/bin/sh /boot-creds
+C
+it_run boot$U
+diag "$(cat "$IT_ERR")"
+check "Boot=yes: the guest's init gets CREDENTIALS_DIRECTORY" grep -qx "dir=/run/credentials/@container" "$IT_OUT"
+check "Boot=yes: the credential is also at /run/host/credentials, 0400, root's" grep -qx "host=$SECRET 400 0" "$IT_OUT"
+check "Boot=yes: /run/host/credentials is read-only too" grep -qx "write=no" "$IT_OUT"
+
 # --- ImportCredential=: what systemd passed berth@NAME.service ----------------------------------
 HOSTCREDS=$IT_WORK/hostcreds
 mkdir -m 0700 "$HOSTCREDS"
@@ -154,6 +173,17 @@ out=$("$BERTH" verify dup$U 2>&1)
 check "an error line never shows a SetCredential= value" bash -c '! grep -qF "$1" <<<"$2"' _ "$SETVAL" "$out"
 it_run dup$U
 check "a config with a credential error does not start" test "$IT_RC" != 0
+mkfifo "$SECRETS/fifo"
+bad fifo$U "LoadCredential=f:$SECRETS/fifo"
+verify_err fifo$U "fifo$U.container:3: .*not a regular file or directory" "a FIFO source: a file:line error"
+mkdir -m 0700 "$SECRETS/bigdir"
+cp "$SECRETS/big" "$SECRETS/bigdir/huge"
+bad bigdir$U "LoadCredential=d:$SECRETS/bigdir" "Exec=/bin/true"
+it_run bigdir$U
+diag "$(cat "$IT_ERR")"
+check "a file over 1 MiB in a LoadCredential= directory: the container does not start, the error says why" \
+        bash -c '[ "$1" != 0 ] && grep -q "Failed to load credential d_huge from .*/bigdir/huge (larger than the 1 MiB" "$2"' \
+        _ "$IT_RC" "$IT_ERR"
 bad warn$U "SetCredential=pw:$SETVAL"
 out=$("$BERTH" verify warn$U 2>&1)
 rc=$?
