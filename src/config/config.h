@@ -125,10 +125,10 @@ typedef struct CredentialSource {
         char *location; /* "FILE:LINE" of the assignment, for berth verify's warning */
 } CredentialSource;
 
-#define CREDENTIAL_ID_MAX      255                 /* NAME_MAX */
-#define CREDENTIAL_SIZE_MAX    (1024U * 1024U)     /* bytes of one credential, as systemd */
-#define CREDENTIALS_TOTAL_MAX  (8U * 1024U * 1024U) /* bytes of all of a container's credentials */
-#define CREDENTIALS_COUNT_MAX  1024U
+#define CREDENTIAL_ID_MAX     255                  /* NAME_MAX */
+#define CREDENTIAL_SIZE_MAX   (1024U * 1024U)      /* bytes of one credential, as systemd */
+#define CREDENTIALS_TOTAL_MAX (8U * 1024U * 1024U) /* bytes of all of a container's credentials */
+#define CREDENTIALS_COUNT_MAX 1024U
 /* Where the payload finds them ($CREDENTIALS_DIRECTORY), and a Boot=yes guest's init too. */
 #define CREDENTIALS_CONTAINER_DIR "/run/credentials/@container"
 #define CREDENTIALS_HOST_DIR      "/run/host/credentials"

@@ -360,10 +360,11 @@ static int credential_split(ParseState *st, const char *value, const char *what,
         }
         for (size_t i = 0; i < st->config->n_credentials; i++)
                 if (streq(st->config->credentials[i].id, id))
-                        return key_error(st,
-                                         "duplicate credential ID \"%s\", already given at %s (expected each "
-                                         "ID once, or an empty assignment first to reset the list)",
-                                         id, st->config->credentials[i].location);
+                        return key_error(
+                            st,
+                            "duplicate credential ID \"%s\", already given at %s (expected each "
+                            "ID once, or an empty assignment first to reset the list)",
+                            id, st->config->credentials[i].location);
         *ret_id = TAKE_PTR(id);
         *ret_rest = colon + 1;
         return 0;
@@ -411,8 +412,9 @@ static int parse_load_credential(ParseState *st, const ConfigKey *k, const char 
          * only may see (verify run by a user) is left to the start. */
         if (stat(path, &sb) < 0) {
                 if (errno == ENOENT || errno == ENOTDIR)
-                        return key_error(st, "credential source %s does not exist (expected an existing "
-                                             "file, or a directory of files)",
+                        return key_error(st,
+                                         "credential source %s does not exist (expected an existing "
+                                         "file, or a directory of files)",
                                          path);
         } else if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > CREDENTIAL_SIZE_MAX)
                 return key_error(st, "credential source %s is %" PRIu64 " bytes (expected at most %u)", path,
@@ -441,7 +443,8 @@ static int parse_set_credential(ParseState *st, const ConfigKey *k, const char *
         if (r < 0)
                 return r;
         if (strlen(rest) > CREDENTIAL_SIZE_MAX)
-                return key_error(st, "credential value too long (expected at most %u bytes)", CREDENTIAL_SIZE_MAX);
+                return key_error(st, "credential value too long (expected at most %u bytes)",
+                                 CREDENTIAL_SIZE_MAX);
         v = strdup(rest);
         if (!v)
                 return -ENOMEM;
@@ -465,8 +468,9 @@ static int parse_import_credential(ParseState *st, const ConfigKey *k, const cha
                 return 0;
         }
         if (strlen(value) > CREDENTIAL_ID_MAX || strchr(value, '/') || !credential_id_is_valid(value))
-                return key_error(st, "invalid credential glob (expected a glob over credential IDs, e.g. "
-                                     "\"db.*\": no '/', at most %u bytes)",
+                return key_error(st,
+                                 "invalid credential glob (expected a glob over credential IDs, e.g. "
+                                 "\"db.*\": no '/', at most %u bytes)",
                                  CREDENTIAL_ID_MAX);
         if (strv_contains(*list, value))
                 return 0;

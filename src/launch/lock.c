@@ -7,8 +7,8 @@
 
 #include "launch-context.h"
 #include "record.h"
-#include "strv.h"
 #include "state.h"
+#include "strv.h"
 
 int launch_lock(LaunchContext *ctx)
 {

@@ -30,7 +30,7 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         if (r >= 0)
                 r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */
         if (r >= 0)
-                r = launch_load_credentials(&ctx); /* LoadCredential= etc.: read now, the child writes them */
+                r = launch_load_credentials(&ctx); /* read now; the child writes them */
         if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
         launch_forget_credentials(&ctx); /* the child has its copy */
