@@ -204,9 +204,11 @@ static int load_directory(LaunchContext *ctx, int fd, const CredentialSource *s)
         int r;
 
         d = fdopendir(fd);
-        if (!d)
-                return launch_error(ctx, negative_errno(), "Failed to read credential directory %s",
-                                    s->path);
+        if (!d) {
+                r = negative_errno();
+                safe_close(fd);
+                return launch_error(ctx, r, "Failed to read credential directory %s", s->path);
+        }
         while ((errno = 0, de = readdir(d))) {
                 _cleanup_free_ char *id = NULL, *from = NULL;
                 struct stat st;
@@ -223,8 +225,9 @@ static int load_directory(LaunchContext *ctx, int fd, const CredentialSource *s)
                         return -ENOMEM;
                 if (!credential_id_is_valid(id))
                         return launch_error(ctx, 0,
-                                            "Failed to load credential from %s: the ID %s_%s is too long",
-                                            from, s->id, "FILENAME");
+                                            "Failed to load credential from %s (%s_FILENAME is not a valid "
+                                            "credential ID: at most %u bytes, no control characters)",
+                                            from, s->id, CREDENTIAL_ID_MAX);
                 r = load_file_at(ctx, dirfd(d), de->d_name, id);
                 if (r < 0)
                         return load_error(ctx, r, id, from);
