@@ -44,6 +44,16 @@ static size_t verify_one(const char *name_or_path, bool quiet)
 
         r = config_load(name_or_path, &c, &errors);
         if (r >= 0) {
+                r = config_check_credential_sources(c, &errors);
+                if (r < 0) {
+                        log_error("Out of memory.");
+                        return 1;
+                }
+                if (r > 0) {
+                        STRV_FOREACH (e, errors)
+                                fprintf(stderr, "%s\n", *e);
+                        return strv_length(errors);
+                }
                 /* A warning, not an error: the container starts, but the secret sits in a config
                  * file that `berth cat`, backups and world-readable /etc/berth may show. */
                 for (size_t i = 0; i < c->n_credentials; i++)

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ContainerConfig lifetime and defaults. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include "config.h"
 #include "strv.h"
@@ -99,4 +104,41 @@ bool credential_id_is_valid(const char *id)
                 if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
                         return false;
         return true;
+}
+
+int config_check_credential_sources(const ContainerConfig *c, char ***errors)
+{
+        int n = 0;
+
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                const CredentialSource *cr = &c->credentials[i];
+                char *line = NULL;
+                struct stat st;
+                int k = 0;
+
+                if (!cr->path)
+                        continue;
+                if (stat(cr->path, &st) < 0) {
+                        if (errno == ENOENT || errno == ENOTDIR)
+                                k = asprintf(&line,
+                                             "%s: [Container] LoadCredential=%s:%s: credential source %s does "
+                                             "not exist (expected an existing file, or a directory of files)",
+                                             cr->location, cr->id, cr->path, cr->path);
+                } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CREDENTIAL_SIZE_MAX)
+                        k = asprintf(&line,
+                                     "%s: [Container] LoadCredential=%s:%s: credential source %s is %" PRIu64
+                                     " bytes (expected at most %u)",
+                                     cr->location, cr->id, cr->path, cr->path, (uint64_t)st.st_size,
+                                     CREDENTIAL_SIZE_MAX);
+                else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+                        k = asprintf(&line,
+                                     "%s: [Container] LoadCredential=%s:%s: credential source %s is not a "
+                                     "regular file or directory",
+                                     cr->location, cr->id, cr->path, cr->path);
+                if (k < 0 || (line && strv_consume(errors, line) < 0))
+                        return -ENOMEM;
+                if (line)
+                        n++;
+        }
+        return n;
 }

@@ -137,3 +137,9 @@ typedef struct CredentialSource {
 bool config_has_credentials(const ContainerConfig *c);
 /* A valid credential ID: a file name (no '/', not "." or "..", no control characters). */
 bool credential_id_is_valid(const char *id);
+/* The LoadCredential= sources as the host has them now: one error line per source that is missing,
+ * not a regular file or directory, or over CREDENTIAL_SIZE_MAX ("FILE:LINE: [Container]
+ * LoadCredential=ID:PATH: ..."), appended to *errors. For `berth verify` and `berth run`, not the
+ * generator: at boot a source may sit on a file system not mounted yet. A source only root may see
+ * (verify run by a user) is left to the start. Returns the number of errors, or -ENOMEM. */
+int config_check_credential_sources(const ContainerConfig *c, char ***errors);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
-#include <sys/stat.h>
 
 #include "extract-word.h"
 #include "load.h"
@@ -394,7 +393,6 @@ static int parse_load_credential(ParseState *st, const ConfigKey *k, const char 
 {
         _cleanup_free_ char *id = NULL, *path = NULL;
         const char *rest;
-        struct stat sb;
         int r;
         (void)k, (void)field;
 
@@ -408,19 +406,6 @@ static int parse_load_credential(ParseState *st, const ConfigKey *k, const char 
         if (path_normalize_absolute(rest, &path) < 0)
                 return bad_word(st, "invalid credential source", rest,
                                 "an absolute path without \"..\" components");
-        /* Checked again, and read, at start; here so `berth verify` names a typo. A path root
-         * only may see (verify run by a user) is left to the start. */
-        if (stat(path, &sb) < 0) {
-                if (errno == ENOENT || errno == ENOTDIR)
-                        return key_error(st,
-                                         "credential source %s does not exist (expected an existing "
-                                         "file, or a directory of files)",
-                                         path);
-        } else if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > CREDENTIAL_SIZE_MAX)
-                return key_error(st, "credential source %s is %" PRIu64 " bytes (expected at most %u)", path,
-                                 (uint64_t)sb.st_size, CREDENTIAL_SIZE_MAX);
-        else if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
-                return key_error(st, "credential source %s is not a regular file or directory", path);
         r = credential_add(st, id, path, NULL);
         if (r >= 0)
                 id = path = NULL;

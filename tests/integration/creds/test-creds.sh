@@ -160,6 +160,9 @@ verify_err() { # NAME PATTERN DESCRIPTION
 }
 bad miss$U "LoadCredential=token:$SECRETS/nonexistent"
 verify_err miss$U "miss$U.container:3: .*does not exist" "a missing source file: a file:line error"
+it_run miss$U
+check "a missing source file: berth run does not start it and names file:line" \
+        bash -c '[ "$1" = 125 ] && grep -q "miss$2.container:3: .*does not exist" "$3"' _ "$IT_RC" "$U" "$IT_ERR"
 bad slash$U "LoadCredential=a/b:$SECRETS/token"
 verify_err slash$U "slash$U.container:3: .*invalid credential ID" "an ID with '/': a file:line error"
 bad dot$U "SetCredential=..:$SETVAL"
