@@ -392,8 +392,8 @@ int child_mount_credentials(LaunchChild *ch)
                                           CREDENTIALS_CONTAINER_DIR);
         if (!ctx->config->boot)
                 return 0;
-        /* Where systemd as a container's init looks for what its container manager passed. */
-        r = mount_clone(rootfd, CREDENTIALS_CONTAINER_DIR + 1, false, &host);
+        /* Where systemd-nspawn puts them, for a guest that looks there ($CREDENTIALS_DIRECTORY is set). */
+        r = mount_clone(rootfd, &CREDENTIALS_CONTAINER_DIR[1], false, &host);
         if (r >= 0)
                 r = mount_set_attr(
                     host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
