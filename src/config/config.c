@@ -120,10 +120,11 @@ int config_check_credential_sources(const ContainerConfig *c, char ***errors)
                         continue;
                 if (stat(cr->path, &st) < 0) {
                         if (errno == ENOENT || errno == ENOTDIR)
-                                k = asprintf(&line,
-                                             "%s: [Container] LoadCredential=%s:%s: credential source %s does "
-                                             "not exist (expected an existing file, or a directory of files)",
-                                             cr->location, cr->id, cr->path, cr->path);
+                                k = asprintf(
+                                    &line,
+                                    "%s: [Container] LoadCredential=%s:%s: credential source %s does "
+                                    "not exist (expected an existing file, or a directory of files)",
+                                    cr->location, cr->id, cr->path, cr->path);
                 } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CREDENTIAL_SIZE_MAX)
                         k = asprintf(&line,
                                      "%s: [Container] LoadCredential=%s:%s: credential source %s is %" PRIu64
