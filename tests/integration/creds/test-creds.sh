@@ -85,7 +85,7 @@ if it_start run$U; then
         check "nothing under the state directory holds the secret while it runs" \
                 bash -c '! grep -rqaF "$1" "$2"' _ "$SECRET" "$BERTH_STATE_DIR"
         check "the host's mount table has no credentials mount" \
-                bash -c '! grep -q "credentials" /proc/self/mountinfo'
+                bash -c '! grep -q "/run/credentials/@container" /proc/self/mountinfo'
         kill -TERM "$leader"
         it_wait
         check "after stop, nothing under the state directory holds the secret" \
