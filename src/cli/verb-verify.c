@@ -29,7 +29,8 @@ static void verify_help(void)
                "that contains a '/' or ends in .container is a FILE: that file is checked with the\n"
                "drop-ins in FILE.d/ beside it. Without arguments every NAME.container in the\n"
                "search path is checked; masked containers are skipped.\n\n"
-               "Errors go to standard error, one per line, as\n"
+               "Errors (and warnings, which do not fail the check) go to standard error, one per\n"
+               "line, as\n"
                "  FILE:LINE: [Section] Key=Value: what is wrong (expected what is accepted)\n"
                "and a summary goes to standard output.\n\n"
                "A valid container is also checked against its root, with warnings (standard error,\n"
@@ -112,6 +113,27 @@ static size_t verify_one(const char *name_or_path, bool quiet, size_t *n_warning
                 *n_warnings += verify_root(c);
                 STRV_FOREACH (note, c->notes)
                         printf("note: %s\n", *note);
+                r = config_check_credential_sources(c, &errors);
+                if (r < 0) {
+                        log_error("Out of memory.");
+                        return 1;
+                }
+                if (r > 0) {
+                        STRV_FOREACH (e, errors)
+                                fprintf(stderr, "%s\n", *e);
+                        return strv_length(errors);
+                }
+                /* A warning, not an error: the container starts, but the secret sits in a config
+                 * file that `berth cat`, backups and world-readable /etc/berth may show. */
+                for (size_t i = 0; i < c->n_credentials; i++)
+                        if (c->credentials[i].value)
+                                fprintf(stderr,
+                                        "%s: [Container] SetCredential=%s:...: warning: a secret written "
+                                        "in the config file is less safe than a file (expected "
+                                        "LoadCredential=%s:PATH with a root-only file, or "
+                                        "ImportCredential= of a systemd-creds encrypted credential)\n",
+                                        c->credentials[i].location, c->credentials[i].id,
+                                        c->credentials[i].id);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
                 if (!quiet && !c->private_network && c->private_users != PRIVATE_USERS_NO)
@@ -154,35 +176,18 @@ int verb_verify(int argc, char **argv)
                 default: return EXIT_USAGE;
                 }
 
-        if (optind < argc) {
-                for (int i = optind; i < argc; i++) {
-                        const char *a = argv[i];
-                        char *t;
-
-                        /* A bare "web.container" is a file in the current directory, not a name. */
-                        if ((force_file || endswith(a, ".container")) && !strchr(a, '/'))
-                                r = asprintf(&t, "./%s", a) < 0 ? -ENOMEM : 0;
-                        else
-                                r = (t = strdup(a)) ? 0 : -ENOMEM;
-                        if (r < 0 || strv_consume(&targets, t) < 0) {
-                                log_error("Out of memory.");
-                                return EXIT_FAILURE_GENERIC;
-                        }
-                }
-        } else {
-                r = config_list_names(&targets, &invalid);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to list containers in the search path: %m");
-                        return EXIT_FAILURE_GENERIC;
-                }
-                STRV_FOREACH (p, invalid) {
-                        fprintf(stderr,
-                                "%s: invalid container name (expected letters, digits and '-' in "
-                                "dot-separated labels, at most 64 characters, not \"uid\", "
-                                "\"mcs\", \"net\" or \"seccomp\")\n",
-                                *p);
-                        n_checked++, n_bad++, n_errors++;
-                }
+        r = config_targets(argv + optind, argc - optind, force_file, &targets, &invalid);
+        if (r < 0) {
+                log_error_errno(r, "Failed to list the containers to check: %m");
+                return EXIT_FAILURE_GENERIC;
+        }
+        STRV_FOREACH (p, invalid) {
+                fprintf(stderr,
+                        "%s: invalid container name (expected letters, digits and '-' in "
+                        "dot-separated labels, at most 64 characters, not \"uid\", "
+                        "\"mcs\", \"net\" or \"seccomp\")\n",
+                        *p);
+                n_checked++, n_bad++, n_errors++;
         }
 
         STRV_FOREACH (t, targets) {

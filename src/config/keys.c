@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "tmpfs-options.h"
 
 #define UID_RANGE_MIN        UINT64_C(0x00080000)
 #define UID_RANGE_MAX        UINT64_C(0x6FFF0000) /* highest allowed base */
@@ -55,7 +57,7 @@ struct ConfigKey {
         bool specifiers; /* %i and %% are resolved in the value (text values only, so "150%" stays) */
 };
 
-static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install"};
+static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install", "Unit"};
 
 /* ---- helpers ---- */
 
@@ -313,6 +315,157 @@ static int convert_time_span(const char *s, uint64_t *ret)
 {
         int r = parse_time_span(s, ret);
         return r < 0 ? r : *ret == CONFIG_UNSET ? -ERANGE : 0;
+}
+
+/* LoadCredential=ID:PATH, SetCredential=ID:VALUE, ImportCredential=GLOB. A SetCredential= value
+ * is a secret: its errors show "ID:..." only (key_location()). */
+static void credentials_reset(ContainerConfig *c, bool load)
+{
+        size_t j = 0;
+
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                CredentialSource *cr = &c->credentials[i];
+                if ((cr->path != NULL) != load) {
+                        c->credentials[j++] = *cr;
+                        continue;
+                }
+                free(cr->id);
+                free(cr->path);
+                if (cr->value)
+                        explicit_bzero(cr->value, strlen(cr->value));
+                free(cr->value);
+                free(cr->location);
+        }
+        c->n_credentials = j;
+        if (j == 0) {
+                free(c->credentials);
+                c->credentials = NULL;
+        }
+}
+
+/* Splits ID:REST; an error line when the ID is missing or not a valid file name. */
+static int credential_split(ParseState *st, const char *value, const char *what, char **ret_id,
+                            const char **ret_rest)
+{
+        const char *colon = strchr(value, ':');
+        _cleanup_free_ char *id = colon ? strndup(value, colon - value) : NULL;
+
+        if (!colon)
+                return key_error(st, "missing ':' (expected ID:%s)", what);
+        if (!id)
+                return -ENOMEM;
+        if (!credential_id_is_valid(id)) {
+                _cleanup_free_ char *shown = display_text(id);
+                if (!shown)
+                        return -ENOMEM;
+                return key_error(st,
+                                 "invalid credential ID \"%s\" (expected ID:%s with an ID that is a file "
+                                 "name: not empty, no '/', not \".\" or \"..\", at most %u bytes)",
+                                 shown, what, CREDENTIAL_ID_MAX);
+        }
+        for (size_t i = 0; i < st->config->n_credentials; i++)
+                if (streq(st->config->credentials[i].id, id))
+                        return key_error(
+                            st,
+                            "duplicate credential ID \"%s\", already given at %s (expected each "
+                            "ID once, or an empty assignment first to reset the list)",
+                            id, st->config->credentials[i].location);
+        *ret_id = TAKE_PTR(id);
+        *ret_rest = colon + 1;
+        return 0;
+}
+
+static int credential_add(ParseState *st, char *id, char *path, char *value)
+{
+        ContainerConfig *c = st->config;
+        CredentialSource *a;
+        char *loc = NULL;
+
+        if (c->n_credentials >= CREDENTIALS_COUNT_MAX)
+                return key_error(st, "too many credentials (expected at most %u)", CREDENTIALS_COUNT_MAX);
+        if (asprintf(&loc, "%s:%u", st->file, st->line) < 0)
+                return -ENOMEM;
+        a = reallocarray(c->credentials, c->n_credentials + 1, sizeof(CredentialSource));
+        if (!a) {
+                free(loc);
+                return -ENOMEM;
+        }
+        c->credentials = a;
+        a[c->n_credentials++] = (CredentialSource){.id = id, .path = path, .value = value, .location = loc};
+        return 0;
+}
+
+static int parse_load_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        _cleanup_free_ char *id = NULL, *path = NULL;
+        const char *rest;
+        int r;
+        (void)k, (void)field;
+
+        if (!*value) {
+                credentials_reset(st->config, true);
+                return 0;
+        }
+        r = credential_split(st, value, "PATH", &id, &rest);
+        if (r < 0)
+                return r;
+        if (path_normalize_absolute(rest, &path) < 0)
+                return bad_word(st, "invalid credential source", rest,
+                                "an absolute path without \"..\" components");
+        r = credential_add(st, id, path, NULL);
+        if (r >= 0)
+                id = path = NULL;
+        return r;
+}
+
+static int parse_set_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        _cleanup_free_ char *id = NULL;
+        const char *rest;
+        char *v;
+        int r;
+        (void)k, (void)field;
+
+        if (!*value) {
+                credentials_reset(st->config, false);
+                return 0;
+        }
+        r = credential_split(st, value, "VALUE", &id, &rest);
+        if (r < 0)
+                return r;
+        if (strlen(rest) > CREDENTIAL_SIZE_MAX)
+                return key_error(st, "credential value too long (expected at most %u bytes)",
+                                 CREDENTIAL_SIZE_MAX);
+        v = strdup(rest);
+        if (!v)
+                return -ENOMEM;
+        r = credential_add(st, id, NULL, v);
+        if (r < 0) {
+                explicit_bzero(v, strlen(v));
+                free(v);
+                return r;
+        }
+        id = NULL;
+        return 0;
+}
+
+static int parse_import_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        char ***list = field;
+        (void)k;
+
+        if (!*value) {
+                *list = strv_free(*list);
+                return 0;
+        }
+        if (strlen(value) > CREDENTIAL_ID_MAX || strchr(value, '/') || !credential_id_is_valid(value))
+                return key_error(st,
+                                 "invalid credential glob (expected a glob over credential IDs, e.g. "
+                                 "\"db.*\": no '/', at most %u bytes)",
+                                 CREDENTIAL_ID_MAX);
+        if (strv_contains(*list, value))
+                return 0;
+        return strv_extend(list, value);
 }
 
 /* ---- [Resources] ---- */
@@ -685,29 +838,6 @@ static int parse_binds(ParseState *st, const ConfigKey *k, const char *value, vo
         return r;
 }
 
-static bool tmpfs_option_is_valid(const char *o)
-{
-        static const char *const flags[] = {"ro",   "rw",     "nosuid",  "suid",     "nodev",      "dev",
-                                            "exec", "noexec", "noatime", "relatime", "strictatime"};
-        static const char *const keyed[] = {"mode=", "size=", "nr_inodes=", "uid=", "gid="};
-        const char *v;
-
-        for (size_t i = 0; i < ELEMENTSOF(flags); i++)
-                if (streq(o, flags[i]))
-                        return true;
-        for (size_t i = 0; i < ELEMENTSOF(keyed); i++)
-                if (strneq(o, keyed[i], strlen(keyed[i]))) {
-                        v = o + strlen(keyed[i]);
-                        if (i == 0)
-                                return strlen(v) <= 4 && is_all(v, "01234567");
-                        if (i <= 2) /* size=, nr_inodes=: number with optional k/m/g or % suffix */
-                                return *v && isdigit((unsigned char)*v) && is_all(v, "0123456789kmgKMG%") &&
-                                       strspn(v, "0123456789") >= strlen(v) - 1;
-                        return is_all(v, "0123456789");
-                }
-        return false;
-}
-
 static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         ContainerConfig *c = st->config;
@@ -739,9 +869,7 @@ static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, vo
                         if (next)
                                 *next++ = 0;
                         if (!tmpfs_option_is_valid(o))
-                                return bad_word(st, "invalid tmpfs option", o,
-                                                "mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, "
-                                                "noexec, comma-separated");
+                                return bad_word(st, "invalid tmpfs option", o, tmpfs_options_expected());
                 }
         }
         STRV_FOREACH (w, l) {
@@ -953,6 +1081,40 @@ static int parse_resolv_conf(ParseState *st, const ConfigKey *k, const char *val
         return 0;
 }
 
+/* KillSignal=: a name as kill -l prints it, with or without "SIG" (TERM, SIGINT, RTMIN+3,
+ * SIGRTMAX-2), or a number. Empty: the default. */
+static int parse_kill_signal(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        const char *name = strncmp(value, "SIG", 3) == 0 ? value + 3 : value;
+        int sig = 0;
+
+        (void)k;
+        if (*value) {
+                char *end;
+                long n;
+
+                errno = 0;
+                n = strtol(value, &end, 10);
+                if (!errno && end != value && !*end)
+                        sig = n > 0 && n < NSIG ? (int)n : 0;
+                else if (strncmp(name, "RTMIN+", 6) == 0 || strncmp(name, "RTMAX-", 6) == 0) {
+                        n = strtol(name + 6, &end, 10);
+                        if (end != name + 6 && !*end && n >= 0 && n <= SIGRTMAX - SIGRTMIN)
+                                sig = name[3] == 'I' ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
+                } else if (streq(name, "RTMIN") || streq(name, "RTMAX"))
+                        sig = name[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+                else
+                        for (int i = 1; i < SIGRTMIN && !sig; i++)
+                                if (sigabbrev_np(i) && streq(name, sigabbrev_np(i)))
+                                        sig = i;
+                if (sig == 0 || sig == SIGSTOP || sig == SIGCONT || sig == SIGCHLD)
+                        return key_error(st, "invalid signal (expected a signal name such as SIGTERM, SIGINT or "
+                                             "SIGRTMIN+3, or its number)");
+        }
+        *(int *)field = sig;
+        return 0;
+}
+
 static const NumberKind number_time_span = {
     convert_time_span, CONFIG_UNSET,
     "invalid time span (expected a time such as 90s, 1min 30s or 500ms, or \"infinity\")"};
@@ -982,6 +1144,10 @@ static const ConfigKey keys[] = {
     {"Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false},
     {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
+    {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
+    {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
+    {"Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false},
+    {"Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false},
     {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
     {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
     {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},
@@ -1011,6 +1177,13 @@ static const ConfigKey keys[] = {
     {"Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false},
     {"Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
+    {"Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false},
+    {"Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false},
+    {"Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false},
+    {"Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false},
+    {"Unit", "Wants", parse_unit_list, F(unit_wants), 0, NULL, false},
+    {"Unit", "BindsTo", parse_unit_list, F(unit_binds_to), 0, NULL, false},
+    {"Unit", "PartOf", parse_unit_list, F(unit_part_of), 0, NULL, false},
 };
 
 const char *config_section_lookup(const char *section)

@@ -11,14 +11,14 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
 prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
-wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed)
-        for _ in $(seq 50); do
+wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed), 30 s
+        for _ in $(seq 300); do
                 [ "$(prop "$1" LoadState)" = not-found ] && return 0
                 sleep 0.1
         done
         return 1
 }
-pid_gone() { for _ in $(seq 50); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
+pid_gone() { for _ in $(seq 300); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
 
 diag "systemd $(systemctl --version | head -1 | cut -d' ' -f2) as PID 1: $(systemctl is-system-running)"
 
@@ -61,9 +61,9 @@ check_eq "machined's leader for t1 is the payload" "$(machinectl show -p Leader 
 # --- berth list from the running state --------------------------------------------------------
 out=$(hlist)
 echo "$out" | head -3 | sed "s|^|# |"
-check "berth list header" bash -c "echo '$out' | head -1 | grep -qE '^NAME +STATE +SINCE +MEMORY +TASKS +UID-BASE +LABEL +ROOT$'"
+check "berth list header" bash -c "echo '$out' | head -1 | grep -qE '^NAME +STATE +SINCE +MEMORY +TASKS +UID-BASE +LABEL +ROOT +ADDRESS +PORTS$'"
 check "berth list shows t1 running with its UID base and label" \
-        bash -c "echo '$out' | grep -qE '^t1 +running .* 524288 +system_u:system_r:berth_container_t:s0:c1,c2 +/$'"
+        bash -c "echo '$out' | grep -qE '^t1 +running .* 524288 +system_u:system_r:berth_container_t:s0:c1,c2 +/ +- +-$'"
 check "berth list counts tasks in the scope (the payload: 1)" \
         bash -c "echo '$out' | grep -E '^t1 ' | grep -qE ' 1 +524288 '"
 check_eq "berth list footer" "$(echo "$out" | tail -1)" "1 container listed."
@@ -119,7 +119,15 @@ check_eq "config MemoryMax=64M on the scope" "$(prop berth-t1.scope MemoryMax)" 
 check_eq "config TasksMax=77 on the scope" "$(prop berth-t1.scope TasksMax)" 77
 check_eq "config CPUQuota=150% on the scope" "$(prop berth-t1.scope CPUQuotaPerSecUSec)" 1.500000s
 check_eq "berth-t1.scope is bound to berth@t1.service" "$(prop berth-t1.scope BindsTo)" berth@t1.service
-check_eq "the scope's second grace period is short (15s)" "$(prop berth-t1.scope TimeoutStopUSec)" 15s
+check "the scope's stop waits for the service's (Before=)" \
+        bash -c "systemctl show -P Before berth-t1.scope | tr ' ' '\n' | grep -qx berth@t1.service"
+ctl=$(prop berth-t1.scope Controller)
+check "the scope's stop requests go to the supervisor (Controller=$ctl)" bash -c "busctl call org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s '$ctl' |
+        grep -qx 'u $(prop berth@t1.service MainPID)'"
+check_eq "the scope only SIGKILLs orphans (KillSignal=)" "$(prop berth-t1.scope KillSignal)" 9
+check_eq "a requested stop of the scope gets the service's TimeoutStopSec= (60s) and slack" \
+        "$(prop berth-t1.scope TimeoutStopUSec)" "1min 30s"
 L1=$(machinectl show -p Leader --value t1 2>/dev/null)
 check "machinectl list shows t1 as a berth container" \
         bash -c "machinectl list --no-legend | grep -qE '^t1 +container +berth'"

@@ -7,6 +7,12 @@
 set -u
 shell=$1 build=$(readlink -f "$2") src=$(readlink -f "$3")
 . "$src/tests/lib/tap.sh"
+installed() { command -v "$1" >/dev/null; }
+if ! installed "$shell"; then # a failure, not a skip: .ci/packages installs it
+        fail "$shell is installed (apt-get install $shell)"
+        tap_done
+        exit 1
+fi
 
 T=$(mktemp -d /tmp/berth-test-completion.XXXXXX)
 trap 'rm -rf "$T"' EXIT

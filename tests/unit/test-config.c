@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The .container language: syntax, every key type, defaults, lists and specifiers. */
+#include <signal.h>
 #include "config-test-util.h"
 #include "test.h"
 
@@ -318,6 +319,25 @@ static void test_types(void)
         }
         static const struct {
                 const char *text;
+                int sig;
+                char rt; /* sig counts from SIGRTMIN ('+') or back from SIGRTMAX ('-'), not constants */
+        } signals[] = {
+            {"SIGINT", SIGINT, 0}, {"TERM", SIGTERM, 0},  {"SIGRTMIN+3", 3, '+'}, {"RTMAX-1", 1, '-'},
+            {"10", SIGUSR1, 0},    {"SIGKILL", SIGKILL, 0}, {"", 0, 0},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
+                char text[128];
+                int want = signals[i].rt == '+'   ? SIGRTMIN + signals[i].sig
+                           : signals[i].rt == '-' ? SIGRTMAX - signals[i].sig
+                                                  : signals[i].sig;
+
+                snprintf(text, sizeof(text), "[Container]\nKillSignal=%s\n", signals[i].text);
+                c = load_ok(text);
+                CHECK(c && c->kill_signal == want, "KillSignal=%s is %d", signals[i].text, want);
+                container_config_free(c);
+        }
+        static const struct {
+                const char *text;
                 uint64_t bytes;
         } sizes[] = {
             {"0", 0}, {"1024", 1024}, {"1K", 1024}, {"3G", UINT64_C(3) << 30}, {"2T", UINT64_C(2) << 40}};
@@ -420,6 +440,51 @@ static void test_names(void)
               "64 chars in two labels are fine");
 }
 
+/* LoadCredential=, SetCredential=, ImportCredential= (issue 19): parsed in order, each list reset
+ * by its own empty assignment, and a SetCredential= value never in an error line. */
+static void test_credentials(void)
+{
+        _cleanup_free_ char *text = NULL, *e = NULL;
+        ContainerConfig *c;
+
+        if (asprintf(&text,
+                     "[Container]\nLoadCredential=a:%s\nSetCredential=b:v al:ue\nImportCredential=db.*\n"
+                     "ImportCredential=db.*\nSetCredential=c:\n",
+                     dir) < 0)
+                return;
+        c = load_ok(text);
+        CHECK(c && c->n_credentials == 3, "three credentials");
+        if (c && c->n_credentials == 3) {
+                CHECK(streq(c->credentials[0].id, "a") && streq(c->credentials[0].path, dir) &&
+                          !c->credentials[0].value,
+                      "LoadCredential=a:DIR: a path");
+                CHECK(streq(c->credentials[1].id, "b") && streq(c->credentials[1].value, "v al:ue") &&
+                          !c->credentials[1].path,
+                      "SetCredential=b:v al:ue: the value after the first ':', literally");
+                CHECK(streq(c->credentials[2].value, ""), "SetCredential=c: an empty value");
+                CHECK(strv_length(c->import_credentials) == 1 && streq(c->import_credentials[0], "db.*"),
+                      "ImportCredential= once per glob");
+                CHECK(config_has_credentials(c), "config_has_credentials()");
+        }
+        container_config_free(c);
+        free(text);
+        text = NULL;
+        if (asprintf(&text, "[Container]\nLoadCredential=a:%s\nSetCredential=b:x\nSetCredential=\n"
+                            "SetCredential=a2:y\nLoadCredential=\nLoadCredential=b:%s\n",
+                     dir, dir) < 0)
+                return;
+        c = load_ok(text);
+        CHECK(c && c->n_credentials == 2 && streq(c->credentials[0].id, "a2") &&
+                  streq(c->credentials[1].id, "b"),
+              "an empty SetCredential= or LoadCredential= resets only its own list (then b is free again)");
+        container_config_free(c);
+        c = load_ok("[Container]\nImportCredential=x\nImportCredential=\n");
+        CHECK(c && !config_has_credentials(c), "an empty ImportCredential= resets the list");
+        container_config_free(c);
+        e = load_error("[Container]\nSetCredential=t:hunter2\nSetCredential=t:hunter3\n");
+        CHECK(e && !strstr(e, "hunter"), "a duplicate SetCredential= error shows no value: %s", strna(e));
+}
+
 int main(void)
 {
         dir = test_tmpdir();
@@ -431,6 +496,7 @@ int main(void)
         test_types();
         test_specifiers();
         test_names();
+        test_credentials();
         test_rm_rf(dir);
         free(dir);
         return test_done();
