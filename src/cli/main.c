@@ -17,7 +17,7 @@ typedef struct Verb {
 } Verb;
 
 static const Verb verbs[] = {
-        { "list", "", "List running containers", verb_list },
+        { "list", "", "List running containers (--all: every declared one)", verb_list },
         { "status", "NAME", "Show state, scope, limits, identity and recent log of a container", verb_status },
         { "start", "NAME...", "Start containers (systemctl start berth@NAME)", verb_start },
         { "stop", "NAME...", "Stop containers (systemctl stop berth@NAME)", verb_start },
