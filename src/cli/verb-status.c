@@ -193,7 +193,7 @@ int verb_status(int argc, char **argv)
         _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
         JournalShowOptions jo = {.lines = 10};
         const char *name;
-        bool running, exists, no_pager = false;
+        bool running, exists, no_pager = false, unreadable = false;
         TableOutput output = TABLE_OUTPUT_TEXT;
         int c, r;
 
@@ -224,6 +224,10 @@ int verb_status(int argc, char **argv)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
 
         r = state_read(state_dir_get(), name, &s);
+        if (r == -EACCES) { /* not root: STATE_DIR/NAME is 0700; systemd still answers */
+                unreadable = true;
+                r = -ESRCH;
+        }
         if (r < 0 && r != -ESRCH) {
                 log_error_errno(r, "Failed to read the state of container %s: %m", name);
                 return EXIT_FAILURE_GENERIC;
@@ -244,7 +248,11 @@ int verb_status(int argc, char **argv)
         _cleanup_free_ char *error_line = NULL;
         if (!running && container_state_describe(bus, state_dir_get(), name, &cs) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+        if (unreadable && cs.guessed)
+                cs.state = "unknown";
         bool failed = !running && cs.state && streq(cs.state, "failed");
+        /* Running as systemd says, when this user cannot read the state. */
+        bool systemd_running = !running && cs.state && streq(cs.state, "running");
         /* Why it failed: berth's own line when the launch failed, else the payload's last
          * complaint; both escaped (the journal's may be the container's). */
         if (failed && cs.error)
@@ -254,7 +262,7 @@ int verb_status(int argc, char **argv)
 
         if (output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {
-                    .result = running ? NULL : cs.state,
+                    .result = running || systemd_running ? NULL : cs.state,
                     .reason = cs.reason,
                     .error = error_line,
                     .name = name,
@@ -268,15 +276,17 @@ int verb_status(int argc, char **argv)
                 r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
                 if (r < 0)
                         return log_error_errno(r, "Failed to print the status: %m"), EXIT_FAILURE_GENERIC;
-                return running ? EXIT_OK : EXIT_NOT_RUNNING;
+                return running || systemd_running ? EXIT_OK : EXIT_NOT_RUNNING;
         }
 
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        const char *on = running ? ansi_highlight_green() : failed ? ansi_highlight_red() : "";
-        printf("%s%s%s %s - berth container %s\n", on, running ? "●" : failed ? "×" : "○",
+        const char *on = running || systemd_running ? ansi_highlight_green() : failed ? ansi_highlight_red() : "";
+        printf("%s%s%s %s - berth container %s\n", on, running || systemd_running ? "●" : failed ? "×" : "○",
                *on ? ansi_normal() : "", unit, name);
         if (failed) /* systemd's word, or the result `berth run` recorded (run by hand) */
                 printf("     Active: %sfailed (%s)%s\n", on, strna(cs.reason), ansi_normal());
+        else if (!running && cs.state && streq(cs.state, "unknown"))
+                printf("     Active: unknown (needs root)\n");
         else
                 printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
                        sub ? sub
@@ -294,6 +304,10 @@ int verb_status(int argc, char **argv)
                 }
                 if (error_line)
                         printf("      Error: %s\n", error_line);
+                if (unreadable)
+                        printf("       Note: only root can read the container's state in %s/%s; run as root\n"
+                               "             for its leader, UID range, label, scope and cgroup.\n",
+                               state_dir_get(), name);
                 if (cs.state && streq(cs.state, "invalid") && cs.reason)
                         printf("    Invalid: %s\n", cs.reason);
                 printf("     Config: %s\n", main_file ? main_file : "(none)");
@@ -310,5 +324,5 @@ int verb_status(int argc, char **argv)
                 if (r < 0)
                         log_warning_errno(r, "Failed to read the journal of container %s: %m", name);
         }
-        return running ? EXIT_OK : EXIT_NOT_RUNNING;
+        return running || systemd_running ? EXIT_OK : EXIT_NOT_RUNNING;
 }

@@ -113,6 +113,12 @@ diag "$(cat "$L")"
 check "list as another user does not say 'No containers.' while one runs" \
         bash -c "! grep -q 'No containers' '$L'"
 check "list as another user shows the running container" grep -Eq '^up +(running|unknown \(needs root\))' "$L"
+setpriv --reuid=65534 --regid=65534 --clear-groups env BERTH_STATE_DIR="$BERTH_STATE_DIR" \
+        BERTH_CONFIG_PATH="$BERTH_CONFIG_PATH" "$BERTH" status --no-pager -n 0 up > "$S" 2>&1
+diag "$(cat "$S")"
+check "status as another user says root can read the details, not an error" \
+        grep -q "Note: only root can read the container's state" "$S"
+check "status as another user without systemd does not claim inactive" grep -q "Active: unknown (needs root)" "$S"
 
 kill -TERM "$IT_BG_PID"
 it_wait

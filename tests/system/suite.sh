@@ -224,6 +224,9 @@ check "berth logs -f printed the journal so far" grep -q t1-payload-up "$W/follo
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups berth list --no-legend 2>&1)
 echo "$out" | sed 's/^/# nobody: /'
 check "berth list as another user shows t1 running (systemd's word)" bash -c "echo '$out' | grep -qE '^t1 +running'"
+setpriv --reuid=65534 --regid=65534 --clear-groups berth status -n 0 t1 > "$W/status-nobody" 2>&1
+check_eq "berth status as another user exits 0 for a running container (systemd's word)" "$?" 0
+check "berth status as another user shows it active (running)" grep -q 'Active: active (running)' "$W/status-nobody"
 
 check "systemctl stop berth@t1" systemctl stop berth@t1
 check "stopping the service removes berth-t1.scope" wait_gone berth-t1.scope
