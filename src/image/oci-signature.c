@@ -142,6 +142,17 @@ static int layer_check(ImportContext *ctx, int layout_fd, json_object *layer, co
         return 0;
 }
 
+static int signature_config_check(ImportContext *ctx, int layout_fd, json_object *manifest, const char *digest)
+{
+        _cleanup_(oci_descriptor_done) OciDescriptor d = {};
+        _cleanup_free_ char *text = NULL;
+        json_object *c;
+
+        if (!json_object_object_get_ex(manifest, "config", &c) || descriptor_from_json(c, &d) < 0)
+                return import_error(ctx, -EBADMSG, "signature manifest %s has no valid config descriptor", digest);
+        return blob_read_verified(ctx, layout_fd, &d, SIG_JSON_MAX, &text);
+}
+
 int oci_signature_check(ImportContext *ctx, int layout_fd, const char *signed_digest, const SigKey *keys,
                         size_t n_keys, const SigKey **ret_signer)
 {
@@ -182,6 +193,12 @@ int oci_signature_check(ImportContext *ctx, int layout_fd, const char *signed_di
                         if (root)
                                 json_object_put(root);
                         r = import_error(ctx, -EBADMSG, "signature manifest %s has no layers", d.digest);
+                        goto failed;
+                }
+                /* Its config is unused, but every blob the signature names must be intact too. */
+                r = signature_config_check(ctx, layout_fd, root, d.digest);
+                if (r < 0) {
+                        json_object_put(root);
                         goto failed;
                 }
                 for (size_t j = 0; j < json_object_array_length(layers); j++) {

@@ -57,9 +57,11 @@ int sig_key_load(const char *path, SigKey *ret, char **ret_error)
         fclose(f);
         if (!k.pkey)
                 return set_error(ret_error, "key %s is not a PEM public key (-----BEGIN PUBLIC KEY-----)", path);
-        if (EVP_PKEY_get_base_id(k.pkey) != EVP_PKEY_EC)
-                return set_error(ret_error, "key %s is a %s key, not ECDSA P-256 (the only scheme berth verifies)",
-                                 path, OBJ_nid2sn(EVP_PKEY_get_base_id(k.pkey)));
+        if (EVP_PKEY_get_base_id(k.pkey) != EVP_PKEY_EC) {
+                int id = EVP_PKEY_get_base_id(k.pkey);
+                return set_error(ret_error, "key %s is %s key, not ECDSA P-256 (the only scheme berth verifies)",
+                                 path, id == EVP_PKEY_RSA ? "an RSA" : id == EVP_PKEY_ED25519 ? "an Ed25519" : "a non-ECDSA");
+        }
         if (EVP_PKEY_get_utf8_string_param(k.pkey, "group", group, sizeof group, &group_len) != 1 ||
             !streq(group, "prime256v1"))
                 return set_error(ret_error, "key %s is ECDSA on %s, not P-256 (the only curve berth verifies)",
