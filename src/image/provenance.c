@@ -110,3 +110,41 @@ int image_provenance_read(const char *image_dir, const char *name, ImageProvenan
         p = (ImageProvenance){};
         return 0;
 }
+
+const char *image_provenance_dir(void)
+{
+        const char *e = getenv("BERTH_IMAGE_DIR");
+        return isempty(e) ? "/var/lib/berth" : e;
+}
+
+int image_provenance_for_root(const char *root, char **ret_name, ImageProvenance *ret)
+{
+        _cleanup_free_ char *dir = NULL, *real = NULL, *name = NULL;
+        ImageProvenance p = {};
+        const char *slash;
+        int r;
+
+        if (!root)
+                return -ENOENT;
+        dir = realpath(image_provenance_dir(), NULL);
+        real = realpath(root, NULL);
+        if (!dir || !real)
+                return -ENOENT;
+        slash = strrchr(real, '/');
+        if (!slash || (size_t)(slash - real) != strlen(dir) || !strneq(real, dir, strlen(dir)) || !slash[1] ||
+            slash[1] == '.')
+                return -ENOENT;
+        name = strdup(slash + 1);
+        if (!name)
+                return -ENOMEM;
+        r = image_provenance_read(image_provenance_dir(), name, &p);
+        if (r < 0)
+                return r;
+        if (ret)
+                *ret = p;
+        else
+                image_provenance_done(&p);
+        if (ret_name)
+                *ret_name = TAKE_PTR(name);
+        return 0;
+}

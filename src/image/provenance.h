@@ -31,3 +31,9 @@ int image_provenance_path(const char *image_dir, const char *name, char **ret);
 int image_provenance_format(const ImageProvenance *p, char **ret);
 /* -ENOENT when the image has no record (imported before issue 18, or not by berth). */
 int image_provenance_read(const char *image_dir, const char *name, ImageProvenance *ret);
+
+/* $BERTH_IMAGE_DIR or /var/lib/berth (the same rule as berth import's image_dir_get()). */
+const char *image_provenance_dir(void);
+/* When root is IMAGE_DIR/NAME (an imported image): *ret_name and its record (ret may be NULL).
+ * -ENOENT when root is not an image or the image has no record. */
+int image_provenance_for_root(const char *root, char **ret_name, ImageProvenance *ret);

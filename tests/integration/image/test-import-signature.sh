@@ -143,4 +143,32 @@ check "RequireSignature=no (a drop-in overriding trust.conf): an unsigned image 
 check "an unsigned image's provenance has no signer" test -z "$(grep SignedBy= "$BERTH_IMAGE_DIR/.images/optional")"
 refuse otherkeyoptional "does not verify" otherkeyoptional --oci "$T/otherkey"
 
+# --- berth images, berth rm-image ----------------------------------------------------------------
+"$BERTH" images -o json >"$T/images.json" 2>&1
+check "berth images -o json runs" test $? -eq 0
+python3 - "$T/images.json" "$(manifest_of good)" "$FPR" >"$T/out" 2>&1 <<'PY'
+import json, sys
+rows = {r["name"]: r for r in json.load(open(sys.argv[1]))}
+g = rows["good"]
+assert g["digest"] == sys.argv[2] and g["signed_by"] == sys.argv[3], g
+assert g["used_by"] == "good" and g["size"] > 0 and g["imported"] > 0, g
+assert rows["optional"]["signed_by"] is None, rows["optional"]
+assert "otherkey" not in rows and ".images" not in rows, rows.keys()
+PY
+check "berth images lists digest, signer, size, time and the container using it" test $? -eq 0 -a ! -s "$T/out"
+"$BERTH" images --no-legend >"$T/out" 2>&1
+check "berth images (text) shows the signer" has "good" "$T/out"
+"$BERTH" rm-image good >"$T/out" 2>&1
+check "rm-image refuses an image a declared container uses" test $? -ne 0
+check "rm-image names the container" has "used by container good" "$T/out"
+check "the refused image is still there" test -e "$BERTH_IMAGE_DIR/good/etc/motd"
+rm "$T/etc/good.container"
+"$BERTH" rm-image good >"$T/out" 2>&1
+check "rm-image removes an image no container uses" test $? -eq 0
+check "its root is gone" test ! -e "$BERTH_IMAGE_DIR/good"
+check "its provenance record is gone" test ! -e "$BERTH_IMAGE_DIR/.images/good"
+check "nothing else left behind" test -z "$(find "$BERTH_IMAGE_DIR" -maxdepth 1 -name '.import-*')"
+"$BERTH" rm-image good >"$T/out" 2>&1
+check "rm-image of a missing image fails" test $? -ne 0
+
 tap_done
