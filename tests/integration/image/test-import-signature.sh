@@ -143,6 +143,18 @@ check "RequireSignature=no (a drop-in overriding trust.conf): an unsigned image 
 check "an unsigned image's provenance has no signer" test -z "$(grep SignedBy= "$BERTH_IMAGE_DIR/.images/optional")"
 refuse otherkeyoptional "does not verify" otherkeyoptional --oci "$T/otherkey"
 
+# --- berth status of a running container whose root is a signed image ----------------------------
+# (a running container as berth status sees it: a state file and its held lock)
+mkdir -p "$T/state/tagged"
+printf 'NAME=tagged\nSUPERVISOR=%s\nLEADER=%s\nROOT=%s\nSCOPE=\nCONFIG=%s\n' $$ $$ \
+        "$BERTH_IMAGE_DIR/tagged" "$T/etc/tagged.container" >"$T/state/tagged/state"
+exec {lockfd}>"$T/state/tagged/lock"
+flock -x "$lockfd"
+BERTH_STATE_DIR=$T/state "$BERTH" status --no-pager -n 0 tagged >"$T/out" 2>&1
+check "berth status shows the image and its digest" has "Image: tagged ($(manifest_of tagged))" "$T/out"
+check "berth status shows the signer's fingerprint" has "Signed by: $FPR" "$T/out"
+exec {lockfd}>&-
+
 # --- berth images, berth rm-image ----------------------------------------------------------------
 "$BERTH" images -o json >"$T/images.json" 2>&1
 check "berth images -o json runs" test $? -eq 0
