@@ -235,6 +235,11 @@ int verb_rm_image(int argc, char **argv)
             asprintf(&trash, "%s/.import-rm-%s-XXXXXX", image_dir, name) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         if (lstat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                /* A record whose root was removed by hand: drop the record. */
+                if (unlink(record) == 0) {
+                        printf("Removed the record of image %s (its root %s was already gone).\n", name, root);
+                        return EXIT_OK;
+                }
                 log_error("No image %s in %s.", name, image_dir);
                 return EXIT_FAILURE_GENERIC;
         }

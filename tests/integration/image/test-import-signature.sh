@@ -182,5 +182,8 @@ check "its provenance record is gone" test ! -e "$BERTH_IMAGE_DIR/.images/good"
 check "nothing else left behind" test -z "$(find "$BERTH_IMAGE_DIR" -maxdepth 1 -name '.import-*')"
 "$BERTH" rm-image good >"$T/out" 2>&1
 check "rm-image of a missing image fails" test $? -ne 0
+echo Imported=1 >"$BERTH_IMAGE_DIR/.images/ghost"
+"$BERTH" rm-image ghost >"$T/out" 2>&1
+check "rm-image of a record whose root is gone removes the record" test $? -eq 0 -a ! -e "$BERTH_IMAGE_DIR/.images/ghost"
 
 tap_done
