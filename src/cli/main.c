@@ -29,6 +29,8 @@ static const Verb verbs[] = {
         { "cat", "NAME...", "Show a container's file and its drop-ins", verb_cat },
         { "import", "NAME TARBALL | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import_exec },
         { "audit", "[NAME|FILE...]", "Score how exposed the host is to each container", verb_audit },
+        { "images", "", "List imported images: digest, signer, which containers use them", verb_images },
+        { "rm-image", "NAME", "Remove an imported image no declared container uses", verb_rm_image },
 };
 
 static void help(void)

@@ -7,6 +7,7 @@
  * blob, a hostile archive member, a full disk) leaves nothing half-imported. */
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,6 +49,16 @@ typedef struct ImportContext {
         const char *oci_tag;
         /* Set by the import: the root has an init (/sbin/init or /lib/systemd/systemd). */
         bool root_has_init;
+        /* Signatures (issue 18, oci-signature.h): the keys to verify with; when require is set an
+         * image without a good signature by one of them is refused before anything is unpacked.
+         * A signature present but bad is refused whenever keys are given. */
+        const struct SigKey *trust_keys;
+        size_t n_trust_keys;
+        bool trust_require;
+        /* Filled in by the import: the verifying key (NULL when unsigned) and the digest recorded
+         * in the provenance file (provenance.h). */
+        const struct SigKey *signed_by;
+        char *digest;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);
