@@ -30,7 +30,7 @@ for lib in libarchive libjson-c libcrypto; do
 done
 out=$("$BERTH" import --help 2>&1)
 check_eq "berth import --help runs berth-import: exit status 0" $? 0
-check "berth import --help prints import's help" grep -q '^berth import \[OPTIONS...\] NAME --oci DIR$' <<<"$out"
+check "berth import --help prints import's help" grep -q '^berth import \[OPTIONS...\] NAME --oci DIR\[:TAG\]$' <<<"$out"
 "$BERTH" import >/dev/null 2>&1
 check_eq "berth import without arguments: berth-import's usage status 2" $? 2
 
