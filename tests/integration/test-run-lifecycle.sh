@@ -214,7 +214,8 @@ check_eq "--file bare.container: runs ./bare.container (payload is PID 1)" "$out
 
 check_eq "host mount table unchanged after everything" "$(it_mountinfo)" "$mounts_before"
 # (uid/ and mcs/ hold the allocation locks and seccomp/ the compiled filters, which are never
-# removed; of a container's directory only its lock, unheld, and its seccomp/ program stay)
+# removed; of a container's directory only its lock, unheld, its seccomp/ program and the
+# result of its last run, for list --all and status, stay)
 check_eq "no running state left" "$(ls "$BERTH_STATE_DIR" | grep -vx -e uid -e mcs -e seccomp |
-        while read -r n; do no_state_left "$n" && [ -z "$(ls "$BERTH_STATE_DIR/$n" | grep -vx -e lock -e seccomp)" ] || echo "$n"; done)" ""
+        while read -r n; do no_state_left "$n" && [ -z "$(ls "$BERTH_STATE_DIR/$n" | grep -vx -e lock -e seccomp -e result)" ] || echo "$n"; done)" ""
 tap_done

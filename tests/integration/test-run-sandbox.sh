@@ -91,7 +91,7 @@ Exec=/probe env
 C
 TERM=berth-term it_run env
 check_eq "clean environment plus Environment=" "$(cat "$IT_OUT")" \
-        "FOO=bar HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SPACED=a b TERM=berth-term container=berth"
+        "FOO=bar HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SPACED=a b TERM=berth-term container=berth"
 it_container user <<C
 [Container]
 Directory=$IT_ROOT
