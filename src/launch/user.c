@@ -57,8 +57,28 @@ static int user_db_open(int rootfd, const char *path, FILE **ret)
                 if (root < 0)
                         return -errno;
         }
-        /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
-        fd = (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : root, path, &how, sizeof(how));
+        if (rootfd >= 0) {
+                /* Seen from the host (berth verify), a device node in the image would be the host's
+                 * device: look at the file (O_PATH opens nothing) before opening it for reading. */
+                _cleanup_close_ int pfd = -EBADF;
+                struct open_how phow = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC, .resolve = how.resolve};
+                char proc[64];
+
+                pfd = (int)syscall(SYS_openat2, rootfd, path, &phow, sizeof(phow));
+                if (pfd < 0)
+                        return -errno;
+                if (fstat(pfd, &st) < 0)
+                        return -errno;
+                if (S_ISLNK(st.st_mode))
+                        return -ELOOP;
+                if (!S_ISREG(st.st_mode))
+                        return -EBADFD;
+                /* The same inode, reopened: nothing can swap it in between. */
+                snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+                fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        } else
+                /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
+                fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)

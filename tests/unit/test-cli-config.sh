@@ -124,6 +124,21 @@ check "warns about a missing Directory=" \
         grep -q "^$tmp/nodir.container: warning: \[Container\] Directory=$tmp/missing: No such file" "$tmp/err"
 check "the summary counts the warnings" grep -q "^4 checked, 4 valid, 0 with errors (0 errors), 5 warnings$" "$tmp/out"
 
+# The root's /etc/passwd is the image's: a FIFO there neither hangs verify nor is opened for
+# reading, a symlink (even to a real file inside the root) is refused, as berth run refuses it.
+for kind in fifo symlink; do
+        rr=$tmp/root-$kind
+        mkdir -p "$rr/etc" "$rr/bin"
+        printf '#!/bin/sh\n' > "$rr/bin/tool" && chmod 0755 "$rr/bin/tool"
+        if [ $kind = fifo ]; then mkfifo "$rr/etc/passwd"; else
+                printf 'app:x:1:1::/:/bin/sh\n' > "$rr/etc/passwd.real"; ln -s passwd.real "$rr/etc/passwd"; fi
+        printf '[Container]\nDirectory=%s\nExec=/bin/tool\nUser=app\n' "$rr" > "$tmp/db-$kind.container"
+        timeout 10 "$berth" verify "$tmp/db-$kind.container" > /dev/null 2> "$tmp/err"
+        check_eq "verify with /etc/passwd a $kind: exit 0 (a warning), not a hang" "$?" 0
+        check "verify with /etc/passwd a $kind: refuses the file, says why" \
+                grep -q "User=app: berth refuses the root's /etc/passwd: " "$tmp/err"
+done
+
 # The man page documents every key of the parser's table.
 missing=""
 while read -r section key; do
