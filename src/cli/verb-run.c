@@ -36,6 +36,10 @@ static int load(const char *what, ContainerConfig **ret)
         int r = config_load(what, ret, &errors);
         if (r >= 0) {
                 r = config_check_credential_sources(*ret, &errors);
+                if (r >= 0) {
+                        int k = config_check_device_allow(*ret, &errors);
+                        r = k < 0 ? k : r + k;
+                }
                 if (r > 0)
                         r = -EINVAL;
                 if (r < 0)

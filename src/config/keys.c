@@ -713,6 +713,89 @@ static int parse_selinux_label(ParseState *st, const ConfigKey *k, const char *v
         return assign_string(field, *value ? value : NULL);
 }
 
+/* DeviceAllow=DEVICE [ACCESS], as systemd's: DEVICE a node below /dev or char-GROUP/block-GROUP,
+ * ACCESS some of r, w, m (default rwm). Repeatable; a device given again adds its access; an
+ * empty assignment resets the list. Whether a path is a device node is the host's to say now
+ * (config_check_device_allow()). */
+static bool device_group_is_valid(const char *s)
+{
+        const char *g = strneq(s, "char-", 5) ? s + 5 : strneq(s, "block-", 6) ? s + 6 : NULL;
+        return g && strlen(g) <= 64 && is_all(g, ALNUM "_.+-");
+}
+
+/* ret = the letters of "rwm" in given (all when NULL) or in old, in that order. */
+static void device_access(const char *given, const char *old, char ret[static 4])
+{
+        size_t n = 0;
+
+        for (const char *p = "rwm"; *p; p++)
+                if (!given || strchr(given, *p) || strchr(old, *p))
+                        ret[n++] = *p;
+        ret[n] = 0;
+}
+
+static int parse_device_allow(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        ContainerConfig *c = st->config;
+        _cleanup_strv_free_ char **w = NULL;
+        _cleanup_free_ char *device = NULL, *loc = NULL;
+        char access[4] = "";
+        DeviceAllow *a;
+        int r;
+        (void)k, (void)field;
+
+        r = split_words(st, value, &w);
+        if (r <= 0) {
+                if (r == 0) {
+                        for (size_t i = 0; i < c->n_device_allow; i++) {
+                                free(c->device_allow[i].device);
+                                free(c->device_allow[i].location);
+                        }
+                        free(c->device_allow);
+                        c->device_allow = NULL;
+                        c->n_device_allow = 0;
+                }
+                return r;
+        }
+        if (strv_length(w) > 2)
+                return key_error(st, "too many words (expected a device and its access, e.g. \"/dev/fuse rw\")");
+        if (w[0][0] == '/') {
+                if (path_normalize_absolute(w[0], &device) < 0 || !strneq(device, "/dev/", 5))
+                        return bad_word(st, "invalid device", w[0],
+                                        "a device node below /dev such as /dev/fuse, without \"..\" components, "
+                                        "or char-GROUP/block-GROUP");
+        } else {
+                if (!device_group_is_valid(w[0]))
+                        return bad_word(st, "invalid device", w[0],
+                                        "a device node below /dev such as /dev/fuse, or char-GROUP/block-GROUP "
+                                        "with a group named in /proc/devices");
+                device = strdup(w[0]);
+                if (!device)
+                        return -ENOMEM;
+        }
+        if (w[1] && (!is_all(w[1], "rwm") || strlen(w[1]) > 3))
+                return bad_word(st, "invalid device access", w[1], "some of r, w and m, e.g. rw");
+        /* in rwm order, each once; the union with what an earlier assignment allowed */
+        for (size_t i = 0; i < c->n_device_allow; i++)
+                if (streq(c->device_allow[i].device, device)) {
+                        device_access(w[1], c->device_allow[i].access, access);
+                        memcpy(c->device_allow[i].access, access, sizeof(access));
+                        return 0;
+                }
+        device_access(w[1], "", access);
+        loc = key_location(st);
+        if (!loc)
+                return -ENOMEM;
+        a = reallocarray(c->device_allow, c->n_device_allow + 1, sizeof(DeviceAllow));
+        if (!a)
+                return -ENOMEM;
+        c->device_allow = a;
+        a[c->n_device_allow] = (DeviceAllow){.device = TAKE_PTR(device), .location = TAKE_PTR(loc)};
+        memcpy(a[c->n_device_allow].access, access, sizeof(access));
+        c->n_device_allow++;
+        return 0;
+}
+
 /* ---- [Files] ---- */
 
 static void binds_clear(ContainerConfig *c)
@@ -1163,6 +1246,7 @@ static const ConfigKey keys[] = {
     {"Security", "SystemCallFilter", parse_syscall_filter, F(syscall_filter), 0, NULL, false},
     {"Security", "SELinuxType", parse_selinux_type, F(selinux_type), 0, NULL, false},
     {"Security", "SELinuxLabel", parse_selinux_label, F(selinux_label), 0, NULL, false},
+    {"Security", "DeviceAllow", parse_device_allow, F(device_allow), 0, NULL, true},
     {"Files", "Bind", parse_binds, F(binds), false, NULL, true},
     {"Files", "BindReadOnly", parse_binds, F(binds), true, NULL, true},
     {"Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false},
