@@ -78,7 +78,8 @@ typedef struct ContainerConfig {
         bool boot;               /* run /sbin/init as PID 1 */
         bool ephemeral;          /* overlay with tmpfs upper, discarded at exit; yes without Directory= */
         bool read_only;          /* root mounted read-only; default yes without Directory= */
-        bool notify_ready;       /* Notify=yes: ready when payload sends READY=1 */
+        bool notify_ready;       /* ready when the payload sends READY=1: Notify=yes, or Boot=yes without
+                                  * Notify= (config_load() decides; Boot=yes with Notify=no: once it runs) */
         uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
         int kill_signal;            /* KillSignal=; 0: SIGTERM, SIGRTMIN+3 with Boot=yes */
 

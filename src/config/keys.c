@@ -297,6 +297,11 @@ static int parse_read_only(ParseState *st, const ConfigKey *k, const char *value
         return parse_bool_remembered(st, k, value, field, &st->read_only_at);
 }
 
+static int parse_notify(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->notify_at);
+}
+
 static int parse_number(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         uint64_t v;
@@ -1225,7 +1230,7 @@ static const ConfigKey keys[] = {
     {"Container", "Boot", parse_bool, F(boot), false, NULL, false},
     {"Container", "Ephemeral", parse_ephemeral, F(ephemeral), false, NULL, false},
     {"Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false},
-    {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
+    {"Container", "Notify", parse_notify, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
     {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
     {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
@@ -1485,6 +1490,10 @@ int config_finalize(ParseState *st)
                 if (r == -ENOMEM)
                         return r;
         }
+        /* An init reports READY=1 itself (systemd does); Notify=no says this one does not
+         * (busybox init, a script): then the container is ready once it runs. */
+        if (c->boot && !st->notify_at)
+                c->notify_ready = true;
         if (!c->exec) {
                 r = strv_extend(&c->exec, c->boot ? "/sbin/init" : "/bin/sh");
                 if (r < 0)

@@ -36,6 +36,7 @@ typedef struct ParseState {
         char *address_pool_at;
         char *port_at; /* the first Port= of the list in force */
         char *ipv6_at;
+        char *notify_at; /* Notify= given: with Boot=yes, Notify=no overrides waiting for the init */
 } ParseState;
 
 void parse_state_done(ParseState *st);

@@ -513,6 +513,23 @@ static void test_device_allow(void)
         container_config_free(c);
 }
 
+/* Boot=yes waits for the init's READY=1 unless Notify=no says it never comes (issue 21). */
+static void test_boot_notify(void)
+{
+        ContainerConfig *c = load_ok("[Container]\nBoot=yes\n");
+        CHECK(c && c->notify_ready, "Boot=yes: ready when the init says so");
+        container_config_free(c);
+        c = load_ok("[Container]\nBoot=yes\nNotify=no\n");
+        CHECK(c && c->boot && !c->notify_ready, "Boot=yes with Notify=no: ready once it runs");
+        container_config_free(c);
+        c = load_ok("[Container]\nNotify=no\nBoot=yes\nNotify=\n");
+        CHECK(c && c->notify_ready, "an empty Notify= restores the Boot=yes default");
+        container_config_free(c);
+        c = load_ok("[Container]\nNotify=no\n");
+        CHECK(c && !c->notify_ready, "Notify=no without Boot=: ready once it runs");
+        container_config_free(c);
+}
+
 int main(void)
 {
         dir = test_tmpdir();
@@ -526,6 +543,7 @@ int main(void)
         test_names();
         test_credentials();
         test_device_allow();
+        test_boot_notify();
         test_rm_rf(dir);
         free(dir);
         return test_done();
