@@ -3,7 +3,8 @@
 # Runs inside test bed 1 (bed.sh): the unit-file model of a .container file as berth-generator
 # turns it into systemd's. [Unit] dependencies between two containers (web after and requiring db)
 # are honoured at start and stop; [Install] RequiredBy= links; a missing
-# machines.target is reported; a masked container's service is masked, not failed.
+# machines.target is reported; a masked container's service is masked, not failed; an escaped
+# instance name (systemd-escape) is refused with the unit to start instead.
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 GEN=$BERTH_BUILD/units/berth-generator
@@ -13,9 +14,10 @@ mkdir -p "$T/log"
 chmod 777 "$T/log"
 : >"$T/log/order"
 chmod 666 "$T/log/order"
-NAMES="udb uweb uinst umask"
+NAMES="udb uweb uinst umask u-esc"
 cleanup() {
         systemctl stop berth@uweb berth@udb berth@uinst 2>/dev/null
+        systemctl reset-failed 'berth@u\x2desc.service' 2>/dev/null
         for n in $NAMES; do rm -f "/etc/berth/$n.container"; systemctl reset-failed "berth@$n" 2>/dev/null; done
         systemctl daemon-reload
         rm -rf "$T"
@@ -81,5 +83,15 @@ rm -f /etc/berth/umask.container /etc/systemd/system/multi-user.target.wants/ber
 printf '[Container]\nExec=/bin/true\n' >/etc/berth/umask.container
 systemctl daemon-reload
 check_eq "umask: unmasked, it loads again" "$(prop berth@umask.service LoadState)" loaded
+
+# --- an escaped instance name: refused, naming the unit to start -------------------------------
+printf '[Container]\nExec=/bin/true\n' >/etc/berth/u-esc.container
+unit=$(systemd-escape --template berth@.service u-esc)
+check_eq "systemd-escape gives the escaped instance" "$unit" 'berth@u\x2desc.service'
+systemctl start "$unit" 2>/dev/null
+journalctl --sync
+msg=$(journalctl -u "$unit" --no-pager -o cat | grep -F "escaped unit instance")
+diag "$msg"
+check "the escaped instance's journal names the unit to start" grep -qF "systemctl start berth@u-esc" <<<"$msg"
 
 tap_done
