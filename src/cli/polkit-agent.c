@@ -41,8 +41,8 @@ int polkit_agent_open(pid_t *ret_pid)
                 if (fd < 0)
                         _exit(EXIT_FAILURE);
                 snprintf(fd_arg, sizeof(fd_arg), "%d", fd);
-                execl(POLKIT_AGENT_BINARY_PATH, POLKIT_AGENT_BINARY_PATH, "--notify-fd", fd_arg, "--fallback",
-                      (char *)NULL);
+                execl(POLKIT_AGENT_BINARY_PATH, POLKIT_AGENT_BINARY_PATH, "--notify-fd", fd_arg,
+                      "--fallback", (char *)NULL);
                 _exit(EXIT_FAILURE);
         }
         fds[1] = safe_close(fds[1]);
