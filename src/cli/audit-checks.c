@@ -158,6 +158,10 @@ const AuditWeight audit_weights[] = {
         { AUDIT_WRITABLE_BINDS, NULL, 5 },
         /* each Bind= of a device node or of something below /dev */
         { AUDIT_DEVICES, NULL, 20 },
+        /* each DeviceAllow= entry (the device cgroup opened for it); a block device (block-GROUP,
+         * or a block node on this host) is raw access to a disk beneath every file system */
+        { AUDIT_DEVICES, "DeviceAllow=", 10 },
+        { AUDIT_DEVICES, "DeviceAllow=block", 30 },
 
         /* no MemoryMax=; only MemoryHigh= given */
         { AUDIT_MEMORY_LIMIT, NULL, 5 },

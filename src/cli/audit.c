@@ -353,6 +353,28 @@ static int check_binds(const ContainerConfig *c, bool offline, AuditReport *repo
         return 0;
 }
 
+/* Each DeviceAllow= entry opens the scope's device cgroup for a host device. */
+static int check_device_allow(const ContainerConfig *c, bool offline, AuditResult *res)
+{
+        for (size_t i = 0; i < c->n_device_allow; i++) {
+                const DeviceAllow *d = &c->device_allow[i];
+                struct stat st;
+                bool block;
+                int r;
+
+                if (device_allow_is_group(d))
+                        block = strneq(d->device, "block-", 6);
+                else
+                        block = !offline && stat(d->device, &st) >= 0 && S_ISBLK(st.st_mode);
+                r = add_finding(res, audit_weight(AUDIT_DEVICES, block ? "DeviceAllow=block" : "DeviceAllow="),
+                                "DeviceAllow=%s %s", d->device, d->access);
+                if (r < 0)
+                        return r;
+                res->status = AUDIT_FAIL;
+        }
+        return 0;
+}
+
 static int check_limits(const ContainerConfig *c, AuditReport *report)
 {
         bool mem = c->memory_max != CONFIG_UNSET && c->memory_max != CONFIG_SIZE_INFINITY;
@@ -432,6 +454,7 @@ int audit_container(const ContainerConfig *c, bool offline, AuditReport *ret)
         k = k ?: check_network(c, &r);
         k = k ?: check_root(c, &r);
         k = k ?: check_binds(c, offline, &r);
+        k = k ?: check_device_allow(c, offline, result(&r, AUDIT_DEVICES));
         k = k ?: check_limits(c, &r);
         k = k ?: check_root_reachable(c, offline, result(&r, AUDIT_ROOT_REACHABLE));
         if (k < 0)

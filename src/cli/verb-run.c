@@ -37,6 +37,10 @@ static int load(const char *what, ContainerConfig **ret)
         int r = config_load(what, ret, &errors);
         if (r >= 0) {
                 r = config_check_credential_sources(*ret, &errors);
+                if (r >= 0) {
+                        int k = config_check_device_allow(*ret, &errors);
+                        r = k < 0 ? k : r + k;
+                }
                 if (r > 0)
                         r = -EINVAL;
                 if (r < 0)
@@ -69,6 +73,37 @@ static void record_result(const char *state_dir, const char *name, int status, c
                                             .error = (char *)error});
         if (r < 0 && r != -ENOENT)
                 log_debug_errno(r, "Failed to record how container %s ended: %m", name);
+}
+
+/* berth@a\x2db.service (systemd-escape --template) runs `berth run a\x2db`: the instance of
+ * berth@.service is the container name as written, and a second unit name for one container
+ * would split its service, scope and status. Say which unit to start instead. */
+static bool refuse_escaped_name(const char *name)
+{
+        _cleanup_free_ char *plain = strdup(name);
+        size_t j = 0;
+
+        if (!plain || container_name_is_valid(name) || !strstr(name, "\\x"))
+                return false;
+        for (size_t i = 0; name[i]; i++) {
+                unsigned v;
+                int n = 0;
+
+                if (name[i] == '\\' && sscanf(name + i, "\\x%2x%n", &v, &n) == 1 && n == 4 && v > 0 && v < 0x80) {
+                        plain[j++] = (char)v;
+                        i += 3;
+                } else
+                        plain[j++] = name[i];
+        }
+        plain[j] = 0;
+        if (!container_name_is_valid(plain))
+                return false;
+        /* name is printable: name characters and \xNN escapes of them */
+        log_error("Invalid container name '%s': an escaped unit instance (systemd-escape). The instance of "
+                  "berth@.service is the container name as written: 'systemctl start berth@%s' or "
+                  "'berth start %s'.",
+                  name, plain, plain);
+        return true;
 }
 
 int verb_run(int argc, char **argv)
@@ -113,6 +148,8 @@ int verb_run(int argc, char **argv)
                 log_error("Invalid container name '%s' (use --file for a path).", argv[optind]);
                 return EXIT_USAGE;
         }
+        if (!file && refuse_escaped_name(argv[optind]))
+                return EXIT_USAGE;
         /* Rootless operation would need a different pipeline (no host idmapped mounts, newuidmap). */
         if (geteuid() != 0) {
                 log_error("berth run %s: must be run as root (rootless containers are not supported).",

@@ -9,6 +9,7 @@
 #include "job.h"
 #include "load.h"
 #include "log.h"
+#include "polkit-agent.h"
 #include "strv.h"
 #include "verbs.h"
 
@@ -31,26 +32,36 @@ static void help(const StartVerb *v)
                "'systemctl %s berth@NAME'), and waits until each job has finished. A container that\n"
                "fails to start is reported with systemd's reason; its log says why\n"
                "('berth logs NAME', 'berth status NAME').\n\n"
+               "A user whom polkit lets do this after authenticating is asked for the password, as\n"
+               "systemctl asks: on a terminal through polkit's text agent (pkttyagent).\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
-               "     --no-block         Enqueue the jobs and return without waiting for them\n\n"
+               "     --no-block         Enqueue the jobs and return without waiting for them\n"
+               "     --no-ask-password  Do not ask for a password: fail when polkit wants one\n\n"
                "Exit status: 0 when every job succeeded, 1 when one failed, 2 on a bad command line.\n",
                v->verb, v->doing, v->verb);
 }
 
+static void polkit_agentp(pid_t *pid)
+{
+        polkit_agent_close(*pid);
+}
+
 int verb_start(int argc, char **argv)
 {
-        enum { ARG_NO_BLOCK = 0x100 };
+        enum { ARG_NO_BLOCK = 0x100, ARG_NO_ASK_PASSWORD };
         static const struct option options[] = {
             {"help", no_argument, NULL, 'h'},
             {"no-block", no_argument, NULL, ARG_NO_BLOCK},
+            {"no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD},
             {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;
         _cleanup_strv_free_ char **units = NULL, **jobs = NULL;
         const StartVerb *v = NULL;
-        bool block = true;
+        _cleanup_(polkit_agentp) pid_t agent = 0;
+        bool block = true, ask_password = true;
         int c, r, ret = EXIT_OK;
 
         for (size_t i = 0; i < ELEMENTSOF(start_verbs); i++)
@@ -63,6 +74,7 @@ int verb_start(int argc, char **argv)
                 switch (c) {
                 case 'h': help(v); return EXIT_OK;
                 case ARG_NO_BLOCK: block = false; break;
+                case ARG_NO_ASK_PASSWORD: ask_password = false; break;
                 default: return EXIT_USAGE;
                 }
         if (optind >= argc) {
@@ -83,6 +95,19 @@ int verb_start(int argc, char **argv)
         if (r < 0) {
                 log_error_errno(r, "Failed to connect to the system bus: %m");
                 return EXIT_FAILURE_GENERIC;
+        }
+        /* Like systemctl: systemd may let polkit ask the caller to authenticate, through the
+         * text agent on a terminal (or a graphical agent of the session). */
+        r = sd_bus_set_allow_interactive_authorization(bus, ask_password);
+        if (r < 0) {
+                log_error_errno(r, "Failed to allow interactive authorization: %m");
+                return EXIT_FAILURE_GENERIC;
+        }
+        if (ask_password) {
+                r = polkit_agent_open(&agent);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to start the polkit agent %s, continuing without: %m",
+                                          POLKIT_AGENT_BINARY_PATH);
         }
         if (block) {
                 r = job_wait_new(bus, &w);

@@ -47,6 +47,38 @@ static void verify_help(void)
                "See berth.container(5) for the format.\n");
 }
 
+/* True when path is p or below it. */
+static bool path_is_at_or_below(const char *path, const char *p)
+{
+        size_t n = strlen(p);
+
+        return streq(p, "/") || (strneq(path, p, n) && (path[n] == '\0' || path[n] == '/'));
+}
+
+/* The nodes berth's own /dev always has (src/launch/dev.c). */
+static const char *const berth_dev_nodes[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+                                              "/dev/urandom", "/dev/tty", NULL};
+
+/* DeviceAllow= opens the device cgroup only: without a Bind= of the node (or of a directory on
+ * the host's /dev above it) the container has no node to open. A warning: the container starts. */
+static void warn_device_allow_unbound(const ContainerConfig *c)
+{
+        for (size_t i = 0; i < c->n_device_allow; i++) {
+                const DeviceAllow *d = &c->device_allow[i];
+                bool bound = false;
+
+                if (device_allow_is_group(d) || strv_contains((char **)berth_dev_nodes, d->device))
+                        continue;
+                for (size_t j = 0; j < c->n_binds && !bound; j++)
+                        bound = path_is_at_or_below(d->device, c->binds[j].source);
+                if (!bound)
+                        fprintf(stderr,
+                                "%s: warning: no Bind= makes %s reachable in the container, DeviceAllow= "
+                                "only lets it open a node it has (expected also Bind=%s in [Files])\n",
+                                d->location, d->device, d->device);
+        }
+}
+
 static _printf_(2, 3) void warn(const ContainerConfig *c, const char *fmt, ...)
 {
         va_list ap;
@@ -110,10 +142,13 @@ static size_t verify_one(const char *name_or_path, bool quiet, size_t *n_warning
 
         r = config_load(name_or_path, &c, &errors);
         if (r >= 0) {
-                *n_warnings += verify_root(c);
                 STRV_FOREACH (note, c->notes)
                         printf("note: %s\n", *note);
                 r = config_check_credential_sources(c, &errors);
+                if (r >= 0) {
+                        int k = config_check_device_allow(c, &errors);
+                        r = k < 0 ? k : r + k;
+                }
                 if (r < 0) {
                         log_error("Out of memory.");
                         return 1;
@@ -134,6 +169,8 @@ static size_t verify_one(const char *name_or_path, bool quiet, size_t *n_warning
                                         "ImportCredential= of a systemd-creds encrypted credential)\n",
                                         c->credentials[i].location, c->credentials[i].id,
                                         c->credentials[i].id);
+                warn_device_allow_unbound(c);
+                *n_warnings += verify_root(c);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
                 if (!quiet && !c->private_network && c->private_users != PRIVATE_USERS_NO)

@@ -63,6 +63,11 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         }
         free(c->credentials);
         strv_free(c->import_credentials);
+        for (size_t i = 0; i < c->n_device_allow; i++) {
+                free(c->device_allow[i].device);
+                free(c->device_allow[i].location);
+        }
+        free(c->device_allow);
         free(c);
         return NULL;
 }
@@ -147,6 +152,43 @@ int config_check_credential_sources(const ContainerConfig *c, char ***errors)
                                      "%s: [Container] LoadCredential=%s:%s: credential source %s is not a "
                                      "regular file or directory",
                                      cr->location, cr->id, cr->path, cr->path);
+                if (k < 0 || (line && strv_consume(errors, line) < 0))
+                        return -ENOMEM;
+                if (line)
+                        n++;
+        }
+        return n;
+}
+
+bool device_allow_is_group(const DeviceAllow *d)
+{
+        return d->device[0] != '/';
+}
+
+int config_check_device_allow(const ContainerConfig *c, char ***errors)
+{
+        int n = 0;
+
+        for (size_t i = 0; i < c->n_device_allow; i++) {
+                const DeviceAllow *d = &c->device_allow[i];
+                char *line = NULL;
+                struct stat st;
+                int k = 0;
+
+                if (device_allow_is_group(d))
+                        continue;
+                if (stat(d->device, &st) < 0) {
+                        if (errno == ENOENT || errno == ENOTDIR)
+                                k = asprintf(&line,
+                                             "%s: %s does not exist (expected a character or block device "
+                                             "node below /dev, such as /dev/fuse)",
+                                             d->location, d->device);
+                } else if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+                        k = asprintf(&line,
+                                     "%s: %s is not a device node (expected a character or block device node "
+                                     "below /dev, such as /dev/fuse, or char-GROUP/block-GROUP as listed in "
+                                     "/proc/devices)",
+                                     d->location, d->device);
                 if (k < 0 || (line && strv_consume(errors, line) < 0))
                         return -ENOMEM;
                 if (line)

@@ -49,6 +49,15 @@ typedef enum ResolvConfMode {
         RESOLV_CONF_NO,   /* the image's own /etc/resolv.conf, untouched */
 } ResolvConfMode;
 
+/* [Security] DeviceAllow=DEVICE [ACCESS]: a device the scope's device cgroup admits beyond the
+ * pseudo devices of DevicePolicy=closed. It only opens the cgroup: the node must still be made
+ * reachable inside by a Bind= (a bound node keeps working, sources.c). */
+typedef struct DeviceAllow {
+        char *device;   /* a path below /dev (normalized), or char-GROUP / block-GROUP (/proc/devices) */
+        char access[4]; /* what of "rwm" is allowed, in that order; never empty */
+        char *location; /* "FILE:LINE: [Security] DeviceAllow=VALUE" of the (first) assignment */
+} DeviceAllow;
+
 /* The default AddressPool=: 10.213.0.0/16 (host byte order), 16384 /30 subnets. */
 #define CONFIG_ADDRESS_POOL_DEFAULT        UINT32_C(0x0AD50000)
 #define CONFIG_ADDRESS_POOL_PREFIX_DEFAULT 16
@@ -69,7 +78,8 @@ typedef struct ContainerConfig {
         bool boot;               /* run /sbin/init as PID 1 */
         bool ephemeral;          /* overlay with tmpfs upper, discarded at exit; yes without Directory= */
         bool read_only;          /* root mounted read-only; default yes without Directory= */
-        bool notify_ready;       /* Notify=yes: ready when payload sends READY=1 */
+        bool notify_ready;       /* ready when the payload sends READY=1: Notify=yes, or Boot=yes without
+                                  * Notify= (config_load() decides; Boot=yes with Notify=no: once it runs) */
         uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
         int kill_signal;            /* KillSignal=; 0: SIGTERM, SIGRTMIN+3 with Boot=yes */
 
@@ -136,6 +146,10 @@ typedef struct ContainerConfig {
         struct CredentialSource *credentials;
         size_t n_credentials;
         char **import_credentials;
+
+        /* [Security] DeviceAllow=, in file order, each device once (a repeated device adds its access) */
+        DeviceAllow *device_allow;
+        size_t n_device_allow;
 } ContainerConfig;
 
 /* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */
@@ -178,3 +192,11 @@ bool credential_id_is_valid(const char *id);
  * generator: at boot a source may sit on a file system not mounted yet. A source only root may see
  * (verify run by a user) is left to the start. Returns the number of errors, or -ENOMEM. */
 int config_check_credential_sources(const ContainerConfig *c, char ***errors);
+
+/* Whether a DeviceAllow= entry is a character-or-block group (char-GROUP, block-GROUP) rather than
+ * a path. */
+bool device_allow_is_group(const DeviceAllow *d);
+/* The DeviceAllow= paths as the host has them now: one error line per path that does not exist or
+ * is not a character or block device (location + ": ..."),
+ * appended to *errors. For `berth verify` and `berth run`. Returns the number of errors, or -ENOMEM. */
+int config_check_device_allow(const ContainerConfig *c, char ***errors);

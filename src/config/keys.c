@@ -297,6 +297,11 @@ static int parse_read_only(ParseState *st, const ConfigKey *k, const char *value
         return parse_bool_remembered(st, k, value, field, &st->read_only_at);
 }
 
+static int parse_notify(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->notify_at);
+}
+
 static int parse_number(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         uint64_t v;
@@ -711,6 +716,89 @@ static int parse_selinux_label(ParseState *st, const ConfigKey *k, const char *v
         if (r < 0)
                 return r;
         return assign_string(field, *value ? value : NULL);
+}
+
+/* DeviceAllow=DEVICE [ACCESS], as systemd's: DEVICE a node below /dev or char-GROUP/block-GROUP,
+ * ACCESS some of r, w, m (default rwm). Repeatable; a device given again adds its access; an
+ * empty assignment resets the list. Whether a path is a device node is the host's to say now
+ * (config_check_device_allow()). */
+static bool device_group_is_valid(const char *s)
+{
+        const char *g = strneq(s, "char-", 5) ? s + 5 : strneq(s, "block-", 6) ? s + 6 : NULL;
+        return g && strlen(g) <= 64 && is_all(g, ALNUM "_.+-");
+}
+
+/* ret = the letters of "rwm" in given (all when NULL) or in old, in that order. */
+static void device_access(const char *given, const char *old, char ret[static 4])
+{
+        size_t n = 0;
+
+        for (const char *p = "rwm"; *p; p++)
+                if (!given || strchr(given, *p) || strchr(old, *p))
+                        ret[n++] = *p;
+        ret[n] = 0;
+}
+
+static int parse_device_allow(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        ContainerConfig *c = st->config;
+        _cleanup_strv_free_ char **w = NULL;
+        _cleanup_free_ char *device = NULL, *loc = NULL;
+        char access[4] = "";
+        DeviceAllow *a;
+        int r;
+        (void)k, (void)field;
+
+        r = split_words(st, value, &w);
+        if (r <= 0) {
+                if (r == 0) {
+                        for (size_t i = 0; i < c->n_device_allow; i++) {
+                                free(c->device_allow[i].device);
+                                free(c->device_allow[i].location);
+                        }
+                        free(c->device_allow);
+                        c->device_allow = NULL;
+                        c->n_device_allow = 0;
+                }
+                return r;
+        }
+        if (strv_length(w) > 2)
+                return key_error(st, "too many words (expected a device and its access, e.g. \"/dev/fuse rw\")");
+        if (w[0][0] == '/') {
+                if (path_normalize_absolute(w[0], &device) < 0 || !strneq(device, "/dev/", 5))
+                        return bad_word(st, "invalid device", w[0],
+                                        "a device node below /dev such as /dev/fuse, without \"..\" components, "
+                                        "or char-GROUP/block-GROUP");
+        } else {
+                if (!device_group_is_valid(w[0]))
+                        return bad_word(st, "invalid device", w[0],
+                                        "a device node below /dev such as /dev/fuse, or char-GROUP/block-GROUP "
+                                        "with a group named in /proc/devices");
+                device = strdup(w[0]);
+                if (!device)
+                        return -ENOMEM;
+        }
+        if (w[1] && (!is_all(w[1], "rwm") || strlen(w[1]) > 3))
+                return bad_word(st, "invalid device access", w[1], "some of r, w and m, e.g. rw");
+        /* in rwm order, each once; the union with what an earlier assignment allowed */
+        for (size_t i = 0; i < c->n_device_allow; i++)
+                if (streq(c->device_allow[i].device, device)) {
+                        device_access(w[1], c->device_allow[i].access, access);
+                        memcpy(c->device_allow[i].access, access, sizeof(access));
+                        return 0;
+                }
+        device_access(w[1], "", access);
+        loc = key_location(st);
+        if (!loc)
+                return -ENOMEM;
+        a = reallocarray(c->device_allow, c->n_device_allow + 1, sizeof(DeviceAllow));
+        if (!a)
+                return -ENOMEM;
+        c->device_allow = a;
+        a[c->n_device_allow] = (DeviceAllow){.device = TAKE_PTR(device), .location = TAKE_PTR(loc)};
+        memcpy(a[c->n_device_allow].access, access, sizeof(access));
+        c->n_device_allow++;
+        return 0;
 }
 
 /* ---- [Files] ---- */
@@ -1142,7 +1230,7 @@ static const ConfigKey keys[] = {
     {"Container", "Boot", parse_bool, F(boot), false, NULL, false},
     {"Container", "Ephemeral", parse_ephemeral, F(ephemeral), false, NULL, false},
     {"Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false},
-    {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
+    {"Container", "Notify", parse_notify, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
     {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
     {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
@@ -1163,6 +1251,7 @@ static const ConfigKey keys[] = {
     {"Security", "SystemCallFilter", parse_syscall_filter, F(syscall_filter), 0, NULL, false},
     {"Security", "SELinuxType", parse_selinux_type, F(selinux_type), 0, NULL, false},
     {"Security", "SELinuxLabel", parse_selinux_label, F(selinux_label), 0, NULL, false},
+    {"Security", "DeviceAllow", parse_device_allow, F(device_allow), 0, NULL, true},
     {"Files", "Bind", parse_binds, F(binds), false, NULL, true},
     {"Files", "BindReadOnly", parse_binds, F(binds), true, NULL, true},
     {"Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false},
@@ -1401,6 +1490,10 @@ int config_finalize(ParseState *st)
                 if (r == -ENOMEM)
                         return r;
         }
+        /* An init reports READY=1 itself (systemd does); Notify=no says this one does not
+         * (busybox init, a script): then the container is ready once it runs. */
+        if (c->boot && !st->notify_at)
+                c->notify_ready = true;
         if (!c->exec) {
                 r = strv_extend(&c->exec, c->boot ? "/sbin/init" : "/bin/sh");
                 if (r < 0)

@@ -38,6 +38,7 @@ typedef struct ParseState {
         char *ipv6_at;
 
         const struct ParseHooks *hooks; /* NULL for .container files; see ParseHooks */
+        char *notify_at; /* Notify= given: with Boot=yes, Notify=no overrides waiting for the init */
 } ParseState;
 
 void parse_state_done(ParseState *st);

@@ -4,6 +4,8 @@
  * >= 2.35 has C.UTF-8 built in, so it works in any root). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "exit-status.h"
 #include "launch-context.h"
@@ -55,6 +57,14 @@ int child_build_env(LaunchChild *ch)
         int r;
 
         r = env_build(ch->home, c->boot || c->notify_ready, c->environment, &ch->env);
+        /* berth@NAME's WatchdogSec= is the payload's to keep (WATCHDOG=1 through the notify
+         * socket, relayed): tell it the interval, as systemd tells a service (no WATCHDOG_PID:
+         * the PID systemd knows is the supervisor's). */
+        if (r >= 0 && (c->boot || c->notify_ready)) {
+                const char *w = getenv("WATCHDOG_USEC");
+                if (w && *w && strspn(w, "0123456789") == strlen(w) && !strv_env_get(ch->env, "WATCHDOG_USEC"))
+                        r = env_set(&ch->env, "WATCHDOG_USEC", w);
+        }
         if (r >= 0)
                 r = credentials_env(c, &ch->env);
         if (r < 0)

@@ -128,8 +128,9 @@ int launch_supervise(LaunchContext *ctx)
                                   ctx->config->name);
 
         /* berth@.service is Type=notify: ready once the payload runs, unless the payload itself
-         * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
-        if (!ctx->config->boot && !ctx->config->notify_ready)
+         * says when (Notify=yes, or an init with Boot=yes and no Notify=no), relayed from its
+         * notify socket. */
+        if (!ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
         relay_start_pty(&relay, ctx->pty_master_fd);
         relay_window_size(&relay);

@@ -4,7 +4,8 @@
  * TARGET.wants/berth@NAME.service (TARGET.requires/) in the generator's normal directory, so
  * declared containers start at boot with no `systemctl enable`, and turns the container's
  * TimeoutStopSec= and [Unit] dependencies into a drop-in for its service (OTHER.container means
- * berth@OTHER.service). Warns when a container is wanted by machines.target and that is not
+ * berth@OTHER.service); a masked NAME.container masks berth@NAME.service. Warns when a container
+ * is wanted by machines.target and that is not
  * installed. systemd
  * re-runs it on every daemon-reload. A file that does not load is reported
  * loudly (kmsg or journal, and stderr) and skipped; the others are still processed, and the
@@ -160,6 +161,19 @@ static int write_dropin(const char *dest, const ContainerConfig *c)
         return fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
 }
 
+/* A masked NAME.container masks berth@NAME.service: the instance linked to /dev/null in the
+ * generator's directory, which comes before the template's in the unit search path. */
+static int mask_service(const char *dest, const char *name)
+{
+        _cleanup_free_ char *link = NULL;
+
+        if (asprintf(&link, "%s/berth@%s.service", dest, name) < 0)
+                return -ENOMEM;
+        if (symlink("/dev/null", link) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
 /* NAME from "NAME.container", or NULL for anything else. */
 static char *container_file_name(const char *file)
 {
@@ -195,8 +209,16 @@ static int process_directory(const char *dest, const char *dir, char ***seen, bo
                         continue; /* skipped, logged: not a generator failure */
                 }
                 r = config_load(name, &c, &errors);
-                if (r == -ERFKILL)
-                        continue; /* masked: silence is what the admin asked for */
+                if (r == -ERFKILL) {
+                        /* masked: silence is what the admin asked for, and systemd's word for it
+                         * (a start is refused as masked instead of failing the unit) */
+                        r = mask_service(dest, name);
+                        if (r < 0) {
+                                gen_log(LOG_ERR, "Failed to mask berth@%s.service: %s", name, strerror(-r));
+                                ret = r;
+                        }
+                        continue;
+                }
                 if (r < 0) {
                         gen_log(LOG_ERR,
                                 "Container %s will not be started at boot; its config does not load:", name);

@@ -54,28 +54,67 @@ int notify_socket_open(const char *state_dir, const char *name, int *ret_fd)
         return 0;
 }
 
-/* Relays the assignments we act on from one message (newline-separated KEY=VALUE). Of several
- * STATUS= lines only the last is relayed: the manager keeps only the last, and a message full of
- * them must not cost one sd_notify() each. */
+/* What the payload may tell the service manager through berth: these assignments exactly, and
+ * these with a number (MONOTONIC_USEC= goes with RELOADING=1, WATCHDOG_USEC= changes the
+ * watchdog timeout). Everything else a container sends (MAINPID=, FDSTORE=, NOTIFYACCESS=, ...)
+ * is berth's business or none, and dropped. */
+static const char *const relayed_lines[] = {"READY=1", "STOPPING=1", "RELOADING=1", "WATCHDOG=1", "WATCHDOG=trigger"};
+static const char *const relayed_numbers[] = {"MONOTONIC_USEC=", "WATCHDOG_USEC="};
+
+static bool line_is_relayed(const char *line)
+{
+        for (size_t i = 0; i < ELEMENTSOF(relayed_lines); i++)
+                if (streq(line, relayed_lines[i]))
+                        return true;
+        for (size_t i = 0; i < ELEMENTSOF(relayed_numbers); i++) {
+                size_t n = strlen(relayed_numbers[i]);
+                if (strneq(line, relayed_numbers[i], n))
+                        return line[n] && strspn(line + n, "0123456789") == strlen(line + n) &&
+                               strlen(line + n) <= 20;
+        }
+        return false;
+}
+
+/* Relays the assignments we act on from one message (newline-separated KEY=VALUE), together in
+ * one message as they came (systemd reads RELOADING=1 with its MONOTONIC_USEC=). Of several
+ * STATUS= lines only the last is relayed: the manager keeps only the last. */
 static int relay_message(char *buf, NotifyEvents *events)
 {
         const char *status = NULL;
+        char out[NOTIFY_MESSAGE_MAX + 1];
+        size_t n = 0;
         char *save = NULL;
-        int r = 0;
 
         for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                if (streq(line, "READY=1")) {
-                        events->ready = true;
-                        r = notify_manager("READY=1");
-                } else if (streq(line, "STOPPING=1")) {
-                        events->stopping = true;
-                        r = notify_manager("STOPPING=1");
-                } else if (strneq(line, "STATUS=", 7))
+                size_t len = strlen(line);
+
+                if (strneq(line, "STATUS=", 7)) {
                         status = line;
-                if (r < 0)
-                        return r;
+                        continue;
+                }
+                if (!line_is_relayed(line) || n + len + 1 > NOTIFY_MESSAGE_MAX)
+                        continue;
+                if (streq(line, "READY=1"))
+                        events->ready = true;
+                else if (streq(line, "STOPPING=1"))
+                        events->stopping = true;
+                else if (streq(line, "RELOADING=1"))
+                        events->reloading = true;
+                else if (strneq(line, "WATCHDOG=", 9))
+                        events->watchdog = true;
+                memcpy(out + n, line, len);
+                n += len;
+                out[n++] = '\n';
         }
-        return status ? notify_manager(status) : 0;
+        if (status && n + strlen(status) <= NOTIFY_MESSAGE_MAX) {
+                memcpy(out + n, status, strlen(status));
+                n += strlen(status);
+                out[n++] = '\n';
+        }
+        if (n == 0)
+                return 0;
+        out[n - 1] = 0;
+        return notify_manager(out);
 }
 
 int notify_socket_process(int fd, NotifyEvents *events)
@@ -84,7 +123,7 @@ int notify_socket_process(int fd, NotifyEvents *events)
          * take forever, and the supervisor's signals and output would wait as long. A few per
          * wakeup; poll() says when more are there. */
         for (unsigned i = 0; i < NOTIFY_DATAGRAMS_PER_WAKEUP; i++) {
-                char buf[4096];
+                char buf[NOTIFY_MESSAGE_MAX + 1];
                 ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
                 if (n < 0) {
                         if (errno == EAGAIN || errno == EINTR)

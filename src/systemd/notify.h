@@ -21,14 +21,20 @@ int notify_socket_dir(const char *state_dir, const char *name, char **ret);
 int notify_socket_open(const char *state_dir, const char *name, int *ret_fd);
 
 typedef struct NotifyEvents {
-        bool ready;    /* READY=1 seen */
-        bool stopping; /* STOPPING=1 seen */
+        bool ready;     /* READY=1 seen */
+        bool stopping;  /* STOPPING=1 seen */
+        bool reloading; /* RELOADING=1 seen */
+        bool watchdog;  /* WATCHDOG=1 or WATCHDOG=trigger seen */
 } NotifyEvents;
+
+/* The longest notification read from the container (longer datagrams are cut). */
+#define NOTIFY_MESSAGE_MAX 4095U
 
 /* At most this many datagrams per notify_socket_process() call: a container flooding its notify
  * socket must not keep the supervisor from forwarding signals (poll() again between calls). */
 #define NOTIFY_DATAGRAMS_PER_WAKEUP 16U
-/* Reads up to NOTIFY_DATAGRAMS_PER_WAKEUP pending datagrams from fd and relays READY=1, STOPPING=1
- * and STATUS=... to the service manager; ORs what it saw into *events. Call when fd is readable.
+/* Reads up to NOTIFY_DATAGRAMS_PER_WAKEUP pending datagrams from fd and relays READY=1, STOPPING=1,
+ * RELOADING=1 (with MONOTONIC_USEC=), WATCHDOG=1, WATCHDOG=trigger, WATCHDOG_USEC= and the last
+ * STATUS=... of each to the service manager, one message per datagram; ORs what it saw into *events. Call when fd is readable.
  * Returns 0 when the socket is drained, 1 when more may be pending, or -errno. */
 int notify_socket_process(int fd, NotifyEvents *events);

@@ -197,6 +197,10 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                 r = sd_bus_message_open_container(m, 'a', "(ss)");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(device_allow); i++)
                 r = sd_bus_message_append(m, "(ss)", device_allow[i][0], device_allow[i][1]);
+        /* the admin's DeviceAllow= (opt-in, berth audit counts it); systemd resolves a path to its
+         * major:minor when it builds the scope's device program */
+        for (size_t i = 0; r >= 0 && i < c->n_device_allow; i++)
+                r = sd_bus_message_append(m, "(ss)", c->device_allow[i].device, c->device_allow[i].access);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r >= 0)

@@ -3,7 +3,8 @@
 # Runs inside test bed 1 (bed.sh): the unit-file model of a .container file as berth-generator
 # turns it into systemd's. [Unit] dependencies between two containers (web after and requiring db)
 # are honoured at start and stop; [Install] RequiredBy= links; a missing
-# machines.target is reported.
+# machines.target is reported; a masked container's service is masked, not failed; an escaped
+# instance name (systemd-escape) is refused with the unit to start instead.
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 GEN=$BERTH_BUILD/units/berth-generator
@@ -13,9 +14,10 @@ mkdir -p "$T/log"
 chmod 777 "$T/log"
 : >"$T/log/order"
 chmod 666 "$T/log/order"
-NAMES="udb uweb uinst"
+NAMES="udb uweb uinst umask u-esc"
 cleanup() {
         systemctl stop berth@uweb berth@udb berth@uinst 2>/dev/null
+        systemctl reset-failed 'berth@u\x2desc.service' 2>/dev/null
         for n in $NAMES; do rm -f "/etc/berth/$n.container"; systemctl reset-failed "berth@$n" 2>/dev/null; done
         systemctl daemon-reload
         rm -rf "$T"
@@ -64,5 +66,32 @@ check "without machines.target in the unit path, the generator warns and names t
 touch "$T/units/machines.target"
 BERTH_GENERATOR_UNIT_PATH=$T/units "$GEN" "$T/gen2" >"$T/out2" 2>&1
 check "with machines.target present, no warning" bash -c "! grep -q 'machines.target is not installed' '$T/out2'"
+
+# --- a masked container: its service is masked, a start is refused, no failed unit --------------
+ln -s /dev/null /etc/berth/umask.container
+mkdir -p /etc/systemd/system/multi-user.target.wants # enabled before it was masked
+ln -sf "$(systemctl show -P FragmentPath berth@uinst.service)" /etc/systemd/system/multi-user.target.wants/berth@umask.service
+systemctl daemon-reload
+check_eq "umask: berth@umask.service is masked" "$(prop berth@umask.service LoadState)" masked
+out=$(systemctl start berth@umask 2>&1)
+check "umask: systemctl start is refused" test $? -ne 0
+diag "$out"
+check "umask: ... as masked" grep -q masked <<<"$out"
+check_eq "umask: and leaves no failed unit" "$(prop berth@umask.service ActiveState)" inactive
+check "umask: systemctl --failed does not list it" bash -c "! systemctl --failed --no-legend | grep -q berth@umask"
+rm -f /etc/berth/umask.container /etc/systemd/system/multi-user.target.wants/berth@umask.service
+printf '[Container]\nExec=/bin/true\n' >/etc/berth/umask.container
+systemctl daemon-reload
+check_eq "umask: unmasked, it loads again" "$(prop berth@umask.service LoadState)" loaded
+
+# --- an escaped instance name: refused, naming the unit to start -------------------------------
+printf '[Container]\nExec=/bin/true\n' >/etc/berth/u-esc.container
+unit=$(systemd-escape --template berth@.service u-esc)
+check_eq "systemd-escape gives the escaped instance" "$unit" 'berth@u\x2desc.service'
+systemctl start "$unit" 2>/dev/null
+journalctl --sync
+msg=$(journalctl -u "$unit" --no-pager -o cat | grep -F "escaped unit instance")
+diag "$msg"
+check "the escaped instance's journal names the unit to start" grep -qF "systemctl start berth@u-esc" <<<"$msg"
 
 tap_done

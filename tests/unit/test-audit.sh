@@ -150,6 +150,13 @@ declare_ dev "[Files]" "Bind=$T/mydev:/x"
 # audit judges the device the bind really names, with or without --offline.
 check_eq "devices: a symlink to a device node fails" "$(row dev devices)" "fail 2.0 /dev/null"
 check_eq "devices: --offline judges the resolved path too" "$(row dev devices --offline)" "fail 2.0 /dev/null"
+# DeviceAllow= (issue 21): each entry opens the device cgroup, a block device weighs more
+declare_ dev "[Security]" "DeviceAllow=/dev/fuse rw" "[Files]" "Bind=/dev/fuse"
+check_eq "devices: a DeviceAllow= entry counts beside its bind" "$(row dev devices)" \
+        "fail 3.0 /dev/fuse|DeviceAllow=/dev/fuse rw"
+declare_ dev "[Security]" "DeviceAllow=block-loop r" "DeviceAllow=char-drm"
+check_eq "devices: a block group weighs more than a character group" "$(row dev devices --offline)" \
+        "fail 4.0 DeviceAllow=block-loop r|DeviceAllow=char-drm rwm"
 
 declare_ lim "[Resources]" "MemoryHigh=1G" "CPUWeight=50" "TasksMax=infinity"
 check_eq "memory-limit: MemoryHigh= alone is partial" "$(row lim memory-limit)" "partial 0.3 "

@@ -138,6 +138,26 @@ for kind in fifo symlink; do
         check "verify with /etc/passwd a $kind: refuses the file, says why" \
                 grep -q "User=app: berth refuses the root's /etc/passwd: " "$tmp/err"
 done
+# DeviceAllow= (issue 21): a path that is no device node on this host is an error with the file's
+# line; a node no Bind= makes reachable is a warning that does not fail the check.
+printf '[Security]\nDeviceAllow=/dev/null rw\nDeviceAllow=/dev/shm r\nDeviceAllow=/dev/berth-no-such-node\n' \
+        >"$tmp/etc/dev.container"
+"$berth" verify dev >/dev/null 2>"$tmp/err"
+check_eq "verify: DeviceAllow= of a directory or a missing node exits 1" "$?" 1
+check_eq "verify: DeviceAllow= names the file, line and what is wrong" "$(cat "$tmp/err")" \
+"$tmp/etc/dev.container:3: [Security] DeviceAllow=/dev/shm r: /dev/shm is not a device node (expected a character or block device node below /dev, such as /dev/fuse, or char-GROUP/block-GROUP as listed in /proc/devices)
+$tmp/etc/dev.container:4: [Security] DeviceAllow=/dev/berth-no-such-node: /dev/berth-no-such-node does not exist (expected a character or block device node below /dev, such as /dev/fuse)"
+printf '[Security]\nDeviceAllow=/dev/null rw\nDeviceAllow=/dev/full w\nDeviceAllow=/dev/zero\n[Files]\nBind=/dev/zero:/dev/z\n' \
+        >"$tmp/etc/dev.container"
+"$berth" verify dev >/dev/null 2>"$tmp/err"
+check_eq "verify: DeviceAllow= of device nodes exits 0" "$?" 0
+check_eq "verify: warns only about a node neither bound nor in berth's /dev" "$(cat "$tmp/err")" ""
+printf '[Security]\nDeviceAllow=/dev/kmsg w\n' >"$tmp/etc/dev.container"
+"$berth" verify dev >/dev/null 2>"$tmp/err"
+check_eq "verify: an unbound DeviceAllow= node is a warning (exit 0)" "$?" 0
+check_eq "verify: the warning names the missing Bind=" "$(cat "$tmp/err")" \
+        "$tmp/etc/dev.container:2: [Security] DeviceAllow=/dev/kmsg w: warning: no Bind= makes /dev/kmsg reachable in the container, DeviceAllow= only lets it open a node it has (expected also Bind=/dev/kmsg in [Files])"
+rm -f "$tmp/etc/dev.container"
 
 # The man page documents every key of the parser's table.
 missing=""

@@ -352,6 +352,26 @@ static const struct {
     {"ImportCredential= with '/'", CT "ImportCredential=a/*\n",
      "t.container:2: [Container] ImportCredential=a/*: invalid credential glob (expected a glob over "
      "credential IDs, e.g. \"db.*\": no '/', at most 255 bytes)"},
+    /* DeviceAllow= (issue 21) */
+    {"DeviceAllow= outside /dev", SC "DeviceAllow=/etc/passwd r\n",
+     "t.container:2: [Security] DeviceAllow=/etc/passwd r: invalid device \"/etc/passwd\" (expected a device "
+     "node below /dev such as /dev/fuse, without \"..\" components, or char-GROUP/block-GROUP)"},
+    {"DeviceAllow= escaping /dev", SC "DeviceAllow=/dev/../etc/passwd\n",
+     "t.container:2: [Security] DeviceAllow=/dev/../etc/passwd: invalid device \"/dev/../etc/passwd\" "
+     "(expected a device node below /dev such as /dev/fuse, without \"..\" components, or "
+     "char-GROUP/block-GROUP)"},
+    {"DeviceAllow= of /dev itself", SC "DeviceAllow=/dev rw\n",
+     "t.container:2: [Security] DeviceAllow=/dev rw: invalid device \"/dev\" (expected a device node below "
+     "/dev such as /dev/fuse, without \"..\" components, or char-GROUP/block-GROUP)"},
+    {"DeviceAllow= of a bad group", SC "DeviceAllow=usb rw\n",
+     "t.container:2: [Security] DeviceAllow=usb rw: invalid device \"usb\" (expected a device node below "
+     "/dev such as /dev/fuse, or char-GROUP/block-GROUP with a group named in /proc/devices)"},
+    {"DeviceAllow= with a bad access", SC "DeviceAllow=/dev/fuse rx\n",
+     "t.container:2: [Security] DeviceAllow=/dev/fuse rx: invalid device access \"rx\" (expected some of r, "
+     "w and m, e.g. rw)"},
+    {"DeviceAllow= with three words", SC "DeviceAllow=/dev/fuse r w\n",
+     "t.container:2: [Security] DeviceAllow=/dev/fuse r w: too many words (expected a device and its access, "
+     "e.g. \"/dev/fuse rw\")"},
 };
 
 static void test_table(void)

@@ -485,6 +485,51 @@ static void test_credentials(void)
         CHECK(e && !strstr(e, "hunter"), "a duplicate SetCredential= error shows no value: %s", strna(e));
 }
 
+/* DeviceAllow= (issue 21): access defaults to rwm, a repeated device adds its access, an empty
+ * assignment resets the list; groups and paths below /dev are kept as written (normalized). */
+static void test_device_allow(void)
+{
+        ContainerConfig *c = load_ok("[Security]\nDeviceAllow=/dev/fuse\nDeviceAllow=char-drm r\n"
+                                     "DeviceAllow=//dev/./kmsg w\nDeviceAllow=char-drm m\n");
+
+        CHECK(c && c->n_device_allow == 3, "three devices");
+        if (c && c->n_device_allow == 3) {
+                CHECK(streq(c->device_allow[0].device, "/dev/fuse") && streq(c->device_allow[0].access, "rwm"),
+                      "no access given: rwm, as systemd");
+                CHECK(streq(c->device_allow[1].device, "char-drm") && streq(c->device_allow[1].access, "rm") &&
+                          device_allow_is_group(&c->device_allow[1]),
+                      "a group given twice: the union of its accesses, in rwm order");
+                CHECK(streq(c->device_allow[2].device, "/dev/kmsg") && streq(c->device_allow[2].access, "w") &&
+                          !device_allow_is_group(&c->device_allow[2]),
+                      "a path normalized");
+        }
+        container_config_free(c);
+        c = load_ok("[Security]\nDeviceAllow=/dev/fuse\nDeviceAllow=\nDeviceAllow=block-loop r\n");
+        CHECK(c && c->n_device_allow == 1 && streq(c->device_allow[0].device, "block-loop"),
+              "an empty DeviceAllow= resets the list");
+        container_config_free(c);
+        c = load_ok("[Security]\n");
+        CHECK(c && c->n_device_allow == 0, "no DeviceAllow= by default");
+        container_config_free(c);
+}
+
+/* Boot=yes waits for the init's READY=1 unless Notify=no says it never comes (issue 21). */
+static void test_boot_notify(void)
+{
+        ContainerConfig *c = load_ok("[Container]\nBoot=yes\n");
+        CHECK(c && c->notify_ready, "Boot=yes: ready when the init says so");
+        container_config_free(c);
+        c = load_ok("[Container]\nBoot=yes\nNotify=no\n");
+        CHECK(c && c->boot && !c->notify_ready, "Boot=yes with Notify=no: ready once it runs");
+        container_config_free(c);
+        c = load_ok("[Container]\nNotify=no\nBoot=yes\nNotify=\n");
+        CHECK(c && c->notify_ready, "an empty Notify= restores the Boot=yes default");
+        container_config_free(c);
+        c = load_ok("[Container]\nNotify=no\n");
+        CHECK(c && !c->notify_ready, "Notify=no without Boot=: ready once it runs");
+        container_config_free(c);
+}
+
 int main(void)
 {
         dir = test_tmpdir();
@@ -497,6 +542,8 @@ int main(void)
         test_specifiers();
         test_names();
         test_credentials();
+        test_device_allow();
+        test_boot_notify();
         test_rm_rf(dir);
         free(dir);
         return test_done();

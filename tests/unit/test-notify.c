@@ -4,7 +4,9 @@
  * datagrams and says whether more are pending. */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -25,6 +27,58 @@ static unsigned drain(int fd)
         while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
                 n++;
         return n;
+}
+
+/* What reaches the service manager (a socket of ours as $NOTIFY_SOCKET) from one datagram the
+ * payload sent (issue 21: RELOADING=1 and WATCHDOG=1 were dropped). */
+static void test_relay(void)
+{
+        char dir[] = "/tmp/berth-test-notify.XXXXXX", path[sizeof(dir) + 16], buf[4096];
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        NotifyEvents ev = {};
+        int s[2], m;
+        ssize_t n;
+
+        if (!mkdtemp(dir) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, s) < 0)
+                abort();
+        snprintf(path, sizeof(path), "%s/notify", dir);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+        m = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (m < 0 || bind(m, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                abort();
+        setenv("NOTIFY_SOCKET", path, 1);
+
+        static const struct {
+                const char *sent, *expected;
+        } cases[] = {
+            {"RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading", "RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading"},
+            {"WATCHDOG=1", "WATCHDOG=1"},
+            {"WATCHDOG=trigger\nWATCHDOG_USEC=5000000", "WATCHDOG=trigger\nWATCHDOG_USEC=5000000"},
+            {"READY=1\nMAINPID=1\nFDSTORE=1\nWATCHDOG_USEC=5s\nMONOTONIC_USEC=", "READY=1"},
+            {"STATUS=a\nSTOPPING=1\nSTATUS=b", "STOPPING=1\nSTATUS=b"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                send_str(s[1], cases[i].sent);
+                ev = (NotifyEvents){};
+                (void)notify_socket_process(s[0], &ev);
+                n = recv(m, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+                buf[n < 0 ? 0 : n] = 0;
+                CHECK(n >= 0 && streq(buf, cases[i].expected), "relayed as one message: \"%s\" (got \"%s\")",
+                      cases[i].expected, buf);
+                if (i == 0)
+                        CHECK(ev.reloading, "RELOADING=1 was seen");
+                if (i == 1)
+                        CHECK(ev.watchdog, "WATCHDOG=1 was seen");
+        }
+        send_str(s[1], "MAINPID=1\nNOTIFYACCESS=all");
+        (void)notify_socket_process(s[0], &ev);
+        CHECK(recv(m, buf, sizeof(buf), MSG_DONTWAIT) < 0, "nothing relayed of a message with nothing to relay");
+        unsetenv("NOTIFY_SOCKET");
+        safe_close(m);
+        safe_close(s[0]);
+        safe_close(s[1]);
+        unlink(path);
+        rmdir(dir);
 }
 
 int main(void)
@@ -52,5 +106,6 @@ int main(void)
         CHECK(ev.stopping && !ev.ready, "STOPPING=1 was seen");
         safe_close(s[0]);
         safe_close(s[1]);
+        test_relay();
         return test_done();
 }
