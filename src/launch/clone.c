@@ -196,18 +196,10 @@ int child_arm_parent_death(LaunchChild *ch)
 
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...)
 {
-        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
-        char what[300];
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
+        exit_status = sync_report_errorv(ch->ctx->child_sync_fd, ch->ctx->config->name, exit_status, error, fmt, ap);
         va_end(ap);
-        if (error < 0)
-                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, ch->ctx->config->name,
-                         strerror(-error));
-        else
-                snprintf(m.text, sizeof(m.text), "%s for container %s", what, ch->ctx->config->name);
-        (void)sync_send(ch->ctx->child_sync_fd, &m, NULL, 0);
         return exit_status;
 }

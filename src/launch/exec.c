@@ -233,18 +233,11 @@ static void exec_signals(sigset_t *mask)
 
 _printf_(4, 5) static int child_fail(ExecContext *x, int exit_status, int error, const char *fmt, ...)
 {
-        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
-        char what[300];
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
+        exit_status = sync_report_errorv(x->child_sync_fd, x->name, exit_status, error, fmt, ap);
         va_end(ap);
-        if (error < 0)
-                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, x->name, strerror(-error));
-        else
-                snprintf(m.text, sizeof(m.text), "%s for container %s", what, x->name);
-        (void)sync_send(x->child_sync_fd, &m, NULL, 0);
         return exit_status;
 }
 

@@ -7,6 +7,7 @@
 
 #include <net/if.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -298,6 +299,10 @@ int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);
 /* Returns 0 on EOF (the other end closed: in the parent, execve succeeded or the child died),
  * 1 when a message arrived; received fds go to ret_fds (up to max_fds, rest closed). */
 int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds);
+/* In a child of run or exec: sends "WHAT for container NAME: strerror(-error)" (no ": ..." when
+ * error is 0) as SYNC_ERROR over fd, then the child exits; returns exit_status to exit with. */
+int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)
+        _printf_(5, 0);
 /* In the child: reports the error line to the parent and returns the exit status to use. */
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...) _printf_(4, 5);
 /* clone.c, in the child: (re-)arms SIGKILL on the supervisor's death, which every change of the

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The parent/child socket: fixed-size messages with optional fds (SCM_RIGHTS). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -72,4 +74,18 @@ int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_
                 return -EBADMSG;
         }
         return 1;
+}
+
+int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)
+{
+        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
+        char what[300];
+
+        vsnprintf(what, sizeof(what), fmt, ap);
+        if (error < 0)
+                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, name, strerror(-error));
+        else
+                snprintf(m.text, sizeof(m.text), "%s for container %s", what, name);
+        (void)sync_send(fd, &m, NULL, 0);
+        return exit_status;
 }
