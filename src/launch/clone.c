@@ -4,13 +4,11 @@
  * its user namespace before) and registered the scope, then sets itself up and execs. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -178,19 +176,12 @@ int child_wait_release(LaunchChild *ch)
 
 int child_arm_parent_death(LaunchChild *ch)
 {
-        struct pollfd p = {.fd = ch->ctx->child_sync_fd, .events = POLLRDHUP};
+        int r = sync_arm_parent_death(ch->ctx->child_sync_fd);
 
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to set parent death signal");
-        /* The supervisor may have died while the signal was not armed. getppid() cannot tell (the
-         * parent is outside our PID namespace: it reads 0 either way); the sync socket can: only
-         * the supervisor holds its other end, so a hang-up means it is gone. Nobody to tell. */
-        if (poll(&p, 1, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to check on the supervisor");
-        if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
-                return EXIT_BERTH_FAILED;
+        if (r == -ESRCH)
+                return EXIT_BERTH_FAILED; /* the supervisor is gone: nobody to tell */
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         return 0;
 }
 

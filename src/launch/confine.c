@@ -6,7 +6,6 @@
  * confinement recorded when the payload started (record.c). */
 #include <errno.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,13 +50,6 @@ static int switch_user(const Confinement *cf)
         if (setresgid(cf->gid, cf->gid, cf->gid) < 0 || setresuid(cf->uid, cf->uid, cf->uid) < 0)
                 return negative_errno();
         return 0;
-}
-
-static bool parent_gone(int fd)
-{
-        struct pollfd p = {.fd = fd, .events = POLLRDHUP};
-
-        return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
 }
 
 /* execve() with the container's PATH (the one in env), like execvpe() but not its caller's. */
@@ -135,14 +127,12 @@ int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
         *ret_step = CONFINE_WORKDIR;
         if (wd ? chdir(wd) < 0 : (chdir(strempty(cf->home)) < 0 && chdir("/") < 0))
                 return negative_errno();
-        /* Credential changes reset the parent death signal; set it again for the payload. berth
-         * may have died while it was not armed: getppid() cannot tell across PID namespaces, the
-         * socket to it can (only berth holds its other end). */
+        /* Credential changes reset the parent death signal; set it again for the payload, and
+         * make sure berth did not die while it was not armed (-ESRCH). */
         *ret_step = CONFINE_PDEATHSIG;
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return negative_errno();
-        if (parent_gone(cf->parent_fd))
-                return -ESRCH;
+        r = sync_arm_parent_death(cf->parent_fd);
+        if (r < 0)
+                return r;
         *ret_step = CONFINE_SIGMASK;
         if (sigprocmask(SIG_SETMASK, cf->sigmask, NULL) < 0)
                 return negative_errno();

@@ -285,8 +285,11 @@ static int child_main(ExecContext *x)
         int r;
 
         /* Die with berth: nobody would relay or reap otherwise. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
+        r = sync_arm_parent_death(x->child_sync_fd);
+        if (r == -ESRCH)
+                return EXIT_BERTH_FAILED; /* nobody to tell */
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         /* Born into our cgroup, now into the container's cgroup namespace. */
         if ((x->ns_flags & CLONE_NEWCGROUP) && setns(x->pidfd, CLONE_NEWCGROUP) < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the cgroup namespace");
@@ -295,14 +298,12 @@ static int child_main(ExecContext *x)
         if (rec->uid_size > 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(),
                                   "Failed to become root of the user namespace");
-        /* The credential change cleared the parent death signal: set it again, then make sure
-         * berth did not die before (getppid() says nothing across PID namespaces; the socket's
-         * other end does). */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
-        struct pollfd alive = {.fd = x->child_sync_fd, .events = POLLRDHUP};
-        if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLRDHUP | POLLERR)))
+        /* The credential change cleared the parent death signal: set it again. */
+        r = sync_arm_parent_death(x->child_sync_fd);
+        if (r == -ESRCH)
                 return EXIT_BERTH_FAILED; /* nobody to tell */
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         if (setsid() < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to create a session");
         if (x->pty) {

@@ -305,9 +305,13 @@ int sync_report_errorv(int fd, const char *name, int exit_status, int error, con
         _printf_(5, 0);
 /* In the child: reports the error line to the parent and returns the exit status to use. */
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...) _printf_(4, 5);
-/* clone.c, in the child: (re-)arms SIGKILL on the supervisor's death, which every change of the
- * child's effective or file-system IDs clears, and checks the supervisor is still there. Returns
- * 0, or the exit status to leave with (reported to the parent when it is still there). */
+/* In a child of run or exec: (re-)arms SIGKILL on the parent's death, which every change of the
+ * child's effective or file-system IDs clears, then checks on fd (the child's end of the sync
+ * socket; skipped when negative) that the parent did not die while it was not armed. Returns 0,
+ * -ESRCH when the parent is gone (nobody to tell), or -errno. */
+int sync_arm_parent_death(int fd);
+/* clone.c, in the child: sync_arm_parent_death() on the sync socket. Returns 0, or the exit status
+ * to leave with (reported to the parent when it is still there). */
 int child_arm_parent_death(LaunchChild *ch);
 /* fault-inject.c, in the child: with $BERTH_TEST_CHILD_PAUSE_AT=POINT, says so on stderr and waits
  * at POINT until killed (tests only), so a test can kill the supervisor inside a step. */
