@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error-record.h"
 #include "exit-status.h"
 #include "launch-context.h"
 
@@ -99,9 +100,10 @@ int launch_release_child(LaunchContext *ctx)
                                 ctx->pty_master_fd = in[0];
                         break;
                 case SYNC_ERROR:
+                        /* The child's line is the cause: nothing is recorded before this point
+                         * (every step that records one stops the pipeline). */
                         m.text[sizeof(m.text) - 1] = 0;
-                        free(ctx->error);
-                        ctx->error = strdup(m.text);
+                        (void)error_record(&ctx->error, 0, "%s", m.text);
                         ctx->child_exit_status = m.exit_status;
                         for (size_t i = 0; i < n_in; i++)
                                 safe_close(in[i]);

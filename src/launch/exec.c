@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "error-record.h"
 #include "exit-status.h"
 #include "launch-context.h"
 #include "pty-relay.h"
@@ -92,23 +93,11 @@ static void exec_context_done(ExecContext *x)
 
 _printf_(3, 4) static int exec_error(ExecContext *x, int error, const char *fmt, ...)
 {
-        _cleanup_free_ char *what = NULL;
         va_list ap;
-        int r;
 
-        if (x->error)
-                return error;
         va_start(ap, fmt);
-        r = vasprintf(&what, fmt, ap);
+        (void)launch_error_recordv(&x->error, x->name, error, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                return error;
-        if (error < 0)
-                r = asprintf(&x->error, "%s for container %s: %s", what, x->name, strerror(-error));
-        else
-                r = asprintf(&x->error, "%s for container %s", what, x->name);
-        if (r < 0)
-                x->error = NULL;
         return error;
 }
 
@@ -397,9 +386,10 @@ static int exec_wait_started(ExecContext *x, int *ret_master)
                 for (size_t i = 0; i < n_in; i++)
                         safe_close(in[i]);
                 if (m.type == SYNC_ERROR) {
+                        /* The child's line is the cause: nothing is recorded before this point
+                         * (every failure that records one ends launch_exec()). */
                         m.text[sizeof(m.text) - 1] = 0;
-                        free(x->error);
-                        x->error = strdup(m.text);
+                        (void)error_record(&x->error, 0, "%s", m.text);
                         x->exit_status = m.exit_status;
                         return -EIO;
                 }

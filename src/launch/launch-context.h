@@ -116,6 +116,8 @@ void launch_context_done(LaunchContext *ctx);
 /* Records "WHAT for container NAME: strerror(error)" as the one error line (first one wins).
  * Returns error, so a step can `return launch_error(ctx, r, "Failed to ...");`. */
 int launch_error(LaunchContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
+/* The same for any slot (exec.c's): error_record() of "WHAT for container NAME". */
+int launch_error_recordv(char **slot, const char *name, int error, const char *fmt, va_list ap) _printf_(4, 0);
 
 /* The signals the supervisor handles (blocked from before clone on, read from a signalfd). */
 void launch_supervised_signals(sigset_t *ret);
