@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Step 6, in this order (DESIGN.md): close every fd but stdio, chdir into the new root, drop the
- * capability bounding set, no_new_privs, SELinux exec label, switch user, final capabilities,
- * seccomp filter last, execve. Nothing of the host stays open across execve. confine_and_exec()
- * is the part from the bounding set on; `berth exec` (exec.c) runs the same function with the
- * confinement recorded when the payload started (record.c). */
+/* Step 6 of the launch pipeline (pipeline.c), in this order: close every fd but stdio, chdir into
+ * the new root, drop the capability bounding set, no_new_privs, SELinux exec label, switch user,
+ * final capabilities, seccomp filter last, execve. Nothing of the host stays open across execve.
+ * confine_and_exec() is the part from the bounding set on; `berth exec` (exec.c) runs the same
+ * function with the confinement recorded when the payload started (record.c). */
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
@@ -97,8 +97,8 @@ const char *confine_step_to_string(ConfineStep s)
 }
 
 /* Step 6 after the fds are closed and the process stands in the container's root: the one
- * confinement of run's payload and of exec's command, in DESIGN.md's order. Returns only on
- * failure: -errno, and the step that failed in *ret_step. */
+ * confinement of run's payload and of exec's command, in the order this file's head lists.
+ * Returns only on failure: -errno, and the step that failed in *ret_step. */
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
 {
         const char *wd = cf->working_directory;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The launch pipeline (DESIGN.md "The launch pipeline"): the order of every privileged step, on
- * one screen. Each step lives in its own file; see launch-context.h for what they share. */
+/* The launch pipeline (README.md "Running a container: `berth run`"): the order of every
+ * privileged step, on one screen. Each step lives in its own file; see launch-context.h for what they share. */
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
