@@ -68,11 +68,6 @@ static int read_pids(const char *cgroup, char ***ret)
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int read_children(const char *cgroup, char ***ret)
 {
         _cleanup_free_ char *dir = NULL;
@@ -91,8 +86,7 @@ static int read_children(const char *cgroup, char ***ret)
         closedir(d);
         if (r < 0)
                 return r;
-        if (l)
-                qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        strv_sort(l);
         *ret = TAKE_PTR(l);
         return 0;
 }

@@ -205,11 +205,6 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int state_list(const char *state_dir, char ***ret_names)
 {
         _cleanup_strv_free_ char **names = NULL;
@@ -236,8 +231,7 @@ int state_list(const char *state_dir, char ***ret_names)
                 }
         }
         closedir(d);
-        if (names)
-                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        strv_sort(names);
         *ret_names = TAKE_PTR(names);
         return 0;
 }
