@@ -132,9 +132,9 @@ static int namespaces_to_join(pid_t pid, int *ret_flags)
 
 static int leader_matches_record(ExecContext *x)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         char path[64];
         unsigned inside, outside, size;
-        FILE *f;
         int n;
 
         if (x->rec.uid_size == 0)
@@ -144,7 +144,6 @@ static int leader_matches_record(ExecContext *x)
         if (!f)
                 return negative_errno();
         n = fscanf(f, "%u %u %u", &inside, &outside, &size);
-        fclose(f);
         if (n != 3 || inside != 0 || outside != x->rec.uid_base || size != x->rec.uid_size)
                 return -ESTALE;
         return 0;

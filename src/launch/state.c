@@ -141,9 +141,9 @@ static int set_string(char **field, const char *v)
 int state_read(const char *state_dir, const char *name, RuntimeState *ret)
 {
         _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         RuntimeState s = {};
         size_t n = 0;
-        FILE *f;
         int r;
 
         if (container_dir(state_dir, name, &dir) < 0 || asprintf(&path, "%s/state", dir) < 0)
@@ -196,7 +196,6 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
                 else if (streq(line, "FORWARD_BLOCKED"))
                         r = set_string(&s.forward_blocked, v);
         }
-        fclose(f);
         if (r < 0 || !s.name || s.leader_pid <= 0) {
                 runtime_state_done(&s);
                 return r < 0 ? r : -EBADMSG;

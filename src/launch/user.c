@@ -83,21 +83,19 @@ static int user_db_open(const char *path, FILE **ret)
         }
         /* A stream over a private copy (freed when the stream is closed), so what fgetpwent()
          * parses cannot change or grow under it. An empty file is an empty stream. */
-        FILE *f = fmemopen(NULL, n + 1, "w+");
+        _cleanup_fclose_ FILE *f = fmemopen(NULL, n + 1, "w+");
         if (!f)
                 return -errno;
-        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0) {
-                fclose(f);
+        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0)
                 return -EIO;
-        }
-        *ret = f;
+        *ret = TAKE_PTR(f);
         return 0;
 }
 
 static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         struct passwd *pw;
-        FILE *f;
         int r;
 
         r = user_db_open("/etc/passwd", &f);
@@ -113,14 +111,13 @@ static int find_passwd(const char *name, uid_t uid, bool by_uid, UserRecord *u, 
                         r = u->home && *ret_name ? 0 : -ENOMEM;
                         break;
                 }
-        fclose(f);
         return r;
 }
 
 static int find_groups(UserRecord *u, const char *name)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         struct group *gr;
-        FILE *f;
         int r;
 
         r = user_db_open("/etc/group", &f);
@@ -130,14 +127,11 @@ static int find_groups(UserRecord *u, const char *name)
                 if (gr->gr_gid == u->gid || !strv_contains(gr->gr_mem, name))
                         continue;
                 gid_t *g = realloc(u->groups, sizeof(gid_t) * (u->n_groups + 1));
-                if (!g) {
-                        fclose(f);
+                if (!g)
                         return -ENOMEM;
-                }
                 u->groups = g;
                 u->groups[u->n_groups++] = gr->gr_gid;
         }
-        fclose(f);
         return 0;
 }
 
