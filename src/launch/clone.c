@@ -26,7 +26,7 @@ static unsigned long clone_flags(const LaunchContext *ctx)
 
         if (ctx->config->private_network)
                 f |= CLONE_NEWNET;
-        if (ctx->uid_size > 0)
+        if (ctx->range.size > 0)
                 f |= CLONE_NEWUSER;
         return f;
 }
@@ -72,7 +72,7 @@ int launch_release_child(LaunchContext *ctx)
         SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int r;
 
-        if (ctx->uid_size > 0) {
+        if (ctx->range.size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to write UID/GID maps");
@@ -158,7 +158,7 @@ int child_wait_release(LaunchChild *ch)
         }
         ch->registered = m.registered;
 
-        if (ctx->uid_size > 0) {
+        if (ctx->range.size > 0) {
                 /* The maps are written: become root of the new user namespace. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),

@@ -154,7 +154,7 @@ int child_confine_and_exec(LaunchChild *ch)
             .caps = ctx->caps,
             .no_new_privs = c->no_new_privileges,
             .labels = &ctx->labels,
-            .userns = ctx->uid_size > 0,
+            .userns = ctx->range.size > 0,
             .uid = ch->uid,
             .gid = ch->gid,
             .groups = ch->groups,

@@ -62,12 +62,9 @@ typedef struct LaunchContext {
         bool state_created;
 
         /* step 2 */
-        uid_t uid_base;    /* host uid of the container's root; 0 without a user namespace */
-        uint32_t uid_size; /* 0: no user namespace */
-        char *label;       /* SELinux process label, NULL when none */
-        UidRange range;
+        UidRange range;        /* .base: host uid of the container's root; .size 0: no user namespace */
         McsPair mcs;
-        SelinuxLabels labels;
+        SelinuxLabels labels;  /* .process: the SELinux process label, NULL when none */
         SeccompBpf seccomp; /* compiled; the child loads it */
         uint64_t caps;
 
