@@ -9,7 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "launch-context.h"
+#include "sync.h"
 
 #define SYNC_MAX_FDS 16
 
