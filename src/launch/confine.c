@@ -20,7 +20,7 @@
 
 #include "caps.h"
 
-static int close_all_fds_but(int keep)
+int close_all_fds_but(int keep)
 {
         /* The sync socket is O_CLOEXEC: it closes by itself at execve, or reports why it failed. */
         if (keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0)

@@ -319,9 +319,9 @@ static int child_main(ExecContext *x)
                 return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to build the environment");
 
         /* No fd of the host but the sync socket (CLOEXEC: closed by the execve). */
-        if ((x->child_sync_fd > 3 && syscall(SYS_close_range, 3, x->child_sync_fd - 1, 0) < 0) ||
-            syscall(SYS_close_range, x->child_sync_fd + 1, ~0U, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to close file descriptors");
+        r = close_all_fds_but(x->child_sync_fd);
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to close file descriptors");
         if (chdir("/") < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the root");
 

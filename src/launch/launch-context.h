@@ -226,6 +226,8 @@ typedef enum ConfineStep {
  * death signal, signal mask, seccomp, execve in the container's PATH. Call with the fds closed
  * and the root entered. Returns only on failure: -errno, the failed step in *ret_step. */
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
+/* confine.c: closes every fd above stdio but keep (the sync socket). 0 or -errno. */
+int close_all_fds_but(int keep);
 /* "Failed to drop the capability bounding set", ... */
 const char *confine_step_to_string(ConfineStep s);
 
