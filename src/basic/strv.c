@@ -97,7 +97,7 @@ const char *strv_env_get(char *const *l, const char *key)
         return NULL;
 }
 
-static int strcmp_ptr(const void *a, const void *b)
+int strcmp_ptr(const void *a, const void *b)
 {
         return strcmp(*(char *const *)a, *(char *const *)b);
 }

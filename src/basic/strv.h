@@ -28,5 +28,7 @@ int strv_env_set(char ***l, const char *assignment);
 const char *strv_env_get(char *const *l, const char *key);
 /* Sorts l in place by strcmp(). */
 void strv_sort(char **l);
+/* qsort() comparator of two char * (strv_sort()'s), for arrays that are not NULL-terminated. */
+int strcmp_ptr(const void *a, const void *b);
 
 #define STRV_FOREACH(s, l) for (char *const *s = (l); s && *s; s++)

@@ -15,16 +15,14 @@
 /* The command line of pid with NULs as spaces, or its comm in brackets (kernel threads). */
 static void pid_cmdline(pid_t pid, char *buf, size_t size)
 {
+        _cleanup_fclose_ FILE *cmdline = NULL, *comm = NULL;
         char path[64];
         size_t n = 0;
-        FILE *f;
 
         snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-        f = fopen(path, "re");
-        if (f) {
-                n = fread(buf, 1, size - 1, f);
-                fclose(f);
-        }
+        cmdline = fopen(path, "re");
+        if (cmdline)
+                n = fread(buf, 1, size - 1, cmdline);
         while (n > 0 && buf[n - 1] == 0)
                 n--;
         for (size_t i = 0; i < n; i++)
@@ -34,23 +32,21 @@ static void pid_cmdline(pid_t pid, char *buf, size_t size)
         if (n > 0)
                 return;
         snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-        f = fopen(path, "re");
-        if (f && fgets(buf + 1, (int)size - 2, f)) {
+        comm = fopen(path, "re");
+        if (comm && fgets(buf + 1, (int)size - 2, comm)) {
                 buf[0] = '[';
                 buf[strcspn(buf, "\n")] = 0;
                 strncat(buf, "]", size - strlen(buf) - 1);
         } else
                 snprintf(buf, size, "(gone)");
-        if (f)
-                fclose(f);
 }
 
 static int read_pids(const char *cgroup, char ***ret)
 {
         _cleanup_free_ char *p = NULL, *line = NULL;
         _cleanup_strv_free_ char **l = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         size_t n = 0;
-        FILE *f;
         int r = cgroup_fs_path(cgroup, "cgroup.procs", &p);
         if (r < 0)
                 return r;
@@ -61,16 +57,10 @@ static int read_pids(const char *cgroup, char ***ret)
                 line[strcspn(line, "\n")] = 0;
                 r = strv_extend(&l, line);
         }
-        fclose(f);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(l);
         return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int read_children(const char *cgroup, char ***ret)
@@ -91,8 +81,7 @@ static int read_children(const char *cgroup, char ***ret)
         closedir(d);
         if (r < 0)
                 return r;
-        if (l)
-                qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        strv_sort(l);
         *ret = TAKE_PTR(l);
         return 0;
 }

@@ -4,23 +4,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "format-util.h"
 #include "macro.h"
 #include "progress-bar.h"
 #include "time-util.h"
-
-static void format_size(char *buf, size_t n, uint64_t bytes)
-{
-        static const char units[] = "BKMGT";
-        double v = (double)bytes;
-        unsigned u = 0;
-
-        while (v >= 1024 && u < strlen(units) - 1)
-                v /= 1024, u++;
-        if (u == 0)
-                snprintf(buf, n, "%" PRIu64 "B", bytes);
-        else
-                snprintf(buf, n, "%.1f%c", v, units[u]);
-}
 
 void progress_bar_init(ProgressBar *p, const char *label)
 {
@@ -49,8 +36,8 @@ void progress_bar_update(uint64_t done, uint64_t total, void *userdata)
         if (done > total)
                 done = total;
         percent = (unsigned)(done * 100 / total);
-        format_size(d, sizeof(d), done);
-        format_size(t, sizeof(t), total);
+        format_bytes(d, sizeof(d), done);
+        format_bytes(t, sizeof(t), total);
         snprintf(sizes, sizeof(sizes), " %3u%% %s/%s", percent, d, t);
 
         /* "LABEL [=====>    ] 42% 1.0M/2.0M", the bar taking what the line has left. */

@@ -77,23 +77,6 @@ int table_add_string(Table *t, const char *s)
         return add_cell(t, TABLE_STRING, s, 0);
 }
 
-void format_bytes(char *buf, size_t size, uint64_t bytes)
-{
-        static const char suffix[] = "KMGTPE";
-        double v = (double)bytes;
-        int i = -1;
-
-        if (bytes < 1024) {
-                snprintf(buf, size, "%" PRIu64 "B", bytes);
-                return;
-        }
-        while (v >= 1024 && i < (int)sizeof(suffix) - 2) {
-                v /= 1024;
-                i++;
-        }
-        snprintf(buf, size, "%.1f%c", v, suffix[i]);
-}
-
 void format_timestamp(char *buf, size_t size, uint64_t usec)
 {
         time_t sec = (time_t)(usec / 1000000);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "format-util.h"
 #include "macro.h"
 
 typedef enum TableCellType {
@@ -43,7 +44,6 @@ int table_output_from_string(const char *s, TableOutput *ret);
 /* The same for a command line option: logs what is accepted when s is not. */
 int table_output_from_arg(const char *s, TableOutput *ret);
 
-/* Human formats shared with other verbs. */
-void format_bytes(char *buf, size_t size, uint64_t bytes);    /* "512B", "1.5K", "23.4M" */
+/* Human formats shared with other verbs (format_bytes(): format-util.h). */
 void format_timestamp(char *buf, size_t size, uint64_t usec); /* "Mon 2026-11-23 18:50:00 UTC" */
 void format_timespan(char *buf, size_t size, uint64_t usec);  /* "3min 12s", "2h 5min", "1.5s" */

@@ -52,15 +52,8 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         strv_free(c->unit_wants);
         strv_free(c->unit_binds_to);
         strv_free(c->unit_part_of);
-        for (size_t i = 0; i < c->n_credentials; i++) {
-                CredentialSource *cr = &c->credentials[i];
-                free(cr->id);
-                free(cr->path);
-                if (cr->value)
-                        explicit_bzero(cr->value, strlen(cr->value));
-                free(cr->value);
-                free(cr->location);
-        }
+        for (size_t i = 0; i < c->n_credentials; i++)
+                credential_source_done(&c->credentials[i]);
         free(c->credentials);
         strv_free(c->import_credentials);
         for (size_t i = 0; i < c->n_device_allow; i++) {
@@ -70,6 +63,17 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->device_allow);
         free(c);
         return NULL;
+}
+
+void credential_source_done(CredentialSource *cr)
+{
+        free(cr->id);
+        free(cr->path);
+        if (cr->value)
+                explicit_bzero(cr->value, strlen(cr->value));
+        free(cr->value);
+        free(cr->location);
+        *cr = (CredentialSource){};
 }
 
 int container_config_new_default(const char *name, ContainerConfig **ret)

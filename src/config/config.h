@@ -174,6 +174,9 @@ typedef struct CredentialSource {
         char *location; /* "FILE:LINE" of the assignment, for berth verify's warning */
 } CredentialSource;
 
+/* Frees what cr holds, the value wiped first. */
+void credential_source_done(CredentialSource *cr);
+
 #define CREDENTIAL_ID_MAX     255                  /* NAME_MAX */
 #define CREDENTIAL_SIZE_MAX   (1024U * 1024U)      /* bytes of one credential, as systemd */
 #define CREDENTIALS_TOTAL_MAX (8U * 1024U * 1024U) /* bytes of all of a container's credentials */

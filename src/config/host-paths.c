@@ -46,21 +46,6 @@ static const char *container_tree_holding(const ContainerConfig *c, const char *
         return NULL;
 }
 
-static int push(char ***l, const char *fmt, ...) _printf_(2, 3);
-static int push(char ***l, const char *fmt, ...)
-{
-        va_list ap;
-        char *s;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        return strv_consume(l, s);
-}
-
 /* The first component of path that is a symlink, as a prefix length; 0 when none (or a component
  * is missing: the start reports that). */
 static size_t first_symlink(char *path)
@@ -104,16 +89,18 @@ static int resolve_one(const ContainerConfig *c, const char *what, char **path, 
                         return -ENOMEM;
                 tree = container_tree_holding(c, link);
                 if (tree) {
-                        r = push(errors,
-                                 "%s: %s %s passes through the symlink %s inside %s, which the container "
-                                 "can change (expected the real path, without that symlink)",
-                                 strna(c->path), what, *path, link, tree);
+                        r = strv_extendf(errors,
+                                         "%s: %s %s passes through the symlink %s inside %s, which the "
+                                         "container can change (expected the real path, without that "
+                                         "symlink)",
+                                         strna(c->path), what, *path, link, tree);
                         return r < 0 ? r : -EINVAL;
                 }
                 real = depth < 40 ? realpath(link, NULL) : NULL;
                 if (!real) {
-                        r = push(errors, "%s: %s %s: cannot resolve the symlink %s: %s", strna(c->path),
-                                 what, *path, link, depth < 40 ? strerror(errno) : strerror(ELOOP));
+                        r = strv_extendf(errors, "%s: %s %s: cannot resolve the symlink %s: %s",
+                                         strna(c->path), what, *path, link,
+                                         depth < 40 ? strerror(errno) : strerror(ELOOP));
                         return r < 0 ? r : -EINVAL;
                 }
                 if (asprintf(&next, "%s%s", streq(real, "/") && cur[n] ? "" : real, cur + n) < 0)
@@ -124,8 +111,8 @@ static int resolve_one(const ContainerConfig *c, const char *what, char **path, 
         }
         if (!changed)
                 return 0;
-        r = push(notes, "%s: %s %s is reached through a symlink; using %s", strna(c->path), what, *path,
-                 cur);
+        r = strv_extendf(notes, "%s: %s %s is reached through a symlink; using %s", strna(c->path), what,
+                         *path, cur);
         if (r < 0)
                 return r;
         free(*path);

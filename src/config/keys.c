@@ -334,12 +334,7 @@ static void credentials_reset(ContainerConfig *c, bool load)
                         c->credentials[j++] = *cr;
                         continue;
                 }
-                free(cr->id);
-                free(cr->path);
-                if (cr->value)
-                        explicit_bzero(cr->value, strlen(cr->value));
-                free(cr->value);
-                free(cr->location);
+                credential_source_done(cr);
         }
         c->n_credentials = j;
         if (j == 0) {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "error-record.h"
 #include "import.h"
 #include "layer.h"
 #include "oci-signature.h"
@@ -31,16 +32,18 @@ void import_context_done(ImportContext *ctx)
 
 int import_error(ImportContext *ctx, int error, const char *fmt, ...)
 {
+        _cleanup_free_ char *what = NULL;
         va_list ap;
-        char *s;
+        int r;
 
+        if (ctx->error)
+                return error < 0 ? error : -EIO;
         errno = error < 0 ? -error : EIO; /* for %m */
         va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) >= 0) {
-                free(ctx->error);
-                ctx->error = s;
-        }
+        r = vasprintf(&what, fmt, ap);
         va_end(ap);
+        if (r >= 0) /* the messages say why themselves (%m): recorded as they are */
+                (void)error_record(&ctx->error, 0, "%s", what);
         return error < 0 ? error : -EIO;
 }
 

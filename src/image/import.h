@@ -62,7 +62,8 @@ typedef struct ImportContext {
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);
-/* Records the failure detail; returns error so callers can write return import_error(...). */
+/* Records the failure detail with error_record() (the first one stays: the cause); returns error
+ * (-EIO when not negative) so callers can write return import_error(...). */
 int import_error(ImportContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
 /* Records progress; -ECANCELED (with ctx->error set) when the import was asked to stop. */
 int import_progress(ImportContext *ctx, uint64_t done_now);

@@ -73,8 +73,8 @@ int starter_config_format(const char *name, const char *root, const char *source
                           bool has_init, char **ret)
 {
         _cleanup_free_ char *text = NULL;
+        _cleanup_fclose_ FILE *f = NULL; /* closed before text is freed */
         size_t size = 0;
-        FILE *f;
         int r;
 
         f = open_memstream(&text, &size);
@@ -92,10 +92,8 @@ int starter_config_format(const char *name, const char *root, const char *source
         if (img && (img->entrypoint || img->cmd)) {
                 _cleanup_strv_free_ char **exec = strv_copy(img->entrypoint);
                 STRV_FOREACH (w, img->cmd)
-                        if (strv_extend(&exec, *w) < 0) {
-                                fclose(f);
+                        if (strv_extend(&exec, *w) < 0)
                                 return -ENOMEM;
-                        }
                 fputs("Exec=", f);
                 words_write(f, exec);
                 fputc('\n', f);
@@ -116,10 +114,8 @@ int starter_config_format(const char *name, const char *root, const char *source
                 /* OCI allows "user:group"; berth's User= takes the user and its primary group. */
                 size_t n = strcspn(img->user, ":");
                 _cleanup_free_ char *user = strndup(img->user, n);
-                if (!user) {
-                        fclose(f);
+                if (!user)
                         return -ENOMEM;
-                }
                 if (img->user[n])
                         fprintf(f,
                                 "# The image asks for user:group \"%s\"; the group is the user's primary "
@@ -135,7 +131,7 @@ int starter_config_format(const char *name, const char *root, const char *source
                       "#Boot=yes\n",
                       f);
         fputs("\n[Resources]\n#MemoryMax=512M\n#TasksMax=256\n", f);
-        if (fclose(f) != 0)
+        if (fclose(TAKE_PTR(f)) != 0) /* the text is complete only now */
                 return -ENOMEM;
         if (r < 0)
                 return r;

@@ -31,8 +31,6 @@ void launch_cleanup(LaunchContext *ctx)
         selinux_labels_done(&ctx->labels);
         mcs_release(&ctx->mcs);
         userns_release_range(&ctx->range);
-        free(ctx->label);
-        ctx->label = NULL;
         launch_unregister(ctx);
         free(ctx->scope);
         ctx->scope = NULL;

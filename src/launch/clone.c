@@ -4,18 +4,17 @@
  * its user namespace before) and registered the scope, then sets itself up and execs. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error-record.h"
 #include "exit-status.h"
 #include "launch-context.h"
 
@@ -27,7 +26,7 @@ static unsigned long clone_flags(const LaunchContext *ctx)
 
         if (ctx->config->private_network)
                 f |= CLONE_NEWNET;
-        if (ctx->uid_size > 0)
+        if (ctx->range.size > 0)
                 f |= CLONE_NEWUSER;
         return f;
 }
@@ -73,7 +72,7 @@ int launch_release_child(LaunchContext *ctx)
         SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
         int r;
 
-        if (ctx->uid_size > 0) {
+        if (ctx->range.size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to write UID/GID maps");
@@ -101,9 +100,10 @@ int launch_release_child(LaunchContext *ctx)
                                 ctx->pty_master_fd = in[0];
                         break;
                 case SYNC_ERROR:
+                        /* The child's line is the cause: nothing is recorded before this point
+                         * (every step that records one stops the pipeline). */
                         m.text[sizeof(m.text) - 1] = 0;
-                        free(ctx->error);
-                        ctx->error = strdup(m.text);
+                        (void)error_record(&ctx->error, 0, "%s", m.text);
                         ctx->child_exit_status = m.exit_status;
                         for (size_t i = 0; i < n_in; i++)
                                 safe_close(in[i]);
@@ -158,7 +158,7 @@ int child_wait_release(LaunchChild *ch)
         }
         ch->registered = m.registered;
 
-        if (ctx->uid_size > 0) {
+        if (ctx->range.size > 0) {
                 /* The maps are written: become root of the new user namespace. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
@@ -178,36 +178,21 @@ int child_wait_release(LaunchChild *ch)
 
 int child_arm_parent_death(LaunchChild *ch)
 {
-        struct pollfd p = {.fd = ch->ctx->child_sync_fd, .events = POLLRDHUP};
+        int r = sync_arm_parent_death(ch->ctx->child_sync_fd);
 
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to set parent death signal");
-        /* The supervisor may have died while the signal was not armed. getppid() cannot tell (the
-         * parent is outside our PID namespace: it reads 0 either way); the sync socket can: only
-         * the supervisor holds its other end, so a hang-up means it is gone. Nobody to tell. */
-        if (poll(&p, 1, 0) < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
-                                          "Failed to check on the supervisor");
-        if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
-                return EXIT_BERTH_FAILED;
+        if (r == -ESRCH)
+                return EXIT_BERTH_FAILED; /* the supervisor is gone: nobody to tell */
+        if (r < 0)
+                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         return 0;
 }
 
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...)
 {
-        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
-        char what[300];
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
+        exit_status = sync_report_errorv(ch->ctx->child_sync_fd, ch->ctx->config->name, exit_status, error, fmt, ap);
         va_end(ap);
-        if (error < 0)
-                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, ch->ctx->config->name,
-                         strerror(-error));
-        else
-                snprintf(m.text, sizeof(m.text), "%s for container %s", what, ch->ctx->config->name);
-        (void)sync_send(ch->ctx->child_sync_fd, &m, NULL, 0);
         return exit_status;
 }

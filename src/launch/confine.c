@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Step 6, in this order (DESIGN.md): close every fd but stdio, chdir into the new root, drop the
- * capability bounding set, no_new_privs, SELinux exec label, switch user, final capabilities,
- * seccomp filter last, execve. Nothing of the host stays open across execve. confine_and_exec()
- * is the part from the bounding set on; `berth exec` (exec.c) runs the same function with the
- * confinement recorded when the payload started (record.c). */
+/* Step 6 of the launch pipeline (pipeline.c), in this order: close every fd but stdio, chdir into
+ * the new root, drop the capability bounding set, no_new_privs, SELinux exec label, switch user,
+ * final capabilities, seccomp filter last, execve. Nothing of the host stays open across execve.
+ * confine_and_exec() is the part from the bounding set on; `berth exec` (exec.c) runs the same
+ * function with the confinement recorded when the payload started (record.c). */
 #include <errno.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +20,7 @@
 
 #include "caps.h"
 
-static int close_all_fds_but(int keep)
+int close_all_fds_but(int keep)
 {
         /* The sync socket is O_CLOEXEC: it closes by itself at execve, or reports why it failed. */
         if (keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0)
@@ -51,13 +50,6 @@ static int switch_user(const Confinement *cf)
         if (setresgid(cf->gid, cf->gid, cf->gid) < 0 || setresuid(cf->uid, cf->uid, cf->uid) < 0)
                 return negative_errno();
         return 0;
-}
-
-static bool parent_gone(int fd)
-{
-        struct pollfd p = {.fd = fd, .events = POLLRDHUP};
-
-        return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
 }
 
 /* execve() with the container's PATH (the one in env), like execvpe() but not its caller's. */
@@ -105,8 +97,8 @@ const char *confine_step_to_string(ConfineStep s)
 }
 
 /* Step 6 after the fds are closed and the process stands in the container's root: the one
- * confinement of run's payload and of exec's command, in DESIGN.md's order. Returns only on
- * failure: -errno, and the step that failed in *ret_step. */
+ * confinement of run's payload and of exec's command, in the order this file's head lists.
+ * Returns only on failure: -errno, and the step that failed in *ret_step. */
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
 {
         const char *wd = cf->working_directory;
@@ -135,14 +127,12 @@ int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
         *ret_step = CONFINE_WORKDIR;
         if (wd ? chdir(wd) < 0 : (chdir(strempty(cf->home)) < 0 && chdir("/") < 0))
                 return negative_errno();
-        /* Credential changes reset the parent death signal; set it again for the payload. berth
-         * may have died while it was not armed: getppid() cannot tell across PID namespaces, the
-         * socket to it can (only berth holds its other end). */
+        /* Credential changes reset the parent death signal; set it again for the payload, and
+         * make sure berth did not die while it was not armed (-ESRCH). */
         *ret_step = CONFINE_PDEATHSIG;
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return negative_errno();
-        if (parent_gone(cf->parent_fd))
-                return -ESRCH;
+        r = sync_arm_parent_death(cf->parent_fd);
+        if (r < 0)
+                return r;
         *ret_step = CONFINE_SIGMASK;
         if (sigprocmask(SIG_SETMASK, cf->sigmask, NULL) < 0)
                 return negative_errno();
@@ -164,7 +154,7 @@ int child_confine_and_exec(LaunchChild *ch)
             .caps = ctx->caps,
             .no_new_privs = c->no_new_privileges,
             .labels = &ctx->labels,
-            .userns = ctx->uid_size > 0,
+            .userns = ctx->range.size > 0,
             .uid = ch->uid,
             .gid = ch->gid,
             .groups = ch->groups,

@@ -36,19 +36,25 @@ void launch_context_done(LaunchContext *ctx)
         ctx->error = NULL;
 }
 
-int launch_error(LaunchContext *ctx, int error, const char *fmt, ...)
+int launch_error_recordv(char **slot, const char *name, int error, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *what = NULL;
+
+        if (*slot)
+                return error < 0 ? error : -EIO;
+        errno = error < 0 ? -error : 0; /* for %m */
+        if (vasprintf(&what, fmt, ap) < 0)
+                return error < 0 ? error : -EIO;
+        return error_record(slot, error, "%s for container %s", what, name);
+}
+
+int launch_error(LaunchContext *ctx, int error, const char *fmt, ...)
+{
         va_list ap;
         int r;
 
-        if (ctx->error)
-                return error < 0 ? error : -EIO;
-        errno = error < 0 ? -error : 0; /* for %m */
         va_start(ap, fmt);
-        r = vasprintf(&what, fmt, ap);
+        r = launch_error_recordv(&ctx->error, ctx->config->name, error, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                return error < 0 ? error : -EIO;
-        return error_record(&ctx->error, error, "%s for container %s", what, ctx->config->name);
+        return r;
 }

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "error-record.h"
 #include "exit-status.h"
 #include "launch-context.h"
 #include "pty-relay.h"
@@ -92,23 +93,11 @@ static void exec_context_done(ExecContext *x)
 
 _printf_(3, 4) static int exec_error(ExecContext *x, int error, const char *fmt, ...)
 {
-        _cleanup_free_ char *what = NULL;
         va_list ap;
-        int r;
 
-        if (x->error)
-                return error;
         va_start(ap, fmt);
-        r = vasprintf(&what, fmt, ap);
+        (void)launch_error_recordv(&x->error, x->name, error, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                return error;
-        if (error < 0)
-                r = asprintf(&x->error, "%s for container %s: %s", what, x->name, strerror(-error));
-        else
-                r = asprintf(&x->error, "%s for container %s", what, x->name);
-        if (r < 0)
-                x->error = NULL;
         return error;
 }
 
@@ -143,9 +132,9 @@ static int namespaces_to_join(pid_t pid, int *ret_flags)
 
 static int leader_matches_record(ExecContext *x)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         char path[64];
         unsigned inside, outside, size;
-        FILE *f;
         int n;
 
         if (x->rec.uid_size == 0)
@@ -155,7 +144,6 @@ static int leader_matches_record(ExecContext *x)
         if (!f)
                 return negative_errno();
         n = fscanf(f, "%u %u %u", &inside, &outside, &size);
-        fclose(f);
         if (n != 3 || inside != 0 || outside != x->rec.uid_base || size != x->rec.uid_size)
                 return -ESTALE;
         return 0;
@@ -233,18 +221,11 @@ static void exec_signals(sigset_t *mask)
 
 _printf_(4, 5) static int child_fail(ExecContext *x, int exit_status, int error, const char *fmt, ...)
 {
-        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
-        char what[300];
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
+        exit_status = sync_report_errorv(x->child_sync_fd, x->name, exit_status, error, fmt, ap);
         va_end(ap);
-        if (error < 0)
-                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, x->name, strerror(-error));
-        else
-                snprintf(m.text, sizeof(m.text), "%s for container %s", what, x->name);
-        (void)sync_send(x->child_sync_fd, &m, NULL, 0);
         return exit_status;
 }
 
@@ -292,8 +273,11 @@ static int child_main(ExecContext *x)
         int r;
 
         /* Die with berth: nobody would relay or reap otherwise. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
+        r = sync_arm_parent_death(x->child_sync_fd);
+        if (r == -ESRCH)
+                return EXIT_BERTH_FAILED; /* nobody to tell */
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         /* Born into our cgroup, now into the container's cgroup namespace. */
         if ((x->ns_flags & CLONE_NEWCGROUP) && setns(x->pidfd, CLONE_NEWCGROUP) < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the cgroup namespace");
@@ -302,14 +286,12 @@ static int child_main(ExecContext *x)
         if (rec->uid_size > 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(),
                                   "Failed to become root of the user namespace");
-        /* The credential change cleared the parent death signal: set it again, then make sure
-         * berth did not die before (getppid() says nothing across PID namespaces; the socket's
-         * other end does). */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to set parent death signal");
-        struct pollfd alive = {.fd = x->child_sync_fd, .events = POLLRDHUP};
-        if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLRDHUP | POLLERR)))
+        /* The credential change cleared the parent death signal: set it again. */
+        r = sync_arm_parent_death(x->child_sync_fd);
+        if (r == -ESRCH)
                 return EXIT_BERTH_FAILED; /* nobody to tell */
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         if (setsid() < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to create a session");
         if (x->pty) {
@@ -337,9 +319,9 @@ static int child_main(ExecContext *x)
                 return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to build the environment");
 
         /* No fd of the host but the sync socket (CLOEXEC: closed by the execve). */
-        if ((x->child_sync_fd > 3 && syscall(SYS_close_range, 3, x->child_sync_fd - 1, 0) < 0) ||
-            syscall(SYS_close_range, x->child_sync_fd + 1, ~0U, 0) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to close file descriptors");
+        r = close_all_fds_but(x->child_sync_fd);
+        if (r < 0)
+                return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to close file descriptors");
         if (chdir("/") < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the root");
 
@@ -403,9 +385,10 @@ static int exec_wait_started(ExecContext *x, int *ret_master)
                 for (size_t i = 0; i < n_in; i++)
                         safe_close(in[i]);
                 if (m.type == SYNC_ERROR) {
+                        /* The child's line is the cause: nothing is recorded before this point
+                         * (every failure that records one ends launch_exec()). */
                         m.text[sizeof(m.text) - 1] = 0;
-                        free(x->error);
-                        x->error = strdup(m.text);
+                        (void)error_record(&x->error, 0, "%s", m.text);
                         x->exit_status = m.exit_status;
                         return -EIO;
                 }

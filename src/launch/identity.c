@@ -19,8 +19,6 @@ int launch_allocate_identity(LaunchContext *ctx)
         r = userns_pick_range(ctx->state_dir, c, &ctx->range);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to allocate a UID/GID range");
-        ctx->uid_base = ctx->range.base;
-        ctx->uid_size = ctx->range.size;
 
         if (c->selinux_label && !streq(c->selinux_label, "disable")) {
                 /* An explicit label's pair is held too, so no pick hands it to another container. */
@@ -39,11 +37,6 @@ int launch_allocate_identity(LaunchContext *ctx)
         r = selinux_compute_labels(c, &ctx->mcs, &ctx->labels);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to compute SELinux labels");
-        if (ctx->labels.process) {
-                ctx->label = strdup(ctx->labels.process);
-                if (!ctx->label)
-                        return launch_error(ctx, -ENOMEM, "Failed to allocate");
-        }
 
         ctx->caps = caps_effective_set(c);
         r = seccomp_compile(c, ctx->caps, ctx->state_dir, &ctx->seccomp, &bad);

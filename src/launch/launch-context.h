@@ -3,10 +3,12 @@
 
 /* What the steps of the launch pipeline share. pipeline.c lists the steps; each step lives in its
  * own file and only reads and fills the fields it is about. Parent-side steps run in the
- * supervisor; child-side steps (LaunchChild) run in the cloned payload process before execve. */
+ * supervisor; child-side steps (LaunchChild) run in the cloned payload process before execve.
+ * The protocol between the two is in sync.h, the payload's output relay in output.h. */
 
 #include <net/if.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -16,6 +18,8 @@
 #include "config.h"
 #include "launch.h"
 #include "macro.h"
+#include "output.h"
+#include "sync.h"
 
 #include "address.h"
 #include "seccomp-filter.h"
@@ -28,21 +32,6 @@
 #define LAUNCH_ROOT    LAUNCH_SCRATCH "/root"
 /* Inside the container, for Boot=yes and Notify=yes (the notify socket: notify.h). */
 #define LAUNCH_HOST_DIR "/run/host"
-
-/* The payload's stdout or stderr on its way to the journal through the supervisor (output.c). */
-typedef struct OutputRelay {
-        int target;   /* STDOUT_FILENO or STDERR_FILENO: the supervisor's journal stream */
-        int stream;   /* berth's own journal stream for the payload's lines (identifier: the
-                       * container's name); -EBADF: lines go to target */
-        bool errors;  /* stderr: every line is <3> (error), stdout's <6> (info), whatever the
-                       * payload put at its start */
-        int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
-        int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
-        char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */
-        size_t len;
-} OutputRelay;
-/* journald's default LineMax=: a longer line is split there anyway. */
-#define OUTPUT_LINE_MAX (48U * 1024U)
 
 /* A credential's bytes, read by the supervisor before clone (credentials.c). */
 typedef struct LoadedCredential {
@@ -61,12 +50,9 @@ typedef struct LaunchContext {
         bool state_created;
 
         /* step 2 */
-        uid_t uid_base;    /* host uid of the container's root; 0 without a user namespace */
-        uint32_t uid_size; /* 0: no user namespace */
-        char *label;       /* SELinux process label, NULL when none */
-        UidRange range;
+        UidRange range;        /* .base: host uid of the container's root; .size 0: no user namespace */
         McsPair mcs;
-        SelinuxLabels labels;
+        SelinuxLabels labels;  /* .process: the SELinux process label, NULL when none */
         SeccompBpf seccomp; /* compiled; the child loads it */
         uint64_t caps;
 
@@ -115,6 +101,8 @@ void launch_context_done(LaunchContext *ctx);
 /* Records "WHAT for container NAME: strerror(error)" as the one error line (first one wins).
  * Returns error, so a step can `return launch_error(ctx, r, "Failed to ...");`. */
 int launch_error(LaunchContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
+/* The same for any slot (exec.c's): error_record() of "WHAT for container NAME". */
+int launch_error_recordv(char **slot, const char *name, int error, const char *fmt, va_list ap) _printf_(4, 0);
 
 /* The signals the supervisor handles (blocked from before clone on, read from a signalfd). */
 void launch_supervised_signals(sigset_t *ret);
@@ -142,11 +130,6 @@ int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the ex
 void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
 /* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
 void launch_test_kill_at(const char *step);
-/* output.c, for the supervisor: relays what the pipe holds now. Returns > 0 when it relayed
- * something, 0 at EOF (the relay is closed), -EAGAIN when the pipe is empty. */
-int output_relay_read(OutputRelay *o);
-/* output.c: relays the rest once the payload is gone, including a last line without newline. */
-void output_relay_drain(OutputRelay *o);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {
@@ -243,6 +226,8 @@ typedef enum ConfineStep {
  * death signal, signal mask, seccomp, execve in the container's PATH. Call with the fds closed
  * and the root entered. Returns only on failure: -errno, the failed step in *ret_step. */
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
+/* confine.c: closes every fd above stdio but keep (the sync socket). 0 or -errno. */
+int close_all_fds_but(int keep);
 /* "Failed to drop the capability bounding set", ... */
 const char *confine_step_to_string(ConfineStep s);
 
@@ -273,38 +258,10 @@ int credentials_env(const ContainerConfig *c, char ***env);
  * HOME, TERM (from ours), NOTIFY_SOCKET when notify, then environment (KEY=VALUE) in order. */
 int env_build(const char *home, bool notify, char *const *environment, char ***ret);
 
-/* Child → parent messages over the sync socket (SOCK_SEQPACKET). */
-typedef enum SyncMessageType {
-        SYNC_MOUNT_FD,   /* parent → child: a host source as a detached mount, index says which */
-        SYNC_GO,         /* parent → child: maps written, registered, sources sent */
-        SYNC_PTY_MASTER, /* child → parent: fd of the console's pty master */
-        SYNC_ERROR,      /* child → parent: setup failed, then the child exits */
-} SyncMessageType;
-
-typedef struct SyncMessage {
-        int32_t type;
-        int32_t exit_status; /* SYNC_ERROR */
-        int32_t registered;  /* SYNC_GO: the payload is in its own scope (cgroup) */
-        int32_t index;       /* SYNC_MOUNT_FD: SOURCE_ROOT, SOURCE_NOTIFY or the Bind= index */
-        char text[480];
-} SyncMessage;
-
-enum {
-        SOURCE_ROOT = -1,
-        SOURCE_NOTIFY = -2,
-        SOURCE_RESOLV = -3,
-};
-
-/* sync.c */
-int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);
-/* Returns 0 on EOF (the other end closed: in the parent, execve succeeded or the child died),
- * 1 when a message arrived; received fds go to ret_fds (up to max_fds, rest closed). */
-int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds);
 /* In the child: reports the error line to the parent and returns the exit status to use. */
 int child_report_error(LaunchChild *ch, int exit_status, int error, const char *fmt, ...) _printf_(4, 5);
-/* clone.c, in the child: (re-)arms SIGKILL on the supervisor's death, which every change of the
- * child's effective or file-system IDs clears, and checks the supervisor is still there. Returns
- * 0, or the exit status to leave with (reported to the parent when it is still there). */
+/* clone.c, in the child: sync_arm_parent_death() on the sync socket. Returns 0, or the exit status
+ * to leave with (reported to the parent when it is still there). */
 int child_arm_parent_death(LaunchChild *ch);
 /* fault-inject.c, in the child: with $BERTH_TEST_CHILD_PAUSE_AT=POINT, says so on stderr and waits
  * at POINT until killed (tests only), so a test can kill the supervisor inside a step. */

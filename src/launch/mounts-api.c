@@ -114,7 +114,7 @@ static int mount_sys(LaunchChild *ch)
         int r;
 
         r = mount_new_fs_in_root(ch->rootfd, "sysfs", NULL, ATTR_API | MOUNT_ATTR_RDONLY, "/sys");
-        if (r < 0 && !c->private_network && ch->ctx->uid_size > 0) {
+        if (r < 0 && !c->private_network && ch->ctx->range.size > 0) {
                 /* sysfs of the host's network namespace cannot be mounted from a user namespace:
                  * show the host's, read-only (its cgroupfs is covered below). */
                 _cleanup_close_ int m = -EBADF;

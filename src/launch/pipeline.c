@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The launch pipeline (DESIGN.md "The launch pipeline"): the order of every privileged step, on
- * one screen. Each step lives in its own file; see launch-context.h for what they share. */
+/* The launch pipeline (README.md "Running a container: `berth run`"): the order of every
+ * privileged step, on one screen. Each step lives in its own file; see launch-context.h for what
+ * they share. */
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,55 +10,55 @@
 #include "exit-status.h"
 #include "launch-context.h"
 
+/* After clone the child has its own copy (no CLONE_VM) of what only it needs; the supervisor lives
+ * as long as the container: it wipes the credentials, returns the BPF and what compiling it left
+ * on the heap. */
+static int launch_drop_child_copies(LaunchContext *ctx)
+{
+        launch_forget_credentials(ctx);
+        seccomp_bpf_done(&ctx->seccomp);
+        (void)malloc_trim(0);
+        return 0;
+}
+
 int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_error)
 {
+        /* kill_at: BERTH_TEST_KILL_AT=STEP SIGKILLs the supervisor right after that step (tests
+         * only: tests/integration/hardening/hardening-faults.sh). */
+        static const struct {
+                int (*run)(LaunchContext *ctx);
+                const char *kill_at;
+        } steps[] = {
+            {launch_lock, "lock"},                   /* 1: the per-container lock (config: caller) */
+            {launch_allocate_identity, "identity"},  /* 2: UID range, MCS pair, labels, seccomp */
+            {launch_record_confinement, NULL},       /* what `berth exec` confines with (record.h) */
+            {launch_allocate_network, NULL},         /* VirtualEthernet=: /30, ports */
+            {launch_open_notify, NULL},              /* Boot=/Notify=: the container's notify socket */
+            {launch_open_output, NULL},              /* stdout/stderr to the journal: pipes to relay */
+            {launch_load_credentials, NULL},         /* read now; the child writes them */
+            {launch_clone, NULL},                    /* 3: namespaces; the child: launch_child_main() */
+            {launch_drop_child_copies, "clone"},     /* what only the child needs: credentials, BPF */
+            {launch_register, "register"},           /* 4: transient scope, machined */
+            {launch_network_setup, "network"},       /* veth pair, NAT and Port= elements */
+            {launch_release_child, "release"},       /* 3+5+6: maps, go, child mounts/confines/execs */
+            {launch_write_state, "state"},           /* the payload runs: state for list/status/exec */
+        };
         _cleanup_(launch_context_done) LaunchContext ctx;
-        int r;
+        int r = 0;
 
         launch_context_init(&ctx, c, o);
         /* Nothing inside may reach this process's memory or /proc/PID/exe (CVE-2019-5736). */
         (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-        r = launch_lock(&ctx);       /* 1: the per-container lock (config was loaded by the caller) */
-        launch_test_kill_at("lock"); /* tests only, as after each step: BERTH_TEST_KILL_AT=STEP */
-        if (r >= 0)
-                r = launch_allocate_identity(&ctx); /* 2: UID range, MCS pair, labels, seccomp */
-        launch_test_kill_at("identity");
-        if (r >= 0)
-                r = launch_record_confinement(&ctx); /* what `berth exec` confines with (record.h) */
-        if (r >= 0)
-                r = launch_allocate_network(&ctx); /* VirtualEthernet=: /30, ports */
-        if (r >= 0)
-                r = launch_open_notify(&ctx); /* Boot=/Notify=: the container's notify socket */
-        if (r >= 0)
-                r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */
-        if (r >= 0)
-                r = launch_load_credentials(&ctx); /* read now; the child writes them */
-        if (r >= 0)
-                r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
-        launch_forget_credentials(&ctx); /* the child has its copy */
-        if (r >= 0) {
-                /* The child has its own copy (no CLONE_VM); the supervisor lives as long as the
-                 * container: it returns the BPF and what compiling it left on the heap. */
-                seccomp_bpf_done(&ctx.seccomp);
-                (void)malloc_trim(0);
+        for (size_t i = 0; i < ELEMENTSOF(steps) && r >= 0; i++) {
+                r = steps[i].run(&ctx);
+                if (steps[i].kill_at)
+                        launch_test_kill_at(steps[i].kill_at);
         }
-        launch_test_kill_at("clone");
-        if (r >= 0)
-                r = launch_register(&ctx); /* 4: transient scope, machined */
-        launch_test_kill_at("register");
-        if (r >= 0)
-                r = launch_network_setup(&ctx); /* veth pair, NAT and Port= elements */
-        launch_test_kill_at("network");
-        if (r >= 0)
-                r = launch_release_child(&ctx); /* 3+5+6: maps, go, child mounts/confines/execs */
-        launch_test_kill_at("release");
-        if (r >= 0)
-                r = launch_write_state(&ctx); /* the payload runs: state file for list/status/exec */
-        launch_test_kill_at("state");
         if (r >= 0)
                 return launch_supervise(&ctx); /* 7: relay signals, reap, exit status */
 
+        launch_forget_credentials(&ctx); /* loaded, and clone failed or never came */
         if (ret_error)
                 *ret_error = ctx.error ? strdup(ctx.error) : NULL;
         return ctx.child_exit_status > 0 ? ctx.child_exit_status : EXIT_BERTH_FAILED;

@@ -24,8 +24,8 @@ int launch_register(LaunchContext *ctx)
                 return syserr ? launch_error(ctx, 0, "Failed to register scope: %s", syserr)
                               : launch_error(ctx, r, "Failed to register scope");
         /* The container's root owns its part of the delegated tree (an init builds its own). */
-        if (ctx->uid_size > 0) {
-                r = scope_delegate_payload(ctx->pid, ctx->uid_base, (gid_t)ctx->uid_base);
+        if (ctx->range.size > 0) {
+                r = scope_delegate_payload(ctx->pid, ctx->range.base, (gid_t)ctx->range.base);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to delegate the payload's cgroup to the container");
         }

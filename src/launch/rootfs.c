@@ -58,7 +58,7 @@ static int mount_overlay(LaunchChild *ch)
             "lowerdir=" LAUNCH_SCRATCH "/lower",
             "upperdir=" LAUNCH_SCRATCH "/upper",
             "workdir=" LAUNCH_SCRATCH "/work",
-            ch->ctx->uid_size > 0 ? "userxattr" : NULL, /* trusted.* xattrs need init-ns root */
+            ch->ctx->range.size > 0 ? "userxattr" : NULL, /* trusted.* xattrs need init-ns root */
             NULL,
         };
         int r;

@@ -118,7 +118,7 @@ int launch_send_host_sources(LaunchContext *ctx)
         struct stat st;
         int r;
 
-        if (ctx->uid_size > 0) {
+        if (ctx->range.size > 0) {
                 char p[64];
                 snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)ctx->pid);
                 userns = open(p, O_RDONLY | O_CLOEXEC);

@@ -141,9 +141,9 @@ static int set_string(char **field, const char *v)
 int state_read(const char *state_dir, const char *name, RuntimeState *ret)
 {
         _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         RuntimeState s = {};
         size_t n = 0;
-        FILE *f;
         int r;
 
         if (container_dir(state_dir, name, &dir) < 0 || asprintf(&path, "%s/state", dir) < 0)
@@ -196,18 +196,12 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
                 else if (streq(line, "FORWARD_BLOCKED"))
                         r = set_string(&s.forward_blocked, v);
         }
-        fclose(f);
         if (r < 0 || !s.name || s.leader_pid <= 0) {
                 runtime_state_done(&s);
                 return r < 0 ? r : -EBADMSG;
         }
         *ret = s;
         return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int state_list(const char *state_dir, char ***ret_names)
@@ -236,8 +230,7 @@ int state_list(const char *state_dir, char ***ret_names)
                 }
         }
         closedir(d);
-        if (names)
-                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        strv_sort(names);
         *ret_names = TAKE_PTR(names);
         return 0;
 }

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The parent/child socket: fixed-size messages with optional fds (SCM_RIGHTS). */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "launch-context.h"
+#include "sync.h"
 
 #define SYNC_MAX_FDS 16
 
@@ -72,4 +77,36 @@ int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_
                 return -EBADMSG;
         }
         return 1;
+}
+
+int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)
+{
+        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
+        char what[300];
+
+        vsnprintf(what, sizeof(what), fmt, ap);
+        if (error < 0)
+                snprintf(m.text, sizeof(m.text), "%s for container %s: %s", what, name, strerror(-error));
+        else
+                snprintf(m.text, sizeof(m.text), "%s for container %s", what, name);
+        (void)sync_send(fd, &m, NULL, 0);
+        return exit_status;
+}
+
+int sync_arm_parent_death(int fd)
+{
+        struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return negative_errno();
+        if (fd < 0)
+                return 0;
+        /* The parent may have died while the signal was not armed. getppid() cannot tell (the
+         * parent is outside our PID namespace: it reads 0 either way); the sync socket can: only
+         * the parent holds its other end, so a hang-up means it is gone. */
+        if (poll(&p, 1, 0) < 0)
+                return negative_errno();
+        if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
+                return -ESRCH;
+        return 0;
 }

@@ -106,21 +106,19 @@ static int user_db_open(int rootfd, const char *path, FILE **ret)
         }
         /* A stream over a private copy (freed when the stream is closed), so what fgetpwent()
          * parses cannot change or grow under it. An empty file is an empty stream. */
-        FILE *f = fmemopen(NULL, n + 1, "w+");
+        _cleanup_fclose_ FILE *f = fmemopen(NULL, n + 1, "w+");
         if (!f)
                 return -errno;
-        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0) {
-                fclose(f);
+        if ((n > 0 && fwrite(buf, 1, n, f) != n) || fseek(f, 0, SEEK_SET) != 0)
                 return -EIO;
-        }
-        *ret = f;
+        *ret = TAKE_PTR(f);
         return 0;
 }
 
 static int find_passwd(int rootfd, const char *name, uid_t uid, bool by_uid, UserRecord *u, char **ret_name)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         struct passwd *pw;
-        FILE *f;
         int r;
 
         r = user_db_open(rootfd, "/etc/passwd", &f);
@@ -136,14 +134,13 @@ static int find_passwd(int rootfd, const char *name, uid_t uid, bool by_uid, Use
                         r = u->home && *ret_name ? 0 : -ENOMEM;
                         break;
                 }
-        fclose(f);
         return r;
 }
 
 static int find_groups(int rootfd, UserRecord *u, const char *name)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         struct group *gr;
-        FILE *f;
         int r;
 
         r = user_db_open(rootfd, "/etc/group", &f);
@@ -153,14 +150,11 @@ static int find_groups(int rootfd, UserRecord *u, const char *name)
                 if (gr->gr_gid == u->gid || !strv_contains(gr->gr_mem, name))
                         continue;
                 gid_t *g = realloc(u->groups, sizeof(gid_t) * (u->n_groups + 1));
-                if (!g) {
-                        fclose(f);
+                if (!g)
                         return -ENOMEM;
-                }
                 u->groups = g;
                 u->groups[u->n_groups++] = gr->gr_gid;
         }
-        fclose(f);
         return 0;
 }
 

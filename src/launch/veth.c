@@ -49,9 +49,9 @@ static int read_sysctl_flag(const char *path)
  * route it learnt by SLAAC. */
 static int check_ipv6(LaunchContext *ctx)
 {
+        _cleanup_fclose_ FILE *f = NULL;
         char machine_id[64] = "";
         int r = read_sysctl_flag(IPV6_FORWARDING);
-        FILE *f;
 
         if (r == -ENOENT)
                 return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)",
@@ -71,7 +71,6 @@ static int check_ipv6(LaunchContext *ctx)
                 if (!fgets(machine_id, sizeof(machine_id), f))
                         machine_id[0] = 0;
                 machine_id[strcspn(machine_id, "\n")] = 0;
-                fclose(f);
         }
         net_ula_prefix(machine_id, ctx->net.subnet, ctx->host_addr6);
         memcpy(ctx->container_addr6, ctx->host_addr6, 16);

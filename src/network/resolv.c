@@ -34,7 +34,7 @@ static const char *nameserver_of(const char *line, char buf[RESOLV_LINE_MAX])
 
 static void add_upstream(FILE *out, const char *upstream_path)
 {
-        FILE *f = fopen(upstream_path, "re");
+        _cleanup_fclose_ FILE *f = fopen(upstream_path, "re");
         char line[RESOLV_LINE_MAX], ns[RESOLV_LINE_MAX];
 
         if (!f)
@@ -42,7 +42,6 @@ static void add_upstream(FILE *out, const char *upstream_path)
         while (fgets(line, sizeof(line), f))
                 if (nameserver_of(line, ns) && !is_loopback(ns))
                         fprintf(out, "nameserver %s\n", ns);
-        fclose(f);
 }
 
 int resolv_conf_build(const char *host_path, const char *upstream_path, char **ret)
@@ -50,8 +49,9 @@ int resolv_conf_build(const char *host_path, const char *upstream_path, char **r
         char line[RESOLV_LINE_MAX], ns[RESOLV_LINE_MAX];
         char *buf = NULL;
         size_t size = 0;
+        _cleanup_fclose_ FILE *in = NULL;
         bool replaced = false;
-        FILE *in, *out;
+        FILE *out;
 
         out = open_memstream(&buf, &size);
         if (!out)
@@ -77,8 +77,6 @@ int resolv_conf_build(const char *host_path, const char *upstream_path, char **r
                         replaced = true;
                 }
         }
-        if (in)
-                fclose(in);
         if (fclose(out) != 0) {
                 free(buf);
                 return -ENOMEM;

@@ -70,16 +70,11 @@ static void name_list_remove(NameList *l, const char *name)
         l->n = k;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-        return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void name_list_sort_unique(NameList *l)
 {
         if (l->n == 0)
                 return;
-        qsort(l->v, l->n, sizeof(*l->v), cmp_name);
+        qsort(l->v, l->n, sizeof(*l->v), strcmp_ptr);
         size_t k = 1;
         for (size_t i = 1; i < l->n; i++)
                 if (!streq(l->v[i], l->v[k - 1]))
@@ -90,7 +85,7 @@ static void name_list_sort_unique(NameList *l)
 /* Only after name_list_sort_unique(). */
 static bool name_list_contains(const NameList *l, const char *name)
 {
-        return l->n > 0 && bsearch(&name, l->v, l->n, sizeof(*l->v), cmp_name);
+        return l->n > 0 && bsearch(&name, l->v, l->n, sizeof(*l->v), strcmp_ptr);
 }
 
 const char *const *seccomp_set_lookup(const char *name)
@@ -172,7 +167,7 @@ static int known_names(const NameList **ret)
                         }
                 }
         if (l.n > 0)
-                qsort(l.v, l.n, sizeof(*l.v), cmp_name);
+                qsort(l.v, l.n, sizeof(*l.v), strcmp_ptr);
         for (size_t i = 0; i < l.n; i++) {
                 if (k > 0 && streq(l.v[i], l.v[k - 1]))
                         free((char *)l.v[i]);

@@ -113,8 +113,8 @@ static int lxc_context(const char *key, char **ret)
 {
         const char *path = selinux_lxc_contexts_path();
         _cleanup_free_ char *line = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         size_t allocated = 0;
-        FILE *f;
         int r = -ENOENT;
 
         if (!path || !(f = fopen(path, "re")))
@@ -127,7 +127,6 @@ static int lxc_context(const char *key, char **ret)
                 if (streq(k, key))
                         r = (*ret = strdup(v)) ? 0 : -ENOMEM;
         }
-        fclose(f);
         return r;
 }
 

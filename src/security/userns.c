@@ -170,8 +170,8 @@ void userns_set_foreign_allocations(const char *subuid, const char *subgid, cons
 static int subid_ranges(const char *path, IdList *l)
 {
         _cleanup_free_ char *line = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         size_t allocated = 0;
-        FILE *f;
         int r = 0;
 
         if (!path)
@@ -190,7 +190,6 @@ static int subid_ranges(const char *path, IdList *l)
                 if (r >= 0)
                         r = id_list_append(l, (uint32_t)count);
         }
-        fclose(f);
         return r;
 }
 

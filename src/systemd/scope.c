@@ -9,6 +9,7 @@
 #include <systemd/sd-login.h>
 
 #include "cgroup.h"
+#include "error-record.h"
 #include "job.h"
 #include "log.h"
 #include "scope.h"
@@ -340,9 +341,8 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
 
         r = sd_bus_call(bus, m, 0, &error, &reply);
         if (r < 0) {
-                if (asprintf(ret_error, "Failed to start transient scope %s: %s", scope,
-                             error.message ? error.message : strerror(-r)) < 0)
-                        *ret_error = NULL;
+                (void)error_record(ret_error, 0, "Failed to start transient scope %s: %s", scope,
+                                   error.message ?: strerror(-r));
                 return r;
         }
         r = sd_bus_message_read(reply, "o", &job);
@@ -365,12 +365,9 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         if (r < 0)
                 return r;
         r = cgroup_move_to_sub(cgroup, SCOPE_PAYLOAD_CGROUP, pid);
-        if (r < 0) {
-                if (asprintf(ret_error, "Failed to move the payload into %s/%s: %s", cgroup,
-                             SCOPE_PAYLOAD_CGROUP, strerror(-r)) < 0)
-                        *ret_error = NULL;
-                return r;
-        }
+        if (r < 0)
+                return error_record(ret_error, r, "Failed to move the payload into %s/%s", cgroup,
+                                    SCOPE_PAYLOAD_CGROUP);
         if (ret_scope)
                 *ret_scope = TAKE_PTR(scope);
         return 0;

@@ -14,7 +14,8 @@ No rlimits (crun here refuses to raise them) and no cgroup resources (hybrid cgr
 import json
 import sys
 
-# podman's default set (DESIGN.md: Docker's 14 less MKNOD, NET_RAW, AUDIT_WRITE)
+# podman's default set (containers.conf default_capabilities: Docker's 14 less MKNOD, NET_RAW,
+# AUDIT_WRITE)
 PODMAN_CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
                "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
                "CAP_SYS_CHROOT"]

@@ -8,7 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "launch-context.h"
+#include "macro.h"
+#include "output.h"
 #include "test.h"
 
 typedef struct Bench {

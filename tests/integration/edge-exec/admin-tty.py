@@ -12,13 +12,13 @@
 # kernel sends SIGWINCH to the terminal's foreground group) and then type a newline.
 #
 # usage: admin-tty.py [--size R C] [--resize R C] COMMAND... [--- AFTER...]
-import fcntl
 import os
 import select
-import struct
 import subprocess
 import sys
-import termios
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "lib"))
+from admin_tty import input_queue, make_ctty, open_pty, set_size  # noqa: E402
 
 args = sys.argv[1:]
 size = (24, 80)
@@ -35,14 +35,7 @@ if "---" in args:
     i = args.index("---")
     args, after = args[:i], args[i + 1:]
 
-master, slave = os.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
-
-
-def make_ctty():
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
+master, slave = open_pty(size)
 proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                         preexec_fn=make_ctty, close_fds=True)
 output = b""
@@ -55,7 +48,7 @@ while True:
             data = b""
         output += data
         if resize and b"RESIZE-NOW" in output:
-            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", resize[0], resize[1], 0, 0))
+            set_size(master, resize)
             os.write(master, b"\n")
             resize = None
     elif proc.poll() is not None:
@@ -68,20 +61,6 @@ if after:
     env = dict(os.environ, ADMIN_TTY="%d:%d" % (st.st_dev, st.st_ino), ADMIN_SID=str(proc.pid))
     subprocess.run(after, env=env, stdin=subprocess.DEVNULL)
 
-attrs = termios.tcgetattr(slave)
-attrs[3] &= ~(termios.ICANON | termios.ECHO)
-attrs[6][termios.VMIN] = 0
-attrs[6][termios.VTIME] = 0
-termios.tcsetattr(slave, termios.TCSANOW, attrs)
-os.set_blocking(slave, False)
-queued = b""
-try:
-    while True:
-        chunk = os.read(slave, 4096)
-        if not chunk:
-            break
-        queued += chunk
-except BlockingIOError:
-    pass
+queued = input_queue(slave)
 print("INPUT-QUEUE: %r" % queued)
 sys.exit(proc.returncode)

@@ -8,23 +8,18 @@
 # status.
 #
 # usage: escape-tty.py [--interactive] COMMAND [ARGS...]
-import fcntl
 import os
 import select
 import subprocess
 import sys
-import termios
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "lib"))
+from admin_tty import input_queue, make_ctty, open_pty  # noqa: E402
 
 interactive = sys.argv[1] == "--interactive"
 cmd = sys.argv[2:] if interactive else sys.argv[1:]
 
-master, slave = os.openpty()
-
-
-def make_ctty():
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
+master, slave = open_pty()
 out_fd = slave if interactive else subprocess.PIPE
 proc = subprocess.Popen(cmd, stdin=slave, stdout=out_fd, stderr=out_fd if interactive else subprocess.STDOUT,
                         start_new_session=True, preexec_fn=make_ctty, close_fds=True)
@@ -46,22 +41,7 @@ while True:
 if not interactive:
     output += proc.stdout.read()
 
-# What is left in the input queue of the terminal (as the next reader of it would get it).
-attrs = termios.tcgetattr(slave)
-attrs[3] &= ~(termios.ICANON | termios.ECHO)
-attrs[6][termios.VMIN] = 0
-attrs[6][termios.VTIME] = 0
-termios.tcsetattr(slave, termios.TCSANOW, attrs)
-os.set_blocking(slave, False)
-queued = b""
-try:
-    while True:
-        chunk = os.read(slave, 4096)
-        if not chunk:
-            break
-        queued += chunk
-except BlockingIOError:
-    pass
+queued = input_queue(slave)
 sys.stdout.write(output.decode(errors="replace"))
 print("INPUT-QUEUE: %r" % queued)
 sys.exit(proc.returncode)
