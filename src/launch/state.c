@@ -337,8 +337,7 @@ int state_list_unreadable(const char *state_dir, char ***ret_names)
                 }
         }
         closedir(d);
-        if (names)
-                qsort(names, strv_length(names), sizeof(char *), cmp_str);
+        strv_sort(names);
         *ret_names = TAKE_PTR(names);
         return 0;
 }
