@@ -38,6 +38,7 @@ typedef struct OutputRelay {
                        * payload put at its start */
         int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
         int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
+        bool console; /* fd is the console's pty master: EIO (no slave open, a vhangup) is not EOF */
         char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */
         size_t len;
 } OutputRelay;
@@ -90,7 +91,9 @@ typedef struct LaunchContext {
         char *notify_dir; /* host directory of the container's notify socket (Boot=, Notify=) */
 
         /* received from the child */
-        int pty_master_fd;     /* interactive: the container's console */
+        int pty_master_fd;     /* interactive or Boot=yes: the container's console */
+        int console_hold_fd;   /* Boot=yes: a slave of it held open, so the master reads no EIO while
+                                * nothing inside has the console open (output.c) */
         int notify_fd;         /* Boot=yes / Notify=yes: the container's notify socket */
         int child_exit_status; /* 125/126/127 reported by the child, 0 when none */
 
@@ -133,6 +136,12 @@ void launch_test_kill_at(const char *step);
 int output_relay_read(OutputRelay *o);
 /* output.c: relays the rest once the payload is gone, including a last line without newline. */
 void output_relay_drain(OutputRelay *o);
+/* output.c, Boot=yes without a terminal: the console's pty master becomes output[0]'s source when
+ * it goes to the journal (returns true; else the caller relays it as bytes), and a slave is held
+ * open (console_hold_fd) so that the init's closing or hanging up the console is no EOF. */
+bool launch_console_to_journal(LaunchContext *ctx);
+/* output.c: reopens the held slave once a vhangup() inside hung it up (revents of its poll). */
+void launch_console_hold(LaunchContext *ctx, short revents);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {

@@ -39,13 +39,13 @@ void relay_window_size(Relay *r)
 }
 
 /* Copies one chunk; returns false at EOF or error of the source. */
-static bool copy_chunk(int from, int to)
+static bool copy_chunk(int from, int to, bool eio_is_hangup)
 {
         char buf[4096];
         ssize_t n = read(from, buf, sizeof(buf));
 
         if (n <= 0)
-                return n < 0 && (errno == EINTR || errno == EAGAIN);
+                return n < 0 && (errno == EINTR || errno == EAGAIN || (eio_is_hangup && errno == EIO));
         for (ssize_t off = 0; off < n;) {
                 ssize_t w = write(to, buf + off, n - off);
                 if (w < 0 && errno == EINTR)
@@ -76,7 +76,7 @@ void relay_process(Relay *r, const struct pollfd *p)
         for (size_t i = 0; i < r->n_channels; i++) {
                 RelayChannel *c = &r->channels[i];
                 if (c->from >= 0 && p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-                    !copy_chunk(c->from, c->to))
+                    !copy_chunk(c->from, c->to, r->eio_is_hangup))
                         channel_eof(c);
         }
 }
@@ -89,7 +89,7 @@ void relay_drain(Relay *r)
 
                 if (!c->output || c->from < 0)
                         continue;
-                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to))
+                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to, false))
                         ;
         }
 }

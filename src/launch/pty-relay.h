@@ -26,6 +26,7 @@ typedef struct Relay {
         size_t n_channels;
         int master;         /* the pty master, -1 when none */
         bool raw;
+        bool eio_is_hangup; /* a console whose slave is reopened after a vhangup(): EIO is not EOF */
         struct termios saved;
 } Relay;
 

@@ -70,23 +70,29 @@ int launch_supervise(LaunchContext *ctx)
          * says when (Notify=yes, or an init with Boot=yes), relayed from its notify socket. */
         if (!ctx->config->boot && !ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
-        relay_start_pty(&relay, ctx->pty_master_fd);
+        bool console_journal = launch_console_to_journal(ctx); /* Boot=yes */
+        relay_start_pty(&relay, ctx->options->interactive ? ctx->pty_master_fd : -EBADF);
+        if (!ctx->options->interactive && ctx->pty_master_fd >= 0 && !console_journal)
+                relay_add(&relay, ctx->pty_master_fd, STDOUT_FILENO, false, true);
+        relay.eio_is_hangup = ctx->console_hold_fd >= 0;
         relay_window_size(&relay);
 
         for (;;) {
                 siginfo_t si = {};
-                struct pollfd p[4 + RELAY_CHANNELS_MAX] = {
+                struct pollfd p[4 + RELAY_CHANNELS_MAX + 1] = {
                     {.fd = sfd, .events = POLLIN},
                     {.fd = ctx->notify_fd, .events = POLLIN},
                     {.fd = ctx->output[0].fd, .events = POLLIN},
                     {.fd = ctx->output[1].fd, .events = POLLIN},
                 };
+                struct pollfd *hold = &p[4 + RELAY_CHANNELS_MAX];
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
                         status = exit_status_of(ctx, &si);
                         break;
                 }
                 relay_pollfds(&relay, p + 4);
+                *hold = (struct pollfd){.fd = ctx->console_hold_fd}; /* only its hangup */
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -107,6 +113,7 @@ int launch_supervise(LaunchContext *ctx)
                         NotifyEvents ev = {};
                         (void)notify_socket_process(ctx->notify_fd, &ev);
                 }
+                launch_console_hold(ctx, hold->revents); /* before the master reads EIO again */
                 relay_process(&relay, p + 4);
                 for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
                         if (p[2 + i].revents & (POLLIN | POLLHUP | POLLERR))
