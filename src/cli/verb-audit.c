@@ -253,31 +253,14 @@ int verb_audit(int argc, char **argv)
                 default: return EXIT_USAGE;
                 }
 
-        if (optind < argc) {
-                for (int i = optind; i < argc; i++) {
-                        const char *a = argv[i];
-                        char *t;
-
-                        /* as verify: a bare "web.container" is a file in the current directory */
-                        if ((force_file || endswith(a, ".container")) && !strchr(a, '/'))
-                                r = asprintf(&t, "./%s", a) < 0 ? -ENOMEM : 0;
-                        else
-                                r = (t = strdup(a)) ? 0 : -ENOMEM;
-                        if (r < 0 || strv_consume(&targets, t) < 0) {
-                                log_error("Out of memory.");
-                                return EXIT_FAILURE_GENERIC;
-                        }
-                }
-        } else {
-                r = config_list_names(&targets, &invalid);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to list containers in the search path: %m");
-                        return EXIT_FAILURE_GENERIC;
-                }
-                STRV_FOREACH (p, invalid) {
-                        fprintf(stderr, "%s: invalid container name, not audited\n", *p);
-                        failed = true;
-                }
+        r = config_targets(argv + optind, argc - optind, force_file, &targets, &invalid);
+        if (r < 0) {
+                log_error_errno(r, "Failed to list the containers to check: %m");
+                return EXIT_FAILURE_GENERIC;
+        }
+        STRV_FOREACH (p, invalid) {
+                fprintf(stderr, "%s: invalid container name, not audited\n", *p);
+                failed = true;
         }
 
         entries = calloc(strv_length(targets) + 1, sizeof(AuditEntry));

@@ -87,35 +87,18 @@ int verb_verify(int argc, char **argv)
                 default: return EXIT_USAGE;
                 }
 
-        if (optind < argc) {
-                for (int i = optind; i < argc; i++) {
-                        const char *a = argv[i];
-                        char *t;
-
-                        /* A bare "web.container" is a file in the current directory, not a name. */
-                        if ((force_file || endswith(a, ".container")) && !strchr(a, '/'))
-                                r = asprintf(&t, "./%s", a) < 0 ? -ENOMEM : 0;
-                        else
-                                r = (t = strdup(a)) ? 0 : -ENOMEM;
-                        if (r < 0 || strv_consume(&targets, t) < 0) {
-                                log_error("Out of memory.");
-                                return EXIT_FAILURE_GENERIC;
-                        }
-                }
-        } else {
-                r = config_list_names(&targets, &invalid);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to list containers in the search path: %m");
-                        return EXIT_FAILURE_GENERIC;
-                }
-                STRV_FOREACH (p, invalid) {
-                        fprintf(stderr,
-                                "%s: invalid container name (expected letters, digits and '-' in "
-                                "dot-separated labels, at most 64 characters, not \"uid\", "
-                                "\"mcs\", \"net\" or \"seccomp\")\n",
-                                *p);
-                        n_checked++, n_bad++, n_errors++;
-                }
+        r = config_targets(argv + optind, argc - optind, force_file, &targets, &invalid);
+        if (r < 0) {
+                log_error_errno(r, "Failed to list the containers to check: %m");
+                return EXIT_FAILURE_GENERIC;
+        }
+        STRV_FOREACH (p, invalid) {
+                fprintf(stderr,
+                        "%s: invalid container name (expected letters, digits and '-' in "
+                        "dot-separated labels, at most 64 characters, not \"uid\", "
+                        "\"mcs\", \"net\" or \"seccomp\")\n",
+                        *p);
+                n_checked++, n_bad++, n_errors++;
         }
 
         STRV_FOREACH (t, targets) {

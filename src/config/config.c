@@ -40,6 +40,13 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->tmp_size);
         free(c->ports);
         strv_free(c->wanted_by);
+        strv_free(c->required_by);
+        strv_free(c->unit_after);
+        strv_free(c->unit_before);
+        strv_free(c->unit_requires);
+        strv_free(c->unit_wants);
+        strv_free(c->unit_binds_to);
+        strv_free(c->unit_part_of);
         free(c);
         return NULL;
 }

@@ -71,6 +71,7 @@ typedef struct ContainerConfig {
         bool read_only;          /* root mounted read-only; default yes without Directory= */
         bool notify_ready;       /* Notify=yes: ready when payload sends READY=1 */
         uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
+        int kill_signal;            /* KillSignal=; 0: SIGTERM, SIGRTMIN+3 with Boot=yes */
 
         /* [Resources] (CONFIG_UNSET when not given, CONFIG_SIZE_INFINITY for "infinity") */
         uint64_t memory_max;
@@ -124,6 +125,11 @@ typedef struct ContainerConfig {
         /* Remarks from loading that are not errors ("FILE: ..."): symlinks resolved in host paths.
          * berth verify prints them. */
         char **notes;
+
+        char **required_by; /* [Install] RequiredBy= */
+
+        /* [Unit]: dependencies of berth@NAME.service (NAME.container means berth@NAME.service) */
+        char **unit_after, **unit_before, **unit_requires, **unit_wants, **unit_binds_to, **unit_part_of;
 } ContainerConfig;
 
 /* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */

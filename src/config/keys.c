@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ struct ConfigKey {
         bool specifiers; /* %i and %% are resolved in the value (text values only, so "150%" stays) */
 };
 
-static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install"};
+static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install", "Unit"};
 
 /* ---- helpers ---- */
 
@@ -953,6 +954,40 @@ static int parse_resolv_conf(ParseState *st, const ConfigKey *k, const char *val
         return 0;
 }
 
+/* KillSignal=: a name as kill -l prints it, with or without "SIG" (TERM, SIGINT, RTMIN+3,
+ * SIGRTMAX-2), or a number. Empty: the default. */
+static int parse_kill_signal(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        const char *name = strncmp(value, "SIG", 3) == 0 ? value + 3 : value;
+        int sig = 0;
+
+        (void)k;
+        if (*value) {
+                char *end;
+                long n;
+
+                errno = 0;
+                n = strtol(value, &end, 10);
+                if (!errno && end != value && !*end)
+                        sig = n > 0 && n < NSIG ? (int)n : 0;
+                else if (strncmp(name, "RTMIN+", 6) == 0 || strncmp(name, "RTMAX-", 6) == 0) {
+                        n = strtol(name + 6, &end, 10);
+                        if (end != name + 6 && !*end && n >= 0 && n <= SIGRTMAX - SIGRTMIN)
+                                sig = name[3] == 'I' ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
+                } else if (streq(name, "RTMIN") || streq(name, "RTMAX"))
+                        sig = name[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+                else
+                        for (int i = 1; i < SIGRTMIN && !sig; i++)
+                                if (sigabbrev_np(i) && streq(name, sigabbrev_np(i)))
+                                        sig = i;
+                if (sig == 0 || sig == SIGSTOP || sig == SIGCONT || sig == SIGCHLD)
+                        return key_error(st, "invalid signal (expected a signal name such as SIGTERM, SIGINT or "
+                                             "SIGRTMIN+3, or its number)");
+        }
+        *(int *)field = sig;
+        return 0;
+}
+
 static const NumberKind number_time_span = {
     convert_time_span, CONFIG_UNSET,
     "invalid time span (expected a time such as 90s, 1min 30s or 500ms, or \"infinity\")"};
@@ -982,6 +1017,7 @@ static const ConfigKey keys[] = {
     {"Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false},
     {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
+    {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
     {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
     {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
     {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},
@@ -1011,6 +1047,13 @@ static const ConfigKey keys[] = {
     {"Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false},
     {"Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false},
     {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
+    {"Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false},
+    {"Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false},
+    {"Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false},
+    {"Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false},
+    {"Unit", "Wants", parse_unit_list, F(unit_wants), 0, NULL, false},
+    {"Unit", "BindsTo", parse_unit_list, F(unit_binds_to), 0, NULL, false},
+    {"Unit", "PartOf", parse_unit_list, F(unit_part_of), 0, NULL, false},
 };
 
 const char *config_section_lookup(const char *section)

@@ -432,3 +432,27 @@ int config_list_names(char ***ret, char ***ret_invalid)
                 *ret_invalid = TAKE_PTR(invalid);
         return 0;
 }
+
+int config_targets(char *const *args, size_t n_args, bool force_file, char ***ret, char ***ret_invalid)
+{
+        _cleanup_strv_free_ char **targets = NULL;
+
+        if (n_args == 0)
+                return config_list_names(ret, ret_invalid);
+        for (size_t i = 0; i < n_args; i++) {
+                const char *a = args[i];
+                char *t;
+
+                if ((force_file || endswith(a, ".container")) && !strchr(a, '/')) {
+                        if (asprintf(&t, "./%s", a) < 0)
+                                return -ENOMEM;
+                } else if (!(t = strdup(a)))
+                        return -ENOMEM;
+                if (strv_consume(&targets, t) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(targets);
+        if (ret_invalid)
+                *ret_invalid = NULL;
+        return 0;
+}

@@ -46,3 +46,7 @@ bool config_file_is_masked(const char *path);
 /* Names of every NAME.container in the search path (each once, sorted), valid names only;
  * files with invalid names are returned in *ret_invalid as paths (may be NULL). */
 int config_list_names(char ***ret, char ***ret_invalid);
+/* What `berth verify` and `berth audit` check: each of args (a name, or a path; a bare
+ * "web.container", or any bare argument with force_file, is a file in the current directory), or
+ * with no args every container in the search path (config_list_names()). */
+int config_targets(char *const *args, size_t n_args, bool force_file, char ***ret, char ***ret_invalid);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Step 7: the supervisor. Forwards SIGTERM/SIGINT/SIGHUP to the payload (as the halt signal when
- * it is an init), relays the console pty, the payload's output to the journal (output.c) and
- * READY=1, reaps the payload and turns its end into berth's exit status: its exit code, or 128+N
+/* Step 7: the supervisor. Forwards every catchable signal to the payload (SIGTERM and SIGINT as
+ * the halt signal when it is an init), turns systemd's RequestStop for the scope into a stop of
+ * its service (scope.c), relays the console pty, the payload's output to the journal (output.c)
+ * and READY=1, reaps the payload and turns its end into berth's exit status: its exit code, or 128+N
  * when signal N killed it. */
 #include <errno.h>
 #include <poll.h>
@@ -35,22 +36,82 @@ static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 
 static int forward_signal(LaunchContext *ctx, int sig)
 {
-        /* An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
-        if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
+        /* SIGTERM is the stop (systemd's, or the scope's RequestStop): the container's KillSignal=.
+         * An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
+        if (sig == SIGTERM && ctx->config->kill_signal > 0)
+                sig = ctx->config->kill_signal;
+        else if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
                 sig = SIGRTMIN + 3;
         if (syscall(SYS_pidfd_send_signal, ctx->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
                 return negative_errno();
         return 0;
 }
 
+/* Every signal berth's supervisor can catch is the payload's: `systemctl kill -s USR1
+ * berth@NAME` must reach the container, not end berth (only SIGKILL does). Not forwarded:
+ * SIGCHLD (the payload's end), SIGCONT (systemd sends it after every stop signal; not blocked,
+ * it only resumes us), SIGTTIN and SIGTTOU (the kernel's answer to our own terminal access from
+ * a background job: they stop us, as for any command), and what the supervisor raised itself
+ * (SIGPIPE of a write).
+ * Blocking the fault signals is safe: the kernel kills on a real fault even when blocked. */
+static bool signal_is_forwarded(int sig)
+{
+        return sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGCONT && sig != SIGTTIN &&
+               sig != SIGTTOU;
+}
+
 void launch_supervised_signals(sigset_t *ret)
 {
         sigemptyset(ret);
         sigaddset(ret, SIGCHLD);
-        sigaddset(ret, SIGTERM);
-        sigaddset(ret, SIGINT);
-        sigaddset(ret, SIGHUP);
-        sigaddset(ret, SIGWINCH);
+        for (int sig = 1; sig <= SIGRTMAX; sig++)
+                if (signal_is_forwarded(sig))
+                        (void)sigaddset(ret, sig); /* EINVAL for the C library's own RT signals */
+}
+
+static void handle_signal(LaunchContext *ctx, Relay *relay, const struct signalfd_siginfo *ssi)
+{
+        int sig = (int)ssi->ssi_signo;
+
+        if (!signal_is_forwarded(sig))
+                return;
+        if (ssi->ssi_code == SI_USER && ssi->ssi_pid == (uint32_t)getpid())
+                return; /* our own (SIGPIPE, SIGXFSZ): not the payload's business */
+        /* With a console, a new window size reaches the payload as the kernel's SIGWINCH. */
+        if (sig == SIGWINCH && relay->master >= 0) {
+                relay_window_size(relay);
+                return;
+        }
+        (void)forward_signal(ctx, sig);
+}
+
+static void process_bus(LaunchContext *ctx)
+{
+        int r;
+
+        /* Until its queue is empty: sd_bus_get_events() asks for POLLIN only then. */
+        while (ctx->bus) {
+                r = sd_bus_process(ctx->bus, NULL);
+                if (r == 0)
+                        return;
+                if (r < 0) {
+                        log_warning_errno(r, "Lost the bus connection of container %s, ignoring: %m",
+                                          ctx->config->name);
+                        ctx->bus = sd_bus_flush_close_unref(ctx->bus);
+                        return;
+                }
+        }
+}
+
+/* The payload is gone: nothing to forward to. Signals still pending or arriving now must not
+ * end the supervisor half-way through its cleanup once the signal mask is restored. */
+static void ignore_supervised_signals(void)
+{
+        struct sigaction sa = {.sa_handler = SIG_IGN};
+
+        for (int sig = 1; sig <= SIGRTMAX; sig++)
+                if (signal_is_forwarded(sig))
+                        (void)sigaction(sig, &sa, NULL);
 }
 
 int launch_supervise(LaunchContext *ctx)
@@ -79,19 +140,26 @@ int launch_supervise(LaunchContext *ctx)
 
         for (;;) {
                 siginfo_t si = {};
-                struct pollfd p[4 + RELAY_CHANNELS_MAX + 1] = {
+                int bus_fd, bus_events;
+
+                process_bus(ctx); /* also what came in during the registration's calls */
+                bus_fd = ctx->bus ? sd_bus_get_fd(ctx->bus) : -EBADF;
+                bus_events = bus_fd >= 0 ? sd_bus_get_events(ctx->bus) : 0;
+                struct pollfd p[5 + RELAY_CHANNELS_MAX + 1] = {
                     {.fd = sfd, .events = POLLIN},
                     {.fd = ctx->notify_fd, .events = POLLIN},
                     {.fd = ctx->output[0].fd, .events = POLLIN},
                     {.fd = ctx->output[1].fd, .events = POLLIN},
+                    /* systemd's RequestStop for the scope (scope.c), and whatever else arrives */
+                    {.fd = bus_events > 0 ? bus_fd : -1, .events = (short)(bus_events > 0 ? bus_events : 0)},
                 };
-                struct pollfd *hold = &p[4 + RELAY_CHANNELS_MAX];
+                struct pollfd *hold = &p[5 + RELAY_CHANNELS_MAX];
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
                         status = exit_status_of(ctx, &si);
                         break;
                 }
-                relay_pollfds(&relay, p + 4);
+                relay_pollfds(&relay, p + 5);
                 *hold = (struct pollfd){.fd = ctx->console_hold_fd}; /* only its hangup */
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
@@ -102,19 +170,15 @@ int launch_supervise(LaunchContext *ctx)
                 }
                 if (p[0].revents & POLLIN) {
                         struct signalfd_siginfo ssi;
-                        while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
-                                if (ssi.ssi_signo == SIGWINCH)
-                                        relay_window_size(&relay);
-                                else if (ssi.ssi_signo != SIGCHLD)
-                                        (void)forward_signal(ctx, (int)ssi.ssi_signo);
-                        }
+                        while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
+                                handle_signal(ctx, &relay, &ssi);
                 }
                 if (p[1].revents & POLLIN) {
                         NotifyEvents ev = {};
                         (void)notify_socket_process(ctx->notify_fd, &ev);
                 }
                 launch_console_hold(ctx, hold->revents); /* before the master reads EIO again */
-                relay_process(&relay, p + 4);
+                relay_process(&relay, p + 5);
                 for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
                         if (p[2 + i].revents & (POLLIN | POLLHUP | POLLERR))
                                 (void)output_relay_read(&ctx->output[i]);
@@ -125,6 +189,7 @@ int launch_supervise(LaunchContext *ctx)
                 output_relay_drain(&ctx->output[i]);
         relay_drain(&relay); /* whatever the console still holds */
         relay_stop(&relay);
+        ignore_supervised_signals();
         (void)notify_manager("STOPPING=1");
         ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */
         return status;

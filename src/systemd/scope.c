@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Transient scope registration through systemd's bus API. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,16 @@
 #include "job.h"
 #include "log.h"
 #include "scope.h"
+#include "string-util.h"
 
 #define SCOPE_JOB_TIMEOUT_USEC (90ULL * 1000000ULL)
-/* The scope stops after its service, whose supervisor already gave the payload SIGTERM and the
- * service's TimeoutStopSec=; a second full grace period before SIGKILL would only double it. */
+/* Outside a service (berth run from a login session), the scope's own stop signals the payload
+ * (SIGTERM) and kills what is left after this or the container's TimeoutStopSec=. Under a service
+ * the scope only SIGKILLs orphans and this is the time systemd allows for that. */
 #define SCOPE_TIMEOUT_STOP_USEC (15ULL * 1000000ULL)
+/* Under a service: the service's stop (its TimeoutStopSec=, then SIGKILL and ExecStopPost=) ends a
+ * requested stop of the scope; this much more for the scope's own clock, which should never fire. */
+#define SCOPE_REQUEST_STOP_SLACK_USEC (30ULL * 1000000ULL)
 
 /* The scope's device cgroup: "closed" admits the standard pseudo devices (null zero full random
  * urandom tty ptmx); add what a container's /dev may also hold. */
@@ -119,10 +125,24 @@ static int append_pids(sd_bus_message *m, pid_t pid, bool pidfds, int *ret_pidfd
         return sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
 }
 
+/* The service's effective TimeoutStopUSec= (unit file, drop-ins, set-property). */
+static int service_timeout_stop(sd_bus *bus, const char *service, uint64_t *ret)
+{
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r = unit_object_path(bus, service, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Service",
+                                           "TimeoutStopUSec", &error, 't', ret);
+}
+
 static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t pid, bool pidfds,
                              int *ret_pidfd)
 {
         _cleanup_free_ char *description = NULL, *caller = NULL;
+        const char *unique = NULL;
+        uint64_t timeout_stop = c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec : SCOPE_TIMEOUT_STOP_USEC;
         int r;
 
         if (asprintf(&description, "berth container %s", c->name) < 0)
@@ -139,12 +159,37 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
         if (r < 0)
                 return r;
 
-        /* Stop with the service that supervises us, also when it is killed. No After=: the
-         * service is still activating (Type=notify) while it registers the scope. */
-        if (sd_pid_get_unit(0, &caller) >= 0 && (strstr(caller, ".service") || strstr(caller, ".scope"))) {
+        /* Stop with the service that supervises us, also when it is killed. */
+        if (sd_pid_get_unit(0, &caller) >= 0 && (endswith(caller, ".service") || endswith(caller, ".scope"))) {
                 r = sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, caller);
                 if (r < 0)
                         return r;
+        }
+        /* The supervisor is the one place that stops the payload: it sends the stop signal once
+         * to the payload's PID 1 and waits. A stop of the scope (machinectl terminate, systemctl
+         * stop berth-NAME.scope, a stopped slice or session) asks its Controller=, this
+         * supervisor (scope_watch_stop_requests()); once the supervisor is gone, what is left in
+         * the scope is an orphan: SIGKILL, no second grace period. */
+        r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i", SIGKILL);
+        if (r < 0)
+                return r;
+        /* Under a service (berth@NAME.service) the supervisor stops the service instead, so its
+         * TimeoutStopSec= governs, and the scope's stop job waits for the service's (Before=:
+         * stop jobs run in reverse order; the scope's start job does not wait for the service's,
+         * which is still activating meanwhile). Not PropagatesStopTo=: machined stops the scope
+         * of a machine whose payload exited by itself, which would cancel the service's
+         * Restart=. */
+        if (caller && endswith(caller, ".service")) {
+                uint64_t timeout = UINT64_MAX;
+
+                (void)service_timeout_stop(sd_bus_message_get_bus(m), caller, &timeout);
+                r = sd_bus_message_append(m, "(sv)", "Before", "as", 1, caller);
+                if (r < 0)
+                        return r;
+                /* The scope's own clock must not end a requested stop before the service's. */
+                timeout_stop = timeout == UINT64_MAX ? UINT64_MAX : timeout + SCOPE_REQUEST_STOP_SLACK_USEC;
         }
 
         r = property_open(m, "DeviceAllow", "a(ss)");
@@ -165,9 +210,7 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
             (r = append_u64(m, "CPUWeight", c->cpu_weight)) < 0 ||
             (r = append_u64(m, "IOWeight", c->io_weight)) < 0 ||
             (r = append_u64(m, "TasksMax", c->tasks_max)) < 0 ||
-            (r = append_u64(m, "TimeoutStopUSec",
-                            c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec
-                                                                 : SCOPE_TIMEOUT_STOP_USEC)) < 0)
+            (r = append_u64(m, "TimeoutStopUSec", timeout_stop)) < 0)
                 return r;
 
         if (!isempty(c->allowed_cpus)) {
@@ -212,12 +255,59 @@ static int scope_control_group(sd_bus *bus, const char *scope, pid_t pid, char *
                                           "org.freedesktop.systemd1.Scope", "ControlGroup", NULL, ret);
 }
 
+/* systemd asks the scope's Controller= (us) to stop it. Under a service: stop the service, whose
+ * stop is the one clean path (the supervisor forwards the stop signal once, the service's timeout
+ * applies) and stops the scope in turn (BindsTo=). Otherwise the supervisor takes it as its own
+ * stop: a SIGTERM (queued, so not mistaken for one it raised itself) that it forwards. */
+static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        const char *service = userdata;
+        int r;
+
+        (void)ret_error;
+        if (!service) {
+                log_info("systemd asked to stop the container's scope (RequestStop).");
+                if (sigqueue(getpid(), SIGTERM, (union sigval){0}) < 0)
+                        log_warning_errno(negative_errno(), "Failed to stop the container: %m");
+                return 0;
+        }
+        log_info("systemd asked to stop the container's scope (RequestStop): stopping %s.", service);
+        r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
+                                     "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
+                                     NULL, NULL, "ss", service, "replace");
+        if (r < 0)
+                log_warning_errno(r, "Failed to stop %s: %m", service);
+        return 0;
+}
+
+/* Lives as long as the bus connection (floating slot); the supervisor dispatches it. service:
+ * the caller's service, or NULL. */
+static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char *service)
+{
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_free_ char *path = NULL, *userdata = service ? strdup(service) : NULL;
+        int r;
+
+        if (service && !userdata)
+                return -ENOMEM;
+        r = unit_object_path(bus, scope, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Scope",
+                                "RequestStop", on_request_stop, userdata);
+        if (r < 0)
+                return r;
+        sd_bus_slot_set_destroy_callback(slot, free);
+        TAKE_PTR(userdata);
+        return sd_bus_slot_set_floating(slot, 1);
+}
+
 int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_scope, char **ret_error)
 {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;
-        _cleanup_free_ char *scope = NULL, *result = NULL, *cgroup = NULL;
+        _cleanup_free_ char *scope = NULL, *result = NULL, *cgroup = NULL, *caller = NULL;
         _cleanup_close_ int pidfd = -EBADF;
         const char *job;
         int r;
@@ -266,6 +356,10 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         r = scope_control_group(bus, scope, pid, &cgroup);
         if (r < 0)
                 return r;
+        (void)sd_pid_get_unit(0, &caller);
+        r = scope_watch_stop_requests(bus, scope, caller && endswith(caller, ".service") ? caller : NULL);
+        if (r < 0)
+                return r;
         r = cgroup_move_to_sub(cgroup, SCOPE_PAYLOAD_CGROUP, pid);
         if (r < 0) {
                 if (asprintf(ret_error, "Failed to move the payload into %s/%s: %s", cgroup,
@@ -292,9 +386,11 @@ int scope_unregister(sd_bus *bus, const char *scope)
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
+        /* ignore-dependencies: the payload is gone, so a stop job of the scope that waits for the
+         * service's (Before=) can run now, and this is no stop of anything else. */
         r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", scope,
-                               "fail");
+                               "ignore-dependencies");
         if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
                 return 0; /* already collected */
         return r;

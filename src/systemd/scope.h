@@ -19,7 +19,10 @@
  * for the job. On a failed job returns -EIO and sets *ret_error to systemd's own text (caller
  * frees); on a refused call returns the bus error and sets *ret_error likewise. *ret_scope gets
  * the unit name. The scope is bound (BindsTo=) to the caller's own unit when it runs in one
- * (berth@NAME.service), so stopping or killing that service stops the scope.
+ * (berth@NAME.service), so stopping or killing that service stops the scope. The caller is the
+ * scope's Controller= and must dispatch bus messages (RequestStop) while it supervises: under a
+ * service a stop of the scope becomes a stop of the service (and the scope's stop waits for the
+ * service's, Before=), otherwise a SIGTERM queued to the caller itself.
  * Call it while the payload is still held before its own namespaces' setup (clone()d with
  * CLONE_NEWCGROUP, it should unshare its cgroup namespace only after it was moved, or its
  * /proc/self/cgroup will show the path relative to the supervisor's cgroup). */

@@ -119,7 +119,15 @@ check_eq "config MemoryMax=64M on the scope" "$(prop berth-t1.scope MemoryMax)" 
 check_eq "config TasksMax=77 on the scope" "$(prop berth-t1.scope TasksMax)" 77
 check_eq "config CPUQuota=150% on the scope" "$(prop berth-t1.scope CPUQuotaPerSecUSec)" 1.500000s
 check_eq "berth-t1.scope is bound to berth@t1.service" "$(prop berth-t1.scope BindsTo)" berth@t1.service
-check_eq "the scope's second grace period is short (15s)" "$(prop berth-t1.scope TimeoutStopUSec)" 15s
+check "the scope's stop waits for the service's (Before=)" \
+        bash -c "systemctl show -P Before berth-t1.scope | tr ' ' '\n' | grep -qx berth@t1.service"
+ctl=$(prop berth-t1.scope Controller)
+check "the scope's stop requests go to the supervisor (Controller=$ctl)" bash -c "busctl call org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s '$ctl' |
+        grep -qx 'u $(prop berth@t1.service MainPID)'"
+check_eq "the scope only SIGKILLs orphans (KillSignal=)" "$(prop berth-t1.scope KillSignal)" 9
+check_eq "a requested stop of the scope gets the service's TimeoutStopSec= (60s) and slack" \
+        "$(prop berth-t1.scope TimeoutStopUSec)" "1min 30s"
 L1=$(machinectl show -p Leader --value t1 2>/dev/null)
 check "machinectl list shows t1 as a berth container" \
         bash -c "machinectl list --no-legend | grep -qE '^t1 +container +berth'"

@@ -162,6 +162,12 @@ static const struct {
     {"relative WorkingDirectory=", CT "WorkingDirectory=~\n",
      "t.container:2: [Container] WorkingDirectory=~: invalid path (expected an absolute path without \"..\" "
      "components)"},
+    {"bad signal", CT "KillSignal=SIGFOO\n",
+     "t.container:2: [Container] KillSignal=SIGFOO: invalid signal (expected a signal name such as SIGTERM, "
+     "SIGINT or SIGRTMIN+3, or its number)"},
+    {"stop signal that stops nothing", CT "KillSignal=SIGCONT\n",
+     "t.container:2: [Container] KillSignal=SIGCONT: invalid signal (expected a signal name such as SIGTERM, "
+     "SIGINT or SIGRTMIN+3, or its number)"},
     {"bad time span", CT "TimeoutStopSec=5 parsecs\n",
      "t.container:2: [Container] TimeoutStopSec=5 parsecs: invalid time span (expected a time such as 90s, "
      "1min 30s or 500ms, or \"infinity\")"},

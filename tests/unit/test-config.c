@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The .container language: syntax, every key type, defaults, lists and specifiers. */
+#include <signal.h>
 #include "config-test-util.h"
 #include "test.h"
 
@@ -314,6 +315,25 @@ static void test_types(void)
                 snprintf(text, sizeof(text), "[Container]\nTimeoutStopSec=%s\n", spans[i].text);
                 c = load_ok(text);
                 CHECK(c && c->timeout_stop_usec == spans[i].usec, "TimeoutStopSec=%s", spans[i].text);
+                container_config_free(c);
+        }
+        static const struct {
+                const char *text;
+                int sig;
+                char rt; /* sig counts from SIGRTMIN ('+') or back from SIGRTMAX ('-'), not constants */
+        } signals[] = {
+            {"SIGINT", SIGINT, 0}, {"TERM", SIGTERM, 0},  {"SIGRTMIN+3", 3, '+'}, {"RTMAX-1", 1, '-'},
+            {"10", SIGUSR1, 0},    {"SIGKILL", SIGKILL, 0}, {"", 0, 0},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
+                char text[128];
+                int want = signals[i].rt == '+'   ? SIGRTMIN + signals[i].sig
+                           : signals[i].rt == '-' ? SIGRTMAX - signals[i].sig
+                                                  : signals[i].sig;
+
+                snprintf(text, sizeof(text), "[Container]\nKillSignal=%s\n", signals[i].text);
+                c = load_ok(text);
+                CHECK(c && c->kill_signal == want, "KillSignal=%s is %d", signals[i].text, want);
                 container_config_free(c);
         }
         static const struct {
