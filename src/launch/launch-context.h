@@ -216,6 +216,7 @@ typedef struct Confinement {
         int parent_fd;                 /* our end of the socket to berth: a hang-up says it died */
         const sigset_t *sigmask;       /* restored right before the filter is loaded */
         const SeccompBpf *seccomp;     /* loaded last */
+        bool init;                     /* Init=yes: fork a reaper as PID 1 right before execve */
         char *const *argv;
 } Confinement;
 
@@ -229,6 +230,7 @@ typedef enum ConfineStep {
         CONFINE_PDEATHSIG,
         CONFINE_SIGMASK,
         CONFINE_SECCOMP,
+        CONFINE_INIT,
         CONFINE_EXEC,
         _CONFINE_STEP_MAX,
 } ConfineStep;
@@ -237,6 +239,10 @@ typedef enum ConfineStep {
  * death signal, signal mask, seccomp, execve in the container's PATH. Call with the fds closed
  * and the root entered. Returns only on failure: -errno, the failed step in *ret_step. */
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
+/* reaper.c, Init=yes, fully confined: forks; returns 0 in the child, which goes on to exec the
+ * payload; the parent stays as the container's PID 1, forwards signals, reaps, and exits with the
+ * payload's status (128+N for signal N) without returning. -errno when the fork failed. */
+int reaper_fork(int parent_fd);
 /* "Failed to drop the capability bounding set", ... */
 const char *confine_step_to_string(ConfineStep s);
 
