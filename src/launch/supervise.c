@@ -82,6 +82,16 @@ static void handle_signal(LaunchContext *ctx, Relay *relay, const struct signalf
                 relay_window_size(relay);
                 return;
         }
+        /* Ctrl-C of the terminal berth runs in the foreground of (the kernel's SIGINT): the first
+         * is the payload's to handle, a second kills it, so Ctrl-C always ends a foreground run. */
+        if (sig == SIGINT && ssi->ssi_code == SI_KERNEL) {
+                static unsigned ctrl_c;
+                if (ctrl_c++ > 0) {
+                        log_info("Killing container %s (Ctrl-C again).", ctx->config->name);
+                        (void)syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, NULL, 0);
+                        return;
+                }
+        }
         (void)forward_signal(ctx, sig);
 }
 

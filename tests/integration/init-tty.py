@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs COMMAND in the foreground of a fresh pseudo-terminal (its stdin, stdout, stderr and
-# controlling terminal, as an administrator's shell would), waits until the file READY exists,
-# types Ctrl-C into the terminal and waits up to 10 s for COMMAND to end. Prints "exit N" (its
-# status) or "still running" (then it is killed).
+# controlling terminal, as an administrator's shell would; with --pipes stdout and stderr are a
+# pipe, so berth is not interactive), waits until the file READY exists, types Ctrl-C into the
+# terminal (with --twice: again, half a second later) and waits up to 10 s for COMMAND to end.
+# Prints "exit N" (its status) or "still running" (then it is killed).
 #
-# usage: init-tty.py READY COMMAND [ARGS...]
+# usage: init-tty.py [--pipes] [--twice] READY COMMAND [ARGS...]
 import fcntl
 import os
 import select
@@ -14,7 +15,11 @@ import sys
 import termios
 import time
 
-ready_file, cmd = sys.argv[1], sys.argv[2:]
+args = sys.argv[1:]
+pipes = "--pipes" in args
+twice = "--twice" in args
+args = [a for a in args if a not in ("--pipes", "--twice")]
+ready_file, cmd = args[0], args[1:]
 master, slave = os.openpty()
 
 
@@ -22,7 +27,8 @@ def make_ctty():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+out = subprocess.DEVNULL if pipes else slave
+proc = subprocess.Popen(cmd, stdin=slave, stdout=out, stderr=out, start_new_session=True,
                         preexec_fn=make_ctty, close_fds=True)
 os.close(slave)
 
@@ -44,6 +50,9 @@ def pump(seconds, until):
 if not pump(10, lambda: os.path.exists(ready_file) or proc.poll() is not None):
     print("never ready")
 os.write(master, b"\x03")
+if twice:
+    pump(0.5, lambda: proc.poll() is not None)
+    os.write(master, b"\x03")
 if pump(10, lambda: proc.poll() is not None):
     print(f"exit {proc.returncode}")
 else:

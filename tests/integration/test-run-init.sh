@@ -119,21 +119,30 @@ C
 done
 
 # --- Ctrl-C in an interactive foreground run --------------------------------------------------
-tty_run() { # INIT: prints what init-tty.py saw after Ctrl-C
+tty_run() { # INIT [init-tty.py options]: prints what init-tty.py saw after Ctrl-C
+        local init=$1
+        shift
         rm -f "$IT_WORK/shared/ready"
         it_container ctrlc <<C
 [Container]
 Directory=$IT_ROOT
 Exec=/bin/sh -c 'touch /mnt/ready; exec /bin/sleep 1000'
-$([ "$1" = yes ] && echo Init=yes)
+$([ "$init" = yes ] && echo Init=yes)
 [Files]
 Bind=$IT_WORK/shared:/mnt
 C
-        timeout 60 python3 "$(dirname "${BASH_SOURCE[0]}")/init-tty.py" "$IT_WORK/shared/ready" \
+        timeout 60 python3 "$(dirname "${BASH_SOURCE[0]}")/init-tty.py" "$@" "$IT_WORK/shared/ready" \
                 "$BERTH" run --register=no ctrlc
 }
 check_eq "Init=no: Ctrl-C does not end busybox sleep as PID 1" "$(tty_run no)" "still running"
 check_eq "Init=yes: Ctrl-C ends it (exit 130, SIGINT)" "$(tty_run yes)" "exit 130"
+# Not interactive (stdout a pipe): berth itself gets the terminal's SIGINT and forwards it.
+check_eq "foreground, not interactive, Init=no: one Ctrl-C does not end sleep as PID 1" \
+        "$(tty_run no --pipes)" "still running"
+check_eq "foreground, not interactive, Init=no: a second Ctrl-C kills it (137)" \
+        "$(tty_run no --pipes --twice)" "exit 137"
+check_eq "foreground, not interactive, Init=yes: one Ctrl-C ends it (130)" \
+        "$(tty_run yes --pipes)" "exit 130"
 
 # --- Init=yes with Boot=yes is refused ---------------------------------------------------------
 it_container bootinit <<C
