@@ -8,6 +8,7 @@
 # usage: bed.sh SOURCE_DIR BUILD_DIR SCRIPT [ARGS...]
 #   BED_SEED=DIR     copy DIR's tree into the bed's root before boot (e.g. etc/berth/*.container)
 #   BED_TIMEOUT=SEC  kill the suite after SEC seconds (default 240)
+#   BED_BIND=DIR     bind the host's DIR into the bed at the same path (e.g. a container root)
 # Exit status: SCRIPT's, or 125 when the bed could not be booted.
 set -u
 
@@ -44,7 +45,7 @@ if [ "${1:-}" = --init ]; then
         mount -t tmpfs -o mode=755,nosuid,nodev bedrun "$R/run"
         mount -t tmpfs -o mode=1777,nosuid,nodev bedtmp "$R/tmp"
         # shares: same paths inside, so the build's absolute paths hold
-        for d in "$SRC" "$BUILD" "$SHARE"; do
+        for d in "$SRC" "$BUILD" "$SHARE" ${BED_BIND:-}; do
                 mkdir -p "$R$d"
                 mount --bind "$d" "$R$d"
         done
