@@ -144,7 +144,7 @@ int launch_supervise(LaunchContext *ctx)
         bool console_journal = launch_console_to_journal(ctx); /* Boot=yes */
         relay_start_pty(&relay, ctx->options->interactive ? ctx->pty_master_fd : -EBADF);
         if (!ctx->options->interactive && ctx->pty_master_fd >= 0 && !console_journal)
-                relay_add(&relay, ctx->pty_master_fd, STDOUT_FILENO, false, true);
+                relay_add_console(&relay, ctx->pty_master_fd, STDOUT_FILENO);
         relay.eio_is_hangup = ctx->console_hold_fd >= 0;
         relay_window_size(&relay);
 
