@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Boot=yes with a real Debian root (test bed 1; the root comes from tests/lib/debian-boot-root.sh,
-# bound into the bed, the first argument): systemd boots to "running" inside, with systemd-logind up
-# (it needs the uevent socket) and console-getty on the console pty; the boot messages are in
-# journalctl -u berth@NAME; systemctl reboot inside restarts the container with a new leader,
-# systemctl poweroff stops it cleanly (issue 15).
+# Boot=yes with a real Debian root (test bed 1; tests/lib/debian-boot-root.sh makes or finds it on
+# the host, run by bed.sh as BED_PREPARE, bound into the bed as $BED_PREPARED): systemd boots to
+# "running" inside, with systemd-logind up (it needs the uevent socket) and console-getty on the
+# console pty; the boot messages are in journalctl -u berth@NAME; systemctl reboot inside
+# restarts the container with a new leader, systemctl poweroff stops it cleanly (issue 15).
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
-ROOT=${1:?usage: boot-debian.sh ROOT}
+ROOT=${BED_PREPARED:-}
+if [ -z "$ROOT" ]; then # the VM bed runs this suite without bed.sh's host side
+        echo "1..0 # SKIP no Debian root: bed.sh makes it on the host (BED_PREPARE)"
+        exit 0
+fi
 N=deb$$
 mkdir -p /etc/berth
 cleanup() {
