@@ -99,6 +99,10 @@ function __berth_running_names
     berth list --no-legend 2>/dev/null | string replace -r '\s.*$' ''
 end
 
+function __berth_image_names
+    berth images --no-legend 2>/dev/null | string replace -r '\s.*$' ''
+end
+
 function __berth_in_exec_command
     test "$(__berth_verb)" = exec; and contains -- -- (commandline -opc)
 end
@@ -135,12 +139,12 @@ end
 
 complete -c berth -f
 complete -c berth -n 'not __berth_verb' -a '(__berth_verbs)'
-complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command; and not __berth_value_of --output --oci --file --config-path --register' -a '(__berth_options)'
+complete -c berth -n 'string match -q -- "-*" (commandline -ct); and not __berth_in_exec_command; and not __berth_value_of --output --oci --file --config-path --register --verify-key' -a '(__berth_options)'
 
 complete -c berth -n '__berth_value_of --output' -a '(__berth_values text json json-pretty)'
 complete -c berth -n '__berth_value_of --oci --config-path' -a '(__berth_complete_paths "")'
 complete -c berth -n '__berth_value_of --register' -a '(__berth_values yes no)'
-complete -c berth -n '__berth_value_of --file' -a '(__berth_complete_paths .)'
+complete -c berth -n '__berth_value_of --file --verify-key' -a '(__berth_complete_paths .)'
 
 complete -c berth -n '__berth_positional "start restart cat"' -a '(__berth_config_names)' -d 'configured'
 complete -c berth -n '__berth_positional run 0' -a '(__berth_config_names)' -d 'configured'
@@ -150,4 +154,5 @@ complete -c berth -n '__berth_positional stop' -a '(__berth_running_names)' -d '
 complete -c berth -n '__berth_positional "status exec" 0' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional logs 0' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional logs 0' -a '(__berth_config_names)' -d 'configured'
+complete -c berth -n '__berth_positional rm-image 0' -a '(__berth_image_names)' -d 'image'
 complete -c berth -n '__berth_positional import 1' -a '(__berth_complete_paths "\\.(tar|tgz|txz|tzst|tar\\.(gz|xz|zst))\$")'

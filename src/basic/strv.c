@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,4 +95,29 @@ const char *strv_env_get(char *const *l, const char *key)
                 if (strneq(*s, key, k) && (*s)[k] == '=')
                         return *s + k + 1;
         return NULL;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **l)
+{
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), strcmp_ptr);
+}
+
+int strv_extendf(char ***l, const char *fmt, ...)
+{
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        return strv_consume(l, s);
 }

@@ -29,6 +29,8 @@ static const Verb verbs[] = {
         { "cat", "NAME...", "Show a container's file and its drop-ins", verb_cat },
         { "import", "NAME TARBALL | --oci DIR", "Import a root file system into /var/lib/berth/NAME", verb_import_exec },
         { "audit", "[NAME|FILE...]", "Score how exposed the host is to each container", verb_audit },
+        { "images", "", "List imported images: digest, signer, which containers use them", verb_images },
+        { "rm-image", "NAME", "Remove an imported image no declared container uses", verb_rm_image },
 };
 
 static void help(void)
@@ -43,13 +45,23 @@ static void help(void)
         }
         printf("\nOptions:\n"
                "  -h --help                          Show this help\n"
-               "     --version                       Show package version\n"
+               "     --version                       Show package version and build features\n"
                "     --config-path=DIR[:DIR...]      Search these directories for NAME.container\n"
                "                                     (as $BERTH_CONFIG_PATH; default\n"
                "                                     /etc/berth:/run/berth:/usr/lib/berth)\n"
                "\n"
                "Run 'berth COMMAND --help' for the options of one command.\n"
                "See the berth(1) and berth.container(5) manual pages for details.\n");
+}
+
+/* Like systemd's: the version, then what this build has. The libraries are all required at build
+ * time; the hardening line comes from meson.build (what the compiler and linker supported). */
+static void version(void)
+{
+        printf("berth %s\n"
+               "+SD-BUS +SECCOMP +SELINUX +LIBCAP +LIBMOUNT +LIBARCHIVE +JSON-C\n"
+               "%s\n",
+               BERTH_VERSION, BERTH_HARDENING);
 }
 
 int main(int argc, char **argv)
@@ -67,7 +79,7 @@ int main(int argc, char **argv)
         while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': help(); return EXIT_OK;
-                case 'V': printf("berth %s\n", BERTH_VERSION); return EXIT_OK;
+                case 'V': version(); return EXIT_OK;
                 case 'C': /* the config loader reads it from the environment, as do child processes */
                         if (setenv("BERTH_CONFIG_PATH", optarg, 1) < 0) {
                                 log_error_errno(errno, "Failed to set $BERTH_CONFIG_PATH: %m");

@@ -12,7 +12,9 @@
 #include "log.h"
 #include "parse-util.h"
 #include "progress-bar.h"
+#include "signature.h"
 #include "strv.h"
+#include "trust.h"
 #include "verbs.h"
 
 static void help(void)
@@ -31,7 +33,13 @@ static void help(void)
                "     --oci=DIR           Import the OCI image layout in DIR\n"
                "     --keep-setuid       Keep setuid/setgid bits and file capabilities\n"
                "     --max-size=BYTES    Refuse to unpack more than BYTES (K, M, G, T suffixes;\n"
-               "                         default %" PRIu64 "G); free space bounds it too\n",
+               "                         default %" PRIu64 "G); free space bounds it too\n"
+               "     --verify-key=KEY    Require a cosign signature by the ECDSA P-256 public key\n"
+               "                         in KEY (PEM): in the layout for --oci, TARBALL.sig for a\n"
+               "                         tarball; replaces the keys of trust.conf\n\n"
+               "Without --verify-key the trust policy (trust.conf: RequireSignature=,\n"
+               "TrustedKey=) decides. Signatures are checked before anything is unpacked and\n"
+               "only at import; see berth-import(8) for what is and is not checked.\n",
                BERTH_IMAGE_DIR_DEFAULT, IMPORT_MAX_SIZE_DEFAULT >> 30);
 }
 
@@ -45,18 +53,23 @@ static void on_signal(int sig)
 
 int verb_import(int argc, char **argv)
 {
-        enum { ARG_OCI = 0x100, ARG_KEEP_SETUID, ARG_MAX_SIZE };
+        enum { ARG_OCI = 0x100, ARG_KEEP_SETUID, ARG_MAX_SIZE, ARG_VERIFY_KEY };
         static const struct option options[] = {
             {"help", no_argument, NULL, 'h'},
             {"oci", required_argument, NULL, ARG_OCI},
             {"keep-setuid", no_argument, NULL, ARG_KEEP_SETUID},
             {"max-size", required_argument, NULL, ARG_MAX_SIZE},
+            {"verify-key", required_argument, NULL, ARG_VERIFY_KEY},
             {},
         };
         _cleanup_(import_context_done) ImportContext ctx = {};
         _cleanup_(import_result_done) ImportResult result = {};
         _cleanup_strv_free_ char **search = NULL;
-        const char *oci = NULL, *name, *source;
+        _cleanup_(trust_policy_done) TrustPolicy policy = {};
+        _cleanup_strv_free_ char **policy_errors = NULL;
+        SigKey *keys = NULL;
+        size_t n_keys = 0;
+        const char *oci = NULL, *verify_key = NULL, *name, *source;
         ProgressBar bar;
         int c, r;
 
@@ -65,6 +78,7 @@ int verb_import(int argc, char **argv)
                 case 'h': help(); return EXIT_OK;
                 case ARG_OCI: oci = optarg; break;
                 case ARG_KEEP_SETUID: ctx.keep_setuid = true; break;
+                case ARG_VERIFY_KEY: verify_key = optarg; break;
                 case ARG_MAX_SIZE:
                         if (parse_size(optarg, &ctx.max_size) < 0 || ctx.max_size == 0) {
                                 log_error("Invalid --max-size=%s (expected a size such as 500M, 20G or "
@@ -94,6 +108,47 @@ int verb_import(int argc, char **argv)
                 return log_error_errno(r, "Failed to determine the config search path: %m"),
                        EXIT_FAILURE_GENERIC;
 
+        /* The keys before anything else: a wrong key or policy refuses the import up front. */
+        r = trust_policy_load(&policy, &policy_errors);
+        if (r == -EINVAL) {
+                STRV_FOREACH (e, policy_errors)
+                        log_error("%s", *e);
+                log_error("Refusing to import %s: the trust policy has errors.", name);
+                return EXIT_FAILURE_GENERIC;
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to load the trust policy: %m"), EXIT_FAILURE_GENERIC;
+        if (verify_key) {
+                strv_free(policy.keys);
+                policy.keys = NULL;
+                if (strv_extend(&policy.keys, verify_key) < 0)
+                        return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+                policy.require_signature = true;
+        }
+        if (policy.require_signature && !policy.keys) {
+                log_error("Refusing to import %s: RequireSignature=yes but no TrustedKey= in the trust policy "
+                          "(%s); add one or pass --verify-key=KEY.",
+                          name, policy.files ? policy.files[0] : "trust.conf");
+                return EXIT_FAILURE_GENERIC;
+        }
+        keys = calloc(strv_length(policy.keys) + 1, sizeof(SigKey));
+        if (!keys)
+                return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
+        STRV_FOREACH (k, policy.keys) {
+                _cleanup_free_ char *why = NULL;
+                r = sig_key_load(*k, &keys[n_keys], &why);
+                if (r < 0) {
+                        log_error("Failed to import %s as %s: signature check failed: %s", source, name,
+                                  why ?: strerror(-r));
+                        r = EXIT_FAILURE_GENERIC;
+                        goto finish;
+                }
+                n_keys++;
+        }
+        ctx.trust_keys = keys;
+        ctx.n_trust_keys = n_keys;
+        ctx.trust_require = policy.require_signature;
+
         progress_bar_init(&bar, name);
         ctx.progress = progress_bar_update;
         ctx.userdata = &bar;
@@ -112,7 +167,8 @@ int verb_import(int argc, char **argv)
                         log_error("Failed to import %s as %s: %s", source, name, ctx.error);
                 else
                         log_error_errno(r, "Failed to import %s as %s: %m", source, name);
-                return EXIT_FAILURE_GENERIC;
+                r = EXIT_FAILURE_GENERIC;
+                goto finish;
         }
 
         if (ctx.n_nodes_skipped > 0)
@@ -122,8 +178,16 @@ int verb_import(int argc, char **argv)
                 printf("Removed setuid/setgid bits or file capabilities from %" PRIu64
                        " file(s); import with --keep-setuid to keep them.\n",
                        ctx.n_stripped);
+        if (ctx.signed_by)
+                printf("Verified the signature of %s by key %s (%s).\n", ctx.digest, ctx.signed_by->fingerprint,
+                       ctx.signed_by->path);
         printf("Imported %s into %s.\n"
                "Wrote %s; check it with 'berth verify %s', then 'berth start %s'.\n",
                source, result.root, result.config_path, name, name);
-        return EXIT_OK;
+        r = EXIT_OK;
+finish:
+        for (size_t i = 0; i < n_keys; i++)
+                sig_key_done(&keys[i]);
+        free(keys);
+        return r;
 }

@@ -34,6 +34,13 @@ static int load(const char *what, ContainerConfig **ret)
 {
         _cleanup_strv_free_ char **errors = NULL;
         int r = config_load(what, ret, &errors);
+        if (r >= 0) {
+                r = config_check_credential_sources(*ret, &errors);
+                if (r > 0)
+                        r = -EINVAL;
+                if (r < 0)
+                        *ret = container_config_free(*ret);
+        }
         if (r < 0) {
                 STRV_FOREACH (e, errors)
                         log_error("%s", *e);

@@ -16,6 +16,7 @@
 #include "journal-show.h"
 #include "load.h"
 #include "log.h"
+#include "provenance.h"
 #include "state.h"
 #include "status-json.h"
 #include "string-util.h"
@@ -102,6 +103,18 @@ static void print_limits(sd_bus *bus, const char *scope)
                 printf("\n");
 }
 
+/* The image the root was imported as (issue 18): its digest and the key that verified it then. */
+static void print_image(const char *root)
+{
+        _cleanup_(image_provenance_done) ImageProvenance p = {};
+        _cleanup_free_ char *name = NULL;
+
+        if (image_provenance_for_root(root, &name, &p) < 0)
+                return;
+        printf("      Image: %s (%s)\n", name, p.digest ? p.digest : "no digest recorded");
+        printf("  Signed by: %s\n", p.signed_by ? p.signed_by : "- (imported unsigned)");
+}
+
 static void print_running(sd_bus *bus, const RuntimeState *s)
 {
         _cleanup_free_ char *active = NULL, *sub = NULL, *cgroup = NULL, *leader = NULL;
@@ -115,6 +128,7 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
         }
         printf("     Config: %s\n", strna(s->config_path));
         printf("       Root: %s\n", strna(s->root));
+        print_image(s->root);
         printf(" Supervisor: %d\n", (int)s->supervisor_pid);
         if (asprintf(&leader, "/proc/%d/comm", (int)s->leader_pid) >= 0) {
                 FILE *f = fopen(leader, "re");

@@ -21,7 +21,8 @@ static void verify_help(void)
                "that contains a '/' or ends in .container is a FILE: that file is checked with the\n"
                "drop-ins in FILE.d/ beside it. Without arguments every NAME.container in the\n"
                "search path is checked; masked containers are skipped.\n\n"
-               "Errors go to standard error, one per line, as\n"
+               "Errors (and warnings, which do not fail the check) go to standard error, one per\n"
+               "line, as\n"
                "  FILE:LINE: [Section] Key=Value: what is wrong (expected what is accepted)\n"
                "and a summary goes to standard output.\n\n"
                "Options:\n"
@@ -45,6 +46,27 @@ static size_t verify_one(const char *name_or_path, bool quiet)
         if (r >= 0) {
                 STRV_FOREACH (note, c->notes)
                         printf("note: %s\n", *note);
+                r = config_check_credential_sources(c, &errors);
+                if (r < 0) {
+                        log_error("Out of memory.");
+                        return 1;
+                }
+                if (r > 0) {
+                        STRV_FOREACH (e, errors)
+                                fprintf(stderr, "%s\n", *e);
+                        return strv_length(errors);
+                }
+                /* A warning, not an error: the container starts, but the secret sits in a config
+                 * file that `berth cat`, backups and world-readable /etc/berth may show. */
+                for (size_t i = 0; i < c->n_credentials; i++)
+                        if (c->credentials[i].value)
+                                fprintf(stderr,
+                                        "%s: [Container] SetCredential=%s:...: warning: a secret written "
+                                        "in the config file is less safe than a file (expected "
+                                        "LoadCredential=%s:PATH with a root-only file, or "
+                                        "ImportCredential= of a systemd-creds encrypted credential)\n",
+                                        c->credentials[i].location, c->credentials[i].id,
+                                        c->credentials[i].id);
                 if (!quiet)
                         printf("%s: ok%s\n", c->path, c->dropins ? " (with drop-ins)" : "");
                 if (!quiet && !c->private_network && c->private_users != PRIVATE_USERS_NO)

@@ -16,3 +16,5 @@ int verb_logs(int argc, char **argv);
 int verb_import(int argc, char **argv);      /* in berth-import (import-main.c) */
 int verb_import_exec(int argc, char **argv); /* in berth: executes berth-import */
 int verb_audit(int argc, char **argv);
+int verb_images(int argc, char **argv);   /* verb-images.c */
+int verb_rm_image(int argc, char **argv); /* verb-images.c */

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ContainerConfig lifetime and defaults. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include "config.h"
 #include "strv.h"
@@ -47,6 +52,17 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         strv_free(c->unit_wants);
         strv_free(c->unit_binds_to);
         strv_free(c->unit_part_of);
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                CredentialSource *cr = &c->credentials[i];
+                free(cr->id);
+                free(cr->path);
+                if (cr->value)
+                        explicit_bzero(cr->value, strlen(cr->value));
+                free(cr->value);
+                free(cr->location);
+        }
+        free(c->credentials);
+        strv_free(c->import_credentials);
         free(c);
         return NULL;
 }
@@ -82,4 +98,59 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
         }
         *ret = c;
         return 0;
+}
+
+bool config_has_credentials(const ContainerConfig *c)
+{
+        return c->n_credentials > 0 || c->import_credentials;
+}
+
+bool credential_id_is_valid(const char *id)
+{
+        size_t n = strlen(id);
+
+        if (n == 0 || n > CREDENTIAL_ID_MAX || streq(id, ".") || streq(id, ".."))
+                return false;
+        for (const char *p = id; *p; p++)
+                if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
+                        return false;
+        return true;
+}
+
+int config_check_credential_sources(const ContainerConfig *c, char ***errors)
+{
+        int n = 0;
+
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                const CredentialSource *cr = &c->credentials[i];
+                char *line = NULL;
+                struct stat st;
+                int k = 0;
+
+                if (!cr->path)
+                        continue;
+                if (stat(cr->path, &st) < 0) {
+                        if (errno == ENOENT || errno == ENOTDIR)
+                                k = asprintf(
+                                    &line,
+                                    "%s: [Container] LoadCredential=%s:%s: credential source %s does "
+                                    "not exist (expected an existing file, or a directory of files)",
+                                    cr->location, cr->id, cr->path, cr->path);
+                } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CREDENTIAL_SIZE_MAX)
+                        k = asprintf(&line,
+                                     "%s: [Container] LoadCredential=%s:%s: credential source %s is %" PRIu64
+                                     " bytes (expected at most %u)",
+                                     cr->location, cr->id, cr->path, cr->path, (uint64_t)st.st_size,
+                                     CREDENTIAL_SIZE_MAX);
+                else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+                        k = asprintf(&line,
+                                     "%s: [Container] LoadCredential=%s:%s: credential source %s is not a "
+                                     "regular file or directory",
+                                     cr->location, cr->id, cr->path, cr->path);
+                if (k < 0 || (line && strv_consume(errors, line) < 0))
+                        return -ENOMEM;
+                if (line)
+                        n++;
+        }
+        return n;
 }

@@ -131,6 +131,12 @@ typedef struct ContainerConfig {
 
         /* [Unit]: dependencies of berth@NAME.service (NAME.container means berth@NAME.service) */
         char **unit_after, **unit_before, **unit_requires, **unit_wants, **unit_binds_to, **unit_part_of;
+
+        /* [Container] LoadCredential=, SetCredential= (in file order, IDs unique) and
+         * ImportCredential= globs: see CredentialSource below. */
+        struct CredentialSource *credentials;
+        size_t n_credentials;
+        char **import_credentials;
 } ContainerConfig;
 
 /* Docker's --shm-size default; systemd's and nspawn's /run limit, the same for /tmp. */
@@ -144,3 +150,32 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(ContainerConfig *, container_config_free);
 
 /* A config with every default filled in (what an empty NAME.container means). */
 int container_config_new_default(const char *name, ContainerConfig **ret);
+
+/* A credential from LoadCredential=ID:PATH (path set: a file, or a directory whose regular files
+ * become ID_FILENAME) or SetCredential=ID:VALUE (value set). Its bytes never leave the launch
+ * pipeline: no state file, status or log line carries them (credentials.c). */
+typedef struct CredentialSource {
+        char *id;       /* a valid file name, at most CREDENTIAL_ID_MAX bytes */
+        char *path;     /* LoadCredential=: absolute, normalized */
+        char *value;    /* SetCredential=: taken literally */
+        char *location; /* "FILE:LINE" of the assignment, for berth verify's warning */
+} CredentialSource;
+
+#define CREDENTIAL_ID_MAX     255                  /* NAME_MAX */
+#define CREDENTIAL_SIZE_MAX   (1024U * 1024U)      /* bytes of one credential, as systemd */
+#define CREDENTIALS_TOTAL_MAX (8U * 1024U * 1024U) /* bytes of all of a container's credentials */
+#define CREDENTIALS_COUNT_MAX 1024U
+/* Where the payload finds them ($CREDENTIALS_DIRECTORY), and a Boot=yes guest's init too. */
+#define CREDENTIALS_CONTAINER_DIR "/run/credentials/@container"
+#define CREDENTIALS_HOST_DIR      "/run/host/credentials"
+
+/* Whether any credential key is set: then the directory is mounted and the variable set. */
+bool config_has_credentials(const ContainerConfig *c);
+/* A valid credential ID: a file name (no '/', not "." or "..", no control characters). */
+bool credential_id_is_valid(const char *id);
+/* The LoadCredential= sources as the host has them now: one error line per source that is missing,
+ * not a regular file or directory, or over CREDENTIAL_SIZE_MAX ("FILE:LINE: [Container]
+ * LoadCredential=ID:PATH: ..."), appended to *errors. For `berth verify` and `berth run`, not the
+ * generator: at boot a source may sit on a file system not mounted yet. A source only root may see
+ * (verify run by a user) is left to the start. Returns the number of errors, or -ENOMEM. */
+int config_check_credential_sources(const ContainerConfig *c, char ***errors);

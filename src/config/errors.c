@@ -61,20 +61,33 @@ static int push_error(ParseState *st, const char *prefix, const char *fmt, va_li
 static int push_error(ParseState *st, const char *prefix, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *msg = NULL;
-        char *line;
 
         if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
-        if (asprintf(&line, "%s: %s", prefix, msg) < 0)
-                return -ENOMEM;
-        if (strv_consume(&st->errors, line) < 0)
-                return -ENOMEM;
-        return -EINVAL;
+        return strv_extendf(&st->errors, "%s: %s", prefix, msg) ?: -EINVAL;
+}
+
+/* SetCredential=ID:VALUE: the value is a secret, an error line shows only "ID:...". */
+static char *display_value(ParseState *st)
+{
+        const char *colon;
+
+        if (!st->key || !streq(st->key, "SetCredential") || !*st->value)
+                return display_text(st->value);
+        colon = strchr(st->value, ':');
+        if (!colon)
+                return strdup("...");
+        _cleanup_free_ char *id = strndup(st->value, colon - st->value);
+        _cleanup_free_ char *shown = id ? display_text(id) : NULL;
+        char *s;
+        if (!shown || asprintf(&s, "%s:...", shown) < 0)
+                return NULL;
+        return s;
 }
 
 char *key_location(ParseState *st)
 {
-        _cleanup_free_ char *v = display_text(st->value);
+        _cleanup_free_ char *v = display_value(st);
         char *s;
 
         if (!v || asprintf(&s, "%s:%u: [%s] %s=%s", st->file, st->line, st->section, st->key, v) < 0)

@@ -23,6 +23,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "tmpfs-options.h"
 
 #define UID_RANGE_MIN        UINT64_C(0x00080000)
 #define UID_RANGE_MAX        UINT64_C(0x6FFF0000) /* highest allowed base */
@@ -319,6 +320,157 @@ static int convert_time_span(const char *s, uint64_t *ret)
 {
         int r = parse_time_span(s, ret);
         return r < 0 ? r : *ret == CONFIG_UNSET ? -ERANGE : 0;
+}
+
+/* LoadCredential=ID:PATH, SetCredential=ID:VALUE, ImportCredential=GLOB. A SetCredential= value
+ * is a secret: its errors show "ID:..." only (key_location()). */
+static void credentials_reset(ContainerConfig *c, bool load)
+{
+        size_t j = 0;
+
+        for (size_t i = 0; i < c->n_credentials; i++) {
+                CredentialSource *cr = &c->credentials[i];
+                if ((cr->path != NULL) != load) {
+                        c->credentials[j++] = *cr;
+                        continue;
+                }
+                free(cr->id);
+                free(cr->path);
+                if (cr->value)
+                        explicit_bzero(cr->value, strlen(cr->value));
+                free(cr->value);
+                free(cr->location);
+        }
+        c->n_credentials = j;
+        if (j == 0) {
+                free(c->credentials);
+                c->credentials = NULL;
+        }
+}
+
+/* Splits ID:REST; an error line when the ID is missing or not a valid file name. */
+static int credential_split(ParseState *st, const char *value, const char *what, char **ret_id,
+                            const char **ret_rest)
+{
+        const char *colon = strchr(value, ':');
+        _cleanup_free_ char *id = colon ? strndup(value, colon - value) : NULL;
+
+        if (!colon)
+                return key_error(st, "missing ':' (expected ID:%s)", what);
+        if (!id)
+                return -ENOMEM;
+        if (!credential_id_is_valid(id)) {
+                _cleanup_free_ char *shown = display_text(id);
+                if (!shown)
+                        return -ENOMEM;
+                return key_error(st,
+                                 "invalid credential ID \"%s\" (expected ID:%s with an ID that is a file "
+                                 "name: not empty, no '/', not \".\" or \"..\", at most %u bytes)",
+                                 shown, what, CREDENTIAL_ID_MAX);
+        }
+        for (size_t i = 0; i < st->config->n_credentials; i++)
+                if (streq(st->config->credentials[i].id, id))
+                        return key_error(
+                            st,
+                            "duplicate credential ID \"%s\", already given at %s (expected each "
+                            "ID once, or an empty assignment first to reset the list)",
+                            id, st->config->credentials[i].location);
+        *ret_id = TAKE_PTR(id);
+        *ret_rest = colon + 1;
+        return 0;
+}
+
+static int credential_add(ParseState *st, char *id, char *path, char *value)
+{
+        ContainerConfig *c = st->config;
+        CredentialSource *a;
+        char *loc = NULL;
+
+        if (c->n_credentials >= CREDENTIALS_COUNT_MAX)
+                return key_error(st, "too many credentials (expected at most %u)", CREDENTIALS_COUNT_MAX);
+        if (asprintf(&loc, "%s:%u", st->file, st->line) < 0)
+                return -ENOMEM;
+        a = reallocarray(c->credentials, c->n_credentials + 1, sizeof(CredentialSource));
+        if (!a) {
+                free(loc);
+                return -ENOMEM;
+        }
+        c->credentials = a;
+        a[c->n_credentials++] = (CredentialSource){.id = id, .path = path, .value = value, .location = loc};
+        return 0;
+}
+
+static int parse_load_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        _cleanup_free_ char *id = NULL, *path = NULL;
+        const char *rest;
+        int r;
+        (void)k, (void)field;
+
+        if (!*value) {
+                credentials_reset(st->config, true);
+                return 0;
+        }
+        r = credential_split(st, value, "PATH", &id, &rest);
+        if (r < 0)
+                return r;
+        if (path_normalize_absolute(rest, &path) < 0)
+                return bad_word(st, "invalid credential source", rest,
+                                "an absolute path without \"..\" components");
+        r = credential_add(st, id, path, NULL);
+        if (r >= 0)
+                id = path = NULL;
+        return r;
+}
+
+static int parse_set_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        _cleanup_free_ char *id = NULL;
+        const char *rest;
+        char *v;
+        int r;
+        (void)k, (void)field;
+
+        if (!*value) {
+                credentials_reset(st->config, false);
+                return 0;
+        }
+        r = credential_split(st, value, "VALUE", &id, &rest);
+        if (r < 0)
+                return r;
+        if (strlen(rest) > CREDENTIAL_SIZE_MAX)
+                return key_error(st, "credential value too long (expected at most %u bytes)",
+                                 CREDENTIAL_SIZE_MAX);
+        v = strdup(rest);
+        if (!v)
+                return -ENOMEM;
+        r = credential_add(st, id, NULL, v);
+        if (r < 0) {
+                explicit_bzero(v, strlen(v));
+                free(v);
+                return r;
+        }
+        id = NULL;
+        return 0;
+}
+
+static int parse_import_credential(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        char ***list = field;
+        (void)k;
+
+        if (!*value) {
+                *list = strv_free(*list);
+                return 0;
+        }
+        if (strlen(value) > CREDENTIAL_ID_MAX || strchr(value, '/') || !credential_id_is_valid(value))
+                return key_error(st,
+                                 "invalid credential glob (expected a glob over credential IDs, e.g. "
+                                 "\"db.*\": no '/', at most %u bytes)",
+                                 CREDENTIAL_ID_MAX);
+        if (strv_contains(*list, value))
+                return 0;
+        return strv_extend(list, value);
 }
 
 /* ---- [Resources] ---- */
@@ -691,29 +843,6 @@ static int parse_binds(ParseState *st, const ConfigKey *k, const char *value, vo
         return r;
 }
 
-static bool tmpfs_option_is_valid(const char *o)
-{
-        static const char *const flags[] = {"ro",   "rw",     "nosuid",  "suid",     "nodev",      "dev",
-                                            "exec", "noexec", "noatime", "relatime", "strictatime"};
-        static const char *const keyed[] = {"mode=", "size=", "nr_inodes=", "uid=", "gid="};
-        const char *v;
-
-        for (size_t i = 0; i < ELEMENTSOF(flags); i++)
-                if (streq(o, flags[i]))
-                        return true;
-        for (size_t i = 0; i < ELEMENTSOF(keyed); i++)
-                if (strneq(o, keyed[i], strlen(keyed[i]))) {
-                        v = o + strlen(keyed[i]);
-                        if (i == 0)
-                                return strlen(v) <= 4 && is_all(v, "01234567");
-                        if (i <= 2) /* size=, nr_inodes=: number with optional k/m/g or % suffix */
-                                return *v && isdigit((unsigned char)*v) && is_all(v, "0123456789kmgKMG%") &&
-                                       strspn(v, "0123456789") >= strlen(v) - 1;
-                        return is_all(v, "0123456789");
-                }
-        return false;
-}
-
 static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         ContainerConfig *c = st->config;
@@ -745,9 +874,7 @@ static int parse_tmpfs(ParseState *st, const ConfigKey *k, const char *value, vo
                         if (next)
                                 *next++ = 0;
                         if (!tmpfs_option_is_valid(o))
-                                return bad_word(st, "invalid tmpfs option", o,
-                                                "mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, "
-                                                "noexec, comma-separated");
+                                return bad_word(st, "invalid tmpfs option", o, tmpfs_options_expected());
                 }
         }
         STRV_FOREACH (w, l) {
@@ -1023,7 +1150,13 @@ static const ConfigKey keys[] = {
     {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
     {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
+<<<<<<< HEAD
     {"Container", "Init", parse_init, F(init), false, NULL, false},
+=======
+    {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
+    {"Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false},
+    {"Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false},
+>>>>>>> main
     {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
     {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
     {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},

@@ -46,22 +46,6 @@ bool container_name_is_valid(const char *name)
                !streq(name, "net");
 }
 
-/* Appends a formatted line; returns 0, or -ENOMEM (so "push_line(...) ?: -EINVAL" works). */
-static int push_line(char ***errors, const char *fmt, ...) _printf_(2, 3);
-static int push_line(char ***errors, const char *fmt, ...)
-{
-        va_list ap;
-        char *s;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (r < 0 || strv_consume(errors, s) < 0)
-                return -ENOMEM;
-        return 0;
-}
-
 /* 1 when path is masked (an empty file, or /dev/null e.g. through a symlink), 0 when it is a
  * file to read, -ENOENT when absent (a dangling symlink counts as absent), other -errno. */
 static int file_masked(const char *path)
@@ -171,7 +155,7 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                 char *ddir;
 
                 if (!endswith(base, SUFFIX))
-                        return push_line(errors,
+                        return strv_extendf(errors,
                                          "%s: not a container file (expected a file name ending in %s)",
                                          name_or_path, SUFFIX)
                                    ?: -EINVAL;
@@ -179,7 +163,7 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                 if (!name)
                         return -ENOMEM;
                 if (!container_name_is_valid(name))
-                        return push_line(errors, "%s: invalid container name \"%s\" " NAME_RULES,
+                        return strv_extendf(errors, "%s: invalid container name \"%s\" " NAME_RULES,
                                          name_or_path, name)
                                    ?: -EINVAL;
                 main_path = strdup(name_or_path);
@@ -188,13 +172,13 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                         return -ENOMEM;
                 r = file_masked(main_path);
                 if (r == -ENOENT)
-                        return push_line(errors, "%s: no such file", main_path) ?: -ENOENT;
+                        return strv_extendf(errors, "%s: no such file", main_path) ?: -ENOENT;
         } else {
                 if (!container_name_is_valid(name_or_path)) {
                         _cleanup_free_ char *shown = display_text(name_or_path);
                         if (!shown)
                                 return -ENOMEM;
-                        return push_line(errors, "invalid container name \"%s\" " NAME_RULES, shown)
+                        return strv_extendf(errors, "invalid container name \"%s\" " NAME_RULES, shown)
                                    ?: -EINVAL;
                 }
                 name = strdup(name_or_path);
@@ -223,17 +207,17 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                         _cleanup_free_ char *where = join_dirs(dirs);
                         if (!where)
                                 return -ENOMEM;
-                        return push_line(errors, "%s: no such container (looked for %s" SUFFIX " in %s)",
+                        return strv_extendf(errors, "%s: no such container (looked for %s" SUFFIX " in %s)",
                                          name, name, where)
                                    ?: -ENOENT;
                 }
         }
         if (r < 0)
-                return push_line(errors, "%s: cannot access: %s", main_path, strerror(-r)) ?: r;
+                return strv_extendf(errors, "%s: cannot access: %s", main_path, strerror(-r)) ?: r;
 
         r = collect_dropins(dropin_dirs, &dropins);
         if (r < 0)
-                return push_line(errors, "%s: cannot read its drop-in directories: %s", main_path,
+                return strv_extendf(errors, "%s: cannot read its drop-in directories: %s", main_path,
                                  strerror(-r))
                            ?: r;
         *ret_name = TAKE_PTR(name);
@@ -331,7 +315,7 @@ int config_load(const char *name_or_path, ContainerConfig **ret, char ***ret_err
 
         r = file_masked(main_path);
         if (r > 0) {
-                r = push_line(&st.errors,
+                r = strv_extendf(&st.errors,
                               "%s: container %s is masked (the file is empty or a symlink to "
                               "/dev/null)",
                               main_path, name)
@@ -382,17 +366,12 @@ int config_load(const char *name_or_path, ContainerConfig **ret, char ***ret_err
 
 fail:
         if (r == -ENOMEM && !st.errors)
-                (void)push_line(&st.errors, "%s: out of memory", name_or_path);
+                (void)strv_extendf(&st.errors, "%s: out of memory", name_or_path);
         if (ret_errors) {
                 *ret_errors = TAKE_PTR(st.errors);
         }
         parse_state_done(&st);
         return r;
-}
-
-static int strv_sort_cmp(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int config_list_names(char ***ret, char ***ret_invalid)
@@ -425,8 +404,7 @@ int config_list_names(char ***ret, char ***ret_invalid)
                                 return r;
                 }
         }
-        if (names)
-                qsort(names, strv_length(names), sizeof(char *), strv_sort_cmp);
+        strv_sort(names);
         *ret = TAKE_PTR(names);
         if (ret_invalid)
                 *ret_invalid = TAKE_PTR(invalid);

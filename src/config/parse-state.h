@@ -37,6 +37,8 @@ typedef struct ParseState {
         char *address_pool_at;
         char *port_at; /* the first Port= of the list in force */
         char *ipv6_at;
+
+        const struct ParseHooks *hooks; /* NULL for .container files; see ParseHooks */
 } ParseState;
 
 void parse_state_done(ParseState *st);
@@ -66,3 +68,14 @@ const char *config_section_suggest(const char *section);
 int config_assign(ParseState *st, const char *key, const char *value);
 /* Fills defaults that depend on several keys and checks their combinations. */
 int config_finalize(ParseState *st);
+
+/* Another file type read with the same line syntax (trust.conf, src/image/trust.c): when
+ * assign is set, sections are looked up with section_lookup (unknown ones are reported as not
+ * among sections_expected) and every assignment goes to assign instead of config_assign(). */
+struct ParseHooks {
+        const char *(*section_lookup)(const char *section);
+        const char *sections_expected; /* e.g. "[Trust]" */
+        int (*assign)(ParseState *st, const char *key, const char *value, void *userdata);
+        void *userdata;
+};
+typedef struct ParseHooks ParseHooks;

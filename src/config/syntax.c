@@ -50,6 +50,15 @@ static int parse_header(ParseState *st, char *l)
                 return line_error(st, "%s: invalid section header (expected [Section])", shown);
 
         l[n - 1] = 0;
+        if (st->hooks) {
+                canonical = st->hooks->section_lookup(l + 1);
+                if (!canonical)
+                        return line_error(st, "%s: unknown section (expected %s)", shown,
+                                          st->hooks->sections_expected);
+                st->section = canonical;
+                st->skip_section = false;
+                return 0;
+        }
         canonical = config_section_lookup(l + 1);
         if (!canonical) {
                 suggestion = config_section_suggest(l + 1);
@@ -94,7 +103,8 @@ static int parse_logical_line(ParseState *st, char *l)
         }
         st->key = key;
         st->value = value;
-        r = config_assign(st, key, value);
+        r = st->hooks ? st->hooks->assign(st, key, value, st->hooks->userdata)
+                         : config_assign(st, key, value);
         st->key = st->value = NULL;
         return r;
 }
@@ -197,3 +207,4 @@ int config_parse_text(ParseState *st, const char *data, size_t size)
         }
         return 0;
 }
+

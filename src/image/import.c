@@ -6,18 +6,25 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "import.h"
 #include "layer.h"
+#include "oci-signature.h"
 #include "oci.h"
+#include "provenance.h"
 #include "rm-rf.h"
+#include "sha256.h"
+#include "signature.h"
 #include "starter.h"
 
 void import_context_done(ImportContext *ctx)
 {
         free(ctx->error);
         ctx->error = NULL;
+        free(ctx->digest);
+        ctx->digest = NULL;
 }
 
 int import_error(ImportContext *ctx, int error, const char *fmt, ...)
@@ -197,6 +204,42 @@ static int import_begin(ImportContext *ctx, const char *name, const char *config
         return 0;
 }
 
+/* IMAGE_DIR/.images/NAME: digest, signer, time (provenance.h). Replaces a stale record of an
+ * earlier image of that name (its root is gone, or import_begin() would have refused). */
+static int provenance_write(ImportContext *ctx, const char *name, const char *source)
+{
+        ImageProvenance p = {
+            .digest = ctx->digest,
+            .signed_by = ctx->signed_by ? (char *)ctx->signed_by->fingerprint : NULL,
+            .key = ctx->signed_by ? ctx->signed_by->path : NULL,
+            .source = (char *)source,
+            .imported = (uint64_t)time(NULL),
+            .size = ctx->unpacked,
+        };
+        _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *text = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t len;
+        int r;
+
+        if (asprintf(&dir, "%s/" PROVENANCE_DIR, image_dir_get()) < 0 ||
+            image_provenance_path(image_dir_get(), name, &path) < 0 ||
+            asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0 || image_provenance_format(&p, &text) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return import_error(ctx, negative_errno(), "cannot create %s: %m", dir);
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return import_error(ctx, negative_errno(), "cannot create a file in %s: %m", dir);
+        len = strlen(text);
+        if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
+            rename(tmp, path) < 0) {
+                r = import_error(ctx, errno ? negative_errno() : -EIO, "cannot write %s: %m", path);
+                (void)unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
 /* Moves the finished root into place and writes the starter config; on any failure neither stays. */
 static int import_commit(ImportContext *ctx, const char *name, const char *source, const OciImage *img,
                          const char *config_dir, Import *im, ImportResult *ret)
@@ -241,34 +284,16 @@ static int import_commit(ImportContext *ctx, const char *name, const char *sourc
                 (void)rm_rf_path(im->target);
                 return r;
         }
+        r = provenance_write(ctx, name, source);
+        if (r < 0) {
+                (void)unlink(im->config_path);
+                (void)rm_rf_path(im->target);
+                return r;
+        }
         *ret = (ImportResult){};
         ret->root = TAKE_PTR(im->target);
         ret->config_path = TAKE_PTR(im->config_path);
         return 0;
-}
-
-int import_tar(ImportContext *ctx, const char *name, const char *tarball, const char *config_dir,
-               ImportResult *ret)
-{
-        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        int r;
-
-        fd = open(tarball, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0 || fstat(fd, &st) < 0)
-                return import_error(ctx, negative_errno(), "cannot open %s: %m", tarball);
-        if (!S_ISREG(st.st_mode))
-                return import_error(ctx, -EINVAL, "%s is not a regular file", tarball);
-        r = import_begin(ctx, name, config_dir, &im);
-        if (r < 0)
-                return r;
-        ctx->done = 0;
-        ctx->total = (uint64_t)st.st_size;
-        r = layer_apply(ctx, tarball, fd, im.root_fd, /* whiteouts= */ false);
-        if (r < 0)
-                return r;
-        return import_commit(ctx, name, tarball, NULL, config_dir, &im, ret);
 }
 
 /* A private, already unlinked file in the staging area for one verified layer. */
@@ -287,12 +312,165 @@ static int layer_copy_open(const Import *im)
         return fd;
 }
 
+/* TARBALL.sig, when a signature is to be checked: decoded, and well-formed DER, or refused
+ * with the check that failed. *ret stays NULL when there is nothing to check. */
+static int tarball_signature_read(ImportContext *ctx, const char *tarball, uint8_t **ret, size_t *ret_size)
+{
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        ssize_t n;
+        int r;
+
+        *ret = NULL;
+        if (ctx->n_trust_keys == 0 && !ctx->trust_require)
+                return 0;
+        if (asprintf(&path, "%s.sig", tarball) < 0)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT && !ctx->trust_require)
+                return 0;
+        if (fd < 0 && errno == ENOENT)
+                return import_error(ctx, -ENOENT,
+                                    "signature check failed: no signature file %s, and a signature is required",
+                                    path);
+        if (fd < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", path);
+        text = malloc(SIG_FILE_MAX + 1);
+        if (!text)
+                return -ENOMEM;
+        n = read(fd, text, SIG_FILE_MAX + 1);
+        if (n < 0)
+                return import_error(ctx, negative_errno(), "cannot read %s: %m", path);
+        if (n > SIG_FILE_MAX)
+                return import_error(ctx, -EFBIG, "signature check failed: %s is too large", path);
+        r = sig_base64_decode(text, (size_t)n, ret, ret_size);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return import_error(ctx, -EBADMSG, "signature check failed: %s is not base64", path);
+        if (!sig_der_is_valid(*ret, *ret_size)) {
+                free(*ret);
+                *ret = NULL;
+                return import_error(ctx, -EBADMSG,
+                                    "signature check failed: %s is not a DER ECDSA signature (truncated or "
+                                    "corrupt)",
+                                    path);
+        }
+        return 0;
+}
+
+static void sig_streams_free(SigStream *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                sig_stream_done(&s[i]);
+        free(s);
+}
+
+/* Copies the tarball into dest_fd while verifying sig (ECDSA-SHA256 over the file's bytes) with
+ * each trusted key; dest_fd holds the verified bytes, at offset 0, on success. */
+static int tarball_copy_verified(ImportContext *ctx, const char *tarball, int fd, int dest_fd,
+                                 const uint8_t *sig, size_t sig_size)
+{
+        size_t n_keys = ctx->n_trust_keys;
+        SigStream *streams = calloc(n_keys ? n_keys : 1, sizeof(SigStream));
+        _cleanup_free_ uint8_t *buf = malloc(1U << 16);
+        char hex[SHA256_HEX_SIZE];
+        uint64_t off = 0;
+        Sha256 h;
+        int r = 0;
+
+        if (!streams || !buf) {
+                free(streams);
+                return -ENOMEM;
+        }
+        sha256_init(&h);
+        for (size_t i = 0; i < n_keys && r == 0; i++)
+                r = sig_stream_begin(&streams[i], &ctx->trust_keys[i]);
+        for (ssize_t n; r == 0;) {
+                n = pread(fd, buf, 1U << 16, (off_t)off);
+                if (n < 0) {
+                        r = import_error(ctx, negative_errno(), "cannot read %s: %m", tarball);
+                        break;
+                }
+                if (n == 0)
+                        break;
+                sha256_update(&h, buf, (size_t)n);
+                for (size_t i = 0; i < n_keys && r == 0; i++)
+                        r = sig_stream_update(&streams[i], buf, (size_t)n);
+                if (r == 0 && write(dest_fd, buf, (size_t)n) != n)
+                        r = import_error(ctx, errno == ENOSPC ? -ENOSPC : -EIO, "cannot copy %s: %m", tarball);
+                off += (uint64_t)n;
+                if (r == 0)
+                        r = import_progress(ctx, off);
+        }
+        for (size_t i = 0; i < n_keys && r == 0 && !ctx->signed_by; i++)
+                if (sig_stream_end(&streams[i], sig, sig_size) == 0)
+                        ctx->signed_by = &ctx->trust_keys[i];
+        sig_streams_free(streams, n_keys);
+        if (r < 0)
+                return r;
+        if (!ctx->signed_by)
+                return import_error(ctx, -EKEYREJECTED,
+                                    "signature check failed: %s.sig does not verify over %s with the trusted "
+                                    "key%s %s%s",
+                                    tarball, tarball, n_keys > 1 ? "s" : "", n_keys ? ctx->trust_keys[0].path : "",
+                                    n_keys > 1 ? " (and others)" : "");
+        sha256_final_hex(&h, hex);
+        if (asprintf(&ctx->digest, "sha256:%s", hex) < 0)
+                return -ENOMEM;
+        if (lseek(dest_fd, 0, SEEK_SET) < 0)
+                return import_error(ctx, negative_errno(), "cannot rewind the copy of %s: %m", tarball);
+        return 0;
+}
+
+int import_tar(ImportContext *ctx, const char *name, const char *tarball, const char *config_dir,
+               ImportResult *ret)
+{
+        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ uint8_t *sig = NULL;
+        size_t sig_size = 0;
+        struct stat st;
+        int r;
+
+        fd = open(tarball, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", tarball);
+        if (!S_ISREG(st.st_mode))
+                return import_error(ctx, -EINVAL, "%s is not a regular file", tarball);
+        r = tarball_signature_read(ctx, tarball, &sig, &sig_size);
+        if (r < 0)
+                return r;
+        r = import_begin(ctx, name, config_dir, &im);
+        if (r < 0)
+                return r;
+        ctx->done = 0;
+        ctx->total = (uint64_t)st.st_size;
+        if (sig) {
+                /* The bytes unpacked are the bytes verified: a private copy, checked first. */
+                ctx->total *= 2;
+                _cleanup_close_ int copy = layer_copy_open(&im);
+                if (copy < 0)
+                        return import_error(ctx, copy, "cannot create a file in %s: %m", im.staging);
+                r = tarball_copy_verified(ctx, tarball, fd, copy, sig, sig_size);
+                if (r < 0)
+                        return r;
+                safe_close(fd);
+                fd = TAKE_FD(copy);
+        }
+        r = layer_apply(ctx, tarball, fd, im.root_fd, /* whiteouts= */ false);
+        if (r < 0)
+                return r;
+        return import_commit(ctx, name, tarball, NULL, config_dir, &im, ret);
+}
+
 int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, const char *config_dir,
                ImportResult *ret)
 {
         _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
         _cleanup_(oci_image_done) OciImage img = {};
         _cleanup_close_ int layout_fd = -EBADF;
+        int *fds = NULL;
         int r;
 
         layout_fd = open(layout_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -301,6 +479,20 @@ int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, con
         r = oci_image_load(ctx, layout_fd, &img);
         if (r < 0)
                 return r;
+        if (ctx->n_trust_keys > 0 || ctx->trust_require) {
+                r = oci_signature_check(ctx, layout_fd, img.index_digest, ctx->trust_keys, ctx->n_trust_keys,
+                                        &ctx->signed_by);
+                if (r == -ENOENT && !ctx->trust_require) {
+                        free(ctx->error);
+                        ctx->error = NULL;
+                } else if (r < 0) {
+                        _cleanup_free_ char *why = TAKE_PTR(ctx->error);
+                        return import_error(ctx, r, "signature check failed: %s", strna(why));
+                }
+        }
+        ctx->digest = strdup(img.index_digest);
+        if (!ctx->digest)
+                return -ENOMEM;
         r = import_begin(ctx, name, config_dir, &im);
         if (r < 0)
                 return r;
@@ -311,16 +503,33 @@ int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, con
         for (size_t i = 0; i < img.n_layers; i++)
                 ctx->total += 2 * img.layers[i].size;
 
+        /* Every layer is copied and verified before the first is unpacked: a tampered blob is
+         * refused before a byte of the image is written. */
+        fds = calloc(img.n_layers ? img.n_layers : 1, sizeof(int));
+        if (!fds)
+                return -ENOMEM;
+        for (size_t i = 0; i < img.n_layers; i++)
+                fds[i] = -EBADF;
         for (size_t i = 0; i < img.n_layers; i++) {
-                _cleanup_close_ int fd = layer_copy_open(&im);
-                if (fd < 0)
-                        return import_error(ctx, fd, "cannot create a file in %s: %m", im.staging);
-                r = blob_copy_verified(ctx, layout_fd, &img.layers[i], fd);
+                fds[i] = layer_copy_open(&im);
+                if (fds[i] < 0) {
+                        r = import_error(ctx, fds[i], "cannot create a file in %s: %m", im.staging);
+                        goto finish;
+                }
+                r = blob_copy_verified(ctx, layout_fd, &img.layers[i], fds[i]);
                 if (r < 0)
-                        return r;
-                r = layer_apply(ctx, img.layers[i].digest, fd, im.root_fd, /* whiteouts= */ true);
-                if (r < 0)
-                        return r;
+                        goto finish;
         }
-        return import_commit(ctx, name, layout_dir, &img, config_dir, &im, ret);
+        for (size_t i = 0; i < img.n_layers; i++) {
+                r = layer_apply(ctx, img.layers[i].digest, fds[i], im.root_fd, /* whiteouts= */ true);
+                if (r < 0)
+                        goto finish;
+                fds[i] = safe_close(fds[i]);
+        }
+        r = import_commit(ctx, name, layout_dir, &img, config_dir, &im, ret);
+finish:
+        for (size_t i = 0; i < img.n_layers; i++)
+                safe_close(fds[i]);
+        free(fds);
+        return r;
 }

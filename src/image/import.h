@@ -7,6 +7,7 @@
  * blob, a hostile archive member, a full disk) leaves nothing half-imported. */
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,6 +44,16 @@ typedef struct ImportContext {
         uint64_t n_stripped;
         /* Device nodes left out of /dev (berth mounts its own there). */
         uint64_t n_nodes_skipped;
+        /* Signatures (issue 18, oci-signature.h): the keys to verify with; when require is set an
+         * image without a good signature by one of them is refused before anything is unpacked.
+         * A signature present but bad is refused whenever keys are given. */
+        const struct SigKey *trust_keys;
+        size_t n_trust_keys;
+        bool trust_require;
+        /* Filled in by the import: the verifying key (NULL when unsigned) and the digest recorded
+         * in the provenance file (provenance.h). */
+        const struct SigKey *signed_by;
+        char *digest;
 } ImportContext;
 
 void import_context_done(ImportContext *ctx);

@@ -44,6 +44,7 @@ static const char *const layer_media_types[] = {
 void oci_image_done(OciImage *img)
 {
         free(img->manifest_digest);
+        free(img->index_digest);
         for (size_t i = 0; i < img->n_layers; i++)
                 oci_descriptor_done(&img->layers[i]);
         free(img->layers);
@@ -117,20 +118,52 @@ static const char *host_oci_architecture(void)
 #endif
 }
 
+/* An index entry cosign wrote for a signature or attestation: `cosign save` marks them with the
+ * annotation "kind", a registry copy tags them sha256-HEX.sig / .att. */
+bool oci_entry_is_cosign_artifact(json_object *m)
+{
+        json_object *a;
+        const char *kind, *ref;
+        size_t l;
+
+        if (!json_object_object_get_ex(m, "annotations", &a) || !json_object_is_type(a, json_type_object))
+                return false;
+        kind = json_string_get(a, "kind");
+        if (str_is(kind, "dev.cosignproject.cosign/sigs") || str_is(kind, "dev.cosignproject.cosign/atts"))
+                return true;
+        ref = json_string_get(a, "org.opencontainers.image.ref.name");
+        if (!ref || (l = strlen(ref)) < 4)
+                return false;
+        ref = strrchr(ref, ':') ? strrchr(ref, ':') + 1 : ref;
+        l = strlen(ref);
+        return strneq(ref, "sha256-", 7) && l > 4 &&
+               (streq(ref + l - 4, ".sig") || streq(ref + l - 4, ".att"));
+}
+
 /* From an index's "manifests", the one for linux on this architecture (or the only one). */
 static int index_pick(ImportContext *ctx, const char *what, json_object *index, OciDescriptor *ret)
 {
         json_object *manifests, *chosen = NULL;
         size_t n;
 
+        size_t n_images = 0;
+
         if (!json_object_object_get_ex(index, "manifests", &manifests) ||
             !json_object_is_type(manifests, json_type_array) ||
             (n = json_object_array_length(manifests)) == 0)
                 return import_error(ctx, -EBADMSG, "%s lists no manifests", what);
-        if (n == 1)
-                chosen = json_object_array_get_idx(manifests, 0);
+        /* Signatures and attestations cosign saves beside the image are not candidates. */
+        for (size_t i = 0; i < n; i++)
+                if (!oci_entry_is_cosign_artifact(json_object_array_get_idx(manifests, i))) {
+                        n_images++;
+                        chosen = json_object_array_get_idx(manifests, i);
+                }
+        if (n_images != 1)
+                chosen = NULL;
         for (size_t i = 0; !chosen && i < n; i++) {
                 json_object *m = json_object_array_get_idx(manifests, i), *platform;
+                if (oci_entry_is_cosign_artifact(m))
+                        continue;
                 if (json_object_object_get_ex(m, "platform", &platform) &&
                     str_is(json_string_get(platform, "os"), "linux") &&
                     str_is(json_string_get(platform, "architecture"), host_oci_architecture()))
@@ -283,6 +316,10 @@ int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret)
         r = index_pick(ctx, "index.json", index, &d);
         if (r < 0)
                 return r;
+        /* What index.json names is what a signature signs (for a multi-platform image, the index). */
+        img.index_digest = strdup(d.digest);
+        if (!img.index_digest)
+                return -ENOMEM;
         /* An index may point at a nested index (a multi-platform image): follow a few levels. */
         for (unsigned depth = 0;; depth++) {
                 free(text);

@@ -10,6 +10,7 @@
 
 typedef struct OciImage {
         char *manifest_digest;
+        char *index_digest; /* what index.json names: the manifest, or an image index above it */
         OciDescriptor *layers; /* in the order they apply, lowest first */
         size_t n_layers;
         /* From the image config's "config" object; NULL when absent. */
@@ -22,3 +23,7 @@ typedef struct OciImage {
 
 void oci_image_done(OciImage *img);
 int oci_image_load(ImportContext *ctx, int layout_fd, OciImage *ret);
+
+/* Whether an index.json entry (a json_object) is a cosign signature or attestation. */
+struct json_object;
+bool oci_entry_is_cosign_artifact(struct json_object *entry);

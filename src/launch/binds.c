@@ -12,6 +12,7 @@
 #include "launch-context.h"
 #include "mount-util.h"
 #include "strv.h"
+#include "tmpfs-options.h"
 
 /* Attaches mount_fd at target inside the root. A target that resolves into procfs or sysfs is
  * refused: binds are attached after /proc and /sys are mounted, so an image symlink such as
@@ -57,48 +58,18 @@ static int bind_one(LaunchChild *ch, const BindMount *b, int src)
                              S_ISDIR(st.st_mode) ? TARGET_DIRECTORY : TARGET_FILE);
 }
 
-/* "ro,size=10M,mode=0700": per-mount flags become mount attributes, the rest go to tmpfs. */
+/* "ro,size=10M,mode=0700": the flags become mount attributes, the rest go to tmpfs (one table,
+ * src/config/tmpfs-options.c, that berth verify checked the options against). */
 static int tmpfs_one(LaunchChild *ch, const TmpfsMount *t)
 {
-        static const struct {
-                const char *name;
-                unsigned attr;
-        } attrs[] = {
-            {"ro", MOUNT_ATTR_RDONLY},
-            {"nosuid", MOUNT_ATTR_NOSUID},
-            {"nodev", MOUNT_ATTR_NODEV},
-            {"noexec", MOUNT_ATTR_NOEXEC},
-            {"rw", 0},
-            {"suid", 0},
-            {"dev", 0},
-            {"exec", 0},
-        };
         _cleanup_strv_free_ char **opts = NULL;
-        _cleanup_free_ char *copy = strdup(t->options ?: "mode=0755");
         _cleanup_close_ int m = -EBADF;
-        unsigned set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-        char *save = NULL;
+        unsigned set;
         int r;
 
-        if (!copy)
-                return -ENOMEM;
-        for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-                bool is_attr = false;
-                for (size_t i = 0; i < ELEMENTSOF(attrs); i++)
-                        if (streq(o, attrs[i].name)) {
-                                is_attr = true;
-                                if (attrs[i].attr)
-                                        set |= attrs[i].attr;
-                                else if (streq(o, "suid"))
-                                        set &= ~MOUNT_ATTR_NOSUID;
-                                else if (streq(o, "dev"))
-                                        set &= ~MOUNT_ATTR_NODEV;
-                                else if (streq(o, "rw"))
-                                        set &= ~MOUNT_ATTR_RDONLY;
-                        }
-                if (!is_attr && strv_extend(&opts, o) < 0)
-                        return -ENOMEM;
-        }
+        r = tmpfs_options_split(t->options, &set, &opts);
+        if (r < 0)
+                return r;
         r = mount_new_fs("tmpfs", (const char *const *)opts, set, &m);
         if (r < 0)
                 return r;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* LaunchContext lifetime and the one-line error every failed step leaves behind. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "error-record.h"
 #include "launch-context.h"
 
 void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const LaunchOptions *o)
@@ -36,18 +39,17 @@ void launch_context_done(LaunchContext *ctx)
 
 int launch_error(LaunchContext *ctx, int error, const char *fmt, ...)
 {
-        char what[512];
+        _cleanup_free_ char *what = NULL;
         va_list ap;
+        int r;
 
         if (ctx->error)
                 return error < 0 ? error : -EIO;
+        errno = error < 0 ? -error : 0; /* for %m */
         va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
+        r = vasprintf(&what, fmt, ap);
         va_end(ap);
-        /* error 0: the message says it all (no errno behind it). */
-        if ((error < 0 ? asprintf(&ctx->error, "%s for container %s: %s", what, ctx->config->name,
-                                  strerror(-error))
-                       : asprintf(&ctx->error, "%s for container %s", what, ctx->config->name)) < 0)
-                ctx->error = NULL;
-        return error < 0 ? error : -EIO;
+        if (r < 0)
+                return error < 0 ? error : -EIO;
+        return error_record(&ctx->error, error, "%s for container %s", what, ctx->config->name);
 }

@@ -51,6 +51,8 @@ int child_build_env(LaunchChild *ch)
         int r;
 
         r = env_build(ch->home, c->boot || c->notify_ready, c->environment, &ch->env);
+        if (r >= 0)
+                r = credentials_env(c, &ch->env);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to build the environment");
         return 0;

@@ -45,6 +45,13 @@ typedef struct OutputRelay {
 /* journald's default LineMax=: a longer line is split there anyway. */
 #define OUTPUT_LINE_MAX (48U * 1024U)
 
+/* A credential's bytes, read by the supervisor before clone (credentials.c). */
+typedef struct LoadedCredential {
+        char *id;
+        char *data;
+        size_t size;
+} LoadedCredential;
+
 typedef struct LaunchContext {
         const ContainerConfig *config;
         const LaunchOptions *options;
@@ -98,6 +105,11 @@ typedef struct LaunchContext {
         int child_exit_status; /* 125/126/127 reported by the child, 0 when none */
 
         char *error; /* one line, for launch_run()'s *ret_error */
+
+        /* credentials.c: loaded before clone, wiped in both processes right after */
+        LoadedCredential *credentials;
+        size_t n_credentials;
+        size_t credentials_size;
 } LaunchContext;
 
 void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const LaunchOptions *o);
@@ -121,6 +133,8 @@ int launch_open_notify(LaunchContext *ctx);       /* boot.c */
 void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
 int launch_open_output(LaunchContext *ctx);       /* output.c */
 void launch_close_output(LaunchContext *ctx);     /* output.c: at exit */
+int launch_load_credentials(LaunchContext *ctx);  /* credentials.c */
+void launch_forget_credentials(LaunchContext *ctx); /* credentials.c: wipes the loaded bytes */
 int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
 int launch_register(LaunchContext *ctx);          /* register.c */
 void launch_unregister(LaunchContext *ctx);       /* register.c: at exit */
@@ -192,6 +206,7 @@ int child_loopback_up(LaunchChild *ch);                       /* network.c */
 int child_network_up(LaunchChild *ch);                        /* veth.c: eth0 */
 int child_mount_resolv_conf(LaunchChild *ch);                 /* veth.c */
 int child_resolve_user(LaunchChild *ch);                      /* user.c */
+int child_mount_credentials(LaunchChild *ch);                 /* credentials.c */
 int child_build_env(LaunchChild *ch);                         /* env.c */
 int child_confine_and_exec(LaunchChild *ch);                  /* confine.c: returns only on failure */
 int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd); /* dev.c */
@@ -263,6 +278,9 @@ int user_resolve(const char *user, UserRecord *ret, const char **ret_db);
 /* Why the container's user database file was refused (-ELOOP, -EBADFD, -EFBIG), else NULL. */
 const char *user_db_refusal(int error);
 void user_record_done(UserRecord *u);
+
+/* credentials.c: sets CREDENTIALS_DIRECTORY in *env when c has credentials. */
+int credentials_env(const ContainerConfig *c, char ***env);
 
 /* env.c: the clean environment a payload or exec'd command starts with: PATH, container=berth,
  * HOME, TERM (from ours), NOTIFY_SOCKET when notify, then environment (KEY=VALUE) in order. */

@@ -11,6 +11,7 @@
 #include "net-util.h"
 #include "record.h"
 #include "state.h"
+#include "strv.h"
 
 int launch_lock(LaunchContext *ctx)
 {
@@ -28,6 +29,7 @@ int launch_lock(LaunchContext *ctx)
 int launch_record_confinement(LaunchContext *ctx)
 {
         const ContainerConfig *c = ctx->config;
+        _cleanup_strv_free_ char **env = strv_copy(c->environment);
         ConfinementRecord rec = {
             .supervisor_pid = getpid(),
             .caps = ctx->caps,
@@ -38,11 +40,18 @@ int launch_record_confinement(LaunchContext *ctx)
             .uid_size = ctx->uid_size,
             .user = c->user,
             .working_directory = c->working_directory,
-            .environment = c->environment,
+            .environment = env,
             .root = c->directory ? c->directory : (char *)"/",
         };
         int r;
 
+        if (c->environment && !env)
+                return launch_error(ctx, -ENOMEM, "Failed to record the confinement");
+        /* Where `berth exec` finds the credentials: the name only, never their bytes. */
+        r = credentials_env(c, &rec.environment);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to record the confinement");
+        env = rec.environment;
         r = confinement_record_write(ctx->state_dir, c->name, &rec, &ctx->seccomp);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to record the confinement in %s", ctx->state_dir);

@@ -233,9 +233,10 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
         }
         /* The container's label on what it gets new: tmpfs, devpts and the ephemeral root's overlay
          * (whose lower layer, the host's / for the demo, keeps host labels the container domain may
-         * not execute). mqueue refuses context= (EINVAL). */
+         * not execute), and the credentials' ramfs. mqueue refuses context= (EINVAL). */
         if (selinux_context &&
-            (streq(fstype, "tmpfs") || streq(fstype, "devpts") || streq(fstype, "overlay")) &&
+            (streq(fstype, "tmpfs") || streq(fstype, "devpts") || streq(fstype, "overlay") ||
+             streq(fstype, "ramfs")) &&
             fsconfig(fs, FSCONFIG_SET_STRING, "context", selinux_context, 0) < 0)
                 return negative_errno();
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)

@@ -32,7 +32,10 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
         if (r >= 0)
                 r = launch_open_output(&ctx); /* stdout/stderr to the journal: pipes to relay */
         if (r >= 0)
+                r = launch_load_credentials(&ctx); /* read now; the child writes them */
+        if (r >= 0)
                 r = launch_clone(&ctx); /* 3: namespaces; the child runs launch_child_main() */
+        launch_forget_credentials(&ctx); /* the child has its copy */
         if (r >= 0) {
                 /* The child has its own copy (no CLONE_VM); the supervisor lives as long as the
                  * container: it returns the BPF and what compiling it left on the heap. */
@@ -77,6 +80,7 @@ int launch_child_main(LaunchContext *ctx)
             child_loopback_up,
             child_network_up,        /* VirtualEthernet=: eth0 address and default route */
             child_resolve_user, /* User= from the container's own /etc/passwd */
+            child_mount_credentials, /* read-only ramfs at /run/credentials/@container */
             child_build_env,
             child_confine_and_exec, /* 6: fds, caps, no_new_privs, label, uid, seccomp, execve */
         };

@@ -93,7 +93,9 @@ static void collect_garbage(int dir_fd)
                 if (fstat(lfd, &st) < 0 || st.st_size == 0 || read_all(lfd, &recipe) < 0)
                         continue;
                 undo_recipe(recipe);
-                (void)ftruncate(lfd, 0);
+                /* A recipe that stays is undone again by the next collection: harmless. */
+                if (ftruncate(lfd, 0) < 0)
+                        continue;
         }
         closedir(d);
 }
@@ -294,8 +296,9 @@ int net_allocation_record(NetAllocation *a, const char *ifname, const char *nft_
 void net_allocation_release(NetAllocation *a)
 {
         /* The caller undid the recipe: an empty file has nothing left to collect. */
-        if (a->subnet_lock_fd >= 0)
-                (void)ftruncate(a->subnet_lock_fd, 0);
+        if (a->subnet_lock_fd >= 0 && ftruncate(a->subnet_lock_fd, 0) < 0) {
+                /* Left for the next start's collection, which undoes it once more: harmless. */
+        }
         a->subnet_lock_fd = safe_close(a->subnet_lock_fd);
         for (size_t i = 0; i < a->n_port_locks; i++)
                 safe_close(a->port_lock_fds[i]);

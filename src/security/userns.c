@@ -363,18 +363,12 @@ int userns_open_idmapped(int dirfd, const char *path, int userns_fd, bool recurs
         return 0;
 }
 
-static void fclosep(FILE **f)
-{
-        if (*f)
-                fclose(*f);
-}
-
 /* Read by hand, not with libmount: this only names the filesystem in an error message, and
  * linking libmount (with libblkid) cost every berth process two more shared objects and a third
  * of its symbol relocations (issue 16). The mount that holds path is found by its mount ID. */
 int userns_fs_type(const char *path, char **ret)
 {
-        _cleanup_(fclosep) FILE *f = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         _cleanup_free_ char *line = NULL;
         struct statx stx;
         size_t size = 0;

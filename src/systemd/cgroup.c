@@ -35,7 +35,7 @@ static int read_line_after(const char *path, const char *prefix, char **ret)
 {
         _cleanup_free_ char *line = NULL;
         size_t n = 0, l = strlen(prefix);
-        FILE *f;
+        _cleanup_fclose_ FILE *f = NULL;
         int r = -ENODATA;
 
         f = fopen(path, "re");
@@ -48,7 +48,6 @@ static int read_line_after(const char *path, const char *prefix, char **ret)
                         r = *ret ? 0 : -ENOMEM;
                         break;
                 }
-        fclose(f);
         return r;
 }
 
@@ -87,7 +86,7 @@ int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
 int cgroup_attach(const char *cgroup, pid_t pid)
 {
         _cleanup_free_ char *procs = NULL;
-        FILE *f;
+        _cleanup_fclose_ FILE *f = NULL;
         int r;
 
         r = cgroup_fs_path(cgroup, "cgroup.procs", &procs);
@@ -97,9 +96,7 @@ int cgroup_attach(const char *cgroup, pid_t pid)
         if (!f)
                 return negative_errno();
         fprintf(f, "%d\n", (int)pid);
-        r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
-        fclose(f);
-        return r;
+        return fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
 }
 
 int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
@@ -180,20 +177,21 @@ static int count_threads_at(int dirfd, uint64_t *n)
         int fd = openat(dirfd, "cgroup.threads", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-        FILE *f = fdopen(fd, "re");
-        if (!f) {
-                close(fd);
-                return -ENOMEM;
-        }
-        int ch, last = '\n';
-        while ((ch = fgetc(f)) != EOF) {
-                if (ch == '\n')
+        { /* closed before recursing below: one open stream at a time */
+                _cleanup_fclose_ FILE *f = fdopen(fd, "re");
+                if (!f) {
+                        close(fd);
+                        return -ENOMEM;
+                }
+                int ch, last = '\n';
+                while ((ch = fgetc(f)) != EOF) {
+                        if (ch == '\n')
+                                (*n)++;
+                        last = ch;
+                }
+                if (last != '\n')
                         (*n)++;
-                last = ch;
         }
-        if (last != '\n')
-                (*n)++;
-        fclose(f);
 
         int dfd = dup(dirfd);
         if (dfd < 0)

@@ -129,7 +129,7 @@ static int write_dropin(const char *dest, const ContainerConfig *c)
         _cleanup_free_ char *dir = NULL, *path = NULL;
         bool unit = c->unit_after || c->unit_before || c->unit_requires || c->unit_wants || c->unit_binds_to ||
                     c->unit_part_of;
-        FILE *f;
+        _cleanup_fclose_ FILE *f = NULL;
         int r;
 
         if (c->timeout_stop_usec == CONFIG_UNSET && !unit)
@@ -157,9 +157,7 @@ static int write_dropin(const char *dest, const ContainerConfig *c)
                 fprintf(f, "\n[Service]\nTimeoutStopSec=infinity\n");
         else if (c->timeout_stop_usec != CONFIG_UNSET)
                 fprintf(f, "\n[Service]\nTimeoutStopSec=%" PRIu64 "us\n", c->timeout_stop_usec);
-        r = fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
-        fclose(f);
-        return r;
+        return fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
 }
 
 /* NAME from "NAME.container", or NULL for anything else. */

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "job.h"
 #include "strv.h"
+#include "time-util.h"
 
 struct JobWait {
         sd_bus *bus;
@@ -78,13 +78,6 @@ static const char *removed_result(JobWait *w, const char *path)
                 if (strneq(*e, path, n) && (*e)[n] == '\t')
                         return *e + n + 1;
         return NULL;
-}
-
-static uint64_t now_usec(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
 int job_wait_for(JobWait *w, const char *job_path, uint64_t timeout_usec, char **ret_result)

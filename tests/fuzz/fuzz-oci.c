@@ -7,6 +7,11 @@
  * under their real sha256 digests; "@Dk@" and "@Sk@" in a part are replaced by the digest
  * ("sha256:HEX") and size of part k (only later parts can be named, so there are no cycles).
  *
+ * A loaded image's cosign signature is checked (oci_signature_check(), the public key of
+ * fuzz-sig-test-key.pem trusted; corpus sig-* made by make-sig-corpus.py), and every part is also
+ * fed to the simple-signing payload parser. It aborts when a signature verifies but no blob is a
+ * payload that parses and names the image, or when the parser accepts a malformed digest.
+ *
  * Beyond ASan/UBSan/LeakSanitizer it aborts when an accepted image's starter config loads with
  * anything the image did not say: the Exec= argv, Environment=, WorkingDirectory= and User= must
  * read back exactly as the image gave them (an image must not be able to inject keys, e.g.
@@ -23,9 +28,11 @@
 #include "fuzz-config-input.h"
 #include "fuzz-oci.h"
 #include "load.h"
+#include "oci-signature.h"
 #include "oci.h"
 #include "rm-rf.h"
 #include "sha256.h"
+#include "signature.h"
 #include "starter.h"
 #include "strv.h"
 
@@ -34,6 +41,13 @@
 #define ROOT        "/var/lib/berth/fuzz"
 
 FuzzOciStage fuzz_oci_stage;
+FuzzOciSignature fuzz_oci_signature;
+
+/* The public half of fuzz-sig-test-key.pem (test only). */
+static const char fuzz_sig_pubkey[] = "-----BEGIN PUBLIC KEY-----\n"
+                                      "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZqr/GhizWNgQEWNL2gYhmPpq/q7g\n"
+                                      "CUSXm8CoFmqngL5VtlVdtb00zcbkGvmJwQEb9r9UtRQmLBlALrXiTEml1g==\n"
+                                      "-----END PUBLIC KEY-----\n";
 
 typedef struct Part {
         char *data; /* after substitution */
@@ -138,6 +152,47 @@ static const char *starter_mismatch(const OciImage *img, const ContainerConfig *
         return NULL;
 }
 
+/* Checks the loaded image's signature with the test key trusted; sets fuzz_oci_signature. */
+static void signature_check(ImportContext *ctx, int layout_fd, const OciImage *img, const Part *parts, size_t n)
+{
+        static SigKey key;
+        const SigKey *signer = NULL;
+        char path[PATH_MAX];
+        int r;
+
+        if (!key.pkey) {
+                _cleanup_free_ char *why = NULL;
+                snprintf(path, sizeof(path), "%s/fuzz-sig.pub", fuzz_dir_for_process());
+                if (write_at(AT_FDCWD, path, fuzz_sig_pubkey, strlen(fuzz_sig_pubkey)) < 0 ||
+                    sig_key_load(path, &key, &why) < 0) {
+                        fprintf(stderr, "fuzz-oci: cannot load the test key: %s\n", strna(why));
+                        abort();
+                }
+        }
+        r = oci_signature_check(ctx, layout_fd, img->index_digest, &key, 1, &signer);
+        free(ctx->error);
+        ctx->error = NULL;
+        if (r == -ENOENT)
+                return;
+        if (r < 0) {
+                fuzz_oci_signature = FUZZ_OCI_SIG_REFUSED;
+                return;
+        }
+        if (signer != &key)
+                abort();
+        /* Verified: some blob must be a payload that parses and names exactly this image. */
+        for (size_t k = 1; k < n; k++) {
+                _cleanup_free_ char *named = NULL, *why = NULL;
+                if (sig_payload_parse(parts[k].data, parts[k].size, &named, &why) == 0 &&
+                    streq(named, img->index_digest)) {
+                        fuzz_oci_signature = FUZZ_OCI_SIG_VERIFIED;
+                        return;
+                }
+        }
+        fprintf(stderr, "fuzz-oci: a signature verified, but no payload names %s\n", img->index_digest);
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         _cleanup_(import_context_done) ImportContext ctx = {};
@@ -186,13 +241,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t k = 1; k < n; k++)
                 if (write_at(blobs_fd, parts[k].digest + 7, parts[k].data, parts[k].size) < 0)
                         abort();
-        for (size_t k = 0; k < n; k++)
-                free(parts[k].data);
+        /* Any part as a simple-signing payload: an accepted one names a well-formed digest. */
+        for (size_t k = 0; k < n; k++) {
+                _cleanup_free_ char *named = NULL, *reason = NULL;
+                if (sig_payload_parse(parts[k].data, parts[k].size, &named, &reason) == 0 &&
+                    !oci_digest_is_valid(named)) {
+                        fprintf(stderr, "fuzz-oci: the payload parser accepted digest '%s'\n", named);
+                        abort();
+                }
+        }
 
         fuzz_oci_stage = FUZZ_OCI_REFUSED;
+        fuzz_oci_signature = FUZZ_OCI_SIG_NONE;
         r = oci_image_load(&ctx, layout_fd, &img);
-        if (r < 0)
+        if (r < 0) {
+                for (size_t k = 0; k < n; k++)
+                        free(parts[k].data);
                 return 0; /* refused: fine, as long as nothing crashed or leaked */
+        }
+        signature_check(&ctx, layout_fd, &img, parts, n);
+        for (size_t k = 0; k < n; k++)
+                free(parts[k].data);
         fuzz_oci_stage = FUZZ_OCI_NO_STARTER;
         r = starter_config_format("fuzz", ROOT, "fuzz", &img, &starter);
         if (r < 0)

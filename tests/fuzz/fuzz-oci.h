@@ -16,4 +16,13 @@ typedef enum FuzzOciStage {
 /* How far the last input got. */
 extern FuzzOciStage fuzz_oci_stage;
 
+/* The cosign signature check of a loaded image (issue 18), with fuzz-sig-test-key.pem's public
+ * key trusted. */
+typedef enum FuzzOciSignature {
+        FUZZ_OCI_SIG_NONE,     /* not loaded, or no signature manifest for the image */
+        FUZZ_OCI_SIG_REFUSED,  /* a signature was there and some check failed */
+        FUZZ_OCI_SIG_VERIFIED, /* verified, and its payload names the image */
+} FuzzOciSignature;
+extern FuzzOciSignature fuzz_oci_signature;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -53,7 +53,14 @@ int main(int argc, char **argv)
                 }
                 LLVMFuzzerTestOneInput((const uint8_t *)data, size);
                 free(data);
-                if (strneq(name, "valid-", 6))
+                if (strneq(name, "sig-valid-", 10))
+                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP && fuzz_oci_signature == FUZZ_OCI_SIG_VERIFIED,
+                              "%s: imports, its signature verifies (%s)", name, stage_names[fuzz_oci_stage]);
+                else if (strneq(name, "sig-bad-", 8))
+                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP && fuzz_oci_signature == FUZZ_OCI_SIG_REFUSED,
+                              "%s: the image loads, its signature is refused (%s)", name,
+                              stage_names[fuzz_oci_stage]);
+                else if (strneq(name, "valid-", 6))
                         CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP,
                               "%s: imports, starter reads back exactly (%s)", name,
                               stage_names[fuzz_oci_stage]);

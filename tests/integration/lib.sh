@@ -104,7 +104,7 @@ it_start() {
         timeout 120 "$BERTH" run --register=no "$name" </dev/null >"$IT_OUT" 2>"$IT_ERR" &
         IT_BG_PID=$!
         IT_PIDS+=("$IT_BG_PID")
-        for i in $(seq 100); do
+        for i in $(seq 300); do
                 [ -s "$BERTH_STATE_DIR/$name/state" ] && return 0
                 kill -0 "$IT_BG_PID" 2>/dev/null || return 1
                 sleep 0.1
@@ -112,10 +112,10 @@ it_start() {
         return 1
 }
 
-# Waits (up to 10 s) until the background run's stdout has a line matching PATTERN.
+# Waits (up to 30 s) until the background run's stdout has a line matching PATTERN.
 it_wait_output() {
         local i
-        for i in $(seq 100); do
+        for i in $(seq 300); do
                 grep -q "$1" "$IT_OUT" && return 0
                 sleep 0.1
         done

@@ -78,6 +78,40 @@ check_eq "TemporaryFileSystem=: writable" "$(sed -n 4p "$IT_OUT")" "ok"
 check_eq "TemporaryFileSystem=: starts empty" "$(sed -n 5p "$IT_OUT")" "x"
 check "TemporaryFileSystem=: target created inside the root" test -d "$IT_ROOT/scratch"
 
+# TemporaryFileSystem= options: what berth verify accepts is what the mount gets (one table).
+# Mount options are the 6th field of mountinfo, the tmpfs's own follow the " - tmpfs NAME".
+it_container tmpfsopt <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/cat /proc/self/mountinfo
+[Files]
+TemporaryFileSystem=/t-noatime:noatime,mode=0700,size=1M /t-relatime:relatime,ro
+TemporaryFileSystem=/t-strict:strictatime,suid,exec /t-default
+C
+verify_quiet() { "$BERTH" verify "$1" >/dev/null; }
+check "TemporaryFileSystem= with noatime, relatime, strictatime passes berth verify" verify_quiet tmpfsopt
+it_run tmpfsopt
+check_eq "a container with TemporaryFileSystem=/t-noatime:noatime... starts and exits 0" "$IT_RC" 0
+[ "$IT_RC" = 0 ] || diag "$(cat "$IT_ERR")"
+tmpfs_opts() { awk -v t="$1" '$5 == t { print $6 }' "$IT_OUT"; }
+tmpfs_super() { awk -v t="$1" '$5 == t { sub(/.* - /, ""); print }' "$IT_OUT"; }
+has_opt() { tr , '\n' <<<"$1" | grep -qx "$2"; }
+o=$(tmpfs_opts /t-noatime)
+diag "/t-noatime: $o; $(tmpfs_super /t-noatime)"
+check "noatime: the mount has noatime" has_opt "$o" noatime
+check "noatime: nosuid and nodev by default" bash -c "[[ ,$o, == *,nosuid,* && ,$o, == *,nodev,* ]]"
+check "noatime: mode=0700 and size=1M reached tmpfs" \
+        bash -c "[[ ,\$1, == *,mode=700,* && ,\$1, == *,size=1024k,* ]]" _ "$(tmpfs_super /t-noatime | awk '{print $3}')"
+o=$(tmpfs_opts /t-relatime)
+diag "/t-relatime: $o"
+check "relatime: the mount has relatime" has_opt "$o" relatime
+check "relatime,ro: the mount is read-only" has_opt "$o" ro
+o=$(tmpfs_opts /t-strict)
+diag "/t-strict: $o"
+check "strictatime: neither noatime nor relatime" bash -c "! [[ ,$o, == *,noatime,* || ,$o, == *,relatime,* ]]"
+check "strictatime,suid,exec: nosuid cleared, nodev kept" bash -c "[[ ,$o, != *,nosuid,* && ,$o, == *,nodev,* ]]"
+check_eq "no options: mode=0755" "$(tmpfs_super /t-default | tr , '\n' | grep '^mode=')" "mode=755"
+
 # A symlink in the image pointing at a host path must not redirect a bind onto the host.
 victim=$IT_WORK/victim
 mkdir -p "$victim"

@@ -132,7 +132,7 @@ with open(sys.argv[2], "w") as log:
 ' "$IT_WORK/manager.sock" "$IT_WORK/manager.log" >"$IT_WORK/listener.out" &
         NOTIFY_LISTENER=$!
         IT_PIDS+=("$NOTIFY_LISTENER")
-        for _ in $(seq 50); do grep -q listening "$IT_WORK/listener.out" && break; sleep 0.1; done
+        for _ in $(seq 300); do grep -q listening "$IT_WORK/listener.out" && break; sleep 0.1; done
 }
 it_container notready <<C
 [Container]

@@ -111,7 +111,7 @@ for step in lock identity clone register release state; do
         systemctl start berth@hk >/dev/null 2>&1
         check_eq "kill after '$step' under systemd: the service failed (signal KILL)" \
                 "$(prop berth@hk.service Result)" signal
-        for _ in $(seq 50); do [ "$(prop berth-hk.scope LoadState)" = not-found ] && break; sleep 0.1; done
+        for _ in $(seq 300); do [ "$(prop berth-hk.scope LoadState)" = not-found ] && break; sleep 0.1; done
         check_eq "kill after '$step' under systemd: no scope, no cgroup left" \
                 "$(prop berth-hk.scope LoadState) $(berth_cgroups)" "not-found "
         systemctl reset-failed berth@hk

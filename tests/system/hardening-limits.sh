@@ -23,14 +23,21 @@ W=$(mktemp -d /var/tmp/berth-limits.XXXXXX)
 # The payload's root is a user of its own UID range on the host: let it write its report.
 chmod 0777 "$W"
 trap 'systemctl stop berth@hbomb berth@hhog 2>/dev/null; rm -rf "$W"' EXIT
+# The probe goes in with the bind, not by its build-tree path: the payload's /tmp is a private
+# tmpfs (a checkout under /tmp is not there) and its root cannot traverse a 0700 parent directory.
+mkdir -m 0755 "$W/bin"
+install -m 0755 "$PROBE" "$W/bin/escape-probe"
+# Under SELinux (the VM bed) the copy keeps the label of the build tree's probe, not /var/tmp's.
+if [ -e /sys/fs/selinux/enforce ]; then chcon --reference="$PROBE" "$W/bin/escape-probe"; fi
 
 # limited NAME LIMIT MODE ARG: a container whose payload is `escape-probe MODE ARG REPORT` (the
-# probe from the build tree the bed shares), REPORT in $W, under [Resources] LIMIT. Probe and
-# report are host files with host labels: under SELinux the payload keeps berth's domain
-# (SELinuxLabel=disable, berth.container(5)); what is tested here is the cgroup, not the label.
+# probe from the build tree, bound read-only at /run/host-bin), REPORT in $W, under [Resources]
+# LIMIT. Probe and report are host files with host labels: under SELinux the payload keeps
+# berth's domain (SELinuxLabel=disable, berth.container(5)); what is tested here is the cgroup,
+# not the label.
 limited() {
-        printf '[Container]\nExec=%s %s %s /run/host-report/%s\n[Resources]\n%s\n[Files]\nBind=%s:/run/host-report\n[Security]\nSELinuxLabel=disable\n' \
-                "$PROBE" "$3" "$4" "$1" "$2" "$W" >"/etc/berth/$1.container"
+        printf '[Container]\nExec=/run/host-bin/escape-probe %s %s /run/host-report/%s\n[Resources]\n%s\n[Files]\nBind=%s:/run/host-report\nBindReadOnly=%s/bin:/run/host-bin\n[Security]\nSELinuxLabel=disable\n' \
+                "$3" "$4" "$1" "$2" "$W" "$W" >"/etc/berth/$1.container"
 }
 
 # --- fork bomb against TasksMax=32 -------------------------------------------------------------

@@ -11,14 +11,14 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
 prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
-wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed)
-        for _ in $(seq 50); do
+wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed), 30 s
+        for _ in $(seq 300); do
                 [ "$(prop "$1" LoadState)" = not-found ] && return 0
                 sleep 0.1
         done
         return 1
 }
-pid_gone() { for _ in $(seq 50); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
+pid_gone() { for _ in $(seq 300); do [ -d "/proc/$1" ] || return 0; sleep 0.1; done; return 1; }
 
 diag "systemd $(systemctl --version | head -1 | cut -d' ' -f2) as PID 1: $(systemctl is-system-running)"
 
@@ -61,9 +61,9 @@ check_eq "machined's leader for t1 is the payload" "$(machinectl show -p Leader 
 # --- berth list from the running state --------------------------------------------------------
 out=$(hlist)
 echo "$out" | head -3 | sed "s|^|# |"
-check "berth list header" bash -c "echo '$out' | head -1 | grep -qE '^NAME +STATE +SINCE +MEMORY +TASKS +UID-BASE +LABEL +ROOT$'"
+check "berth list header" bash -c "echo '$out' | head -1 | grep -qE '^NAME +STATE +SINCE +MEMORY +TASKS +UID-BASE +LABEL +ROOT +ADDRESS +PORTS$'"
 check "berth list shows t1 running with its UID base and label" \
-        bash -c "echo '$out' | grep -qE '^t1 +running .* 524288 +system_u:system_r:berth_container_t:s0:c1,c2 +/$'"
+        bash -c "echo '$out' | grep -qE '^t1 +running .* 524288 +system_u:system_r:berth_container_t:s0:c1,c2 +/ +- +-$'"
 check "berth list counts tasks in the scope (the payload: 1)" \
         bash -c "echo '$out' | grep -E '^t1 ' | grep -qE ' 1 +524288 '"
 check_eq "berth list footer" "$(echo "$out" | tail -1)" "1 container listed."

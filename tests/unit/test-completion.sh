@@ -7,6 +7,12 @@
 set -u
 shell=$1 build=$(readlink -f "$2") src=$(readlink -f "$3")
 . "$src/tests/lib/tap.sh"
+installed() { command -v "$1" >/dev/null; }
+if ! installed "$shell"; then # a failure, not a skip: .ci/packages installs it
+        fail "$shell is installed (apt-get install $shell)"
+        tap_done
+        exit 1
+fi
 
 T=$(mktemp -d /tmp/berth-test-completion.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -17,6 +23,9 @@ touch "$T/lib/web.container" "$T/lib/api.container"
 touch "$T/cwd/root.tar.gz" "$T/cwd/root.tar.zst" "$T/cwd/notes.txt" "$T/cwd/mine.container"
 export BERTH_CONFIG_PATH=$T/etc:$T/lib:$T/missing
 export BERTH_STATE_DIR=$T/state
+# Imported images (berth images lists the directories of the image directory).
+export BERTH_IMAGE_DIR=$T/images
+mkdir -p "$T/images/img1" "$T/images/img2" "$T/images/.images"
 # Two "running" containers as `berth list` sees them: a state file and a lock this script holds.
 for n in run1 web; do
         mkdir -p "$T/state/$n"
@@ -70,11 +79,11 @@ help_options() {
 
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
-expect "berth " "audit cat exec import list logs restart run start status stop verify"
+expect "berth " "audit cat exec images import list logs restart rm-image run start status stop verify"
 expect "berth --" "$(help_options "")"
-expect "berth import web --" "--help --keep-setuid --max-size= --oci="
+expect "berth import web --" "--help --keep-setuid --max-size= --oci= --verify-key="
 # Every verb's options are exactly those its --help lists.
-for verb in audit cat exec import list logs restart run start status stop verify; do
+for verb in audit cat exec images import list logs restart rm-image run start status stop verify; do
         expect "berth $verb --" "$(help_options $verb)"
 done
 # Container names from every directory of the search path, once each, only *.container.
@@ -95,6 +104,8 @@ expect_has "berth import web " "root.tar.gz root.tar.zst"
 expect_lacks "berth import web " "notes.txt mine.container"
 expect_has "berth import web --oci " "layout subdir"
 expect_lacks "berth import web --oci " "notes.txt root.tar.gz"
+# rm-image: the imported images.
+expect "berth rm-image " "img1 img2"
 # berth --config-path= on the line replaces the search path.
 expect "berth --config-path=$T/lib start " "api web"
 expect "berth --config-path $T/lib cat " "api web"

@@ -295,7 +295,8 @@ static const struct {
      "without \"..\" components)"},
     {"tmpfs with bad mode", FI "TemporaryFileSystem=/tmp:mode=99999\n",
      "t.container:2: [Files] TemporaryFileSystem=/tmp:mode=99999: invalid tmpfs option \"mode=99999\" "
-     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, nosuid, nodev, noexec, comma-separated)"},
+     "(expected mode=, size=, nr_inodes=, uid=, gid=, ro, rw, nosuid, suid, nodev, dev, noexec, exec, noatime, "
+     "relatime, strictatime, comma-separated)"},
     /* [Network], [Install] */
     {"Port= out of range", "[Network]\nVirtualEthernet=yes\nPort=8080:70000\n",
      "t.container:3: [Network] Port=8080:70000: port out of range in \"8080:70000\" (expected ports from 1 "
@@ -333,6 +334,24 @@ static const struct {
      "t.container:2: [Install] WantedBy=../x.target: invalid unit name \"../x.target\" (expected a unit "
      "name "
      "such as machines.target)"},
+    /* credentials (issue 19): a SetCredential= value is never shown */
+    {"SetCredential= without ID", CT "SetCredential=hunter2\n",
+     "t.container:2: [Container] SetCredential=...: missing ':' (expected ID:VALUE)"},
+    {"SetCredential= with '/' in the ID", CT "SetCredential=a/b:hunter2\n",
+     "t.container:2: [Container] SetCredential=a/b:...: invalid credential ID \"a/b\" (expected ID:VALUE with "
+     "an ID that is a file name: not empty, no '/', not \".\" or \"..\", at most 255 bytes)"},
+    {"SetCredential= in [Files]", FI "SetCredential=x:hunter2\n",
+     "t.container:2: [Files] SetCredential=x:...: unknown key in [Files] (SetCredential= belongs in "
+     "[Container])"},
+    {"LoadCredential= with a relative path", CT "LoadCredential=a:rel\n",
+     "t.container:2: [Container] LoadCredential=a:rel: invalid credential source \"rel\" (expected an "
+     "absolute path without \"..\" components)"},
+    {"LoadCredential= with an empty ID", CT "LoadCredential=:/etc/hostname\n",
+     "t.container:2: [Container] LoadCredential=:/etc/hostname: invalid credential ID \"\" (expected ID:PATH "
+     "with an ID that is a file name: not empty, no '/', not \".\" or \"..\", at most 255 bytes)"},
+    {"ImportCredential= with '/'", CT "ImportCredential=a/*\n",
+     "t.container:2: [Container] ImportCredential=a/*: invalid credential glob (expected a glob over "
+     "credential IDs, e.g. \"db.*\": no '/', at most 255 bytes)"},
 };
 
 static void test_table(void)

@@ -440,6 +440,51 @@ static void test_names(void)
               "64 chars in two labels are fine");
 }
 
+/* LoadCredential=, SetCredential=, ImportCredential= (issue 19): parsed in order, each list reset
+ * by its own empty assignment, and a SetCredential= value never in an error line. */
+static void test_credentials(void)
+{
+        _cleanup_free_ char *text = NULL, *e = NULL;
+        ContainerConfig *c;
+
+        if (asprintf(&text,
+                     "[Container]\nLoadCredential=a:%s\nSetCredential=b:v al:ue\nImportCredential=db.*\n"
+                     "ImportCredential=db.*\nSetCredential=c:\n",
+                     dir) < 0)
+                return;
+        c = load_ok(text);
+        CHECK(c && c->n_credentials == 3, "three credentials");
+        if (c && c->n_credentials == 3) {
+                CHECK(streq(c->credentials[0].id, "a") && streq(c->credentials[0].path, dir) &&
+                          !c->credentials[0].value,
+                      "LoadCredential=a:DIR: a path");
+                CHECK(streq(c->credentials[1].id, "b") && streq(c->credentials[1].value, "v al:ue") &&
+                          !c->credentials[1].path,
+                      "SetCredential=b:v al:ue: the value after the first ':', literally");
+                CHECK(streq(c->credentials[2].value, ""), "SetCredential=c: an empty value");
+                CHECK(strv_length(c->import_credentials) == 1 && streq(c->import_credentials[0], "db.*"),
+                      "ImportCredential= once per glob");
+                CHECK(config_has_credentials(c), "config_has_credentials()");
+        }
+        container_config_free(c);
+        free(text);
+        text = NULL;
+        if (asprintf(&text, "[Container]\nLoadCredential=a:%s\nSetCredential=b:x\nSetCredential=\n"
+                            "SetCredential=a2:y\nLoadCredential=\nLoadCredential=b:%s\n",
+                     dir, dir) < 0)
+                return;
+        c = load_ok(text);
+        CHECK(c && c->n_credentials == 2 && streq(c->credentials[0].id, "a2") &&
+                  streq(c->credentials[1].id, "b"),
+              "an empty SetCredential= or LoadCredential= resets only its own list (then b is free again)");
+        container_config_free(c);
+        c = load_ok("[Container]\nImportCredential=x\nImportCredential=\n");
+        CHECK(c && !config_has_credentials(c), "an empty ImportCredential= resets the list");
+        container_config_free(c);
+        e = load_error("[Container]\nSetCredential=t:hunter2\nSetCredential=t:hunter3\n");
+        CHECK(e && !strstr(e, "hunter"), "a duplicate SetCredential= error shows no value: %s", strna(e));
+}
+
 int main(void)
 {
         dir = test_tmpdir();
@@ -451,6 +496,7 @@ int main(void)
         test_types();
         test_specifiers();
         test_names();
+        test_credentials();
         test_rm_rf(dir);
         free(dir);
         return test_done();

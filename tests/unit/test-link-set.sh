@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The berth binary -- what every `berth run` and berth@.service loads -- links only what the run
 # path uses (issue 16): its DT_NEEDED names none of libarchive or json-c, nor does the closure
-# ldd resolves (which is what the dynamic loader maps). Those belong to berth-import, which
+# ldd resolves (which is what the dynamic loader maps), nor libcrypto (signatures, issue 18). Those belong to berth-import, which
 # `berth import` executes; that path works from the build directory.
 # Usage: test-link-set.sh BERTH BERTH_IMPORT TAP_SH
 set -u
@@ -14,17 +14,18 @@ needed() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p';
 berth_needed=$(needed "$BERTH")
 check "readelf reads berth's dynamic section" test -n "$berth_needed"
 diag "berth DT_NEEDED: $(echo $berth_needed)"
-for lib in libarchive libjson-c; do
+for lib in libarchive libjson-c libcrypto libssl; do
         check_eq "berth's DT_NEEDED has no $lib" "$(grep -c "^$lib\." <<<"$berth_needed")" 0
 done
 closure=$(ldd "$BERTH" 2>&1)
 diag "berth maps $(grep -c . <<<"$closure") shared objects (ldd lines, vdso and loader included)"
-for lib in libarchive libjson-c libxml2 libicuuc libstdc++; do
+for lib in libarchive libjson-c libcrypto libssl libxml2 libicuuc libstdc++; do
         check_eq "berth's ldd closure has no $lib" "$(grep -c "^[[:space:]]*$lib\." <<<"$closure")" 0
 done
 
 import_needed=$(needed "$IMPORT")
-for lib in libarchive libjson-c; do
+# libcrypto (issue 18): cosign signatures are verified in berth-import only.
+for lib in libarchive libjson-c libcrypto; do
         check "berth-import links $lib" grep -q "^$lib\." <<<"$import_needed"
 done
 out=$("$BERTH" import --help 2>&1)

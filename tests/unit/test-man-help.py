@@ -4,23 +4,17 @@
 lists; every verb has a "## berth VERB" section whose options (short and long) are exactly those
 its `berth VERB --help` lists; the OPTIONS section matches the global options. -h/--help, which
 every verb has, is left out. Usage: test-man-help.py BERTH SOURCE_ROOT (prints TAP)."""
+import os
 import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "lib"))
+from tap import check, done  # noqa: E402
+
 berth, root = sys.argv[1], sys.argv[2]
 man = open(f"{root}/src/man/berth.1.scd").read()
-n = failed = 0
-
-
-def check(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {what}")
-    if not cond:
-        failed += 1
-        for line in detail.splitlines():
-            print(f"#   {line}")
 
 
 def help_text(*args):
@@ -89,5 +83,4 @@ h, m = help_options(top), man_options("", options)
 check(h == m, "global options in berth --help and in the OPTIONS section agree",
       f"only in --help: {sorted(h - m)}\nonly in berth(1): {sorted(m - h)}")
 
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+done()

@@ -4,24 +4,18 @@
 is named in the page (as *Key=*), and where the page states a value (*Key=value*) it is the
 unit's; every page the unit's Documentation= names is one the build installs.
 Usage: test-man-unit.py SOURCE_ROOT (prints TAP)."""
+import os
 import re
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "lib"))
+from tap import check, done  # noqa: E402
 
 root = sys.argv[1]
 unit = open(f"{root}/units/berth@.service.in").read()
 man = open(f"{root}/src/man/berth@.service.8.scd").read()
 man_build = open(f"{root}/src/man/meson.build").read()
-n = failed = 0
-
-
-def check(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {what}")
-    if not cond:
-        failed += 1
-        print(f"#   {detail}")
-
 
 settings = []
 for line in unit.splitlines():
@@ -49,5 +43,4 @@ for d in docs:
     check(m is not None and f"{m.group(1)}.{m.group(2)}" in pages, f"Documentation={d} is a page the build installs",
           f"built pages: {sorted(pages)}")
 
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+done()

@@ -48,11 +48,30 @@ static void mcs_race(void *result)
         memcpy(result, v, sizeof(v)); /* the child keeps p (and its lock) until released */
 }
 
-/* N children allocate for the same name at once, holding their pairs until all reported. */
+static bool pair_in(unsigned c1, unsigned c2, unsigned (*pairs)[2], int n)
+{
+        for (int i = 0; i < n; i++)
+                if (pairs[i][0] == c1 && pairs[i][1] == c2)
+                        return true;
+        return false;
+}
+
+/* N children allocate for the same name at once, holding their pairs until all reported. Which
+ * child wins which pair is up to the scheduler; what is fixed is the set: a child only steps past
+ * a candidate another holder keeps, so together they hold the name's first N candidates. */
 static void test_concurrent(void)
 {
         enum { N = 12 };
         unsigned pairs[N][2] = {};
+        McsPair first = MCS_PAIR_NULL, again[N];
+        int n_first = 0, n_again = 0, n_known = 0;
+
+        /* The name's first candidate, learnt before the race and released again. */
+        CHECK(mcs_allocate(state_dir, "race", &first) == 0 && pair_valid(&first),
+              "the name's first candidate is c%u,c%u", first.c1, first.c2);
+        unsigned f1 = first.c1, f2 = first.c2;
+        mcs_release(&first);
+
         bool distinct = true, all = run_concurrently(N, sizeof(pairs[0]), mcs_race, pairs);
 
         for (int i = 0; i < N; i++)
@@ -63,10 +82,23 @@ static void test_concurrent(void)
         CHECK(all, "%d concurrent allocations succeeded", N);
         CHECK(all && distinct, "%d concurrent allocations got %d different pairs", N, N);
 
-        McsPair p = MCS_PAIR_NULL;
-        CHECK(mcs_allocate(state_dir, "race", &p) == 0 && p.c1 == pairs[0][0] && p.c2 == pairs[0][1],
-              "pairs of exited holders are free again");
-        mcs_release(&p);
+        for (int i = 0; i < N; i++)
+                n_first += pairs[i][0] == f1 && pairs[i][1] == f2;
+        CHECK(n_first == 1, "exactly one of the %d children got the first candidate (%d did)", N, n_first);
+
+        /* All children have exited: N allocations now get the same N pairs, first one first. */
+        for (int i = 0; i < N; i++) {
+                again[i] = MCS_PAIR_NULL;
+                if (mcs_allocate(state_dir, "race", &again[i]) == 0 && pair_valid(&again[i])) {
+                        n_again++;
+                        n_known += pair_in(again[i].c1, again[i].c2, pairs, N);
+                }
+        }
+        CHECK(n_again == N && again[0].c1 == f1 && again[0].c2 == f2,
+              "after the holders exited the name gets its first candidate back");
+        CHECK(n_known == N, "pairs of exited holders are free again (%d of %d reused)", n_known, N);
+        for (int i = 0; i < N; i++)
+                mcs_release(&again[i]);
 }
 
 /* An explicit SELinuxLabel= pair is held while its container runs: no pick hands it out

@@ -244,7 +244,7 @@ int main(void)
                       "... and its entry ignored");
                 CHECK(seccomp_cache_write(state, key, &fresh) == -EPERM, "... and nothing written into it");
                 (void)chmod(cache, 0700);
-                (void)chown(cache, geteuid(), getegid());
+                (void)!chown(cache, geteuid(), getegid());
         }
 
         entries(names, ELEMENTSOF(names), &tmp_left);

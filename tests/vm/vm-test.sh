@@ -85,8 +85,13 @@ for t in json.loads(subprocess.check_output(["meson", "introspect", "--tests", b
     if not any(s.split(":")[-1] == "system" for s in t["suite"]):
         continue
     cmd = t["cmd"]
-    if not cmd[0].endswith("tests/system/bed.sh") or len(cmd) < 4:
-        sys.exit(f"system test {t['name']} does not run through tests/system/bed.sh: {cmd}")
+    # Bed 1 only: tests that boot their own bed (system-poweroff, system-creds-boot) and those
+    # marked BERTH_VM=no, which check systemd's semantics, not what only the guest's cgroup v2
+    # controllers and SELinux enforce; they keep the guest's run inside its time budget.
+    if (t.get("env") or {}).get("BERTH_VM") == "no" or not cmd[0].endswith("tests/system/bed.sh"):
+        continue
+    if len(cmd) < 4:
+        sys.exit(f"system test {t['name']} does not run a script through tests/system/bed.sh: {cmd}")
     env = ";".join(f"{k}={rel(v)}" for k, v in sorted((t.get("env") or {}).items()))
     print("\t".join([t["name"], env or "-"] + [rel(a) for a in cmd[3:]]))
 PY

@@ -164,7 +164,7 @@ check "range base $base is 64K-aligned inside 0x80000..0x6fff0000" \
         test $((base % 65536)) -eq 0 -a "$base" -ge $((0x80000)) -a "$base" -le $((0x6fff0000))
 check_eq "host sees the payload's uid_map as 0 $base 65536" "$(awk '{print $1, $2, $3}' /proc/"$leader"/uid_map)" "0 $base 65536"
 check_eq "host sees the payload running as uid $base" "$(awk '/^Uid:/ {print $2}' /proc/"$leader"/status)" "$base"
-for i in $(seq 50); do [ -e "$IT_ROOT/created-inside" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -e "$IT_ROOT/created-inside" ] && break; sleep 0.1; done
 check_eq "a file root creates inside is owned by 0 on disk (idmapped root, no chown)" \
         "$(stat -c %u:%g "$IT_ROOT/created-inside" 2>&1)" "0:0"
 kill -TERM "$IT_BG_PID"

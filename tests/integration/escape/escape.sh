@@ -16,11 +16,16 @@
 # case); a berth built with RESOLVE_IN_ROOT removed from src/launch/mount-util.c created the
 # targets in the host's landing directories (3 cases) or mounted where the container could not
 # see it (BindReadOnly=/last: the payload's cat failed).
+# The host-side section at the end (issue 13: image content, bind-source swaps, journal
+# priorities, terminal escapes; the exec-terminal checks above belong to it too) uses the
+# detectors of escape-host.sh; escape-selftest.sh shows each firing against its attack done by
+# hand. Run against berth as of d789f12 (before issue 13's fixes), all 9 of its checks failed.
 #
 # Environment from meson: BERTH, PROBE (the integration probe), ESCAPE_PROBE, TAP_SH, IT_LIB.
 set -u
 . "${IT_LIB:?}"
 here=$(dirname "$(readlink -f "$0")")
+. "$here/escape-host.sh"
 
 it_setup
 IT_ROOT=$IT_WORK/root
@@ -147,13 +152,137 @@ if it_start joined-admin; then
         for mode in stdin-only --interactive; do
                 out=$("$here/escape-tty.py" ${mode#stdin-only} "$BERTH" exec joined-admin -- /escape-probe tiocsti 2>&1)
                 echo "$out" | grep '^# tiocsti' | sed "s/^# /# exec $mode: /"
-                check_eq "TIOCSTI from berth exec pushes nothing into the caller's terminal ($mode)" \
-                        "$(echo "$out" | sed -n 's/^INPUT-QUEUE: //p')" "b''"
+                echo "$out" >"$IT_WORK/exec-tty.out"
+                check "TIOCSTI from berth exec pushes nothing into the caller's terminal ($mode)" \
+                        host_tty_queue_empty "$IT_WORK/exec-tty.out"
         done
         kill -KILL "$(it_leader joined-admin)"
         it_wait
 else
         fail "container for berth exec's terminal starts"
+        sed 's/^/# /' "$IT_ERR"
+fi
+# === host side: what an image or a container hands to the host side of berth (issue 13) ========
+# Each attack below is one an image or a running container can make against the host side of
+# berth; each check is one of escape-host.sh's detectors, which escape-selftest.sh shows firing
+# against the same attack done by hand without berth's guard. The full behaviour of each guard
+# (messages, options, the cases that must keep working) is tested beside its code: edge-image/,
+# image/test-import-edges.sh, edge-exec/, system/journal.sh, unit/test-cescape.
+
+# --- image content: device nodes in the root ------------------------------------------------------
+# No systemd scope (--register=no): no device cgroup, only the root's nodev stands in the way.
+mknod -m 666 "$IT_ROOT/host-null" c 1 3
+disk=$(stat -c '%Hd:%Ld' "$IT_ROOT")
+[ "${disk%%:*}" = 0 ] && disk=7:0 # a root on a file system without a block device: loop0
+mknod -m 666 "$IT_ROOT/host-disk" b "${disk%%:*}" "${disk##*:}"
+it_container devnode <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'echo x >/host-null && echo dev-opened char; /bin/busybox head -c 512 /host-disk >/dev/null && echo dev-opened block; echo done'
+EOF
+it_run devnode
+check_eq "image device nodes: the container ran" "$(tail -n1 "$IT_OUT")" done
+check "image device nodes: container root opens no host device through them" host_dev_untouched "$IT_OUT"
+rm -f "$IT_ROOT/host-null" "$IT_ROOT/host-disk"
+
+# --- image content: berth import of a hostile tarball and OCI layout ------------------------------
+export BERTH_IMAGE_DIR=$IT_WORK/images
+H=$IT_WORK/hostile
+mkdir -p "$H/img/bin" "$H/img/dev" "$H/img/lib"
+cp /bin/true "$H/img/bin/suid-root"
+chmod 4755 "$H/img/bin/suid-root"
+cp /bin/true "$H/img/bin/sgid"
+chmod 2755 "$H/img/bin/sgid"
+cp /bin/true "$H/img/bin/filecap"
+setcap cap_sys_admin+ep "$H/img/bin/filecap"
+mknod "$H/img/dev/sda" b 8 0
+tar --numeric-owner --xattrs --xattrs-include='*' -C "$H/img" -cf "$H/setuid.tar" .
+"$BERTH" import hostile-setuid "$H/setuid.tar" >"$IT_WORK/import.out" 2>&1
+diag "import of setuid, file capability, /dev node: exit $?: $(tail -n1 "$IT_WORK/import.out")"
+check "import: no setuid file, file capability or device node reaches the host's image store" \
+        host_store_clean "$BERTH_IMAGE_DIR"
+mknod "$H/img/lib/evil" c 1 1 # /dev/mem, outside /dev: the image is refused
+tar --numeric-owner -C "$H/img" -cf "$H/devnode.tar" .
+"$BERTH" import hostile-dev "$H/devnode.tar" >"$IT_WORK/import.out" 2>&1
+diag "import of a node outside /dev: exit $?: $(tail -n1 "$IT_WORK/import.out")"
+check "import: a device node outside /dev does not reach the host's image store" \
+        host_store_clean "$BERTH_IMAGE_DIR"
+# A blob that is a symlink to a host file that happens to be a valid layer.
+SECRET=host-secret-$$-$RANDOM
+mkdir -p "$H/layer/etc"
+echo "$SECRET" >"$H/layer/etc/secret"
+tar -C "$H/layer" -cf "$H/host-file.tar" .
+python3 "$here/../image/make-oci-layout.py" "$H/oci" '{}' "$H/host-file.tar"
+digest=$(sha256sum "$H/host-file.tar" | cut -d' ' -f1)
+ln -sf "$H/host-file.tar" "$H/oci/blobs/sha256/$digest"
+"$BERTH" import hostile-blob --oci "$H/oci" >"$IT_WORK/import.out" 2>&1
+diag "import of a symlinked blob: exit $?: $(tail -n1 "$IT_WORK/import.out")"
+check "import: a blob that is a symlink reads no host file into the image store" \
+        host_secret_unread "$SECRET" "$BERTH_IMAGE_DIR"
+unset BERTH_IMAGE_DIR
+
+# --- bind-source swap -------------------------------------------------------------------------
+# The container can write $D (an idmapped bind): it replaces $D/sub, the source of a second bind,
+# with a symlink to a host directory. The next start must not bind the host directory.
+D=$IT_WORK/swap
+mkdir -p "$D/sub" "$IT_WORK/host-secret"
+echo "$SECRET" >"$IT_WORK/host-secret/file"
+it_container swap <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'cat /sub/file; /bin/busybox rm -rf /data/sub && /bin/busybox ln -s $IT_WORK/host-secret /data/sub && echo swapped'
+[Files]
+Bind=$D:/data:idmap
+Bind=$D/sub:/sub
+EOF
+it_run swap
+check_eq "bind-source swap: the container replaced its bind source by a symlink" "$(tail -n1 "$IT_OUT")" swapped
+it_run swap
+diag "bind-source swap, next start: exit $IT_RC: $(head -c 300 "$IT_ERR")"
+check "bind-source swap: the next start does not bind the host directory" host_secret_unread "$SECRET" "$IT_OUT"
+
+# --- journal priorities -----------------------------------------------------------------------
+# berth's output under a stand-in for journald (escape-journal.py, on /run/systemd/journal/stdout
+# of a mount namespace of its own): the payload's "<N>" prefixes choose nothing.
+MARK=jmark-$$
+it_container jprio <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'echo "<0>$MARK emergency"; echo "<3>berth: $MARK forged error"; echo "<1>$MARK alert"'
+EOF
+unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal &&
+        exec "$0" /run/systemd/journal/stdout "$1" run --register=no jprio' \
+        "$here/escape-journal.py" "$BERTH" >"$IT_WORK/journal.out" 2>&1
+diag "berth run under the journal stand-in: exit $?"
+grep "$MARK" "$IT_WORK/journal.out" | sed 's/^/# /'
+check_eq "journal: the payload's three lines reached the journal" "$(grep -c "$MARK" "$IT_WORK/journal.out")" 3
+check "journal: the payload chooses no priority and does not pass for berth" \
+        host_journal_sane "$IT_WORK/journal.out" "$MARK"
+
+# --- terminal escapes -----------------------------------------------------------------------------
+# A payload whose process name and command line are escape sequences (retitle the terminal, clear
+# the screen): berth status shows them to the administrator.
+ln -s escape-probe "$IT_ROOT/$(printf 'x\033]0;owned\007\033[2J')"
+it_container escname <<EOF
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'exec /x* sleep 60'
+EOF
+if it_start escname; then
+        for _ in $(seq 100); do # until the shell has exec'd the probe under its name
+                grep -q owned "/proc/$(it_leader escname)/comm" 2>/dev/null && break
+                sleep 0.1
+        done
+        "$BERTH" status escname >"$IT_WORK/status.out" 2>&1
+        diag "berth status: exit $?"
+        grep owned "$IT_WORK/status.out" | cat -v | sed 's/^/# /'
+        check "berth status shows the payload's process" grep -q owned "$IT_WORK/status.out"
+        check "terminal escapes: berth status passes no raw control character to the terminal" \
+                host_no_raw_controls "$IT_WORK/status.out"
+        kill -KILL "$(it_leader escname)"
+        it_wait
+else
+        fail "container with an escape sequence for a name starts"
         sed 's/^/# /' "$IT_ERR"
 fi
 tap_done

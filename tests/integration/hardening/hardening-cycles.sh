@@ -48,7 +48,14 @@ left_procs() { # sets LEFT: the cgroup's processes but this shell (builtins only
 it_run cyc # one cycle first: the state directory's own files exist from then on
 check_eq "first cycle exits 0" "$IT_RC" 0
 mounts_before=$(it_mountinfo)
-fds_before=$(ls /proc/$$/fd | wc -l)
+# This shell's fds as numbers and targets (pipes without their inode: the $(...) reading them has
+# a new one each time). Taken after the shell has once done what it does after the cycles (a
+# redirected function, a builtin reading a file), so that only fds the cycles left are compared,
+# not ones bash keeps for itself; a difference shows which fd it is.
+shell_fds() { find "/proc/$$/fd" -mindepth 1 -printf '%f %l\n' | sed 's/ pipe:\[[0-9]*\]$/ pipe/' | sort -n; }
+it_mountinfo >/dev/null
+left_procs
+fds_before=$(shell_fds)
 entries_before=$(state_entries)
 files_before=$(awk '{print $1}' /proc/sys/fs/file-nr)
 
@@ -70,10 +77,10 @@ it_mountinfo >"$IT_WORK/mounts.after"
 # Only additions count: a directory another test removes takes its mounts out of every namespace.
 check_eq "no mount was added to the host's mount table" \
         "$(echo "$mounts_before" | diff - "$IT_WORK/mounts.after" | grep '^>')" ""
-for _ in $(seq 20); do left_procs && [ -z "$LEFT" ] && break; sleep 0.1; done # exiting helpers
+for _ in $(seq 300); do left_procs && [ -z "$LEFT" ] && break; sleep 0.1; done # exiting helpers (30 s)
 check_eq "no process of the cycles is left in the test's cgroup" "$LEFT" ""
 check_eq "no cgroup was created below the test's cgroup" "$(find "$CG" -mindepth 1 -type d | wc -l)" 0
-check_eq "this shell holds as many fds as before" "$(ls /proc/$$/fd | wc -l)" "$fds_before"
+check_eq "this shell holds the same fds as before" "$(shell_fds)" "$fds_before"
 check_eq "the state directory did not grow" "$(state_entries)" "$entries_before"
 check "berth list shows nothing running" bash -c "'$BERTH' list | grep -qx 'No containers.'"
 tap_done

@@ -33,8 +33,8 @@ token_pids() { # PIDs whose command line has TOKEN (read by tr, whose own comman
                 case $( { tr -d '\0' <"$f"; } 2>/dev/null) in *"$1"*) f=${f#/proc/} && echo "${f%/cmdline}" ;; esac
         done
 }
-gone() { # TOKEN: no process with TOKEN in its command line, within 3 s
-        for _ in $(seq 30); do [ -z "$(token_pids "$1")" ] && return 0; sleep 0.1; done
+gone() { # TOKEN: no process with TOKEN in its command line, within 30 s
+        for _ in $(seq 300); do [ -z "$(token_pids "$1")" ] && return 0; sleep 0.1; done
         return 1
 }
 
