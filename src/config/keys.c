@@ -1150,13 +1150,10 @@ static const ConfigKey keys[] = {
     {"Container", "Notify", parse_bool, F(notify_ready), false, NULL, false},
     {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
     {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
-<<<<<<< HEAD
-    {"Container", "Init", parse_init, F(init), false, NULL, false},
-=======
     {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
     {"Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false},
     {"Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false},
->>>>>>> main
+    {"Container", "Init", parse_init, F(init), false, NULL, false},
     {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
     {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
     {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},
