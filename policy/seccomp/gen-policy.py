@@ -123,12 +123,18 @@ def load_allowlist(path, sets):
                 syscall, err, lifted, cond = words
                 if not NAME_RE.match(syscall) or not re.match(r"^E[A-Z]+$", err):
                     raise PolicyError(f"{where}: bad syscall or errno")
+                lifters = lifted.split(",")
+                boot = "Boot=yes" in lifters
+                others = [x for x in lifters if x != "Boot=yes"]
+                if len(others) > 1 or (boot and others == ["-"]) or not others and not boot:
+                    raise PolicyError(f"{where}: LIFTED-BY is -, CAP_* or a @set, optionally with ,Boot=yes: {lifted}")
+                lifted = others[0] if others else "-"
                 if not (lifted == "-" or CAP_RE.match(lifted) or lifted in sets):
                     raise PolicyError(f"{where}: LIFTED-BY is -, CAP_* or a known @set: {lifted}")
                 clauses = [] if cond == "always" else [parse_condition(c, where) for c in cond.split(";")]
                 if len(clauses) > CLAUSES_MAX:
                     raise PolicyError(f"{where}: at most {CLAUSES_MAX} conditions")
-                restrictions.append((syscall, err, lifted, clauses))
+                restrictions.append((syscall, err, lifted, boot, clauses))
         else:
             raise PolicyError(f"{where}: unknown section [{header}]")
     if default is None:
@@ -167,10 +173,11 @@ def write_c(out, sets, default, caps, restrictions):
         w(f"        {{ {cap}, {c_strv(names)} }},\n")
     w("        { -1, NULL },\n};\n\n")
     w("const SyscallRestriction seccomp_restrictions[] = {\n")
-    for syscall, err, lifted, clauses in restrictions:
+    for syscall, err, lifted, boot, clauses in restrictions:
         w(f'        {{ .syscall = "{syscall}", .error = {err},\n')
         w(f'          .lifted_by_set = {f"{chr(34)}{lifted}{chr(34)}" if lifted.startswith("@") else "NULL"},\n')
         w(f"          .lifted_by_cap = {lifted if lifted.startswith('CAP_') else -1},\n")
+        w(f"          .lifted_by_boot = {'true' if boot else 'false'},\n")
         w(f"          .n_clauses = {len(clauses)},\n          .clauses = {{\n")
         for arg, op, values in clauses:
             vals = ", ".join(f"(uint64_t)({v})" for v in values)

@@ -22,6 +22,8 @@ void parse_state_done(ParseState *st)
         st->selinux_label_at = st->selinux_type_at = NULL;
         free(st->private_network_at);
         free(st->virtual_ethernet_at);
+        free(st->init_at);
+        st->init_at = NULL;
         free(st->address_pool_at);
         free(st->port_at);
         free(st->ipv6_at);

@@ -287,6 +287,11 @@ static int parse_bool_remembered(ParseState *st, const ConfigKey *k, const char 
         return remember_location(st, at, *value);
 }
 
+static int parse_init(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->init_at);
+}
+
 static int parse_ephemeral(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         return parse_bool_remembered(st, k, value, field, &st->ephemeral_at);
@@ -1231,6 +1236,7 @@ static const ConfigKey keys[] = {
     {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
     {"Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false},
     {"Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false},
+    {"Container", "Init", parse_init, F(init), false, NULL, false},
     {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
     {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
     {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},
@@ -1449,6 +1455,13 @@ int config_finalize(ParseState *st)
                 r = located_error(st, st->user_at,
                                   "User= cannot be combined with Boot=yes (expected no User=: the init "
                                   "system starts as root and starts services as their users)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->boot && c->init) {
+                r = located_error(st, st->init_at,
+                                  "Init=yes cannot be combined with Boot=yes (expected Init=no: the "
+                                  "booted init system is PID 1 and reaps itself)");
                 if (r == -ENOMEM)
                         return r;
         }

@@ -33,6 +33,7 @@ typedef struct ParseState {
         char *selinux_type_at;
         char *private_network_at;
         char *virtual_ethernet_at;
+        char *init_at;
         char *address_pool_at;
         char *port_at; /* the first Port= of the list in force */
         char *ipv6_at;

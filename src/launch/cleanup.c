@@ -21,6 +21,7 @@ void launch_cleanup(LaunchContext *ctx)
         ctx->sync_fd = safe_close(ctx->sync_fd);
         ctx->child_sync_fd = safe_close(ctx->child_sync_fd);
         ctx->pty_master_fd = safe_close(ctx->pty_master_fd);
+        ctx->console_hold_fd = safe_close(ctx->console_hold_fd);
         ctx->notify_fd = safe_close(ctx->notify_fd);
         if (ctx->sigmask_saved) {
                 (void)sigprocmask(SIG_SETMASK, &ctx->saved_sigmask, NULL);

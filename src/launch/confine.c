@@ -88,6 +88,7 @@ static const char *const confine_step_table[_CONFINE_STEP_MAX] = {
     [CONFINE_PDEATHSIG] = "Failed to set parent death signal",
     [CONFINE_SIGMASK] = "Failed to reset the signal mask",
     [CONFINE_SECCOMP] = "Failed to load the seccomp filter",
+    [CONFINE_INIT] = "Failed to start the init process (Init=yes)",
     [CONFINE_EXEC] = "Failed to execute",
 };
 
@@ -140,6 +141,12 @@ int confine_and_exec(const Confinement *cf, ConfineStep *ret_step)
         r = seccomp_bpf_load(cf->seccomp);
         if (r < 0)
                 return r;
+        *ret_step = CONFINE_INIT;
+        if (cf->init) {
+                r = reaper_fork(cf->parent_fd);
+                if (r < 0)
+                        return r;
+        }
         *ret_step = CONFINE_EXEC;
         return exec_in_container(cf->argv, cf->env);
 }
@@ -165,6 +172,7 @@ int child_confine_and_exec(LaunchChild *ch)
             .parent_fd = ctx->child_sync_fd,
             .sigmask = &ctx->saved_sigmask,
             .seccomp = &ctx->seccomp,
+            .init = c->init,
             .argv = argv,
         };
         ConfineStep step;

@@ -20,6 +20,7 @@ void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const Lau
             .child_sync_fd = -EBADF,
             .pidfd = -EBADF,
             .pty_master_fd = -EBADF,
+            .console_hold_fd = -EBADF,
             .notify_fd = -EBADF,
             .output = {{.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF},
                        {.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF}},

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Step 5: a minimal /dev: the host's null zero full random urandom tty bound onto files of a
  * fresh tmpfs (mknod is not allowed in a user namespace; a bind works in both cases), a private
- * devpts instance with its ptmx, shm, mqueue, the fd/stdio symlinks, and the console: the
- * payload's pty when interactive, /dev/null otherwise. */
+ * devpts instance with its ptmx, shm, mqueue, the fd/stdio symlinks, and the console: a pty of the
+ * container's devpts when interactive or booting an init (Boot=yes: getty and the boot messages
+ * need a terminal; the supervisor relays it to the journal), /dev/null otherwise. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ int child_mount_dev(LaunchChild *ch)
                         return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                                   "Failed to create /dev/%s", dev_links[i].name);
 
-        if (ch->ctx->options->interactive) {
+        if (ch->ctx->options->interactive || ch->ctx->config->boot) {
                 r = open_console_pty(ch, &ch->console_fd);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to allocate a pty");

@@ -83,7 +83,9 @@ typedef struct LaunchContext {
         char *notify_dir; /* host directory of the container's notify socket (Boot=, Notify=) */
 
         /* received from the child */
-        int pty_master_fd;     /* interactive: the container's console */
+        int pty_master_fd;     /* interactive or Boot=yes: the container's console */
+        int console_hold_fd;   /* Boot=yes: a slave of it held open, so the master reads no EIO while
+                                * nothing inside has the console open (output.c) */
         int notify_fd;         /* Boot=yes / Notify=yes: the container's notify socket */
         int child_exit_status; /* 125/126/127 reported by the child, 0 when none */
 
@@ -130,6 +132,12 @@ int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the ex
 void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
 /* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
 void launch_test_kill_at(const char *step);
+/* output.c, Boot=yes without a terminal: the console's pty master becomes output[0]'s source when
+ * it goes to the journal (returns true; else the caller relays it as bytes), and a slave is held
+ * open (console_hold_fd) so that the init's closing or hanging up the console is no EOF. */
+bool launch_console_to_journal(LaunchContext *ctx);
+/* output.c: reopens the held slave once a vhangup() inside hung it up (revents of its poll). */
+void launch_console_hold(LaunchContext *ctx, short revents);
 
 /* Child-side state: fds opened from the host before anything of the container is touched. */
 typedef enum HostNode {
@@ -205,6 +213,7 @@ typedef struct Confinement {
         int parent_fd;                 /* our end of the socket to berth: a hang-up says it died */
         const sigset_t *sigmask;       /* restored right before the filter is loaded */
         const SeccompBpf *seccomp;     /* loaded last */
+        bool init;                     /* Init=yes: fork a reaper as PID 1 right before execve */
         char *const *argv;
 } Confinement;
 
@@ -218,6 +227,7 @@ typedef enum ConfineStep {
         CONFINE_PDEATHSIG,
         CONFINE_SIGMASK,
         CONFINE_SECCOMP,
+        CONFINE_INIT,
         CONFINE_EXEC,
         _CONFINE_STEP_MAX,
 } ConfineStep;
@@ -228,6 +238,10 @@ typedef enum ConfineStep {
 int confine_and_exec(const Confinement *cf, ConfineStep *ret_step);
 /* confine.c: closes every fd above stdio but keep (the sync socket). 0 or -errno. */
 int close_all_fds_but(int keep);
+/* reaper.c, Init=yes, fully confined: forks; returns 0 in the child, which goes on to exec the
+ * payload; the parent stays as the container's PID 1, forwards signals, reaps, and exits with the
+ * payload's status (128+N for signal N) without returning. -errno when the fork failed. */
+int reaper_fork(int parent_fd);
 /* "Failed to drop the capability bounding set", ... */
 const char *confine_step_to_string(ConfineStep s);
 

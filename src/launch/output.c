@@ -18,8 +18,10 @@
  * inherited unchanged. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -157,6 +159,8 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
 
         /* berth's priority first, always: journald parses one prefix, so a "<N>" the payload put at
          * the start of its line is text. */
+        if (o->console && n > 0 && p[n - 1] == '\r')
+                n--; /* a terminal's line end is \r\n */
         iov[k++] = (struct iovec){.iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3};
         iov[k++] = (struct iovec){.iov_base = p, .iov_len = n};
         iov[k++] = (struct iovec){.iov_base = (char *)"\n", .iov_len = 1};
@@ -190,7 +194,7 @@ int output_relay_read(OutputRelay *o)
         if (o->fd < 0)
                 return 0;
         n = read(o->fd, o->buf + o->len, OUTPUT_LINE_MAX - o->len);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        if (n < 0 && (errno == EAGAIN || errno == EINTR || (o->console && errno == EIO)))
                 return -EAGAIN;
         if (n <= 0) {
                 /* EOF: every writer is gone. (A read error is no better: give up the same way.) */
@@ -209,4 +213,47 @@ void output_relay_drain(OutputRelay *o)
                 ;
         if (o->fd >= 0) /* a writer outside the payload's PID namespace? Not waiting for it. */
                 emit_lines(o, true);
+}
+
+/* The console of a booted container (Boot=yes). Its init closes and reopens /dev/console, and a
+ * getty hangs it up (vhangup()): with no slave open the master reads EIO and polls POLLHUP without
+ * end. A slave the supervisor holds (O_NOCTTY: never its controlling terminal; never read or
+ * written) keeps the master quiet; a vhangup() hangs that up too, so it is reopened then. */
+static int console_hold_open(LaunchContext *ctx)
+{
+        ctx->console_hold_fd = safe_close(ctx->console_hold_fd);
+        ctx->console_hold_fd = ioctl(ctx->pty_master_fd, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        return ctx->console_hold_fd < 0 ? negative_errno() : 0;
+}
+
+void launch_console_hold(LaunchContext *ctx, short revents)
+{
+        if (ctx->console_hold_fd >= 0 && (revents & (POLLHUP | POLLERR)))
+                (void)console_hold_open(ctx);
+}
+
+bool launch_console_to_journal(LaunchContext *ctx)
+{
+        OutputRelay *o = &ctx->output[0];
+        int fd, r;
+
+        if (!ctx->config->boot || ctx->pty_master_fd < 0)
+                return false;
+        r = console_hold_open(ctx);
+        if (r < 0)
+                log_warning_errno(r, "Failed to hold the console of container %s open: %m", ctx->config->name);
+        if (ctx->options->interactive || !o->buf)
+                return false; /* a terminal, or stdout is not the journal: the bytes as they are */
+        fd = fcntl(ctx->pty_master_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0 || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+                log_warning_errno(negative_errno(), "Failed to relay the console of container %s: %m",
+                                  ctx->config->name);
+                safe_close(fd);
+                return false;
+        }
+        /* The init has the console as stdout and stderr: the pipes are not used. */
+        o->fd = safe_close(o->fd);
+        o->fd = fd;
+        o->console = true;
+        return true;
 }

@@ -16,6 +16,7 @@ typedef struct OutputRelay {
                        * payload put at its start */
         int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
         int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
+        bool console; /* fd is the console's pty master: EIO (no slave open, a vhangup) is not EOF */
         char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */
         size_t len;
 } OutputRelay;

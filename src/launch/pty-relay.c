@@ -14,6 +14,24 @@ void relay_add(Relay *r, int from, int to, bool close_to, bool output)
         r->channels[r->n_channels++] = (RelayChannel){.from = from, .to = to, .close_to = close_to, .output = output};
 }
 
+void relay_add_console(Relay *r, int from, int to)
+{
+        relay_add(r, from, to, false, true);
+        if (r->n_channels > 0 && r->channels[r->n_channels - 1].from == from)
+                r->channels[r->n_channels - 1].crlf = true;
+}
+
+/* Drops each \r right before a \n (a \r\n split across two reads keeps its \r). */
+static size_t strip_crlf(char *buf, size_t n)
+{
+        size_t k = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (!(buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n'))
+                        buf[k++] = buf[i];
+        return k;
+}
+
 void relay_start_pty(Relay *r, int master)
 {
         struct termios raw;
@@ -39,13 +57,15 @@ void relay_window_size(Relay *r)
 }
 
 /* Copies one chunk; returns false at EOF or error of the source. */
-static bool copy_chunk(int from, int to)
+static bool copy_chunk(int from, int to, bool eio_is_hangup, bool crlf)
 {
         char buf[4096];
         ssize_t n = read(from, buf, sizeof(buf));
 
         if (n <= 0)
-                return n < 0 && (errno == EINTR || errno == EAGAIN);
+                return n < 0 && (errno == EINTR || errno == EAGAIN || (eio_is_hangup && errno == EIO));
+        if (crlf)
+                n = (ssize_t)strip_crlf(buf, (size_t)n);
         for (ssize_t off = 0; off < n;) {
                 ssize_t w = write(to, buf + off, n - off);
                 if (w < 0 && errno == EINTR)
@@ -76,7 +96,7 @@ void relay_process(Relay *r, const struct pollfd *p)
         for (size_t i = 0; i < r->n_channels; i++) {
                 RelayChannel *c = &r->channels[i];
                 if (c->from >= 0 && p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-                    !copy_chunk(c->from, c->to))
+                    !copy_chunk(c->from, c->to, r->eio_is_hangup, c->crlf))
                         channel_eof(c);
         }
 }
@@ -89,7 +109,7 @@ void relay_drain(Relay *r)
 
                 if (!c->output || c->from < 0)
                         continue;
-                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to))
+                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to, false, c->crlf))
                         ;
         }
 }

@@ -19,6 +19,7 @@ typedef struct RelayChannel {
         int to;
         bool close_to;      /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
         bool output;        /* from the container: drained at the end */
+        bool crlf;          /* a terminal's output to a file or pipe: its \r\n line ends as \n */
 } RelayChannel;
 
 typedef struct Relay {
@@ -26,6 +27,7 @@ typedef struct Relay {
         size_t n_channels;
         int master;         /* the pty master, -1 when none */
         bool raw;
+        bool eio_is_hangup; /* a console whose slave is reopened after a vhangup(): EIO is not EOF */
         struct termios saved;
 } Relay;
 
@@ -34,6 +36,8 @@ typedef struct Relay {
 void relay_start_pty(Relay *r, int master);
 /* A plain copy from → to (pipes of `berth exec -T`). */
 void relay_add(Relay *r, int from, int to, bool close_to, bool output);
+/* A console master copied to a file or pipe (not a terminal): from → to, \r\n as \n. */
+void relay_add_console(Relay *r, int from, int to);
 /* The caller's window size onto the pty (at start and on SIGWINCH). */
 void relay_window_size(Relay *r);
 /* Fills p[0..RELAY_CHANNELS_MAX) (fd -1 for a closed channel); returns RELAY_CHANNELS_MAX. */

@@ -82,6 +82,16 @@ static void handle_signal(LaunchContext *ctx, Relay *relay, const struct signalf
                 relay_window_size(relay);
                 return;
         }
+        /* Ctrl-C of the terminal berth runs in the foreground of (the kernel's SIGINT): the first
+         * is the payload's to handle, a second kills it, so Ctrl-C always ends a foreground run. */
+        if (sig == SIGINT && ssi->ssi_code == SI_KERNEL) {
+                static unsigned ctrl_c;
+                if (ctrl_c++ > 0) {
+                        log_info("Killing container %s (Ctrl-C again).", ctx->config->name);
+                        (void)syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, NULL, 0);
+                        return;
+                }
+        }
         (void)forward_signal(ctx, sig);
 }
 
@@ -132,7 +142,11 @@ int launch_supervise(LaunchContext *ctx)
          * notify socket. */
         if (!ctx->config->notify_ready)
                 (void)notify_manager("READY=1");
-        relay_start_pty(&relay, ctx->pty_master_fd);
+        bool console_journal = launch_console_to_journal(ctx); /* Boot=yes */
+        relay_start_pty(&relay, ctx->options->interactive ? ctx->pty_master_fd : -EBADF);
+        if (!ctx->options->interactive && ctx->pty_master_fd >= 0 && !console_journal)
+                relay_add_console(&relay, ctx->pty_master_fd, STDOUT_FILENO);
+        relay.eio_is_hangup = ctx->console_hold_fd >= 0;
         relay_window_size(&relay);
 
         for (;;) {
@@ -142,7 +156,7 @@ int launch_supervise(LaunchContext *ctx)
                 process_bus(ctx); /* also what came in during the registration's calls */
                 bus_fd = ctx->bus ? sd_bus_get_fd(ctx->bus) : -EBADF;
                 bus_events = bus_fd >= 0 ? sd_bus_get_events(ctx->bus) : 0;
-                struct pollfd p[5 + RELAY_CHANNELS_MAX] = {
+                struct pollfd p[5 + RELAY_CHANNELS_MAX + 1] = {
                     {.fd = sfd, .events = POLLIN},
                     {.fd = ctx->notify_fd, .events = POLLIN},
                     {.fd = ctx->output[0].fd, .events = POLLIN},
@@ -150,12 +164,14 @@ int launch_supervise(LaunchContext *ctx)
                     /* systemd's RequestStop for the scope (scope.c), and whatever else arrives */
                     {.fd = bus_events > 0 ? bus_fd : -1, .events = (short)(bus_events > 0 ? bus_events : 0)},
                 };
+                struct pollfd *hold = &p[5 + RELAY_CHANNELS_MAX];
 
                 if (waitid(P_PIDFD, ctx->pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid != 0) {
                         status = exit_status_of(ctx, &si);
                         break;
                 }
                 relay_pollfds(&relay, p + 5);
+                *hold = (struct pollfd){.fd = ctx->console_hold_fd}; /* only its hangup */
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -172,6 +188,7 @@ int launch_supervise(LaunchContext *ctx)
                         NotifyEvents ev = {};
                         (void)notify_socket_process(ctx->notify_fd, &ev);
                 }
+                launch_console_hold(ctx, hold->revents); /* before the master reads EIO again */
                 relay_process(&relay, p + 5);
                 for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++)
                         if (p[2 + i].revents & (POLLIN | POLLHUP | POLLERR))

@@ -73,7 +73,14 @@ uint64_t caps_default_set(void)
 
 uint64_t caps_effective_set(const ContainerConfig *c)
 {
-        return ((caps_default_set() | c->capability_add) & ~c->capability_drop) & caps_all();
+        uint64_t add = c->capability_add;
+
+        /* An init's reboot(2) only ends its own PID namespace (the supervisor sees its init killed
+         * by SIGHUP: reboot, SIGINT: halt or poweroff), so a booted container keeps CAP_SYS_BOOT
+         * for `reboot` and `poweroff` to work inside. DropCapability= still drops it. */
+        if (c->boot)
+                add |= UINT64_C(1) << CAP_SYS_BOOT;
+        return ((caps_default_set() | add) & ~c->capability_drop) & caps_all();
 }
 
 int caps_from_name(const char *name)

@@ -9,6 +9,7 @@
 #include <linux/net.h> /* SYS_SOCKET: socketcall's call numbers */
 #include <linux/netlink.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -47,6 +48,7 @@ typedef struct SyscallRestriction {
         int error;
         const char *lifted_by_set; /* lifted when every syscall of this set is allowed */
         int lifted_by_cap;         /* lifted when the container keeps this capability; -1 none */
+        bool lifted_by_boot;       /* lifted for Boot=yes (an init system's needs) */
         unsigned n_clauses;
         RestrictClause clauses[RESTRICT_CLAUSES_MAX];
 } SyscallRestriction;

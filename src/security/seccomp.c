@@ -318,8 +318,10 @@ static int restriction_add(scmp_filter_ctx ctx, const SyscallRestriction *rs)
         return 0;
 }
 
-static bool restriction_lifted(const SyscallRestriction *rs, const NameList *allowed, uint64_t caps)
+static bool restriction_lifted(const SyscallRestriction *rs, const NameList *allowed, uint64_t caps, bool boot)
 {
+        if (rs->lifted_by_boot && boot)
+                return true;
         if (rs->lifted_by_cap >= 0 && (caps & (UINT64_C(1) << rs->lifted_by_cap)))
                 return true;
         if (!rs->lifted_by_set)
@@ -429,7 +431,7 @@ static int x86_restriction_emit(BpfBuilder *b, const SyscallRestriction *rs, int
  * rewrites every x86 socket rule onto socketcall; socketcall's own SYS_SOCKET/SYS_SOCKETPAIR are
  * refused by a plain [restrict] rule (policy/seccomp/allowlist.conf). Other ABIs: ALLOW, like
  * arguments_native for the x86 ABI, so the two cover every ABI exactly once. */
-static int x86_direct_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompProgram *ret)
+static int x86_direct_build(const NameList *allowed, uint64_t caps, bool boot, bool nnp, SeccompProgram *ret)
 {
         _cleanup_free_ BpfBuilder *b = NULL;
         size_t jump_to_allow;
@@ -455,7 +457,7 @@ static int x86_direct_build(const NameList *allowed, uint64_t caps, bool nnp, Se
         for (const SyscallRestriction *rs = seccomp_restrictions; rs->syscall; rs++) {
                 int nr;
 
-                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps) ||
+                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps, boot) ||
                     !restriction_needs_native_only(rs))
                         continue;
                 nr = x86_direct_number(rs->syscall);
@@ -480,7 +482,7 @@ static int x86_direct_build(const NameList *allowed, uint64_t caps, bool nnp, Se
         return 0;
 }
 
-static int arguments_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompFilter *f)
+static int arguments_build(const NameList *allowed, uint64_t caps, bool boot, bool nnp, SeccompFilter *f)
 {
         int r;
 
@@ -491,7 +493,7 @@ static int arguments_build(const NameList *allowed, uint64_t caps, bool nnp, Sec
                 scmp_filter_ctx *ctx = &f->arguments;
 
                 /* Not allowed at all: the allowlist answers EPERM, nothing to refine. */
-                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps))
+                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps, boot))
                         continue;
                 if (restriction_needs_native_only(rs)) {
                         ctx = &f->arguments_native;
@@ -517,13 +519,19 @@ void seccomp_filter_done(SeccompFilter *f)
         *f = (SeccompFilter){};
 }
 
+/* Boot=yes: restrictions marked "Boot=yes" in [restrict] are lifted (what an init system needs). */
+static bool filter_is_boot(const ContainerConfig *c)
+{
+        return c && c->boot;
+}
+
 /* The kernel takes a filter from an unprivileged task only with no_new_privs set. */
 static bool filter_wants_nnp(const ContainerConfig *c, uint64_t caps)
 {
         return !c || c->no_new_privileges || !(caps & (UINT64_C(1) << CAP_SYS_ADMIN));
 }
 
-static int filter_build(const NameList *allowed, uint64_t caps, bool nnp, SeccompFilter *ret)
+static int filter_build(const NameList *allowed, uint64_t caps, bool boot, bool nnp, SeccompFilter *ret)
 {
         _cleanup_seccomp_filter_ SeccompFilter f = {};
         int r;
@@ -531,10 +539,10 @@ static int filter_build(const NameList *allowed, uint64_t caps, bool nnp, Seccom
         r = allowlist_build(allowed, nnp, &f.allowlist);
         if (r < 0)
                 return r;
-        r = arguments_build(allowed, caps, nnp, &f);
+        r = arguments_build(allowed, caps, boot, nnp, &f);
         if (r < 0)
                 return r;
-        r = x86_direct_build(allowed, caps, nnp, &f.x86_direct);
+        r = x86_direct_build(allowed, caps, boot, nnp, &f.x86_direct);
         if (r < 0)
                 return r;
         *ret = f;
@@ -551,7 +559,7 @@ int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter 
         r = allowed_names(c, caps, &allowed, ret_bad_name);
         if (r < 0)
                 return r;
-        return filter_build(&allowed, caps, filter_wants_nnp(c, caps), ret);
+        return filter_build(&allowed, caps, filter_is_boot(c), filter_wants_nnp(c, caps), ret);
 }
 
 void seccomp_bpf_done(SeccompBpf *b)
@@ -677,7 +685,7 @@ static void hash_build_id(Sha256 *h, int size, const uint8_t *id)
  * knows less the allowed ones, so libseccomp's version and build ID stand for them (listing them
  * is the slowest part of a build); berth's version and build ID stand for the code that turns
  * the policy into rules, the policy tables themselves are hashed too. */
-static void filter_key(const NameList *allowed, uint64_t caps, bool nnp, uint8_t ret[SHA256_DIGEST_SIZE])
+static void filter_key(const NameList *allowed, uint64_t caps, bool boot, bool nnp, uint8_t ret[SHA256_DIGEST_SIZE])
 {
         const struct scmp_version *v = seccomp_version();
         uint8_t id[BUILD_ID_MAX];
@@ -692,6 +700,7 @@ static void filter_key(const NameList *allowed, uint64_t caps, bool nnp, uint8_t
         hash_u64(&h, v ? v->micro : 0);
         hash_u64(&h, seccomp_arch_native());
         hash_u64(&h, nnp);
+        hash_u64(&h, boot);
         hash_u64(&h, caps);
         hash_u64(&h, allowed->n);
         for (size_t i = 0; i < allowed->n; i++)
@@ -701,6 +710,7 @@ static void filter_key(const NameList *allowed, uint64_t caps, bool nnp, uint8_t
                 hash_u64(&h, (uint64_t)rs->error);
                 hash_string(&h, rs->lifted_by_set);
                 hash_u64(&h, (uint64_t)rs->lifted_by_cap);
+                hash_u64(&h, rs->lifted_by_boot);
                 hash_u64(&h, rs->n_clauses);
                 for (unsigned c = 0; c < rs->n_clauses; c++) {
                         const RestrictClause *cl = &rs->clauses[c];
@@ -727,14 +737,14 @@ int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_d
         if (r < 0)
                 return r;
         if (state_dir) {
-                filter_key(&allowed, caps, nnp, key);
+                filter_key(&allowed, caps, filter_is_boot(c), nnp, key);
                 r = seccomp_cache_read(state_dir, key, ret);
                 if (r >= 0)
                         return 0;
                 if (r != -ENOENT)
                         log_debug_errno(r, "Ignoring the cached seccomp filter: %m");
         }
-        r = filter_build(&allowed, caps, nnp, &f);
+        r = filter_build(&allowed, caps, filter_is_boot(c), nnp, &f);
         if (r < 0)
                 return r;
         r = seccomp_filter_export(&f, ret);

@@ -8,6 +8,9 @@
 # usage: bed.sh SOURCE_DIR BUILD_DIR SCRIPT [ARGS...]
 #   BED_SEED=DIR     copy DIR's tree into the bed's root before boot (e.g. etc/berth/*.container)
 #   BED_TIMEOUT=SEC  kill the suite after SEC seconds (default 240)
+#   BED_PREPARE=CMD  run CMD on the host first; the directory it prints (e.g. a container root
+#                    it made or found cached) is bound into the bed at the same path and given to
+#                    SCRIPT as $BED_PREPARED. When CMD fails, a TAP skip (1..0 # SKIP), no boot.
 # Exit status: SCRIPT's, or 125 when the bed could not be booted.
 set -u
 
@@ -44,7 +47,7 @@ if [ "${1:-}" = --init ]; then
         mount -t tmpfs -o mode=755,nosuid,nodev bedrun "$R/run"
         mount -t tmpfs -o mode=1777,nosuid,nodev bedtmp "$R/tmp"
         # shares: same paths inside, so the build's absolute paths hold
-        for d in "$SRC" "$BUILD" "$SHARE"; do
+        for d in "$SRC" "$BUILD" "$SHARE" ${PREPARED:-}; do
                 mkdir -p "$R$d"
                 mount --bind "$d" "$R$d"
         done
@@ -78,6 +81,14 @@ SRC=$(readlink -f "$1") BUILD=$(readlink -f "$2") SCRIPT=$(readlink -f "$3")
 shift 3
 SELF=$(readlink -f "$0")
 TIMEOUT=${BED_TIMEOUT:-240}
+PREPARED=
+if [ -n "${BED_PREPARE:-}" ]; then
+        if ! PREPARED=$("$BED_PREPARE") || [ ! -d "$PREPARED" ]; then
+                echo "1..0 # SKIP $BED_PREPARE failed"
+                exit 0
+        fi
+        export PREPARED
+fi
 t0=$(date +%s%N)
 ms() { echo $((($(date +%s%N) - t0) / 1000000)); }
 
@@ -150,5 +161,5 @@ case $state in running | degraded) ;; *) exit 125 ;; esac
 # The suite runs as a service of the bed's manager, like any admin's command.
 E systemd-run --wait --pipe --quiet --collect -p RuntimeMaxSec="$TIMEOUT" \
         -p WorkingDirectory="$SRC" -E BERTH_SRC="$SRC" -E BERTH_BUILD="$BUILD" -E BED_SHARE="$SHARE" \
-        "$SCRIPT" "$@"
+        ${PREPARED:+-E BED_PREPARED="$PREPARED"} "$SCRIPT" "$@"
 exit $?

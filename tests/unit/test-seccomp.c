@@ -765,6 +765,36 @@ static void test_x86_socket_rules(void)
         }
 }
 
+/* Boot=yes (issue 15): what a booted system needs passes the filter: the uevent socket
+ * systemd-logind watches devices with, and reboot(2) through the kept CAP_SYS_BOOT; the audit
+ * socket stays refused, and DropCapability=CAP_SYS_BOOT takes reboot(2) away again. */
+static void test_boot(void)
+{
+        _cleanup_config_ ContainerConfig *c = NULL;
+        _cleanup_seccomp_bpf_ SeccompBpf f = {}, dropped = {};
+        int r;
+
+        r = test_config_with_filter(NULL, &c);
+        CHECK(r == 0, "config for Boot=yes (%s)", strerror(-r));
+        if (r < 0)
+                return;
+        c->boot = true;
+        CHECK(caps_effective_set(c) & (UINT64_C(1) << CAP_SYS_BOOT), "Boot=yes keeps CAP_SYS_BOOT");
+        r = seccomp_compile(c, caps_effective_set(c), NULL, &f, NULL);
+        CHECK(r == 0, "Boot=yes: the filter builds (%s)", strerror(-r));
+        if (r < 0)
+                return;
+        CHECK(probe(&f, P_SOCKET_NETLINK_UEVENT) == 0, "Boot=yes: socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT) allowed");
+        CHECK(probe(&f, P_REBOOT) == EINVAL, "Boot=yes: reboot reaches the kernel (EINVAL: bad magic)");
+        CHECK(probe(&f, P_SOCKET_NETLINK_AUDIT) == EPROTONOSUPPORT,
+              "Boot=yes: socket(AF_NETLINK, NETLINK_AUDIT) still refused");
+
+        c->capability_drop |= UINT64_C(1) << CAP_SYS_BOOT;
+        r = seccomp_compile(c, caps_effective_set(c), NULL, &dropped, NULL);
+        CHECK(r == 0 && probe(&dropped, P_REBOOT) == EPERM,
+              "Boot=yes with DropCapability=CAP_SYS_BOOT: reboot refused (EPERM)");
+}
+
 int main(void)
 {
         test_policy_tables();
@@ -773,5 +803,6 @@ int main(void)
         test_edits();
         test_load_equivalence();
         test_x86_socket_rules();
+        test_boot();
         return test_done();
 }
