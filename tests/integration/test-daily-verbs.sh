@@ -13,7 +13,8 @@ it_build_root "$IT_ROOT"
 it_container up <<C
 [Container]
 Directory=$IT_ROOT
-Exec=/bin/sleep 120
+# PID 1 gets only the signals it handles: the trap lets the stop at the end end it at once.
+Exec=/bin/sh -c 'trap "exit 0" TERM; /bin/sleep 120 & wait'
 C
 it_container clean <<C
 [Container]
