@@ -277,6 +277,9 @@ for i in $(seq $N); do
         done
 done
 addrs=$(for i in $(seq $N); do state_of "par$i" ADDRESS 2>/dev/null; done | sort)
+for i in $(seq $N); do # say why a start did not come up
+        grep -q serving "$IT_WORK/par$i.out" 2>/dev/null || diag "par$i: $(cat "$IT_WORK/par$i.err")"
+done
 check_eq "(f) $N parallel starts all running" "$(echo "$addrs" | grep -c .)" "$N"
 check_eq "(f) $N parallel starts got $N distinct subnets" "$(echo "$addrs" | sort -u | grep -c .)" "$N"
 check_eq "(f) $N bt-* links" "$(links | wc -l)" "$N"
