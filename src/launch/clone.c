@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,6 +48,10 @@ int launch_clone(LaunchContext *ctx)
         if (sigprocmask(SIG_BLOCK, &block, &ctx->saved_sigmask) < 0)
                 return launch_error(ctx, negative_errno(), "Failed to block signals");
         ctx->sigmask_saved = true;
+        /* Read before the clone so the child puts it on the console before the payload can ask;
+         * a later change is a SIGWINCH, which the blocked mask keeps for the relay. */
+        if (ctx->options->interactive)
+                ctx->have_winsize = ioctl(STDIN_FILENO, TIOCGWINSZ, &ctx->winsize) >= 0;
 
         /* Raw clone: fork semantics (no separate stack) with namespace flags and a pidfd. */
         pid = (pid_t)syscall(SYS_clone, clone_flags(ctx) | CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, 0);

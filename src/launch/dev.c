@@ -60,6 +60,10 @@ static int open_console_pty(LaunchChild *ch, int *ret_slave)
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
                 return negative_errno();
+        /* The caller's size before the payload starts: the relay's copy would come too late for a
+         * command that asks at once. */
+        if (ch->ctx->have_winsize && ioctl(slave, TIOCSWINSZ, &ch->ctx->winsize) < 0)
+                return negative_errno();
         SyncMessage m = {.type = SYNC_PTY_MASTER};
         r = sync_send(ch->ctx->child_sync_fd, &m, &master, 1);
         if (r < 0)

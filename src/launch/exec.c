@@ -63,6 +63,8 @@ typedef struct ExecContext {
         char exec_cgroup[32];  /* its name */
         int sync_fd, child_sync_fd;
         bool pty;
+        bool have_winsize;     /* with a pty: the caller's size, set on it before the command runs */
+        struct winsize winsize;
         int child_stdio[3];    /* what the command gets as fd 0, 1, 2 without a pty */
         int relay_fds[3];      /* our ends of the pipes replacing a terminal (-T) */
         sigset_t saved_sigmask;
@@ -250,6 +252,10 @@ static int child_take_pty(ExecContext *x)
                 return negative_errno();
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
+                return negative_errno();
+        /* The caller's size before the command runs: the relay's copy would come too late for a
+         * command that asks at once (stty size). */
+        if (x->have_winsize && ioctl(slave, TIOCSWINSZ, &x->winsize) < 0)
                 return negative_errno();
         r = sync_send(x->child_sync_fd, &m, &master, 1);
         if (r < 0)
@@ -526,6 +532,9 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         if (r < 0)
                 goto finish;
         x.pty = o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
+        /* Read before the clone; the relay reads it again when it starts and on SIGWINCH. */
+        if (x.pty)
+                x.have_winsize = ioctl(STDIN_FILENO, TIOCGWINSZ, &x.winsize) >= 0;
         if (!x.pty) {
                 r = exec_make_pipes(&x);
                 if (r < 0)

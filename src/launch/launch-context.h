@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 
 #include <systemd/sd-bus.h>
@@ -81,6 +82,8 @@ typedef struct LaunchContext {
         char *scope;
         bool machine_registered;
         char *notify_dir; /* host directory of the container's notify socket (Boot=, Notify=) */
+        struct winsize winsize; /* interactive: the caller's, set on the console before the payload */
+        bool have_winsize;      /* runs; SIGWINCH updates go through the relay afterwards */
 
         /* received from the child */
         int pty_master_fd;     /* interactive or Boot=yes: the container's console */

@@ -10,7 +10,7 @@
 #   BED_TIMEOUT=SEC  kill the suite after SEC seconds (default 240)
 #   BED_PREPARE=CMD  run CMD on the host first; the directory it prints (e.g. a container root
 #                    it made or found cached) is bound into the bed at the same path and given to
-#                    SCRIPT as $BED_PREPARED. When CMD fails, a TAP skip (1..0 # SKIP), no boot.
+#                    SCRIPT as $BED_PREPARED. When CMD fails, a TAP failure (Bail out!), no boot.
 # Exit status: SCRIPT's, or 125 when the bed could not be booted.
 set -u
 
@@ -84,8 +84,9 @@ TIMEOUT=${BED_TIMEOUT:-240}
 PREPARED=
 if [ -n "${BED_PREPARE:-}" ]; then
         if ! PREPARED=$("$BED_PREPARE") || [ ! -d "$PREPARED" ]; then
-                echo "1..0 # SKIP $BED_PREPARE failed"
-                exit 0
+                # A failure, never a skip: a test that could not run has not passed.
+                echo "Bail out! $BED_PREPARE failed"
+                exit 1
         fi
         export PREPARED
 fi

@@ -191,6 +191,16 @@ if it_start pa$U; then
         check "exec on a terminal: the command's terminal has the caller's size" grep -q "^33 77" <<<"$out"
         check "exec on a terminal: a pty of the container's devpts" grep -q "^/dev/pts/[0-9]" <<<"$out"
         check "exec on a terminal: the size follows the caller's (SIGWINCH)" grep -q "^40 100" <<<"$out"
+        # The size is on the pty before the command runs, not copied after it started: stty as
+        # the command itself (no shell before it) asks at once, ten times over. With the copy
+        # made after the exec (the old order) some of these read 0 0.
+        sizes=""
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+                sizes+="$(python3 "$ADMIN_TTY" --size 33 77 "$BERTH" exec pa$U -- stty size 2>&1 | tr -d '\r' | grep -x '[0-9]* [0-9]*')|"
+        done
+        diag "sizes: $sizes"
+        check_eq "exec on a terminal: the size is set before the command runs (10 of 10)" "$sizes" \
+                "$(printf '33 77|%.0s' 1 2 3 4 5 6 7 8 9 10)"
         check_eq "exec -t without a terminal: still a pty" "$("$BERTH" exec -t pa$U -- tty </dev/null 2>&1 | tr -d '\r')" "/dev/pts/0"
         check_eq "exec -T: no terminal" "$("$BERTH" exec -T pa$U -- sh -c 'tty || true' </dev/null 2>&1)" "not a tty"
         # shellcheck disable=SC2016
@@ -279,6 +289,21 @@ C
 else
         fail "container lk$U starts"; diag "$(cat "$IT_ERR")"
 fi
+
+# run on a terminal: the console has the caller's size before the payload runs (stty as the
+# payload itself asks at once; with the size copied after the start some of these read nothing).
+it_container rs$U <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/stty size
+C
+sizes=""
+for i in 1 2 3 4 5; do
+        sizes+="$(timeout 60 python3 "$ADMIN_TTY" --size 33 77 "$BERTH" run --register=no rs$U 2>&1 | tr -d '\r' | grep -x '[0-9]* [0-9]*')|"
+done
+diag "run sizes: $sizes"
+check_eq "run on a terminal: the size is set before the payload runs (5 of 5)" "$sizes" \
+        "$(printf '33 77|%.0s' 1 2 3 4 5)"
 
 # Two starts at once, again and again (each round after the last one stopped): exactly one runs.
 it_container lk$U <<C

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The shipped examples (units/examples/{web,redis,postgresql}.container) run the real Debian
 # packages as shipped, not a stand-in: each example, with Directory= pointed at a Debian
-# bookworm root made by mmdebstrap (cached by debian-root.sh, about 3 min the first time) and
+# bookworm root made by mmdebstrap (cached by tests/lib/debian-root.sh, about 3 min the first time) and
 # Ephemeral=yes added so the cached root stays as made, is started with berth run
 # --register=no, and must serve: nginx answers HTTP 200 on port 80 of the container's own
 # network (curl from the host in its network namespace), redis-cli ping says PONG, psql runs a
@@ -14,7 +14,7 @@ it_setup "$@"
 src=$(cd "$(dirname "$0")/../../.." && pwd)
 PKGS=nginx-light,redis-server,postgresql-15,procps
 
-ROOT=$("$src/tests/integration/examples/debian-root.sh" "$PKGS") || {
+ROOT=$("$src/tests/lib/debian-root.sh" apt "$PKGS") || {
         echo "Bail out! could not make the Debian root (mmdebstrap, network)"
         exit 1
 }
