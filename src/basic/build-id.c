@@ -64,7 +64,7 @@ static int find_note(struct dl_phdr_info *info, size_t size _unused_, void *user
 
 int build_id_of_address(const void *addr, uint8_t ret[BUILD_ID_MAX])
 {
-        BuildIdQuery q = {.addr = (uintptr_t)addr, .id = ret, .size = -ENOENT};
+        BuildIdQuery q = { .addr = (uintptr_t)addr, .id = ret, .size = -ENOENT };
 
         dl_iterate_phdr(find_note, &q);
         return q.size;
@@ -72,7 +72,7 @@ int build_id_of_address(const void *addr, uint8_t ret[BUILD_ID_MAX])
 
 int build_id_of_library(const char *prefix, uint8_t ret[BUILD_ID_MAX])
 {
-        BuildIdQuery q = {.prefix = prefix, .id = ret, .size = -ENOENT};
+        BuildIdQuery q = { .prefix = prefix, .id = ret, .size = -ENOENT };
 
         dl_iterate_phdr(find_note, &q);
         return q.size;

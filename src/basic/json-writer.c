@@ -9,7 +9,7 @@
 
 void json_writer_init(JsonWriter *w, FILE *f, bool pretty)
 {
-        *w = (JsonWriter){.f = f, .pretty = pretty, .first = true};
+        *w = (JsonWriter){ .f = f, .pretty = pretty, .first = true };
 }
 
 static void indent(JsonWriter *w)
@@ -81,13 +81,34 @@ void json_write_string(FILE *f, const char *s)
                 int n;
 
                 switch (c) {
-                case '"': fputs("\\\"", f); p++; continue;
-                case '\\': fputs("\\\\", f); p++; continue;
-                case '\b': fputs("\\b", f); p++; continue;
-                case '\f': fputs("\\f", f); p++; continue;
-                case '\n': fputs("\\n", f); p++; continue;
-                case '\r': fputs("\\r", f); p++; continue;
-                case '\t': fputs("\\t", f); p++; continue;
+                case '"':
+                        fputs("\\\"", f);
+                        p++;
+                        continue;
+                case '\\':
+                        fputs("\\\\", f);
+                        p++;
+                        continue;
+                case '\b':
+                        fputs("\\b", f);
+                        p++;
+                        continue;
+                case '\f':
+                        fputs("\\f", f);
+                        p++;
+                        continue;
+                case '\n':
+                        fputs("\\n", f);
+                        p++;
+                        continue;
+                case '\r':
+                        fputs("\\r", f);
+                        p++;
+                        continue;
+                case '\t':
+                        fputs("\\t", f);
+                        p++;
+                        continue;
                 }
                 if (c < 0x80) {
                         if (c < 0x20 || c == 0x7f)

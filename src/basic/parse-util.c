@@ -9,8 +9,8 @@
 
 int parse_boolean(const char *s)
 {
-        static const char *const yes[] = {"1", "yes", "true", "on"};
-        static const char *const no[] = {"0", "no", "false", "off"};
+        static const char *const yes[] = { "1", "yes", "true", "on" };
+        static const char *const no[] = { "0", "no", "false", "off" };
 
         for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
                 if (strcasecmp(s, yes[i]) == 0)
@@ -70,7 +70,7 @@ int parse_size(const char *s, uint64_t *ret)
         static const struct {
                 char suffix;
                 unsigned shift;
-        } units[] = {{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}};
+        } units[] = { { 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 } };
         uint64_t v;
         unsigned shift = 0;
         int r;
@@ -127,30 +127,30 @@ int parse_time_span(const char *s, uint64_t *ret_usec)
                 const char *suffix;
                 uint64_t usec;
         } units[] = {
-            {"seconds", USEC_PER_SEC},
-            {"second", USEC_PER_SEC},
-            {"sec", USEC_PER_SEC},
-            {"s", USEC_PER_SEC},
-            {"minutes", 60 * USEC_PER_SEC},
-            {"minute", 60 * USEC_PER_SEC},
-            {"min", 60 * USEC_PER_SEC},
-            {"months", 2629800 * USEC_PER_SEC},
-            {"month", 2629800 * USEC_PER_SEC},
-            {"msec", 1000},
-            {"ms", 1000},
-            {"m", 60 * USEC_PER_SEC},
-            {"hours", 3600 * USEC_PER_SEC},
-            {"hour", 3600 * USEC_PER_SEC},
-            {"hr", 3600 * USEC_PER_SEC},
-            {"h", 3600 * USEC_PER_SEC},
-            {"days", 86400 * USEC_PER_SEC},
-            {"day", 86400 * USEC_PER_SEC},
-            {"d", 86400 * USEC_PER_SEC},
-            {"weeks", 604800 * USEC_PER_SEC},
-            {"week", 604800 * USEC_PER_SEC},
-            {"w", 604800 * USEC_PER_SEC},
-            {"usec", 1},
-            {"us", 1},
+                { "seconds", USEC_PER_SEC },
+                { "second", USEC_PER_SEC },
+                { "sec", USEC_PER_SEC },
+                { "s", USEC_PER_SEC },
+                { "minutes", 60 * USEC_PER_SEC },
+                { "minute", 60 * USEC_PER_SEC },
+                { "min", 60 * USEC_PER_SEC },
+                { "months", 2629800 * USEC_PER_SEC },
+                { "month", 2629800 * USEC_PER_SEC },
+                { "msec", 1000 },
+                { "ms", 1000 },
+                { "m", 60 * USEC_PER_SEC },
+                { "hours", 3600 * USEC_PER_SEC },
+                { "hour", 3600 * USEC_PER_SEC },
+                { "hr", 3600 * USEC_PER_SEC },
+                { "h", 3600 * USEC_PER_SEC },
+                { "days", 86400 * USEC_PER_SEC },
+                { "day", 86400 * USEC_PER_SEC },
+                { "d", 86400 * USEC_PER_SEC },
+                { "weeks", 604800 * USEC_PER_SEC },
+                { "week", 604800 * USEC_PER_SEC },
+                { "w", 604800 * USEC_PER_SEC },
+                { "usec", 1 },
+                { "us", 1 },
         };
         uint64_t total = 0;
         bool any = false;

@@ -72,7 +72,11 @@ bool hostname_is_valid(const char *s)
 /* Length of the well-formed UTF-8 character at s (at most left bytes), 0 when there is none. */
 static size_t utf8_char_length(const unsigned char *s, size_t left)
 {
-        size_t len = *s < 0x80 ? 1 : (*s & 0xE0) == 0xC0 ? 2 : (*s & 0xF0) == 0xE0 ? 3 : (*s & 0xF8) == 0xF0 ? 4 : 0;
+        size_t len = *s < 0x80             ? 1
+                     : (*s & 0xE0) == 0xC0 ? 2
+                     : (*s & 0xF0) == 0xE0 ? 3
+                     : (*s & 0xF8) == 0xF0 ? 4
+                                           : 0;
 
         if (len == 0 || len > left || !utf8_is_valid_n((const char *)s, len))
                 return 0;

@@ -63,9 +63,9 @@ static int check_user_namespace(const ContainerConfig *c, AuditResult *res)
                 return add_finding(res, audit_weight(AUDIT_USER_NAMESPACE, "no"), "PrivateUsers=no");
         case PRIVATE_USERS_IDENTITY:
                 set_status(res, AUDIT_PARTIAL, 0);
-                return add_finding(res, audit_weight(AUDIT_USER_NAMESPACE, "identity"), "PrivateUsers=identity");
-        default:
-                return 0;
+                return add_finding(res, audit_weight(AUDIT_USER_NAMESPACE, "identity"),
+                                   "PrivateUsers=identity");
+        default: return 0;
         }
 }
 
@@ -281,7 +281,8 @@ static unsigned sensitive_weight(const char *src, bool read_only, bool offline, 
 
 static int check_binds(const ContainerConfig *c, bool offline, AuditReport *report)
 {
-        AuditResult *sensitive = result(report, AUDIT_SENSITIVE_BINDS), *writable = result(report, AUDIT_WRITABLE_BINDS),
+        AuditResult *sensitive = result(report, AUDIT_SENSITIVE_BINDS),
+                    *writable = result(report, AUDIT_WRITABLE_BINDS),
                     *devices = result(report, AUDIT_DEVICES);
         bool all_read_only = true;
         int r;
@@ -328,8 +329,8 @@ static int check_binds(const ContainerConfig *c, bool offline, AuditReport *repo
                 }
 
                 if (!b->read_only) {
-                        r = add_finding(writable, audit_weight(AUDIT_WRITABLE_BINDS, NULL), "%s:%s", b->source,
-                                        b->target);
+                        r = add_finding(writable, audit_weight(AUDIT_WRITABLE_BINDS, NULL), "%s:%s",
+                                        b->source, b->target);
                         if (r < 0)
                                 return r;
                         writable->status = AUDIT_FAIL;
@@ -366,7 +367,8 @@ static int check_device_allow(const ContainerConfig *c, bool offline, AuditResul
                         block = strneq(d->device, "block-", 6);
                 else
                         block = !offline && stat(d->device, &st) >= 0 && S_ISBLK(st.st_mode);
-                r = add_finding(res, audit_weight(AUDIT_DEVICES, block ? "DeviceAllow=block" : "DeviceAllow="),
+                r = add_finding(res,
+                                audit_weight(AUDIT_DEVICES, block ? "DeviceAllow=block" : "DeviceAllow="),
                                 "DeviceAllow=%s %s", d->device, d->access);
                 if (r < 0)
                         return r;
@@ -379,7 +381,8 @@ static int check_limits(const ContainerConfig *c, AuditReport *report)
 {
         bool mem = c->memory_max != CONFIG_UNSET && c->memory_max != CONFIG_SIZE_INFINITY;
         bool high = c->memory_high != CONFIG_UNSET && c->memory_high != CONFIG_SIZE_INFINITY;
-        bool cpu = c->cpu_quota_per_sec_usec != CONFIG_UNSET && c->cpu_quota_per_sec_usec != CONFIG_SIZE_INFINITY;
+        bool cpu = c->cpu_quota_per_sec_usec != CONFIG_UNSET &&
+                   c->cpu_quota_per_sec_usec != CONFIG_SIZE_INFINITY;
         bool share = (c->cpu_weight != CONFIG_UNSET) || c->allowed_cpus;
 
         if (!mem)
@@ -389,7 +392,8 @@ static int check_limits(const ContainerConfig *c, AuditReport *report)
                 set_status(result(report, AUDIT_CPU_LIMIT), share ? AUDIT_PARTIAL : AUDIT_FAIL,
                            audit_weight(AUDIT_CPU_LIMIT, share ? "CPUWeight=" : NULL));
         if (c->tasks_max == CONFIG_SIZE_INFINITY)
-                set_status(result(report, AUDIT_TASKS_LIMIT), AUDIT_FAIL, audit_weight(AUDIT_TASKS_LIMIT, NULL));
+                set_status(result(report, AUDIT_TASKS_LIMIT), AUDIT_FAIL,
+                           audit_weight(AUDIT_TASKS_LIMIT, NULL));
         return 0;
 }
 
@@ -423,8 +427,8 @@ static int check_root_reachable(const ContainerConfig *c, bool offline, AuditRes
                         return 0;
         }
         res->status = AUDIT_FAIL;
-        return add_finding(res, audit_weight(AUDIT_ROOT_REACHABLE, NULL), "%s: no directory above it has mode 0700",
-                           c->directory);
+        return add_finding(res, audit_weight(AUDIT_ROOT_REACHABLE, NULL),
+                           "%s: no directory above it has mode 0700", c->directory);
 }
 
 void audit_report_done(AuditReport *r)

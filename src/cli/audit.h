@@ -34,11 +34,11 @@ typedef enum AuditCheckId {
 
 typedef struct AuditCheck {
         AuditCheckId id;
-        const char *name;      /* stable identifier: "user-namespace" */
-        const char *key;       /* the key to change: "PrivateUsers=" */
-        const char *cis;       /* CIS Docker Benchmark item, "-" when none maps */
-        const char *good;      /* what the row says when it passes */
-        const char *bad;       /* what it says when it does not */
+        const char *name; /* stable identifier: "user-namespace" */
+        const char *key;  /* the key to change: "PrivateUsers=" */
+        const char *cis;  /* CIS Docker Benchmark item, "-" when none maps */
+        const char *good; /* what the row says when it passes */
+        const char *bad;  /* what it says when it does not */
 } AuditCheck;
 
 /* One weight: of a check as a whole (item NULL; for checks with items, the weight of an item not

@@ -111,7 +111,8 @@ static int show_level(const char *cgroup, const char *prefix, FILE *f)
                 escaped = cescape(cmd);
                 if (!escaped)
                         return -ENOMEM;
-                fprintf(f, "%s%s%s %s\n", prefix, i + 1 < n_pids || n_children ? "├─" : "└─", pids[i], escaped);
+                fprintf(f, "%s%s%s %s\n", prefix, i + 1 < n_pids || n_children ? "├─" : "└─", pids[i],
+                        escaped);
         }
         for (size_t i = 0; i < n_children; i++) {
                 _cleanup_free_ char *sub = NULL, *subprefix = NULL, *escaped = NULL;

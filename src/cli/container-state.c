@@ -42,8 +42,8 @@ char *container_unit_active_state(sd_bus *bus, const char *name)
                 return NULL;
         if (unit_object_path(bus, unit, &path) < 0)
                 return NULL;
-        if (sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit",
-                                       "ActiveState", NULL, &active) < 0)
+        if (sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                       "org.freedesktop.systemd1.Unit", "ActiveState", NULL, &active) < 0)
                 return NULL;
         return active;
 }
@@ -110,8 +110,8 @@ int container_state_describe(sd_bus *bus, const char *state_dir, const char *nam
         }
 
         active = container_unit_active_state(bus, name);
-        if (active && (streq(active, "active") || streq(active, "activating") || streq(active, "reloading") ||
-                       streq(active, "deactivating")))
+        if (active && (streq(active, "active") || streq(active, "activating") ||
+                       streq(active, "reloading") || streq(active, "deactivating")))
                 s.state = "running"; /* systemd says so; the state dir was not readable */
         else if (active && streq(active, "failed")) {
                 s.state = "failed";

@@ -13,7 +13,7 @@ typedef struct ContainerState {
                             * invalid: the first error line; else NULL */
         char *error;       /* failed: berth's error line of the failed launch, or NULL */
         uint64_t ended_usec;
-        bool guessed;      /* "stopped" from neither systemd nor a recorded result */
+        bool guessed; /* "stopped" from neither systemd nor a recorded result */
 } ContainerState;
 
 void container_state_done(ContainerState *s);

@@ -15,7 +15,7 @@
 
 int polkit_agent_open(pid_t *ret_pid)
 {
-        _cleanup_close_pair_ int fds[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int fds[2] = { -EBADF, -EBADF };
         struct pollfd p;
         char fd_arg[16];
         pid_t pid;
@@ -46,7 +46,7 @@ int polkit_agent_open(pid_t *ret_pid)
                 _exit(EXIT_FAILURE);
         }
         fds[1] = safe_close(fds[1]);
-        p = (struct pollfd){.fd = fds[0], .events = POLLIN};
+        p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
         while (poll(&p, 1, -1) < 0)
                 if (errno != EINTR) {
                         int r = negative_errno();

@@ -12,7 +12,7 @@
 void progress_bar_init(ProgressBar *p, const char *label)
 {
         const char *term = getenv("TERM");
-        *p = (ProgressBar){.label = label};
+        *p = (ProgressBar){ .label = label };
         p->enabled = isatty(STDERR_FILENO) && !(term && streq(term, "dumb"));
 }
 

@@ -22,8 +22,8 @@ static void uint64_or_null(JsonWriter *w, const char *key, bool known, uint64_t 
                 json_null(w);
 }
 
-/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]) and "forward_blocked",
- * null without it. */
+/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]) and
+ * "forward_blocked", null without it. */
 static int add_network(JsonWriter *w, const RuntimeState *s)
 {
         string_or_null(w, "address", s ? s->address : NULL);

@@ -63,7 +63,7 @@ static int add_cell(Table *t, TableCellType type, const char *text, uint64_t num
                 return -ENOMEM;
         t->cells = c;
         c = &t->cells[t->n_cells];
-        *c = (Cell){.type = type, .number = number, .text = strdup(text)};
+        *c = (Cell){ .type = type, .number = number, .text = strdup(text) };
         if (!c->text)
                 return -ENOMEM;
         t->n_cells++;

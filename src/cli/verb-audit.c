@@ -118,9 +118,11 @@ static void print_text(const AuditEntry *e, bool unicode)
                 if (res->status == AUDIT_PASS || res->status == AUDIT_UNKNOWN)
                         snprintf(exposure, sizeof(exposure), "-");
                 else
-                        snprintf(exposure, sizeof(exposure), "%u.%u", res->exposure / 10, res->exposure % 10);
-                printf("%s%s%s %-*s  %-18s %-9s %8s  %s", color, mark, ansi_normal(), width, res->check->name,
-                       res->check->key, res->check->cis, exposure, result_description(res));
+                        snprintf(exposure, sizeof(exposure), "%u.%u", res->exposure / 10,
+                                 res->exposure % 10);
+                printf("%s%s%s %-*s  %-18s %-9s %8s  %s", color, mark, ansi_normal(), width,
+                       res->check->name, res->check->key, res->check->cis, exposure,
+                       result_description(res));
                 for (size_t j = 0; j < res->n_findings; j++) {
                         /* paths come from the file audited, which may be anyone's: no raw
                          * control characters to the terminal */
@@ -128,12 +130,15 @@ static void print_text(const AuditEntry *e, bool unicode)
 
                         printf("%s%s", j == 0 ? ": " : ", ", item ?: "?");
                         if (res->findings[j].exposure > 0)
-                                printf(" (%u.%u)", res->findings[j].exposure / 10, res->findings[j].exposure % 10);
+                                printf(" (%u.%u)", res->findings[j].exposure / 10,
+                                       res->findings[j].exposure % 10);
                 }
                 printf("\n");
         }
         printf("%s Overall exposure level for %s: %s%u.%u %s%s\n", unicode ? "→" : "->", e->config->name,
-               r->score >= 60 ? ansi_highlight_red() : r->score < 30 ? ansi_highlight_green() : ansi_highlight(),
+               r->score >= 60  ? ansi_highlight_red()
+               : r->score < 30 ? ansi_highlight_green()
+                               : ansi_highlight(),
                r->score / 10, r->score % 10, audit_verdict(r->score), ansi_normal());
 }
 
@@ -246,7 +251,8 @@ int verb_audit(int argc, char **argv)
                         break;
                 case ARG_THRESHOLD:
                         if (parse_threshold(optarg, &threshold) < 0) {
-                                log_error("Invalid --threshold=%s (expected a score from 0.0 to 10.0).", optarg);
+                                log_error("Invalid --threshold=%s (expected a score from 0.0 to 10.0).",
+                                          optarg);
                                 return EXIT_USAGE;
                         }
                         break;

@@ -90,8 +90,8 @@ static int cat_one(const char *name, bool first)
 int verb_cat(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                {},
         };
         int c, ret = EXIT_OK;
 

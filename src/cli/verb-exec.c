@@ -44,18 +44,18 @@ static void help(void)
 int verb_exec(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"tty", no_argument, NULL, 't'},
-            {"no-tty", no_argument, NULL, 'T'},
-            {"user", required_argument, NULL, 'u'},
-            {"env", required_argument, NULL, 'E'},
-            {"setenv", required_argument, NULL, 'E'},
-            {"working-directory", required_argument, NULL, 'w'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "tty", no_argument, NULL, 't' },
+                { "no-tty", no_argument, NULL, 'T' },
+                { "user", required_argument, NULL, 'u' },
+                { "env", required_argument, NULL, 'E' },
+                { "setenv", required_argument, NULL, 'E' },
+                { "working-directory", required_argument, NULL, 'w' },
+                {},
         };
         _cleanup_strv_free_ char **extra = NULL;
         _cleanup_free_ char *error = NULL;
-        ExecOptions o = {.state_dir = state_dir_get(), .tty = -1};
+        ExecOptions o = { .state_dir = state_dir_get(), .tty = -1 };
         const char *name;
         int c_opt, r;
 

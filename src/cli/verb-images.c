@@ -125,13 +125,14 @@ int verb_images(int argc, char **argv)
 {
         enum { ARG_NO_LEGEND = 0x100, ARG_NO_PAGER };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"no-legend", no_argument, NULL, ARG_NO_LEGEND},
-            {"output", required_argument, NULL, 'o'},
-            {"no-pager", no_argument, NULL, ARG_NO_PAGER},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "output", required_argument, NULL, 'o' },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                {},
         };
-        static const char *const headers[] = {"NAME", "SIZE", "DIGEST", "SIGNED-BY", "IMPORTED", "USED-BY", NULL};
+        static const char *const headers[] = { "NAME",     "SIZE",    "DIGEST", "SIGNED-BY",
+                                               "IMPORTED", "USED-BY", NULL };
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_strv_free_ char **names = NULL;
         TableOutput output = TABLE_OUTPUT_TEXT;
@@ -156,7 +157,8 @@ int verb_images(int argc, char **argv)
         }
         r = image_list(image_dir, &names);
         if (r < 0)
-                return log_error_errno(r, "Failed to list images in %s: %m", image_dir), EXIT_FAILURE_GENERIC;
+                return log_error_errno(r, "Failed to list images in %s: %m", image_dir),
+                       EXIT_FAILURE_GENERIC;
         r = table_new(headers, &t);
         if (r < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
@@ -208,8 +210,8 @@ static void help_rm_image(void)
 int verb_rm_image(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                {},
         };
         _cleanup_strv_free_ char **users = NULL, **unknown = NULL;
         _cleanup_free_ char *root = NULL, *record = NULL, *trash = NULL, *list = NULL;
@@ -231,13 +233,15 @@ int verb_rm_image(int argc, char **argv)
                 log_error("Invalid image name '%s'.", name);
                 return EXIT_USAGE;
         }
-        if (asprintf(&root, "%s/%s", image_dir, name) < 0 || image_provenance_path(image_dir, name, &record) < 0 ||
+        if (asprintf(&root, "%s/%s", image_dir, name) < 0 ||
+            image_provenance_path(image_dir, name, &record) < 0 ||
             asprintf(&trash, "%s/.import-rm-%s-XXXXXX", image_dir, name) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         if (lstat(root, &st) < 0 || !S_ISDIR(st.st_mode)) {
                 /* A record whose root was removed by hand: drop the record. */
                 if (unlink(record) == 0) {
-                        printf("Removed the record of image %s (its root %s was already gone).\n", name, root);
+                        printf("Removed the record of image %s (its root %s was already gone).\n", name,
+                               root);
                         return EXIT_OK;
                 }
                 log_error("No image %s in %s.", name, image_dir);
@@ -249,7 +253,8 @@ int verb_rm_image(int argc, char **argv)
                        EXIT_FAILURE_GENERIC;
         if (users) {
                 list = strv_join_comma(users);
-                log_error("Refusing to remove image %s: used by container%s %s (Directory=%s); remove or change "
+                log_error("Refusing to remove image %s: used by container%s %s (Directory=%s); remove or "
+                          "change "
                           "%s first.",
                           name, strv_length(users) > 1 ? "s" : "", strna(list), root,
                           strv_length(users) > 1 ? "their .container files" : "its .container file");
@@ -257,7 +262,8 @@ int verb_rm_image(int argc, char **argv)
         }
         if (unknown) {
                 list = strv_join_comma(unknown);
-                log_error("Refusing to remove image %s: cannot tell whether %s use%s it (config errors; see 'berth "
+                log_error("Refusing to remove image %s: cannot tell whether %s use%s it (config errors; see "
+                          "'berth "
                           "verify').",
                           name, strna(list), strv_length(unknown) > 1 ? "" : "s");
                 return EXIT_FAILURE_GENERIC;

@@ -59,12 +59,12 @@ int verb_import(int argc, char **argv)
 {
         enum { ARG_OCI = 0x100, ARG_KEEP_SETUID, ARG_MAX_SIZE, ARG_VERIFY_KEY };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"oci", required_argument, NULL, ARG_OCI},
-            {"keep-setuid", no_argument, NULL, ARG_KEEP_SETUID},
-            {"max-size", required_argument, NULL, ARG_MAX_SIZE},
-            {"verify-key", required_argument, NULL, ARG_VERIFY_KEY},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "oci", required_argument, NULL, ARG_OCI },
+                { "keep-setuid", no_argument, NULL, ARG_KEEP_SETUID },
+                { "max-size", required_argument, NULL, ARG_MAX_SIZE },
+                { "verify-key", required_argument, NULL, ARG_VERIFY_KEY },
+                {},
         };
         _cleanup_(import_context_done) ImportContext ctx = {};
         _cleanup_(import_result_done) ImportResult result = {};
@@ -104,7 +104,8 @@ int verb_import(int argc, char **argv)
                 /* DIR:TAG, unless DIR itself has that name (a directory may contain ':'). */
                 const char *colon = strrchr(oci, ':');
                 struct stat st;
-                if (colon && colon[1] && !strchr(colon, '/') && !(stat(oci, &st) == 0 && S_ISDIR(st.st_mode))) {
+                if (colon && colon[1] && !strchr(colon, '/') &&
+                    !(stat(oci, &st) == 0 && S_ISDIR(st.st_mode))) {
                         oci_dir = strndup(oci, colon - oci);
                         if (!oci_dir)
                                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
@@ -114,10 +115,10 @@ int verb_import(int argc, char **argv)
         }
         source = oci ?: argv[optind + 1];
         if (!container_name_is_valid(name)) {
-                log_error(
-                    "Invalid container name '%s' (letters, digits, '-' and '.'-separated labels, at most %d "
-                    "characters).",
-                    name, CONTAINER_NAME_MAX);
+                log_error("Invalid container name '%s' (letters, digits, '-' and '.'-separated labels, at "
+                          "most %d "
+                          "characters).",
+                          name, CONTAINER_NAME_MAX);
                 return EXIT_USAGE;
         }
         r = config_search_path(&search);
@@ -143,9 +144,10 @@ int verb_import(int argc, char **argv)
                 policy.require_signature = true;
         }
         if (policy.require_signature && !policy.keys) {
-                log_error("Refusing to import %s: RequireSignature=yes but no TrustedKey= in the trust policy "
-                          "(%s); add one or pass --verify-key=KEY.",
-                          name, policy.files ? policy.files[0] : "trust.conf");
+                log_error(
+                        "Refusing to import %s: RequireSignature=yes but no TrustedKey= in the trust policy "
+                        "(%s); add one or pass --verify-key=KEY.",
+                        name, policy.files ? policy.files[0] : "trust.conf");
                 return EXIT_FAILURE_GENERIC;
         }
         keys = calloc(strv_length(policy.keys) + 1, sizeof(SigKey));
@@ -171,7 +173,7 @@ int verb_import(int argc, char **argv)
         ctx.userdata = &bar;
         /* Ctrl-C, a stop or a hangup end the import cleanly (no SA_RESTART: reads return early). */
         ctx.cancel = &import_cancelled;
-        struct sigaction sa = {.sa_handler = on_signal};
+        struct sigaction sa = { .sa_handler = on_signal };
         sigemptyset(&sa.sa_mask);
         (void)sigaction(SIGINT, &sa, NULL);
         (void)sigaction(SIGTERM, &sa, NULL);
@@ -199,8 +201,8 @@ int verb_import(int argc, char **argv)
                 printf("The root has an init system: %s has a commented Boot=yes to boot it whole.\n",
                        result.config_path);
         if (ctx.signed_by)
-                printf("Verified the signature of %s by key %s (%s).\n", ctx.digest, ctx.signed_by->fingerprint,
-                       ctx.signed_by->path);
+                printf("Verified the signature of %s by key %s (%s).\n", ctx.digest,
+                       ctx.signed_by->fingerprint, ctx.signed_by->path);
         printf("Imported %s into %s.\n"
                "Wrote %s; check it with 'berth verify %s', then 'berth start %s'.\n",
                source, result.root, result.config_path, name, name);

@@ -3,8 +3,8 @@
  * --all also every declared container that is not running, with why (like systemctl list-units
  * --all). */
 #include <getopt.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgroup.h"
@@ -78,12 +78,12 @@ static int add_container(Table *t, const char *state_dir, const char *name)
             (r = s.since_usec ? table_add_uint64(t, TABLE_TIMESTAMP, s.since_usec)
                               : table_add_string(t, NULL)) < 0 ||
             (r = cgroup && cgroup_read_u64(cgroup, "memory.current", &v) >= 0
-                     ? table_add_uint64(t, TABLE_SIZE, v)
-                     : table_add_string(t, NULL)) < 0 ||
+                         ? table_add_uint64(t, TABLE_SIZE, v)
+                         : table_add_string(t, NULL)) < 0 ||
             (r = cgroup && cgroup_count_tasks(cgroup, &v) >= 0 ? table_add_uint64(t, TABLE_UINT64, v)
                                                                : table_add_string(t, NULL)) < 0 ||
             (r = s.uid_size ? table_add_uint64(t, TABLE_UINT64, s.uid_base) : table_add_string(t, NULL)) <
-                0 ||
+                    0 ||
             (r = table_add_string(t, s.label)) < 0 || (r = table_add_string(t, s.root)) < 0 ||
             (r = table_add_string(t, s.address)) < 0 ||
             (r = table_add_string(t, isempty(s.ports) ? NULL : s.ports)) < 0)
@@ -99,7 +99,7 @@ static int cmp_str(const void *a, const void *b)
 /* The names of a, b and c, each once, sorted. */
 static int union_sorted(char ***ret, char *const *a, char *const *b, char *const *c)
 {
-        char *const *lists[] = {a, b, c};
+        char *const *lists[] = { a, b, c };
 
         for (size_t i = 0; i < ELEMENTSOF(lists); i++)
                 STRV_FOREACH (n, lists[i])
@@ -111,7 +111,8 @@ static int union_sorted(char ***ret, char *const *a, char *const *b, char *const
 }
 
 /* A row for a container whose state this user cannot read, or that is not running (--all). */
-static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *name, bool all, bool unreadable)
+static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *name, bool all,
+                     bool unreadable)
 {
         _cleanup_(container_state_done) ContainerState cs = {};
         _cleanup_free_ char *state = NULL;
@@ -127,7 +128,7 @@ static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *n
                 return 0;
         if (cs.reason ? asprintf(&state, "%s (%s)", cs.state, cs.reason) < 0
                       : !(state = strdup(unreadable && streq(cs.state, "unknown") ? "unknown (needs root)"
-                                                                                 : cs.state)))
+                                                                                  : cs.state)))
                 return log_error_errno(-ENOMEM, "Out of memory.");
         r = table_add_string(t, name);
         if (r >= 0)
@@ -141,18 +142,18 @@ int verb_list(int argc, char **argv)
 {
         enum { ARG_NO_LEGEND = 0x100, ARG_NO_PAGER };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"all", no_argument, NULL, 'a'},
-            {"no-legend", no_argument, NULL, ARG_NO_LEGEND},
-            {"output", required_argument, NULL, 'o'},
-            {"no-pager", no_argument, NULL, ARG_NO_PAGER},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "all", no_argument, NULL, 'a' },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "output", required_argument, NULL, 'o' },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                {},
         };
-        static const char *const headers[] = {"NAME",     "STATE", "SINCE", "MEMORY",  "TASKS",
-                                              "UID-BASE", "LABEL", "ROOT",  "ADDRESS", "PORTS", NULL};
+        static const char *const headers[] = { "NAME",  "STATE", "SINCE",   "MEMORY", "TASKS", "UID-BASE",
+                                               "LABEL", "ROOT",  "ADDRESS", "PORTS",  NULL };
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_strv_free_ char **names = NULL, **unreadable = NULL, **declared = NULL, **invalid = NULL,
-                             **every = NULL;
+                                 **every = NULL;
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         TableOutput output = TABLE_OUTPUT_TEXT;
         const char *state_dir = state_dir_get();

@@ -32,12 +32,12 @@ static void help(void)
 int verb_logs(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"lines", required_argument, NULL, 'n'},
-            {"follow", no_argument, NULL, 'f'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "lines", required_argument, NULL, 'n' },
+                { "follow", no_argument, NULL, 'f' },
+                {},
         };
-        JournalShowOptions o = {.lines = UINT64_MAX};
+        JournalShowOptions o = { .lines = UINT64_MAX };
         _cleanup_strv_free_ char **units = NULL;
         int c, r;
 

@@ -16,7 +16,6 @@
 #include "strv.h"
 #include "verbs.h"
 
-
 static void help(void)
 {
         printf("berth run [OPTIONS...] NAME\n"
@@ -67,10 +66,10 @@ static void record_result(const char *state_dir, const char *name, int status, c
                 return;
         clock_gettime(CLOCK_REALTIME, &ts);
         r = state_write_result(state_dir, name,
-                               &(RunResult){.exit_status = status,
-                                            .ended_usec = (uint64_t)ts.tv_sec * 1000000ULL +
-                                                          (uint64_t)ts.tv_nsec / 1000ULL,
-                                            .error = (char *)error});
+                               &(RunResult){ .exit_status = status,
+                                             .ended_usec = (uint64_t)ts.tv_sec * 1000000ULL +
+                                                           (uint64_t)ts.tv_nsec / 1000ULL,
+                                             .error = (char *)error });
         if (r < 0 && r != -ENOENT)
                 log_debug_errno(r, "Failed to record how container %s ended: %m", name);
 }
@@ -89,7 +88,8 @@ static bool refuse_escaped_name(const char *name)
                 unsigned v;
                 int n = 0;
 
-                if (name[i] == '\\' && sscanf(name + i, "\\x%2x%n", &v, &n) == 1 && n == 4 && v > 0 && v < 0x80) {
+                if (name[i] == '\\' && sscanf(name + i, "\\x%2x%n", &v, &n) == 1 && n == 4 && v > 0 &&
+                    v < 0x80) {
                         plain[j++] = (char)v;
                         i += 3;
                 } else
@@ -110,19 +110,19 @@ int verb_run(int argc, char **argv)
 {
         enum { ARG_FILE = 0x100, ARG_REGISTER };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"file", required_argument, NULL, ARG_FILE},
-            {"register", required_argument, NULL, ARG_REGISTER},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "file", required_argument, NULL, ARG_FILE },
+                { "register", required_argument, NULL, ARG_REGISTER },
+                {},
         };
         _cleanup_config_ ContainerConfig *config = NULL;
         _cleanup_free_ char *error = NULL;
         const char *file = NULL;
         _cleanup_free_ char *file_path = NULL;
         LaunchOptions o = {
-            .state_dir = state_dir_get(),
-            .register_scope = !isempty(getenv("INVOCATION_ID")),
-            .interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+                .state_dir = state_dir_get(),
+                .register_scope = !isempty(getenv("INVOCATION_ID")),
+                .interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
         };
         int c, r;
 

@@ -20,9 +20,9 @@ typedef struct StartVerb {
 } StartVerb;
 
 static const StartVerb start_verbs[] = {
-    {"start", "StartUnit", "Starts"},
-    {"stop", "StopUnit", "Stops"},
-    {"restart", "RestartUnit", "Restarts"},
+        { "start", "StartUnit", "Starts" },
+        { "stop", "StopUnit", "Stops" },
+        { "restart", "RestartUnit", "Restarts" },
 };
 
 static void help(const StartVerb *v)
@@ -51,10 +51,10 @@ int verb_start(int argc, char **argv)
 {
         enum { ARG_NO_BLOCK = 0x100, ARG_NO_ASK_PASSWORD };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"no-block", no_argument, NULL, ARG_NO_BLOCK},
-            {"no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "no-block", no_argument, NULL, ARG_NO_BLOCK },
+                { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
+                {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;

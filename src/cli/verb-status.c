@@ -78,9 +78,12 @@ static void print_limits(sd_bus *bus, const char *scope)
                 const char *key;
                 TableCellType type;
         } limits[] = {
-            {"MemoryMax", "MemoryMax", TABLE_SIZE},          {"MemoryHigh", "MemoryHigh", TABLE_SIZE},
-            {"CPUQuotaPerSecUSec", "CPUQuota", TABLE_EMPTY}, {"CPUWeight", "CPUWeight", TABLE_UINT64},
-            {"IOWeight", "IOWeight", TABLE_UINT64},          {"TasksMax", "TasksMax", TABLE_UINT64},
+                { "MemoryMax", "MemoryMax", TABLE_SIZE },
+                { "MemoryHigh", "MemoryHigh", TABLE_SIZE },
+                { "CPUQuotaPerSecUSec", "CPUQuota", TABLE_EMPTY },
+                { "CPUWeight", "CPUWeight", TABLE_UINT64 },
+                { "IOWeight", "IOWeight", TABLE_UINT64 },
+                { "TasksMax", "TasksMax", TABLE_UINT64 },
         };
         _cleanup_free_ char *path = NULL;
         bool any = false;
@@ -159,8 +162,8 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
                 printf("  UID range: none (host users)\n");
         printf("      Label: %s\n", strna(s->label));
         if (s->address) {
-                printf("    Address: %s%s%s on %s\n", s->address, s->address6 ? ", " : "", strempty(s->address6),
-                       strna(s->interface));
+                printf("    Address: %s%s%s on %s\n", s->address, s->address6 ? ", " : "",
+                       strempty(s->address6), strna(s->interface));
                 printf("      Ports: %s\n", isempty(s->ports) ? "none" : s->ports);
                 if (s->forward_blocked)
                         printf("    Warning: forwarded traffic is dropped by %s (policy drop)\n",
@@ -195,17 +198,17 @@ int verb_status(int argc, char **argv)
 {
         enum { ARG_NO_PAGER = 0x100 };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"lines", required_argument, NULL, 'n'},
-            {"no-pager", no_argument, NULL, ARG_NO_PAGER},
-            {"output", required_argument, NULL, 'o'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "lines", required_argument, NULL, 'n' },
+                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
+                { "output", required_argument, NULL, 'o' },
+                {},
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_free_ char *unit = NULL, *active = NULL, *sub = NULL, *main_file = NULL;
         _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
-        JournalShowOptions jo = {.lines = 10};
+        JournalShowOptions jo = { .lines = 10 };
         const char *name;
         bool running, exists, no_pager = false, unreadable = false;
         TableOutput output = TABLE_OUTPUT_TEXT;
@@ -276,16 +279,16 @@ int verb_status(int argc, char **argv)
 
         if (output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {
-                    .result = running || systemd_running ? NULL : cs.state,
-                    .reason = cs.reason,
-                    .error = error_line,
-                    .name = name,
-                    .unit = unit,
-                    .active = active,
-                    .sub = sub,
-                    .state = running ? &s : NULL,
-                    .config_path = main_file,
-                    .dropins = dropins,
+                        .result = running || systemd_running ? NULL : cs.state,
+                        .reason = cs.reason,
+                        .error = error_line,
+                        .name = name,
+                        .unit = unit,
+                        .active = active,
+                        .sub = sub,
+                        .state = running ? &s : NULL,
+                        .config_path = main_file,
+                        .dropins = dropins,
                 };
                 r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
                 if (r < 0)
@@ -294,8 +297,13 @@ int verb_status(int argc, char **argv)
         }
 
         _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        const char *on = running || systemd_running ? ansi_highlight_green() : failed ? ansi_highlight_red() : "";
-        printf("%s%s%s %s - berth container %s\n", on, running || systemd_running ? "●" : failed ? "×" : "○",
+        const char *on = running || systemd_running ? ansi_highlight_green()
+                         : failed                   ? ansi_highlight_red()
+                                                    : "";
+        printf("%s%s%s %s - berth container %s\n", on,
+               running || systemd_running ? "●"
+               : failed                   ? "×"
+                                          : "○",
                *on ? ansi_normal() : "", unit, name);
         if (failed) /* systemd's word, or the result `berth run` recorded (run by hand) */
                 printf("     Active: %sfailed (%s)%s\n", on, strna(cs.reason), ansi_normal());
@@ -303,10 +311,10 @@ int verb_status(int argc, char **argv)
                 printf("     Active: unknown (needs root)\n");
         else
                 printf("     Active: %s%s (%s)%s\n", on, active ? active : "inactive",
-                       sub ? sub
-                       : running ? "running"
+                       sub                                     ? sub
+                       : running                               ? "running"
                        : cs.state && streq(cs.state, "masked") ? "masked"
-                                                                : "dead",
+                                                               : "dead",
                        *on ? ansi_normal() : "");
         if (running)
                 print_running(bus, &s);
@@ -319,7 +327,8 @@ int verb_status(int argc, char **argv)
                 if (error_line)
                         printf("      Error: %s\n", error_line);
                 if (unreadable)
-                        printf("       Note: only root can read the container's state in %s/%s; run as root\n"
+                        printf("       Note: only root can read the container's state in %s/%s; run as "
+                               "root\n"
                                "             for its leader, UID range, label, scope and cgroup.\n",
                                state_dir_get(), name);
                 if (cs.state && streq(cs.state, "invalid") && cs.reason)

@@ -56,8 +56,8 @@ static bool path_is_at_or_below(const char *path, const char *p)
 }
 
 /* The nodes berth's own /dev always has (src/launch/dev.c). */
-static const char *const berth_dev_nodes[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
-                                              "/dev/urandom", "/dev/tty", NULL};
+static const char *const berth_dev_nodes[] = { "/dev/null",    "/dev/zero", "/dev/full", "/dev/random",
+                                               "/dev/urandom", "/dev/tty",  NULL };
 
 /* DeviceAllow= opens the device cgroup only: without a Bind= of the node (or of a directory on
  * the host's /dev above it) the container has no node to open. A warning: the container starts. */
@@ -94,7 +94,8 @@ static _printf_(2, 3) void warn(const ContainerConfig *c, const char *fmt, ...)
  * is the image's: everything in it is resolved inside it (a symlink cannot point out). */
 static size_t verify_root(const ContainerConfig *c)
 {
-        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         const char *dir = c->directory ?: "/", *db = NULL;
         _cleanup_close_ int root = -EBADF, fd = -EBADF;
         size_t n = 0;
@@ -113,21 +114,26 @@ static size_t verify_root(const ContainerConfig *c)
                 user_record_done(&u);
                 if (r == -ESRCH)
                         warn(c, "[Container] User=%s: no such user in the root's /etc/passwd (%s)", c->user,
-                             dir), n++;
+                             dir),
+                                n++;
                 else if (r < 0 && user_db_refusal(r))
                         warn(c, "[Container] User=%s: berth refuses the root's %s: %s", c->user, db,
-                             user_db_refusal(r)), n++;
+                             user_db_refusal(r)),
+                                n++;
                 else if (r < 0)
-                        warn(c, "[Container] User=%s: cannot read the root's %s: %s", c->user, db, strerror(-r)),
-                            n++;
+                        warn(c, "[Container] User=%s: cannot read the root's %s: %s", c->user, db,
+                             strerror(-r)),
+                                n++;
         }
         if (c->exec && c->exec[0]) {
                 fd = (int)syscall(SYS_openat2, root, c->exec[0], &how, sizeof(how));
                 if (fd < 0)
-                        warn(c, "[Container] Exec=%s: %s in the root %s", c->exec[0], strerror(errno), dir), n++;
+                        warn(c, "[Container] Exec=%s: %s in the root %s", c->exec[0], strerror(errno), dir),
+                                n++;
                 else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-                        warn(c, "[Container] Exec=%s: not an executable file in the root %s", c->exec[0], dir),
-                            n++;
+                        warn(c, "[Container] Exec=%s: not an executable file in the root %s", c->exec[0],
+                             dir),
+                                n++;
         }
         return n;
 }
@@ -195,10 +201,10 @@ int verb_verify(int argc, char **argv)
 {
         enum { ARG_FILE = 0x100 };
         static const struct option options[] = {
-            {"help", no_argument, NULL, 'h'},
-            {"file", no_argument, NULL, ARG_FILE},
-            {"quiet", no_argument, NULL, 'q'},
-            {},
+                { "help", no_argument, NULL, 'h' },
+                { "file", no_argument, NULL, ARG_FILE },
+                { "quiet", no_argument, NULL, 'q' },
+                {},
         };
         _cleanup_strv_free_ char **targets = NULL, **invalid = NULL;
         bool force_file = false, quiet = false;

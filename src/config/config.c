@@ -82,19 +82,19 @@ int container_config_new_default(const char *name, ContainerConfig **ret)
         if (!c)
                 return -ENOMEM;
         *c = (ContainerConfig){
-            .timeout_stop_usec = CONFIG_UNSET,
-            .memory_max = CONFIG_UNSET,
-            .memory_high = CONFIG_UNSET,
-            .cpu_quota_per_sec_usec = CONFIG_UNSET,
-            .cpu_weight = CONFIG_UNSET,
-            .io_weight = CONFIG_UNSET,
-            .tasks_max = CONFIG_DEFAULT_TASKS_MAX,
-            .private_users = PRIVATE_USERS_PICK,
-            .uid_size = 65536,
-            .no_new_privileges = true,
-            .private_network = true,
-            .address_pool = CONFIG_ADDRESS_POOL_DEFAULT,
-            .address_pool_prefix = CONFIG_ADDRESS_POOL_PREFIX_DEFAULT,
+                .timeout_stop_usec = CONFIG_UNSET,
+                .memory_max = CONFIG_UNSET,
+                .memory_high = CONFIG_UNSET,
+                .cpu_quota_per_sec_usec = CONFIG_UNSET,
+                .cpu_weight = CONFIG_UNSET,
+                .io_weight = CONFIG_UNSET,
+                .tasks_max = CONFIG_DEFAULT_TASKS_MAX,
+                .private_users = PRIVATE_USERS_PICK,
+                .uid_size = 65536,
+                .no_new_privileges = true,
+                .private_network = true,
+                .address_pool = CONFIG_ADDRESS_POOL_DEFAULT,
+                .address_pool_prefix = CONFIG_ADDRESS_POOL_PREFIX_DEFAULT,
         };
         c->name = strdup(name);
         c->slice = strdup("machine.slice");
@@ -141,10 +141,10 @@ int config_check_credential_sources(const ContainerConfig *c, char ***errors)
                 if (stat(cr->path, &st) < 0) {
                         if (errno == ENOENT || errno == ENOTDIR)
                                 k = asprintf(
-                                    &line,
-                                    "%s: [Container] LoadCredential=%s:%s: credential source %s does "
-                                    "not exist (expected an existing file, or a directory of files)",
-                                    cr->location, cr->id, cr->path, cr->path);
+                                        &line,
+                                        "%s: [Container] LoadCredential=%s:%s: credential source %s does "
+                                        "not exist (expected an existing file, or a directory of files)",
+                                        cr->location, cr->id, cr->path, cr->path);
                 } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CREDENTIAL_SIZE_MAX)
                         k = asprintf(&line,
                                      "%s: [Container] LoadCredential=%s:%s: credential source %s is %" PRIu64
@@ -188,11 +188,12 @@ int config_check_device_allow(const ContainerConfig *c, char ***errors)
                                              "node below /dev, such as /dev/fuse)",
                                              d->location, d->device);
                 } else if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-                        k = asprintf(&line,
-                                     "%s: %s is not a device node (expected a character or block device node "
-                                     "below /dev, such as /dev/fuse, or char-GROUP/block-GROUP as listed in "
-                                     "/proc/devices)",
-                                     d->location, d->device);
+                        k = asprintf(
+                                &line,
+                                "%s: %s is not a device node (expected a character or block device node "
+                                "below /dev, such as /dev/fuse, or char-GROUP/block-GROUP as listed in "
+                                "/proc/devices)",
+                                d->location, d->device);
                 if (k < 0 || (line && strv_consume(errors, line) < 0))
                         return -ENOMEM;
                 if (line)

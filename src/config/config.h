@@ -11,7 +11,7 @@
 
 #include "macro.h"
 
-#define CONFIG_SIZE_INFINITY UINT64_MAX /* "infinity" for sizes/counts */
+#define CONFIG_SIZE_INFINITY UINT64_MAX       /* "infinity" for sizes/counts */
 #define CONFIG_UNSET         (UINT64_MAX - 1) /* key not given: systemd's default applies */
 
 #define CONFIG_DEFAULT_TASKS_MAX 4096
@@ -63,8 +63,8 @@ typedef struct DeviceAllow {
 #define CONFIG_ADDRESS_POOL_PREFIX_DEFAULT 16
 
 typedef struct ContainerConfig {
-        char *name;   /* validated machine name */
-        char *path;   /* file it was loaded from, NULL for the embedded default */
+        char *name;     /* validated machine name */
+        char *path;     /* file it was loaded from, NULL for the embedded default */
         char **dropins; /* drop-in paths applied, in order */
 
         /* [Container] */
@@ -96,8 +96,8 @@ typedef struct ContainerConfig {
 
         /* [Security] */
         PrivateUsersMode private_users;
-        uid_t uid_base;     /* PRIVATE_USERS_FIXED */
-        uint32_t uid_size;  /* PRIVATE_USERS_FIXED, default 65536 */
+        uid_t uid_base;           /* PRIVATE_USERS_FIXED */
+        uint32_t uid_size;        /* PRIVATE_USERS_FIXED, default 65536 */
         uint64_t capability_add;  /* bitmask of CAP_* (bit N = capability N) added to the default set */
         uint64_t capability_drop; /* bitmask removed; applied after add */
         bool no_new_privileges;   /* default yes */
@@ -119,7 +119,7 @@ typedef struct ContainerConfig {
         char *tmp_size;
 
         /* [Network] */
-        bool private_network; /* default yes: only loopback */
+        bool private_network;  /* default yes: only loopback */
         bool virtual_ethernet; /* a veth pair to the host, an address, NAT (implies private_network) */
         uint32_t address;      /* Address=: network of the container's /30 (host order), 0 = pick */
         uint32_t address_pool; /* AddressPool=, host order */

@@ -4,9 +4,9 @@
  * what was wrong and what is accepted. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +57,8 @@ struct ConfigKey {
         bool specifiers; /* %i and %% are resolved in the value (text values only, so "150%" stays) */
 };
 
-static const char *const sections[] = {"Container", "Resources", "Security", "Files", "Network", "Install", "Unit"};
+static const char *const sections[] = { "Container", "Resources", "Security", "Files",
+                                        "Network",   "Install",   "Unit" };
 
 /* ---- helpers ---- */
 
@@ -250,8 +251,8 @@ static int parse_environment(ParseState *st, const ConfigKey *k, const char *val
 {
         (void)k;
         return parse_checked_list(
-            st, value, field, env_assignment_is_valid, "invalid assignment",
-            "NAME=VALUE, NAME made of letters, digits and '_', not starting with a digit", LIST_ENV);
+                st, value, field, env_assignment_is_valid, "invalid assignment",
+                "NAME=VALUE, NAME made of letters, digits and '_', not starting with a digit", LIST_ENV);
 }
 
 static int parse_hostname(ParseState *st, const ConfigKey *k, const char *value, void *field)
@@ -371,10 +372,10 @@ static int credential_split(ParseState *st, const char *value, const char *what,
         for (size_t i = 0; i < st->config->n_credentials; i++)
                 if (streq(st->config->credentials[i].id, id))
                         return key_error(
-                            st,
-                            "duplicate credential ID \"%s\", already given at %s (expected each "
-                            "ID once, or an empty assignment first to reset the list)",
-                            id, st->config->credentials[i].location);
+                                st,
+                                "duplicate credential ID \"%s\", already given at %s (expected each "
+                                "ID once, or an empty assignment first to reset the list)",
+                                id, st->config->credentials[i].location);
         *ret_id = TAKE_PTR(id);
         *ret_rest = colon + 1;
         return 0;
@@ -396,7 +397,8 @@ static int credential_add(ParseState *st, char *id, char *path, char *value)
                 return -ENOMEM;
         }
         c->credentials = a;
-        a[c->n_credentials++] = (CredentialSource){.id = id, .path = path, .value = value, .location = loc};
+        a[c->n_credentials++] =
+                (CredentialSource){ .id = id, .path = path, .value = value, .location = loc };
         return 0;
 }
 
@@ -763,17 +765,20 @@ static int parse_device_allow(ParseState *st, const ConfigKey *k, const char *va
                 return r;
         }
         if (strv_length(w) > 2)
-                return key_error(st, "too many words (expected a device and its access, e.g. \"/dev/fuse rw\")");
+                return key_error(st,
+                                 "too many words (expected a device and its access, e.g. \"/dev/fuse rw\")");
         if (w[0][0] == '/') {
                 if (path_normalize_absolute(w[0], &device) < 0 || !strneq(device, "/dev/", 5))
-                        return bad_word(st, "invalid device", w[0],
-                                        "a device node below /dev such as /dev/fuse, without \"..\" components, "
-                                        "or char-GROUP/block-GROUP");
+                        return bad_word(
+                                st, "invalid device", w[0],
+                                "a device node below /dev such as /dev/fuse, without \"..\" components, "
+                                "or char-GROUP/block-GROUP");
         } else {
                 if (!device_group_is_valid(w[0]))
-                        return bad_word(st, "invalid device", w[0],
-                                        "a device node below /dev such as /dev/fuse, or char-GROUP/block-GROUP "
-                                        "with a group named in /proc/devices");
+                        return bad_word(
+                                st, "invalid device", w[0],
+                                "a device node below /dev such as /dev/fuse, or char-GROUP/block-GROUP "
+                                "with a group named in /proc/devices");
                 device = strdup(w[0]);
                 if (!device)
                         return -ENOMEM;
@@ -795,7 +800,7 @@ static int parse_device_allow(ParseState *st, const ConfigKey *k, const char *va
         if (!a)
                 return -ENOMEM;
         c->device_allow = a;
-        a[c->n_device_allow] = (DeviceAllow){.device = TAKE_PTR(device), .location = TAKE_PTR(loc)};
+        a[c->n_device_allow] = (DeviceAllow){ .device = TAKE_PTR(device), .location = TAKE_PTR(loc) };
         memcpy(a[c->n_device_allow].access, access, sizeof(access));
         c->n_device_allow++;
         return 0;
@@ -842,7 +847,7 @@ static int parse_one_bind(ParseState *st, const char *entry, bool read_only, Bin
 {
         _cleanup_free_ char *copy = strdup(entry), *src = NULL, *dst = NULL;
         char *dst_s, *opts;
-        BindMount b = {.read_only = read_only, .recursive = true};
+        BindMount b = { .read_only = read_only, .recursive = true };
         int r;
 
         if (!copy)
@@ -1008,14 +1013,17 @@ static int parse_tmpfs_size(ParseState *st, const ConfigKey *k, const char *valu
 
                 errno = 0;
                 pct = strtoul(value, &end, 10);
-                if (!isdigit((unsigned char)value[0]) || errno || *end != '%' || end[1] || pct < 1 || pct > 100)
-                        return key_error(st, "invalid size (expected a percentage of memory from 1%% to 100%%, "
-                                             "or bytes with K, M, G or T suffix)");
+                if (!isdigit((unsigned char)value[0]) || errno || *end != '%' || end[1] || pct < 1 ||
+                    pct > 100)
+                        return key_error(st,
+                                         "invalid size (expected a percentage of memory from 1%% to 100%%, "
+                                         "or bytes with K, M, G or T suffix)");
                 s = strdup(value);
         } else {
                 if (parse_size(value, &v) < 0 || v == UINT64_MAX || v < 4096)
-                        return key_error(st, "invalid size (expected bytes with K, M, G or T suffix, at least "
-                                             "4K, or a percentage of memory such as 20%%)");
+                        return key_error(st,
+                                         "invalid size (expected bytes with K, M, G or T suffix, at least "
+                                         "4K, or a percentage of memory such as 20%%)");
                 if (asprintf(&s, "%" PRIu64, v) < 0)
                         s = NULL;
         }
@@ -1196,84 +1204,90 @@ static int parse_kill_signal(ParseState *st, const ConfigKey *k, const char *val
                                 if (sigabbrev_np(i) && streq(name, sigabbrev_np(i)))
                                         sig = i;
                 if (sig == 0 || sig == SIGSTOP || sig == SIGCONT || sig == SIGCHLD)
-                        return key_error(st, "invalid signal (expected a signal name such as SIGTERM, SIGINT or "
-                                             "SIGRTMIN+3, or its number)");
+                        return key_error(st,
+                                         "invalid signal (expected a signal name such as SIGTERM, SIGINT or "
+                                         "SIGRTMIN+3, or its number)");
         }
         *(int *)field = sig;
         return 0;
 }
 
 static const NumberKind number_time_span = {
-    convert_time_span, CONFIG_UNSET,
-    "invalid time span (expected a time such as 90s, 1min 30s or 500ms, or \"infinity\")"};
+        convert_time_span, CONFIG_UNSET,
+        "invalid time span (expected a time such as 90s, 1min 30s or 500ms, or \"infinity\")"
+};
 static const NumberKind number_size = {
-    parse_size, CONFIG_UNSET, "invalid size (expected bytes with K, M, G or T suffix, or \"infinity\")"};
+        parse_size, CONFIG_UNSET, "invalid size (expected bytes with K, M, G or T suffix, or \"infinity\")"
+};
 static const NumberKind number_cpu_quota = {
-    convert_cpu_quota, CONFIG_UNSET,
-    "invalid CPU quota (expected a percentage above 0%, e.g. 150% for one and a half CPUs)"};
-static const NumberKind number_weight = {convert_weight, CONFIG_UNSET,
-                                         "invalid weight (expected an integer from 1 to 10000)"};
-static const NumberKind number_tasks = {convert_tasks, CONFIG_DEFAULT_TASKS_MAX,
-                                        "invalid task limit (expected a positive integer or \"infinity\")"};
+        convert_cpu_quota, CONFIG_UNSET,
+        "invalid CPU quota (expected a percentage above 0%, e.g. 150% for one and a half CPUs)"
+};
+static const NumberKind number_weight = { convert_weight, CONFIG_UNSET,
+                                          "invalid weight (expected an integer from 1 to 10000)" };
+static const NumberKind number_tasks = {
+        convert_tasks, CONFIG_DEFAULT_TASKS_MAX,
+        "invalid task limit (expected a positive integer or \"infinity\")"
+};
 
 /* ---- the table ---- */
 
 #define F(field) offsetof(ContainerConfig, field)
 
 static const ConfigKey keys[] = {
-    {"Container", "Directory", parse_directory, F(directory), 0, NULL, true},
-    {"Container", "Exec", parse_exec, F(exec), 0, NULL, true},
-    {"Container", "User", parse_user, F(user), 0, NULL, true},
-    {"Container", "Environment", parse_environment, F(environment), 0, NULL, true},
-    {"Container", "Hostname", parse_hostname, F(hostname), 0, NULL, true},
-    {"Container", "WorkingDirectory", parse_abs_path, F(working_directory), 0, NULL, true},
-    {"Container", "Boot", parse_bool, F(boot), false, NULL, false},
-    {"Container", "Ephemeral", parse_ephemeral, F(ephemeral), false, NULL, false},
-    {"Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false},
-    {"Container", "Notify", parse_notify, F(notify_ready), false, NULL, false},
-    {"Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false},
-    {"Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false},
-    {"Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true},
-    {"Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false},
-    {"Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false},
-    {"Container", "Init", parse_init, F(init), false, NULL, false},
-    {"Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false},
-    {"Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false},
-    {"Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false},
-    {"Resources", "CPUWeight", parse_number, F(cpu_weight), 0, &number_weight, false},
-    {"Resources", "TasksMax", parse_number, F(tasks_max), 0, &number_tasks, false},
-    {"Resources", "IOWeight", parse_number, F(io_weight), 0, &number_weight, false},
-    {"Resources", "AllowedCPUs", parse_cpu_list, F(allowed_cpus), 0, NULL, false},
-    {"Resources", "Slice", parse_slice, F(slice), 0, NULL, false},
-    {"Security", "PrivateUsers", parse_private_users, F(private_users), 0, NULL, false},
-    {"Security", "Capability", parse_capabilities, F(capability_add), 0, NULL, false},
-    {"Security", "DropCapability", parse_capabilities, F(capability_drop), 0, NULL, false},
-    {"Security", "NoNewPrivileges", parse_bool, F(no_new_privileges), true, NULL, false},
-    {"Security", "SystemCallFilter", parse_syscall_filter, F(syscall_filter), 0, NULL, false},
-    {"Security", "SELinuxType", parse_selinux_type, F(selinux_type), 0, NULL, false},
-    {"Security", "SELinuxLabel", parse_selinux_label, F(selinux_label), 0, NULL, false},
-    {"Security", "DeviceAllow", parse_device_allow, F(device_allow), 0, NULL, true},
-    {"Files", "Bind", parse_binds, F(binds), false, NULL, true},
-    {"Files", "BindReadOnly", parse_binds, F(binds), true, NULL, true},
-    {"Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false},
-    {"Files", "ShmSize", parse_tmpfs_size, F(shm_size), 0, NULL, false},
-    {"Files", "RunSize", parse_tmpfs_size, F(run_size), 0, NULL, false},
-    {"Files", "TmpSize", parse_tmpfs_size, F(tmp_size), 0, NULL, false},
-    {"Network", "Private", parse_private_network, F(private_network), true, NULL, false},
-    {"Network", "VirtualEthernet", parse_virtual_ethernet, F(virtual_ethernet), false, NULL, false},
-    {"Network", "Address", parse_address, F(address), 0, NULL, false},
-    {"Network", "AddressPool", parse_address_pool, F(address_pool), 0, NULL, false},
-    {"Network", "Port", parse_ports, F(ports), 0, NULL, false},
-    {"Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false},
-    {"Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false},
-    {"Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false},
-    {"Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false},
-    {"Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false},
-    {"Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false},
-    {"Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false},
-    {"Unit", "Wants", parse_unit_list, F(unit_wants), 0, NULL, false},
-    {"Unit", "BindsTo", parse_unit_list, F(unit_binds_to), 0, NULL, false},
-    {"Unit", "PartOf", parse_unit_list, F(unit_part_of), 0, NULL, false},
+        { "Container", "Directory", parse_directory, F(directory), 0, NULL, true },
+        { "Container", "Exec", parse_exec, F(exec), 0, NULL, true },
+        { "Container", "User", parse_user, F(user), 0, NULL, true },
+        { "Container", "Environment", parse_environment, F(environment), 0, NULL, true },
+        { "Container", "Hostname", parse_hostname, F(hostname), 0, NULL, true },
+        { "Container", "WorkingDirectory", parse_abs_path, F(working_directory), 0, NULL, true },
+        { "Container", "Boot", parse_bool, F(boot), false, NULL, false },
+        { "Container", "Ephemeral", parse_ephemeral, F(ephemeral), false, NULL, false },
+        { "Container", "ReadOnly", parse_read_only, F(read_only), false, NULL, false },
+        { "Container", "Notify", parse_notify, F(notify_ready), false, NULL, false },
+        { "Container", "TimeoutStopSec", parse_number, F(timeout_stop_usec), 0, &number_time_span, false },
+        { "Container", "KillSignal", parse_kill_signal, F(kill_signal), 0, NULL, false },
+        { "Container", "LoadCredential", parse_load_credential, F(credentials), 0, NULL, true },
+        { "Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false },
+        { "Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false },
+        { "Container", "Init", parse_init, F(init), false, NULL, false },
+        { "Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false },
+        { "Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false },
+        { "Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false },
+        { "Resources", "CPUWeight", parse_number, F(cpu_weight), 0, &number_weight, false },
+        { "Resources", "TasksMax", parse_number, F(tasks_max), 0, &number_tasks, false },
+        { "Resources", "IOWeight", parse_number, F(io_weight), 0, &number_weight, false },
+        { "Resources", "AllowedCPUs", parse_cpu_list, F(allowed_cpus), 0, NULL, false },
+        { "Resources", "Slice", parse_slice, F(slice), 0, NULL, false },
+        { "Security", "PrivateUsers", parse_private_users, F(private_users), 0, NULL, false },
+        { "Security", "Capability", parse_capabilities, F(capability_add), 0, NULL, false },
+        { "Security", "DropCapability", parse_capabilities, F(capability_drop), 0, NULL, false },
+        { "Security", "NoNewPrivileges", parse_bool, F(no_new_privileges), true, NULL, false },
+        { "Security", "SystemCallFilter", parse_syscall_filter, F(syscall_filter), 0, NULL, false },
+        { "Security", "SELinuxType", parse_selinux_type, F(selinux_type), 0, NULL, false },
+        { "Security", "SELinuxLabel", parse_selinux_label, F(selinux_label), 0, NULL, false },
+        { "Security", "DeviceAllow", parse_device_allow, F(device_allow), 0, NULL, true },
+        { "Files", "Bind", parse_binds, F(binds), false, NULL, true },
+        { "Files", "BindReadOnly", parse_binds, F(binds), true, NULL, true },
+        { "Files", "TemporaryFileSystem", parse_tmpfs, F(tmpfs), 0, NULL, false },
+        { "Files", "ShmSize", parse_tmpfs_size, F(shm_size), 0, NULL, false },
+        { "Files", "RunSize", parse_tmpfs_size, F(run_size), 0, NULL, false },
+        { "Files", "TmpSize", parse_tmpfs_size, F(tmp_size), 0, NULL, false },
+        { "Network", "Private", parse_private_network, F(private_network), true, NULL, false },
+        { "Network", "VirtualEthernet", parse_virtual_ethernet, F(virtual_ethernet), false, NULL, false },
+        { "Network", "Address", parse_address, F(address), 0, NULL, false },
+        { "Network", "AddressPool", parse_address_pool, F(address_pool), 0, NULL, false },
+        { "Network", "Port", parse_ports, F(ports), 0, NULL, false },
+        { "Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false },
+        { "Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false },
+        { "Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false },
+        { "Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false },
+        { "Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false },
+        { "Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false },
+        { "Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false },
+        { "Unit", "Wants", parse_unit_list, F(unit_wants), 0, NULL, false },
+        { "Unit", "BindsTo", parse_unit_list, F(unit_binds_to), 0, NULL, false },
+        { "Unit", "PartOf", parse_unit_list, F(unit_part_of), 0, NULL, false },
 };
 
 const char *config_section_lookup(const char *section)
@@ -1423,7 +1437,8 @@ static int check_address_pool(ParseState *st)
         if (netlink_host_networks(&nets, &n) < 0)
                 return 0; /* not ours to judge here: the start reports what it finds */
         for (size_t i = 0; i < n; i++)
-                if (net_prefix_overlaps(nets[i].addr, nets[i].prefix, c->address_pool, c->address_pool_prefix))
+                if (net_prefix_overlaps(nets[i].addr, nets[i].prefix, c->address_pool,
+                                        c->address_pool_prefix))
                         return located_error(st, st->address_pool_at,
                                              "overlaps the host's network %s/%u%s%s (expected a private "
                                              "range the host does not use, such as 10.213.0.0/16)",
@@ -1441,9 +1456,9 @@ int config_finalize(ParseState *st)
                 /* The host's own root is only ever lent out as a throw-away overlay. */
                 if (st->ephemeral_at && !c->ephemeral) {
                         r = located_error(
-                            st, st->ephemeral_at,
-                            "without Directory= the host's root is used, which is only allowed "
-                            "ephemeral (expected Ephemeral=yes, or a Directory=)");
+                                st, st->ephemeral_at,
+                                "without Directory= the host's root is used, which is only allowed "
+                                "ephemeral (expected Ephemeral=yes, or a Directory=)");
                         if (r == -ENOMEM)
                                 return r;
                 }

@@ -42,8 +42,7 @@ int config_search_path(char ***ret)
 bool container_name_is_valid(const char *name)
 {
         return hostname_is_valid(name) && strlen(name) <= CONTAINER_NAME_MAX && !streq(name, "uid") &&
-               !streq(name, "mcs") && !streq(name, "seccomp") &&
-               !streq(name, "net");
+               !streq(name, "mcs") && !streq(name, "seccomp") && !streq(name, "net");
 }
 
 /* 1 when path is masked (an empty file, or /dev/null e.g. through a symlink), 0 when it is a
@@ -156,16 +155,16 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
 
                 if (!endswith(base, SUFFIX))
                         return strv_extendf(errors,
-                                         "%s: not a container file (expected a file name ending in %s)",
-                                         name_or_path, SUFFIX)
-                                   ?: -EINVAL;
+                                            "%s: not a container file (expected a file name ending in %s)",
+                                            name_or_path, SUFFIX)
+                                       ?: -EINVAL;
                 name = strndup(base, strlen(base) - strlen(SUFFIX));
                 if (!name)
                         return -ENOMEM;
                 if (!container_name_is_valid(name))
                         return strv_extendf(errors, "%s: invalid container name \"%s\" " NAME_RULES,
-                                         name_or_path, name)
-                                   ?: -EINVAL;
+                                            name_or_path, name)
+                                       ?: -EINVAL;
                 main_path = strdup(name_or_path);
                 if (!main_path || asprintf(&ddir, "%s.d", name_or_path) < 0 ||
                     strv_consume(&dropin_dirs, ddir) < 0)
@@ -179,7 +178,7 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                         if (!shown)
                                 return -ENOMEM;
                         return strv_extendf(errors, "invalid container name \"%s\" " NAME_RULES, shown)
-                                   ?: -EINVAL;
+                                       ?: -EINVAL;
                 }
                 name = strdup(name_or_path);
                 if (!name)
@@ -208,8 +207,8 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
                         if (!where)
                                 return -ENOMEM;
                         return strv_extendf(errors, "%s: no such container (looked for %s" SUFFIX " in %s)",
-                                         name, name, where)
-                                   ?: -ENOENT;
+                                            name, name, where)
+                                       ?: -ENOENT;
                 }
         }
         if (r < 0)
@@ -218,8 +217,8 @@ static int find_files(const char *name_or_path, char **ret_name, char **ret_main
         r = collect_dropins(dropin_dirs, &dropins);
         if (r < 0)
                 return strv_extendf(errors, "%s: cannot read its drop-in directories: %s", main_path,
-                                 strerror(-r))
-                           ?: r;
+                                    strerror(-r))
+                               ?: r;
         *ret_name = TAKE_PTR(name);
         *ret_main = TAKE_PTR(main_path);
         *ret_dropins = TAKE_PTR(dropins);
@@ -316,10 +315,10 @@ int config_load(const char *name_or_path, ContainerConfig **ret, char ***ret_err
         r = file_masked(main_path);
         if (r > 0) {
                 r = strv_extendf(&st.errors,
-                              "%s: container %s is masked (the file is empty or a symlink to "
-                              "/dev/null)",
-                              main_path, name)
-                        ?: -ERFKILL;
+                                 "%s: container %s is masked (the file is empty or a symlink to "
+                                 "/dev/null)",
+                                 main_path, name)
+                            ?: -ERFKILL;
                 goto fail;
         }
 

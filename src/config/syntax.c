@@ -90,7 +90,8 @@ static int parse_logical_line(ParseState *st, char *l)
                 return -ENOMEM;
         if (!st->section)
                 return line_error(
-                    st, "%s: assignment outside of any section (expected a [Section] header first)", shown);
+                        st, "%s: assignment outside of any section (expected a [Section] header first)",
+                        shown);
         eq = strchr(l, '=');
         if (!eq)
                 return line_error(st, "[%s] %s: missing '=' (expected Key=Value)", st->section, shown);
@@ -104,7 +105,7 @@ static int parse_logical_line(ParseState *st, char *l)
         st->key = key;
         st->value = value;
         r = st->hooks ? st->hooks->assign(st, key, value, st->hooks->userdata)
-                         : config_assign(st, key, value);
+                      : config_assign(st, key, value);
         st->key = st->value = NULL;
         return r;
 }
@@ -207,4 +208,3 @@ int config_parse_text(ParseState *st, const char *data, size_t size)
         }
         return 0;
 }
-

@@ -16,17 +16,17 @@ static const struct {
         const char *name;
         unsigned set, clear;
 } flags[] = {
-    {"ro", MOUNT_ATTR_RDONLY, 0},
-    {"rw", 0, MOUNT_ATTR_RDONLY},
-    {"nosuid", MOUNT_ATTR_NOSUID, 0},
-    {"suid", 0, MOUNT_ATTR_NOSUID},
-    {"nodev", MOUNT_ATTR_NODEV, 0},
-    {"dev", 0, MOUNT_ATTR_NODEV},
-    {"noexec", MOUNT_ATTR_NOEXEC, 0},
-    {"exec", 0, MOUNT_ATTR_NOEXEC},
-    {"noatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
-    {"relatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
-    {"strictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+        { "ro", MOUNT_ATTR_RDONLY, 0 },
+        { "rw", 0, MOUNT_ATTR_RDONLY },
+        { "nosuid", MOUNT_ATTR_NOSUID, 0 },
+        { "suid", 0, MOUNT_ATTR_NOSUID },
+        { "nodev", MOUNT_ATTR_NODEV, 0 },
+        { "dev", 0, MOUNT_ATTR_NODEV },
+        { "noexec", MOUNT_ATTR_NOEXEC, 0 },
+        { "exec", 0, MOUNT_ATTR_NOEXEC },
+        { "noatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME },
+        { "relatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME },
+        { "strictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
 };
 
 typedef enum ValueKind {
@@ -39,11 +39,8 @@ static const struct {
         const char *prefix;
         ValueKind kind;
 } keyed[] = {
-    {"mode=", VALUE_MODE},
-    {"size=", VALUE_AMOUNT},
-    {"nr_inodes=", VALUE_AMOUNT},
-    {"uid=", VALUE_ID},
-    {"gid=", VALUE_ID},
+        { "mode=", VALUE_MODE }, { "size=", VALUE_AMOUNT }, { "nr_inodes=", VALUE_AMOUNT },
+        { "uid=", VALUE_ID },    { "gid=", VALUE_ID },
 };
 
 static bool is_all(const char *s, const char *set)

@@ -34,8 +34,8 @@ bool oci_digest_is_valid(const char *digest)
 int layout_open_file(int layout_fd, const char *path, int flags)
 {
         struct open_how how = {
-            .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
-            .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         return RET_NERRNO((int)syscall(SYS_openat2, layout_fd, path, &how, sizeof(how)));
 }

@@ -160,7 +160,7 @@ static int import_begin(ImportContext *ctx, const char *name, const char *config
         const char *image_dir = image_dir_get();
         int r;
 
-        *im = (Import){.root_fd = -EBADF, .staging_fd = -EBADF};
+        *im = (Import){ .root_fd = -EBADF, .staging_fd = -EBADF };
         if (asprintf(&im->target, "%s/%s", image_dir, name) < 0 ||
             asprintf(&im->config_path, "%s/%s.container", config_dir, name) < 0 ||
             asprintf(&im->staging, "%s/.import-%s-XXXXXX", image_dir, name) < 0)
@@ -212,8 +212,9 @@ static int import_begin(ImportContext *ctx, const char *name, const char *config
 /* Whether the root has an init system to boot (resolved inside the root: its symlinks are its own). */
 static bool root_has_init(int root_fd)
 {
-        static const char *const inits[] = {"sbin/init", "lib/systemd/systemd", "usr/lib/systemd/systemd"};
-        struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+        static const char *const inits[] = { "sbin/init", "lib/systemd/systemd", "usr/lib/systemd/systemd" };
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 
         for (size_t i = 0; i < ELEMENTSOF(inits); i++) {
                 struct stat st;
@@ -233,12 +234,12 @@ static bool root_has_init(int root_fd)
 static int provenance_write(ImportContext *ctx, const char *name, const char *source)
 {
         ImageProvenance p = {
-            .digest = ctx->digest,
-            .signed_by = ctx->signed_by ? (char *)ctx->signed_by->fingerprint : NULL,
-            .key = ctx->signed_by ? ctx->signed_by->path : NULL,
-            .source = (char *)source,
-            .imported = (uint64_t)time(NULL),
-            .size = ctx->unpacked,
+                .digest = ctx->digest,
+                .signed_by = ctx->signed_by ? (char *)ctx->signed_by->fingerprint : NULL,
+                .key = ctx->signed_by ? ctx->signed_by->path : NULL,
+                .source = (char *)source,
+                .imported = (uint64_t)time(NULL),
+                .size = ctx->unpacked,
         };
         _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *text = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -355,9 +356,9 @@ static int tarball_signature_read(ImportContext *ctx, const char *tarball, uint8
         if (fd < 0 && errno == ENOENT && !ctx->trust_require)
                 return 0;
         if (fd < 0 && errno == ENOENT)
-                return import_error(ctx, -ENOENT,
-                                    "signature check failed: no signature file %s, and a signature is required",
-                                    path);
+                return import_error(
+                        ctx, -ENOENT,
+                        "signature check failed: no signature file %s, and a signature is required", path);
         if (fd < 0)
                 return import_error(ctx, negative_errno(), "cannot open %s: %m", path);
         text = malloc(SIG_FILE_MAX + 1);
@@ -423,7 +424,8 @@ static int tarball_copy_verified(ImportContext *ctx, const char *tarball, int fd
                 for (size_t i = 0; i < n_keys && r == 0; i++)
                         r = sig_stream_update(&streams[i], buf, (size_t)n);
                 if (r == 0 && write(dest_fd, buf, (size_t)n) != n)
-                        r = import_error(ctx, errno == ENOSPC ? -ENOSPC : -EIO, "cannot copy %s: %m", tarball);
+                        r = import_error(ctx, errno == ENOSPC ? -ENOSPC : -EIO, "cannot copy %s: %m",
+                                         tarball);
                 off += (uint64_t)n;
                 if (r == 0)
                         r = import_progress(ctx, off);
@@ -435,11 +437,12 @@ static int tarball_copy_verified(ImportContext *ctx, const char *tarball, int fd
         if (r < 0)
                 return r;
         if (!ctx->signed_by)
-                return import_error(ctx, -EKEYREJECTED,
-                                    "signature check failed: %s.sig does not verify over %s with the trusted "
-                                    "key%s %s%s",
-                                    tarball, tarball, n_keys > 1 ? "s" : "", n_keys ? ctx->trust_keys[0].path : "",
-                                    n_keys > 1 ? " (and others)" : "");
+                return import_error(
+                        ctx, -EKEYREJECTED,
+                        "signature check failed: %s.sig does not verify over %s with the trusted "
+                        "key%s %s%s",
+                        tarball, tarball, n_keys > 1 ? "s" : "", n_keys ? ctx->trust_keys[0].path : "",
+                        n_keys > 1 ? " (and others)" : "");
         sha256_final_hex(&h, hex);
         if (asprintf(&ctx->digest, "sha256:%s", hex) < 0)
                 return -ENOMEM;
@@ -451,7 +454,7 @@ static int tarball_copy_verified(ImportContext *ctx, const char *tarball, int fd
 int import_tar(ImportContext *ctx, const char *name, const char *tarball, const char *config_dir,
                ImportResult *ret)
 {
-        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
+        _cleanup_(import_done) Import im = { .root_fd = -EBADF, .staging_fd = -EBADF };
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ uint8_t *sig = NULL;
         size_t sig_size = 0;
@@ -492,7 +495,7 @@ int import_tar(ImportContext *ctx, const char *name, const char *tarball, const 
 int import_oci(ImportContext *ctx, const char *name, const char *layout_dir, const char *config_dir,
                ImportResult *ret)
 {
-        _cleanup_(import_done) Import im = {.root_fd = -EBADF, .staging_fd = -EBADF};
+        _cleanup_(import_done) Import im = { .root_fd = -EBADF, .staging_fd = -EBADF };
         _cleanup_(oci_image_done) OciImage img = {};
         _cleanup_close_ int layout_fd = -EBADF;
         int *fds = NULL;

@@ -7,8 +7,8 @@
  * blob, a hostile archive member, a full disk) leaves nothing half-imported. */
 
 #include <signal.h>
-#include <stddef.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "macro.h"

@@ -75,8 +75,8 @@ static int open_archive(ImportContext *ctx, const char *what, int fd, struct arc
 static int open_in_root(int root_fd, const char *path)
 {
         struct open_how how = {
-            .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+                .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
         };
         return RET_NERRNO((int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how)));
 }
@@ -235,11 +235,11 @@ static int entry_check(ImportContext *ctx, const char *what, const char *path, s
                         return 1;
                 }
                 return import_error(
-                    ctx, -EPERM,
-                    "%s: member '%s' is a %s device node (%u:%u); berth does not import "
-                    "device nodes (the container gets its own /dev), remove it from the image",
-                    what, path, type == AE_IFCHR ? "character" : "block",
-                    (unsigned)archive_entry_rdevmajor(e), (unsigned)archive_entry_rdevminor(e));
+                        ctx, -EPERM,
+                        "%s: member '%s' is a %s device node (%u:%u); berth does not import "
+                        "device nodes (the container gets its own /dev), remove it from the image",
+                        what, path, type == AE_IFCHR ? "character" : "block",
+                        (unsigned)archive_entry_rdevmajor(e), (unsigned)archive_entry_rdevminor(e));
         }
         if (ctx->keep_setuid)
                 return 0;
@@ -257,17 +257,18 @@ static int entry_account(ImportContext *ctx, const char *what, const char *path,
                          uint64_t layer_start, uint64_t layer_free)
 {
         uint64_t max = ctx->max_size ?: IMPORT_MAX_SIZE_DEFAULT;
-        uint64_t size =
-            archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+        uint64_t size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0
+                                ? (uint64_t)archive_entry_size(e)
+                                : 0;
         uint64_t need = size + IMPORT_MEMBER_OVERHEAD;
 
         if (ctx->unpacked + need > max)
                 return import_error(
-                    ctx, -EFBIG,
-                    "%s: member '%s' (%" PRIu64 " bytes) would take the unpacked image past "
-                    "the limit of %" PRIu64 " MiB (--max-size=); refusing a possible "
-                    "decompression bomb (raise --max-size= if the image is really this large)",
-                    what, path, size, max >> 20);
+                        ctx, -EFBIG,
+                        "%s: member '%s' (%" PRIu64 " bytes) would take the unpacked image past "
+                        "the limit of %" PRIu64 " MiB (--max-size=); refusing a possible "
+                        "decompression bomb (raise --max-size= if the image is really this large)",
+                        what, path, size, max >> 20);
         if (ctx->unpacked - layer_start + need > layer_free)
                 return import_error(ctx, -ENOSPC,
                                     "%s: member '%s' (%" PRIu64 " bytes) does not fit: disk full (%" PRIu64
@@ -309,10 +310,10 @@ static int entries_extract(ImportContext *ctx, const char *what, int archive_fd,
                 return -ENOMEM;
         /* No archive_write_disk_set_standard_lookup(): IDs stay numeric, as the container sees them. */
         archive_write_disk_set_options(
-            disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_UNLINK |
-                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+                disk, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                              ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_UNLINK |
+                              ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                              ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 
         /* archive_write_disk works relative to the working directory: enter the root for the
          * duration and always come back. */

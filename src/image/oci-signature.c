@@ -37,7 +37,7 @@ static int descriptor_from_json(json_object *o, OciDescriptor *ret)
         if (!oci_digest_is_valid(digest) || !json_object_object_get_ex(o, "size", &size) ||
             !json_object_is_type(size, json_type_int) || json_object_get_int64(size) < 0)
                 return -EBADMSG;
-        *ret = (OciDescriptor){.size = (uint64_t)json_object_get_int64(size)};
+        *ret = (OciDescriptor){ .size = (uint64_t)json_object_get_int64(size) };
         ret->digest = strdup(digest);
         return ret->digest ? 0 : -ENOMEM;
 }
@@ -110,9 +110,10 @@ static int layer_check(ImportContext *ctx, int layout_fd, json_object *layer, co
         if (r < 0)
                 return import_error(ctx, -EBADMSG, "signature on payload %s is not valid base64", d.digest);
         if (!sig_der_is_valid(sig, sig_size))
-                return import_error(ctx, -EBADMSG,
-                                    "signature on payload %s is not a DER ECDSA signature (truncated or corrupt)",
-                                    d.digest);
+                return import_error(
+                        ctx, -EBADMSG,
+                        "signature on payload %s is not a DER ECDSA signature (truncated or corrupt)",
+                        d.digest);
         r = blob_read_verified(ctx, layout_fd, &d, SIG_PAYLOAD_MAX, &payload);
         if (r < 0)
                 return r;
@@ -126,8 +127,9 @@ static int layer_check(ImportContext *ctx, int layout_fd, json_object *layer, co
         }
         if (!*ret_signer)
                 return import_error(ctx, -EKEYREJECTED,
-                                    "signature on payload %s does not verify with the trusted key%s %s%s", d.digest,
-                                    n_keys > 1 ? "s" : "", keys[0].path, n_keys > 1 ? " (and others)" : "");
+                                    "signature on payload %s does not verify with the trusted key%s %s%s",
+                                    d.digest, n_keys > 1 ? "s" : "", keys[0].path,
+                                    n_keys > 1 ? " (and others)" : "");
         r = sig_payload_parse(payload, (size_t)d.size, &named, &why);
         if (r < 0) {
                 *ret_signer = NULL;
@@ -142,14 +144,16 @@ static int layer_check(ImportContext *ctx, int layout_fd, json_object *layer, co
         return 0;
 }
 
-static int signature_config_check(ImportContext *ctx, int layout_fd, json_object *manifest, const char *digest)
+static int signature_config_check(ImportContext *ctx, int layout_fd, json_object *manifest,
+                                  const char *digest)
 {
         _cleanup_(oci_descriptor_done) OciDescriptor d = {};
         _cleanup_free_ char *text = NULL;
         json_object *c;
 
         if (!json_object_object_get_ex(manifest, "config", &c) || descriptor_from_json(c, &d) < 0)
-                return import_error(ctx, -EBADMSG, "signature manifest %s has no valid config descriptor", digest);
+                return import_error(ctx, -EBADMSG, "signature manifest %s has no valid config descriptor",
+                                    digest);
         return blob_read_verified(ctx, layout_fd, &d, SIG_JSON_MAX, &text);
 }
 
@@ -180,7 +184,8 @@ int oci_signature_check(ImportContext *ctx, int layout_fd, const char *signed_di
                         continue;
                 found = true;
                 if (descriptor_from_json(m, &d) < 0) {
-                        r = import_error(ctx, -EBADMSG, "index.json: signature manifest without a valid digest");
+                        r = import_error(ctx, -EBADMSG,
+                                         "index.json: signature manifest without a valid digest");
                         goto failed;
                 }
                 r = blob_read_verified(ctx, layout_fd, &d, SIG_JSON_MAX, &text);

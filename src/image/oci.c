@@ -31,14 +31,14 @@ static inline void json_object_putp(json_object **o)
 
 /* Layer media types berth can unpack (all are tar, optionally compressed). */
 static const char *const layer_media_types[] = {
-    "application/vnd.oci.image.layer.v1.tar",
-    "application/vnd.oci.image.layer.v1.tar+gzip",
-    "application/vnd.oci.image.layer.v1.tar+zstd",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-    "application/vnd.docker.image.rootfs.diff.tar.gzip",
-    NULL,
+        "application/vnd.oci.image.layer.v1.tar",
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+        "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        NULL,
 };
 
 void oci_image_done(OciImage *img)
@@ -91,7 +91,7 @@ static int descriptor_parse(ImportContext *ctx, const char *what, json_object *o
                 return import_error(ctx, -EBADMSG,
                                     "%s: unsupported or malformed digest '%s' (berth verifies sha256)", what,
                                     strna(digest));
-        *ret = (OciDescriptor){.size = (uint64_t)json_object_get_int64(size)};
+        *ret = (OciDescriptor){ .size = (uint64_t)json_object_get_int64(size) };
         ret->digest = strdup(digest);
         ret->media_type = media ? strdup(media) : NULL;
         if (!ret->digest || (media && !ret->media_type)) {
@@ -172,9 +172,10 @@ static char *index_tags(json_object *manifests)
                         fputs(", ...", f);
                         break;
                 }
-                bool plain = !isempty(t) && strlen(t) <= 128 &&
-                             strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:/@") ==
-                                 strlen(t);
+                bool plain =
+                        !isempty(t) && strlen(t) <= 128 &&
+                        strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:/@") ==
+                                strlen(t);
                 fprintf(f, "%s%s", shown++ ? ", " : "", plain ? t : "(a tag with other characters)");
         }
         if (fclose(f) != 0)
@@ -208,8 +209,9 @@ static int index_pick(ImportContext *ctx, const char *what, json_object *index, 
                 }
                 if (!chosen) {
                         _cleanup_free_ char *tags = index_tags(manifests);
-                        return import_error(ctx, -ENOENT, "%s has no manifest tagged \"%s\" (%s); its tags: %s",
-                                            what, tag, OCI_REF_NAME, strna(tags));
+                        return import_error(ctx, -ENOENT,
+                                            "%s has no manifest tagged \"%s\" (%s); its tags: %s", what, tag,
+                                            OCI_REF_NAME, strna(tags));
                 }
                 return descriptor_parse(ctx, what, chosen, ret);
         }

@@ -10,7 +10,7 @@
 
 typedef struct OciImage {
         char *manifest_digest;
-        char *index_digest; /* what index.json names: the manifest, or an image index above it */
+        char *index_digest;    /* what index.json names: the manifest, or an image index above it */
         OciDescriptor *layers; /* in the order they apply, lowest first */
         size_t n_layers;
         /* From the image config's "config" object; NULL when absent. */

@@ -131,8 +131,8 @@ int image_provenance_for_root(const char *root, char **ret_name, ImageProvenance
         if (!dir || !real)
                 return -ENOENT;
         slash = strrchr(real, '/');
-        if (!slash || (size_t)(slash - real) != strlen(dir) || !strneq(real, dir, strlen(dir)) || !slash[1] ||
-            slash[1] == '.')
+        if (!slash || (size_t)(slash - real) != strlen(dir) || !strneq(real, dir, strlen(dir)) ||
+            !slash[1] || slash[1] == '.')
                 return -ENOENT;
         name = strdup(slash + 1);
         if (!name)

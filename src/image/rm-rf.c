@@ -46,7 +46,7 @@ int rm_rf_at(int dirfd, const char *name)
                 return errno == ENOENT ? 0 : negative_errno();
         if (S_ISDIR(st.st_mode)) {
                 _cleanup_close_ int fd =
-                    openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                         return negative_errno();
                 r = rm_rf_children(fd);

@@ -56,16 +56,21 @@ int sig_key_load(const char *path, SigKey *ret, char **ret_error)
         k.pkey = PEM_read_PUBKEY(f, NULL, NULL, NULL);
         fclose(f);
         if (!k.pkey)
-                return set_error(ret_error, "key %s is not a PEM public key (-----BEGIN PUBLIC KEY-----)", path);
+                return set_error(ret_error, "key %s is not a PEM public key (-----BEGIN PUBLIC KEY-----)",
+                                 path);
         if (EVP_PKEY_get_base_id(k.pkey) != EVP_PKEY_EC) {
                 int id = EVP_PKEY_get_base_id(k.pkey);
-                return set_error(ret_error, "key %s is %s key, not ECDSA P-256 (the only scheme berth verifies)",
-                                 path, id == EVP_PKEY_RSA ? "an RSA" : id == EVP_PKEY_ED25519 ? "an Ed25519" : "a non-ECDSA");
+                return set_error(ret_error,
+                                 "key %s is %s key, not ECDSA P-256 (the only scheme berth verifies)", path,
+                                 id == EVP_PKEY_RSA       ? "an RSA"
+                                 : id == EVP_PKEY_ED25519 ? "an Ed25519"
+                                                          : "a non-ECDSA");
         }
         if (EVP_PKEY_get_utf8_string_param(k.pkey, "group", group, sizeof group, &group_len) != 1 ||
             !streq(group, "prime256v1"))
-                return set_error(ret_error, "key %s is ECDSA on %s, not P-256 (the only curve berth verifies)",
-                                 path, group[0] ? group : "an unnamed curve");
+                return set_error(ret_error,
+                                 "key %s is ECDSA on %s, not P-256 (the only curve berth verifies)", path,
+                                 group[0] ? group : "an unnamed curve");
         len = i2d_PUBKEY(k.pkey, &der);
         if (len <= 0)
                 return set_error(ret_error, "cannot encode key %s", path);
@@ -121,7 +126,8 @@ int sig_base64_decode(const char *text, size_t len, uint8_t **ret, size_t *ret_s
                         if (v[j] < 0)
                                 return -EBADMSG;
                 }
-                uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+                uint32_t w =
+                        (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
                 out[n++] = w >> 16;
                 out[n++] = (w >> 8) & 0xff;
                 out[n++] = w & 0xff;
@@ -198,7 +204,8 @@ int sig_verify(const SigKey *key, const void *data, size_t size, const uint8_t *
 /* Every key of o is one of the NULL-terminated allowed; otherwise the first other one. */
 static const char *json_unknown_key(json_object *o, const char *const *allowed)
 {
-        json_object_object_foreach(o, key, value) {
+        json_object_object_foreach(o, key, value)
+        {
                 bool ok = false;
                 (void)value;
                 for (size_t i = 0; allowed[i]; i++)
@@ -219,9 +226,9 @@ static json_object *json_member(json_object *o, const char *key, json_type type)
 
 int sig_payload_parse(const char *payload, size_t size, char **ret_digest, char **ret_error)
 {
-        static const char *const top_keys[] = {"critical", "optional", NULL};
-        static const char *const critical_keys[] = {"identity", "image", "type", NULL};
-        static const char *const image_keys[] = {"docker-manifest-digest", NULL};
+        static const char *const top_keys[] = { "critical", "optional", NULL };
+        static const char *const critical_keys[] = { "identity", "image", "type", NULL };
+        static const char *const image_keys[] = { "docker-manifest-digest", NULL };
         json_tokener *tok;
         json_object *root, *critical, *identity, *image, *type, *digest, *opt, *ref;
         enum json_tokener_error jerr;
@@ -273,9 +280,8 @@ int sig_payload_parse(const char *payload, size_t size, char **ret_digest, char 
         identity = json_member(critical, "identity", json_type_object);
         ref = identity ? json_member(identity, "docker-reference", json_type_string) : NULL;
         if (!identity || !ref || json_object_object_length(identity) != 1) {
-                set_error(ret_error,
-                          "signature payload: critical.identity is not an object with only a "
-                          "docker-reference string");
+                set_error(ret_error, "signature payload: critical.identity is not an object with only a "
+                                     "docker-reference string");
                 goto finish;
         }
         image = json_member(critical, "image", json_type_object);

@@ -10,12 +10,12 @@
 static void word_write(FILE *f, const char *w)
 {
         bool plain =
-            !isempty(w) && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                                     "_/.:,=+@%-") == strlen(w);
+                !isempty(w) && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                         "_/.:,=+@%-") == strlen(w);
 
         if (plain) {
                 for (const char *p = w; *p; p++)
-                        fputs(*p == '%' ? "%%" : (char[]){*p, 0}, f);
+                        fputs(*p == '%' ? "%%" : (char[]){ *p, 0 }, f);
                 return;
         }
         fputc('"', f);
@@ -46,7 +46,7 @@ static int value_write(FILE *f, const char *v)
             (n > 0 && (v[n - 1] == '\\' || strchr(" \t", v[0]) || strchr(" \t", v[n - 1]))))
                 return -EINVAL;
         for (const char *p = v; *p; p++)
-                fputs(*p == '%' ? "%%" : (char[]){*p, 0}, f);
+                fputs(*p == '%' ? "%%" : (char[]){ *p, 0 }, f);
         return 0;
 }
 

@@ -105,8 +105,8 @@ static int dropins_collect(char **search, char ***ret)
                         if (de->d_name[0] == '.' || l < 6 || !streq(de->d_name + l - 5, ".conf") ||
                             strv_contains(names, de->d_name))
                                 continue;
-                        if (asprintf(&p, "%s/%s", d, de->d_name) < 0 || strv_extend(&names, de->d_name) < 0 ||
-                            strv_extend(&paths, p) < 0) {
+                        if (asprintf(&p, "%s/%s", d, de->d_name) < 0 ||
+                            strv_extend(&names, de->d_name) < 0 || strv_extend(&paths, p) < 0) {
                                 closedir(dh);
                                 return -ENOMEM;
                         }
@@ -125,10 +125,10 @@ int trust_policy_load(TrustPolicy *ret, char ***ret_errors)
         _cleanup_strv_free_ char **search = NULL, **files = NULL, **dropins = NULL;
         _cleanup_(parse_state_done) ParseState st = {};
         const ParseHooks hooks = {
-            .section_lookup = trust_section_lookup,
-            .sections_expected = "[Trust]",
-            .assign = trust_assign,
-            .userdata = &p,
+                .section_lookup = trust_section_lookup,
+                .sections_expected = "[Trust]",
+                .assign = trust_assign,
+                .userdata = &p,
         };
         int r;
 

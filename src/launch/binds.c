@@ -19,8 +19,8 @@
  * /x -> /proc/thread-self/attr would otherwise put the mount over the payload's own
  * /proc/1/task/1/attr, where berth writes its SELinux exec label (CVE-2019-16884), or over any
  * other kernel interface. Returns an exit status (> 0) when it reported the refusal itself. */
-static int attach_target(LaunchChild *ch, int mount_fd, const char *key, const char *entry, const char *target,
-                         TargetKind kind)
+static int attach_target(LaunchChild *ch, int mount_fd, const char *key, const char *entry,
+                         const char *target, TargetKind kind)
 {
         _cleanup_close_ int fd = -EBADF;
         const char *fstype = NULL;
@@ -30,12 +30,13 @@ static int attach_target(LaunchChild *ch, int mount_fd, const char *key, const c
         if (r < 0 && !fstype)
                 return r;
         if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, 0,
-                                          "%s%s: the target %s resolves into the container's %s (through a "
-                                          "symlink in the image, or /proc or /sys named directly); mounts over "
-                                          "the kernel's interfaces are refused, choose a target outside /proc "
-                                          "and /sys",
-                                          key, entry, target, fstype);
+                return child_report_error(
+                        ch, EXIT_BERTH_FAILED, 0,
+                        "%s%s: the target %s resolves into the container's %s (through a "
+                        "symlink in the image, or /proc or /sys named directly); mounts over "
+                        "the kernel's interfaces are refused, choose a target outside /proc "
+                        "and /sys",
+                        key, entry, target, fstype);
         return mount_attach_at(mount_fd, fd);
 }
 

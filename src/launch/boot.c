@@ -16,7 +16,7 @@
 static int write_file_at(int dirfd, const char *name, const char *content)
 {
         _cleanup_close_ int fd =
-            openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0444);
+                openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0444);
         size_t n = strlen(content);
 
         if (fd < 0)
@@ -76,13 +76,14 @@ int child_setup_host_dir(LaunchChild *ch)
                 _cleanup_close_ int target = -EBADF;
                 const char *fstype = NULL;
 
-                r = resolve_target_outside_api_fs(ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY, &target,
-                                                  &fstype);
+                r = resolve_target_outside_api_fs(ch->rootfd, NOTIFY_CONTAINER_DIR, TARGET_DIRECTORY,
+                                                  &target, &fstype);
                 if (r < 0 && fstype)
-                        return child_report_error(ch, EXIT_BERTH_FAILED, 0,
-                                                  "Refusing to mount the notify socket: %s resolves into the "
-                                                  "container's %s",
-                                                  NOTIFY_CONTAINER_DIR, fstype);
+                        return child_report_error(
+                                ch, EXIT_BERTH_FAILED, 0,
+                                "Refusing to mount the notify socket: %s resolves into the "
+                                "container's %s",
+                                NOTIFY_CONTAINER_DIR, fstype);
                 if (r >= 0)
                         r = mount_attach_at(ch->notify_src_fd, target);
         }

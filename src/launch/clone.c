@@ -74,7 +74,7 @@ int launch_clone(LaunchContext *ctx)
  * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
 int launch_release_child(LaunchContext *ctx)
 {
-        SyncMessage go = {.type = SYNC_GO, .registered = ctx->scope != NULL};
+        SyncMessage go = { .type = SYNC_GO, .registered = ctx->scope != NULL };
         int r;
 
         if (ctx->range.size > 0) {
@@ -197,7 +197,8 @@ int child_report_error(LaunchChild *ch, int exit_status, int error, const char *
         va_list ap;
 
         va_start(ap, fmt);
-        exit_status = sync_report_errorv(ch->ctx->child_sync_fd, ch->ctx->config->name, exit_status, error, fmt, ap);
+        exit_status = sync_report_errorv(ch->ctx->child_sync_fd, ch->ctx->config->name, exit_status, error,
+                                         fmt, ap);
         va_end(ap);
         return exit_status;
 }

@@ -79,17 +79,17 @@ static int exec_in_container(char *const *argv, char *const *env)
 }
 
 static const char *const confine_step_table[_CONFINE_STEP_MAX] = {
-    [CONFINE_BOUNDING] = "Failed to drop the capability bounding set",
-    [CONFINE_NO_NEW_PRIVS] = "Failed to set no_new_privs",
-    [CONFINE_LABEL] = "Failed to set the SELinux exec label",
-    [CONFINE_USER] = "Failed to switch user",
-    [CONFINE_CAPS] = "Failed to set capabilities",
-    [CONFINE_WORKDIR] = "Failed to change to the working directory",
-    [CONFINE_PDEATHSIG] = "Failed to set parent death signal",
-    [CONFINE_SIGMASK] = "Failed to reset the signal mask",
-    [CONFINE_SECCOMP] = "Failed to load the seccomp filter",
-    [CONFINE_INIT] = "Failed to start the init process (Init=yes)",
-    [CONFINE_EXEC] = "Failed to execute",
+        [CONFINE_BOUNDING] = "Failed to drop the capability bounding set",
+        [CONFINE_NO_NEW_PRIVS] = "Failed to set no_new_privs",
+        [CONFINE_LABEL] = "Failed to set the SELinux exec label",
+        [CONFINE_USER] = "Failed to switch user",
+        [CONFINE_CAPS] = "Failed to set capabilities",
+        [CONFINE_WORKDIR] = "Failed to change to the working directory",
+        [CONFINE_PDEATHSIG] = "Failed to set parent death signal",
+        [CONFINE_SIGMASK] = "Failed to reset the signal mask",
+        [CONFINE_SECCOMP] = "Failed to load the seccomp filter",
+        [CONFINE_INIT] = "Failed to start the init process (Init=yes)",
+        [CONFINE_EXEC] = "Failed to execute",
 };
 
 const char *confine_step_to_string(ConfineStep s)
@@ -155,25 +155,25 @@ int child_confine_and_exec(LaunchChild *ch)
 {
         LaunchContext *ctx = ch->ctx;
         const ContainerConfig *c = ctx->config;
-        char *default_argv[] = {(char *)(c->boot ? "/sbin/init" : "/bin/sh"), NULL};
+        char *default_argv[] = { (char *)(c->boot ? "/sbin/init" : "/bin/sh"), NULL };
         char *const *argv = c->exec && c->exec[0] ? c->exec : default_argv;
         Confinement cf = {
-            .caps = ctx->caps,
-            .no_new_privs = c->no_new_privileges,
-            .labels = &ctx->labels,
-            .userns = ctx->range.size > 0,
-            .uid = ch->uid,
-            .gid = ch->gid,
-            .groups = ch->groups,
-            .n_groups = ch->n_groups,
-            .working_directory = c->working_directory,
-            .home = ch->home,
-            .env = ch->env,
-            .parent_fd = ctx->child_sync_fd,
-            .sigmask = &ctx->saved_sigmask,
-            .seccomp = &ctx->seccomp,
-            .init = c->init,
-            .argv = argv,
+                .caps = ctx->caps,
+                .no_new_privs = c->no_new_privileges,
+                .labels = &ctx->labels,
+                .userns = ctx->range.size > 0,
+                .uid = ch->uid,
+                .gid = ch->gid,
+                .groups = ch->groups,
+                .n_groups = ch->n_groups,
+                .working_directory = c->working_directory,
+                .home = ch->home,
+                .env = ch->env,
+                .parent_fd = ctx->child_sync_fd,
+                .sigmask = &ctx->saved_sigmask,
+                .seccomp = &ctx->seccomp,
+                .init = c->init,
+                .argv = argv,
         };
         ConfineStep step;
         int r;

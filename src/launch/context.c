@@ -12,21 +12,21 @@
 void launch_context_init(LaunchContext *ctx, const ContainerConfig *c, const LaunchOptions *o)
 {
         *ctx = (LaunchContext){
-            .config = c,
-            .options = o,
-            .state_dir = o->state_dir,
-            .lock_fd = -EBADF,
-            .sync_fd = -EBADF,
-            .child_sync_fd = -EBADF,
-            .pidfd = -EBADF,
-            .pty_master_fd = -EBADF,
-            .console_hold_fd = -EBADF,
-            .notify_fd = -EBADF,
-            .output = {{.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF},
-                       {.fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF}},
-            .range = UID_RANGE_NULL,
-            .mcs = MCS_PAIR_NULL,
-            .net = NET_ALLOCATION_NULL,
+                .config = c,
+                .options = o,
+                .state_dir = o->state_dir,
+                .lock_fd = -EBADF,
+                .sync_fd = -EBADF,
+                .child_sync_fd = -EBADF,
+                .pidfd = -EBADF,
+                .pty_master_fd = -EBADF,
+                .console_hold_fd = -EBADF,
+                .notify_fd = -EBADF,
+                .output = { { .fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF },
+                            { .fd = -EBADF, .child_fd = -EBADF, .stream = -EBADF } },
+                .range = UID_RANGE_NULL,
+                .mcs = MCS_PAIR_NULL,
+                .net = NET_ALLOCATION_NULL,
         };
 }
 

@@ -84,7 +84,7 @@ static int credential_add(LaunchContext *ctx, const char *id, char *data, size_t
                 return -ENOMEM;
         }
         ctx->credentials = a;
-        a[ctx->n_credentials++] = (LoadedCredential){.id = copy, .data = data, .size = size};
+        a[ctx->n_credentials++] = (LoadedCredential){ .id = copy, .data = data, .size = size };
         ctx->credentials_size += size;
         return 0;
 }
@@ -94,8 +94,8 @@ static int credential_add(LaunchContext *ctx, const char *id, char *data, size_t
 static int open_no_symlinks(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
 {
         struct open_how how = {
-            .flags = flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-            .resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                .flags = flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+                .resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
         return fd < 0 ? negative_errno() : fd;
@@ -378,7 +378,7 @@ int child_mount_credentials(LaunchChild *ch)
         if (rootfd < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
                                           "Failed to open the root");
-        r = mount_new_fs("ramfs", (const char *const[]){"mode=0500", NULL},
+        r = mount_new_fs("ramfs", (const char *const[]){ "mode=0500", NULL },
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &m);
         if (r >= 0)
                 r = credentials_fill(ch, m);
@@ -396,8 +396,8 @@ int child_mount_credentials(LaunchChild *ch)
         r = mount_clone(rootfd, &CREDENTIALS_CONTAINER_DIR[1], false, &host);
         if (r >= 0)
                 r = mount_set_attr(
-                    host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                    false);
+                        host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                        false);
         if (r >= 0)
                 r = mount_attach_in_root(host, rootfd, CREDENTIALS_HOST_DIR, TARGET_DIRECTORY);
         if (r < 0)

@@ -18,15 +18,16 @@
 #include "mount-util.h"
 
 static const char *const node_names[_HOST_NODE_MAX] = {
-    [HOST_NODE_NULL] = "/dev/null",     [HOST_NODE_ZERO] = "/dev/zero",       [HOST_NODE_FULL] = "/dev/full",
-    [HOST_NODE_RANDOM] = "/dev/random", [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
+        [HOST_NODE_NULL] = "/dev/null",       [HOST_NODE_ZERO] = "/dev/zero",
+        [HOST_NODE_FULL] = "/dev/full",       [HOST_NODE_RANDOM] = "/dev/random",
+        [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
 };
 
 static const struct {
         const char *name, *target;
 } dev_links[] = {
-    {"ptmx", "pts/ptmx"},          {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
-    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+        { "ptmx", "pts/ptmx" },          { "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" },
+        { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 };
 
 /* A bind of the container's own /dev/null (a detached mount cannot be cloned on older kernels). */
@@ -64,7 +65,7 @@ static int open_console_pty(LaunchChild *ch, int *ret_slave)
          * command that asks at once. */
         if (ch->ctx->have_winsize && ioctl(slave, TIOCSWINSZ, &ch->ctx->winsize) < 0)
                 return negative_errno();
-        SyncMessage m = {.type = SYNC_PTY_MASTER};
+        SyncMessage m = { .type = SYNC_PTY_MASTER };
         r = sync_send(ch->ctx->child_sync_fd, &m, &master, 1);
         if (r < 0)
                 return r;
@@ -77,7 +78,7 @@ int child_mount_dev(LaunchChild *ch)
         _cleanup_close_ int devfd = -EBADF, console = -EBADF;
         int r;
 
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", "size=64k", NULL},
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=0755", "size=64k", NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev");
@@ -88,7 +89,7 @@ int child_mount_dev(LaunchChild *ch)
                                                   node_names[i]);
         }
         r = mount_new_fs_in_root(ch->rootfd, "devpts",
-                                 (const char *const[]){"newinstance", "ptmxmode=0666", "mode=0620", NULL},
+                                 (const char *const[]){ "newinstance", "ptmxmode=0666", "mode=0620", NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/pts");
@@ -96,7 +97,7 @@ int child_mount_dev(LaunchChild *ch)
         _cleanup_free_ char *shm_size = NULL;
         if (asprintf(&shm_size, "size=%s", ch->ctx->config->shm_size) < 0)
                 return -ENOMEM;
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", shm_size, NULL},
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=1777", shm_size, NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/shm");

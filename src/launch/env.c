@@ -62,7 +62,8 @@ int child_build_env(LaunchChild *ch)
          * the PID systemd knows is the supervisor's). */
         if (r >= 0 && (c->boot || c->notify_ready)) {
                 const char *w = getenv("WATCHDOG_USEC");
-                if (w && *w && strspn(w, "0123456789") == strlen(w) && !strv_env_get(ch->env, "WATCHDOG_USEC"))
+                if (w && *w && strspn(w, "0123456789") == strlen(w) &&
+                    !strv_env_get(ch->env, "WATCHDOG_USEC"))
                         r = env_set(&ch->env, "WATCHDOG_USEC", w);
         }
         if (r >= 0)

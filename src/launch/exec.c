@@ -56,19 +56,19 @@ typedef struct ExecContext {
         const ExecOptions *o;
         RuntimeState state;
         ConfinementRecord rec;
-        int pidfd;             /* the container's leader */
-        int ns_flags;          /* its namespaces that differ from ours */
-        int scope_cgroup_fd;   /* berth-NAME.scope's cgroup; -EBADF without a scope */
-        int exec_cgroup_fd;    /* the cgroup made for this exec in it */
-        char exec_cgroup[32];  /* its name */
+        int pidfd;            /* the container's leader */
+        int ns_flags;         /* its namespaces that differ from ours */
+        int scope_cgroup_fd;  /* berth-NAME.scope's cgroup; -EBADF without a scope */
+        int exec_cgroup_fd;   /* the cgroup made for this exec in it */
+        char exec_cgroup[32]; /* its name */
         int sync_fd, child_sync_fd;
         bool pty;
-        bool have_winsize;     /* with a pty: the caller's size, set on it before the command runs */
+        bool have_winsize; /* with a pty: the caller's size, set on it before the command runs */
         struct winsize winsize;
-        int child_stdio[3];    /* what the command gets as fd 0, 1, 2 without a pty */
-        int relay_fds[3];      /* our ends of the pipes replacing a terminal (-T) */
+        int child_stdio[3]; /* what the command gets as fd 0, 1, 2 without a pty */
+        int relay_fds[3];   /* our ends of the pipes replacing a terminal (-T) */
         sigset_t saved_sigmask;
-        int exit_status;       /* reported by the child, 0 when none */
+        int exit_status; /* reported by the child, 0 when none */
         char *error;
 } ExecContext;
 
@@ -111,9 +111,9 @@ static int namespaces_to_join(pid_t pid, int *ret_flags)
                 const char *name;
                 int flag;
         } table[] = {
-            {"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},  {"pid", CLONE_NEWPID},
-            {"uts", CLONE_NEWUTS},       {"ipc", CLONE_NEWIPC}, {"net", CLONE_NEWNET},
-            {"cgroup", CLONE_NEWCGROUP},
+                { "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },  { "pid", CLONE_NEWPID },
+                { "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+                { "cgroup", CLONE_NEWCGROUP },
         };
         int flags = 0;
 
@@ -170,7 +170,8 @@ static int exec_make_cgroup(ExecContext *x)
                 return -ENOMEM;
         p = strstr(leader, needle);
         if (!p)
-                return exec_error(x, -ENOENT, "Failed to find scope %s in cgroup %s", x->state.scope, leader);
+                return exec_error(x, -ENOENT, "Failed to find scope %s in cgroup %s", x->state.scope,
+                                  leader);
         scope = strndup(leader, p - leader + strlen(needle) - 1);
         if (!scope)
                 return -ENOMEM;
@@ -184,8 +185,10 @@ static int exec_make_cgroup(ExecContext *x)
                 return exec_error(x, -EPERM, "Failed to use cgroup %s (not root's)", scope);
         snprintf(x->exec_cgroup, sizeof(x->exec_cgroup), "exec-%d", (int)getpid());
         if (mkdirat(x->scope_cgroup_fd, x->exec_cgroup, 0755) < 0 && errno != EEXIST)
-                return exec_error(x, negative_errno(), "Failed to create cgroup %s/%s", scope, x->exec_cgroup);
-        x->exec_cgroup_fd = openat(x->scope_cgroup_fd, x->exec_cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                return exec_error(x, negative_errno(), "Failed to create cgroup %s/%s", scope,
+                                  x->exec_cgroup);
+        x->exec_cgroup_fd =
+                openat(x->scope_cgroup_fd, x->exec_cgroup, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (x->exec_cgroup_fd < 0)
                 return exec_error(x, negative_errno(), "Failed to open cgroup %s/%s", scope, x->exec_cgroup);
         return 0;
@@ -236,7 +239,7 @@ _printf_(4, 5) static int child_fail(ExecContext *x, int exit_status, int error,
 static int child_take_pty(ExecContext *x)
 {
         _cleanup_close_ int master = -EBADF, slave = -EBADF;
-        SyncMessage m = {.type = SYNC_PTY_MASTER};
+        SyncMessage m = { .type = SYNC_PTY_MASTER };
         struct statfs fs;
         struct stat st;
         int r;
@@ -273,7 +276,7 @@ static int child_main(ExecContext *x)
         const ConfinementRecord *rec = &x->rec;
         const char *user = x->o->user ?: "root", *db = NULL;
         _cleanup_strv_free_ char **env = NULL;
-        SelinuxLabels labels = {.process = rec->label, .enforced = rec->label_enforced};
+        SelinuxLabels labels = { .process = rec->label, .enforced = rec->label_enforced };
         UserRecord u = {};
         ConfineStep step;
         int r;
@@ -286,7 +289,8 @@ static int child_main(ExecContext *x)
                 return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to set parent death signal");
         /* Born into our cgroup, now into the container's cgroup namespace. */
         if ((x->ns_flags & CLONE_NEWCGROUP) && setns(x->pidfd, CLONE_NEWCGROUP) < 0)
-                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the cgroup namespace");
+                return child_fail(x, EXIT_BERTH_FAILED, negative_errno(),
+                                  "Failed to enter the cgroup namespace");
         x->pidfd = safe_close(x->pidfd);
         /* Root of the container's user namespace: no host identity touches its files. */
         if (rec->uid_size > 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
@@ -314,7 +318,8 @@ static int child_main(ExecContext *x)
         if (r == -ESRCH)
                 return child_fail(x, EXIT_BERTH_FAILED, 0, "Failed to find user %s in /etc/passwd", user);
         if (r < 0 && user_db_refusal(r))
-                return child_fail(x, EXIT_BERTH_FAILED, 0, "Refusing the container's %s: %s", db, user_db_refusal(r));
+                return child_fail(x, EXIT_BERTH_FAILED, 0, "Refusing the container's %s: %s", db,
+                                  user_db_refusal(r));
         if (r < 0)
                 return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to read the container's %s", db);
         r = env_build(u.home, false, rec->environment, &env);
@@ -332,26 +337,26 @@ static int child_main(ExecContext *x)
                 return child_fail(x, EXIT_BERTH_FAILED, negative_errno(), "Failed to enter the root");
 
         Confinement cf = {
-            .caps = rec->caps,
-            .no_new_privs = rec->no_new_privs,
-            .labels = &labels,
-            .userns = rec->uid_size > 0,
-            .uid = u.uid,
-            .gid = u.gid,
-            .groups = u.groups,
-            .n_groups = u.n_groups,
-            .working_directory = x->o->working_directory ?: rec->working_directory,
-            .home = u.home,
-            .env = env,
-            .parent_fd = x->child_sync_fd,
-            .sigmask = &x->saved_sigmask,
-            .seccomp = &rec->seccomp,
-            .argv = x->o->argv,
+                .caps = rec->caps,
+                .no_new_privs = rec->no_new_privs,
+                .labels = &labels,
+                .userns = rec->uid_size > 0,
+                .uid = u.uid,
+                .gid = u.gid,
+                .groups = u.groups,
+                .n_groups = u.n_groups,
+                .working_directory = x->o->working_directory ?: rec->working_directory,
+                .home = u.home,
+                .env = env,
+                .parent_fd = x->child_sync_fd,
+                .sigmask = &x->saved_sigmask,
+                .seccomp = &rec->seccomp,
+                .argv = x->o->argv,
         };
         r = confine_and_exec(&cf, &step);
         if (step == CONFINE_EXEC)
-                return child_fail(x, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, r,
-                                  "Failed to %s %s", r == -ENOENT ? "find" : "execute", cf.argv[0]);
+                return child_fail(x, r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, r, "Failed to %s %s",
+                                  r == -ENOENT ? "find" : "execute", cf.argv[0]);
         if (step == CONFINE_WORKDIR)
                 return child_fail(x, EXIT_BERTH_FAILED, r, "Failed to change to directory %s",
                                   cf.working_directory ?: u.home);
@@ -362,7 +367,7 @@ static int child_main(ExecContext *x)
 
 static pid_t exec_clone(ExecContext *x)
 {
-        struct clone_args args = {.exit_signal = SIGCHLD};
+        struct clone_args args = { .exit_signal = SIGCHLD };
 
         if (x->exec_cgroup_fd >= 0) {
                 args.flags |= CLONE_INTO_CGROUP;
@@ -421,7 +426,7 @@ static int exec_relay(ExecContext *x, pid_t child, int master)
                         relay_add(&relay, x->relay_fds[i], i, false, true);
 
         for (;;) {
-                struct pollfd p[1 + RELAY_CHANNELS_MAX] = {{.fd = sfd, .events = POLLIN}};
+                struct pollfd p[1 + RELAY_CHANNELS_MAX] = { { .fd = sfd, .events = POLLIN } };
                 siginfo_t si = {};
 
                 if (waitid(P_PID, child, &si, WEXITED | WNOHANG) == 0 && si.si_pid == child) {
@@ -457,15 +462,15 @@ static int exec_relay(ExecContext *x, pid_t child, int master)
 int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
 {
         _cleanup_(exec_context_done) ExecContext x = {
-            .name = name,
-            .o = o,
-            .pidfd = -EBADF,
-            .scope_cgroup_fd = -EBADF,
-            .exec_cgroup_fd = -EBADF,
-            .sync_fd = -EBADF,
-            .child_sync_fd = -EBADF,
-            .child_stdio = {0, 1, 2},
-            .relay_fds = {-EBADF, -EBADF, -EBADF},
+                .name = name,
+                .o = o,
+                .pidfd = -EBADF,
+                .scope_cgroup_fd = -EBADF,
+                .exec_cgroup_fd = -EBADF,
+                .sync_fd = -EBADF,
+                .child_sync_fd = -EBADF,
+                .child_stdio = { 0, 1, 2 },
+                .relay_fds = { -EBADF, -EBADF, -EBADF },
         };
         _cleanup_close_ int master = -EBADF;
         int pair[2], r, status = EXIT_BERTH_FAILED;
@@ -495,12 +500,14 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         }
         r = confinement_record_read(o->state_dir, name, &x.rec);
         if (r == -ENOENT) {
-                r = exec_error(&x, r, "No recorded confinement in %s/%s (started by an older berth? restart it)",
+                r = exec_error(&x, r,
+                               "No recorded confinement in %s/%s (started by an older berth? restart it)",
                                o->state_dir, name);
                 goto finish;
         }
         if (r < 0) {
-                r = exec_error(&x, r, "Failed to read the recorded confinement in %s/%s", o->state_dir, name);
+                r = exec_error(&x, r, "Failed to read the recorded confinement in %s/%s", o->state_dir,
+                               name);
                 goto finish;
         }
         /* A record and a state of different starts (the container restarted in between). */
@@ -512,7 +519,8 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         x.pidfd = (int)syscall(SYS_pidfd_open, x.state.leader_pid, 0);
         if (x.pidfd < 0) {
                 status = EXIT_NOT_RUNNING;
-                r = exec_error(&x, negative_errno(), "Failed to find the leader %d", (int)x.state.leader_pid);
+                r = exec_error(&x, negative_errno(), "Failed to find the leader %d",
+                               (int)x.state.leader_pid);
                 goto finish;
         }
         /* The process the pidfd pins is the recorded payload: its user namespace maps the

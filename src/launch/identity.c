@@ -24,8 +24,9 @@ int launch_allocate_identity(LaunchContext *ctx)
                 /* An explicit label's pair is held too, so no pick hands it to another container. */
                 r = mcs_reserve(ctx->state_dir, c->selinux_label, &ctx->mcs);
                 if (r == -EBUSY)
-                        return launch_error(ctx, r, "The MCS pair of SELinuxLabel=%s is in use by a running container",
-                                            c->selinux_label);
+                        return launch_error(
+                                ctx, r, "The MCS pair of SELinuxLabel=%s is in use by a running container",
+                                c->selinux_label);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to reserve the MCS pair of SELinuxLabel=%s",
                                             c->selinux_label);

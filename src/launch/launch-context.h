@@ -51,17 +51,17 @@ typedef struct LaunchContext {
         bool state_created;
 
         /* step 2 */
-        UidRange range;        /* .base: host uid of the container's root; .size 0: no user namespace */
+        UidRange range; /* .base: host uid of the container's root; .size 0: no user namespace */
         McsPair mcs;
-        SelinuxLabels labels;  /* .process: the SELinux process label, NULL when none */
-        SeccompBpf seccomp; /* compiled; the child loads it */
+        SelinuxLabels labels; /* .process: the SELinux process label, NULL when none */
+        SeccompBpf seccomp;   /* compiled; the child loads it */
         uint64_t caps;
 
         /* VirtualEthernet= (veth.c): allocated before clone, set up once the netns exists */
         NetAllocation net;
-        uint32_t host_addr, container_addr; /* .1 and .2 of the /30, host order */
+        uint32_t host_addr, container_addr;          /* .1 and .2 of the /30, host order */
         uint8_t host_addr6[16], container_addr6[16]; /* IPv6=yes: ::1 and ::2 of the ULA /64 */
-        char ifname[IF_NAMESIZE];           /* host end, bt-NAME */
+        char ifname[IF_NAMESIZE];                    /* host end, bt-NAME */
         bool ifname_shortened;
         bool link_created;
         bool elements_added;
@@ -81,7 +81,7 @@ typedef struct LaunchContext {
         sd_bus *bus;
         char *scope;
         bool machine_registered;
-        char *notify_dir; /* host directory of the container's notify socket (Boot=, Notify=) */
+        char *notify_dir;       /* host directory of the container's notify socket (Boot=, Notify=) */
         struct winsize winsize; /* interactive: the caller's, set on the console before the payload */
         bool have_winsize;      /* runs; SIGWINCH updates go through the relay afterwards */
 
@@ -107,32 +107,33 @@ void launch_context_done(LaunchContext *ctx);
  * Returns error, so a step can `return launch_error(ctx, r, "Failed to ...");`. */
 int launch_error(LaunchContext *ctx, int error, const char *fmt, ...) _printf_(3, 4);
 /* The same for any slot (exec.c's): error_record() of "WHAT for container NAME". */
-int launch_error_recordv(char **slot, const char *name, int error, const char *fmt, va_list ap) _printf_(4, 0);
+int launch_error_recordv(char **slot, const char *name, int error, const char *fmt, va_list ap)
+        _printf_(4, 0);
 
 /* The signals the supervisor handles (blocked from before clone on, read from a signalfd). */
 void launch_supervised_signals(sigset_t *ret);
 
 /* Parent-side steps, in pipeline order. */
-int launch_lock(LaunchContext *ctx);              /* lock.c */
-int launch_allocate_identity(LaunchContext *ctx); /* identity.c */
-int launch_record_confinement(LaunchContext *ctx); /* lock.c */
-int launch_allocate_network(LaunchContext *ctx);  /* veth.c: /30, ports, resolv.conf */
-int launch_network_setup(LaunchContext *ctx);     /* veth.c: veth pair, forwarding, nft elements */
-void launch_network_teardown(LaunchContext *ctx); /* veth.c: at exit */
-int launch_open_notify(LaunchContext *ctx);       /* boot.c */
-void launch_close_notify(LaunchContext *ctx);     /* boot.c: at exit */
-int launch_open_output(LaunchContext *ctx);       /* output.c */
-void launch_close_output(LaunchContext *ctx);     /* output.c: at exit */
-int launch_load_credentials(LaunchContext *ctx);  /* credentials.c */
+int launch_lock(LaunchContext *ctx);                /* lock.c */
+int launch_allocate_identity(LaunchContext *ctx);   /* identity.c */
+int launch_record_confinement(LaunchContext *ctx);  /* lock.c */
+int launch_allocate_network(LaunchContext *ctx);    /* veth.c: /30, ports, resolv.conf */
+int launch_network_setup(LaunchContext *ctx);       /* veth.c: veth pair, forwarding, nft elements */
+void launch_network_teardown(LaunchContext *ctx);   /* veth.c: at exit */
+int launch_open_notify(LaunchContext *ctx);         /* boot.c */
+void launch_close_notify(LaunchContext *ctx);       /* boot.c: at exit */
+int launch_open_output(LaunchContext *ctx);         /* output.c */
+void launch_close_output(LaunchContext *ctx);       /* output.c: at exit */
+int launch_load_credentials(LaunchContext *ctx);    /* credentials.c */
 void launch_forget_credentials(LaunchContext *ctx); /* credentials.c: wipes the loaded bytes */
-int launch_clone(LaunchContext *ctx);             /* clone.c: returns 0 in the parent only */
-int launch_register(LaunchContext *ctx);          /* register.c */
-void launch_unregister(LaunchContext *ctx);       /* register.c: at exit */
-int launch_send_host_sources(LaunchContext *ctx); /* sources.c */
-int launch_release_child(LaunchContext *ctx);     /* clone.c: maps, idmapped root, go, wait for exec */
-int launch_write_state(LaunchContext *ctx);       /* lock.c */
-int launch_supervise(LaunchContext *ctx);         /* supervise.c: returns the exit status */
-void launch_cleanup(LaunchContext *ctx);          /* cleanup.c */
+int launch_clone(LaunchContext *ctx);               /* clone.c: returns 0 in the parent only */
+int launch_register(LaunchContext *ctx);            /* register.c */
+void launch_unregister(LaunchContext *ctx);         /* register.c: at exit */
+int launch_send_host_sources(LaunchContext *ctx);   /* sources.c */
+int launch_release_child(LaunchContext *ctx);       /* clone.c: maps, idmapped root, go, wait for exec */
+int launch_write_state(LaunchContext *ctx);         /* lock.c */
+int launch_supervise(LaunchContext *ctx);           /* supervise.c: returns the exit status */
+void launch_cleanup(LaunchContext *ctx);            /* cleanup.c */
 /* fault-inject.c: SIGKILLs the supervisor after STEP when $BERTH_TEST_KILL_AT=STEP (tests only). */
 void launch_test_kill_at(const char *step);
 /* output.c, Boot=yes without a terminal: the console's pty master becomes output[0]'s source when
@@ -202,21 +203,21 @@ void launch_child_done(LaunchChild *ch);
 /* Step 6 from the capability bounding set on (confine.c): what a process is confined with, filled
  * by run from its LaunchContext and by exec (exec.c) from the record the payload's start left. */
 typedef struct Confinement {
-        uint64_t caps;                /* bounding set, and permitted/effective when uid is 0 */
+        uint64_t caps; /* bounding set, and permitted/effective when uid is 0 */
         bool no_new_privs;
-        const SelinuxLabels *labels;  /* exec label, applied when labels->enforced */
-        bool userns;                  /* in a user namespace: setgroups() may be denied */
+        const SelinuxLabels *labels; /* exec label, applied when labels->enforced */
+        bool userns;                 /* in a user namespace: setgroups() may be denied */
         uid_t uid;
         gid_t gid;
         const gid_t *groups;
         size_t n_groups;
         const char *working_directory; /* must exist; NULL: home, else / */
         const char *home;
-        char *const *env;              /* its PATH is where argv[0] is looked up */
-        int parent_fd;                 /* our end of the socket to berth: a hang-up says it died */
-        const sigset_t *sigmask;       /* restored right before the filter is loaded */
-        const SeccompBpf *seccomp;     /* loaded last */
-        bool init;                     /* Init=yes: fork a reaper as PID 1 right before execve */
+        char *const *env;          /* its PATH is where argv[0] is looked up */
+        int parent_fd;             /* our end of the socket to berth: a hang-up says it died */
+        const sigset_t *sigmask;   /* restored right before the filter is loaded */
+        const SeccompBpf *seccomp; /* loaded last */
+        bool init;                 /* Init=yes: fork a reaper as PID 1 right before execve */
         char *const *argv;
 } Confinement;
 

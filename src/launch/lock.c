@@ -31,17 +31,17 @@ int launch_record_confinement(LaunchContext *ctx)
         const ContainerConfig *c = ctx->config;
         _cleanup_strv_free_ char **env = strv_copy(c->environment);
         ConfinementRecord rec = {
-            .supervisor_pid = getpid(),
-            .caps = ctx->caps,
-            .no_new_privs = c->no_new_privileges,
-            .label = ctx->labels.process,
-            .label_enforced = ctx->labels.enforced,
-            .uid_base = ctx->range.base,
-            .uid_size = ctx->range.size,
-            .user = c->user,
-            .working_directory = c->working_directory,
-            .environment = env,
-            .root = c->directory ? c->directory : (char *)"/",
+                .supervisor_pid = getpid(),
+                .caps = ctx->caps,
+                .no_new_privs = c->no_new_privileges,
+                .label = ctx->labels.process,
+                .label_enforced = ctx->labels.enforced,
+                .uid_base = ctx->range.base,
+                .uid_size = ctx->range.size,
+                .user = c->user,
+                .working_directory = c->working_directory,
+                .environment = env,
+                .root = c->directory ? c->directory : (char *)"/",
         };
         int r;
 
@@ -99,21 +99,21 @@ int launch_write_state(LaunchContext *ctx)
 
         clock_gettime(CLOCK_REALTIME, &ts);
         RuntimeState s = {
-            .name = ctx->config->name,
-            .supervisor_pid = getpid(),
-            .leader_pid = ctx->pid,
-            .since_usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000,
-            .uid_base = ctx->range.base,
-            .uid_size = ctx->range.size,
-            .label = ctx->labels.process,
-            .root = ctx->config->directory ? ctx->config->directory : (char *)"/",
-            .scope = ctx->scope,
-            .config_path = ctx->config->path,
-            .address = address,
-            .address6 = address6,
-            .interface = address ? ctx->ifname : NULL,
-            .ports = ports,
-            .forward_blocked = ctx->forward_blocked,
+                .name = ctx->config->name,
+                .supervisor_pid = getpid(),
+                .leader_pid = ctx->pid,
+                .since_usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000,
+                .uid_base = ctx->range.base,
+                .uid_size = ctx->range.size,
+                .label = ctx->labels.process,
+                .root = ctx->config->directory ? ctx->config->directory : (char *)"/",
+                .scope = ctx->scope,
+                .config_path = ctx->config->path,
+                .address = address,
+                .address6 = address6,
+                .interface = address ? ctx->ifname : NULL,
+                .ports = ports,
+                .forward_blocked = ctx->forward_blocked,
         };
         r = state_write(ctx->state_dir, &s);
         if (r < 0)

@@ -18,8 +18,8 @@
 static int openat2_in_root(int rootfd, const char *path, int *ret_fd)
 {
         struct open_how how = {
-            .flags = O_PATH | O_CLOEXEC,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                .flags = O_PATH | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
         int fd;
 
@@ -250,7 +250,7 @@ int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs,
 
 int mount_set_attr(int mount_fd, unsigned attrs, bool recursive)
 {
-        struct mount_attr a = {.attr_set = attrs};
+        struct mount_attr a = { .attr_set = attrs };
 
         if (mount_setattr(mount_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
                 return negative_errno();
@@ -263,7 +263,7 @@ int mount_set_attr(int mount_fd, unsigned attrs, bool recursive)
  * on Debian 12's 6.1 kernel in the VM bed). Nothing attached for a container may propagate. */
 static int mount_make_private(int mount_fd)
 {
-        struct mount_attr a = {.propagation = MS_PRIVATE};
+        struct mount_attr a = { .propagation = MS_PRIVATE };
 
         if (mount_setattr(mount_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
                 return negative_errno();
@@ -285,7 +285,7 @@ int mount_attach_at(int mount_fd, int target_fd)
 static bool path_names_kernel_api_fs(const char *path)
 {
         path += strspn(path, "/");
-        for (const char *const *top = (const char *const[]){"proc", "sys", NULL}; *top; top++) {
+        for (const char *const *top = (const char *const[]){ "proc", "sys", NULL }; *top; top++) {
                 size_t n = strlen(*top);
                 if (strneq(path, *top, n) && (path[n] == 0 || path[n] == '/'))
                         return true;
@@ -340,8 +340,8 @@ int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *opti
 int open_host_path_no_symlinks(const char *path, int *ret_fd)
 {
         struct open_how how = {
-            .flags = O_PATH | O_CLOEXEC,
-            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                .flags = O_PATH | O_CLOEXEC,
+                .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 

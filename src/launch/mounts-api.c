@@ -15,23 +15,14 @@
 #include "mount-util.h"
 
 static const char *const masked_paths[] = {
-    "/proc/acpi",
-    "/proc/asound",
-    "/proc/interrupts",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    "/sys/devices/virtual/powercap",
-    "/sys/fs/selinux", /* the host's selinuxfs in a /sys cloned from the host (Private=no) */
+        "/proc/acpi",        "/proc/asound",        "/proc/interrupts", "/proc/kcore",
+        "/proc/keys",        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+        "/proc/sched_debug", "/proc/scsi",          "/sys/firmware",    "/sys/devices/virtual/powercap",
+        "/sys/fs/selinux", /* the host's selinuxfs in a /sys cloned from the host (Private=no) */
 };
 
 static const char *const read_only_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
 #define ATTR_API (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
@@ -54,7 +45,7 @@ static int cover_path(LaunchChild *ch, const char *path, bool mask)
                 return negative_errno();
         dir = S_ISDIR(st.st_mode);
         if (mask && dir)
-                r = mount_new_fs("tmpfs", (const char *const[]){"size=0", "mode=0555", NULL},
+                r = mount_new_fs("tmpfs", (const char *const[]){ "size=0", "mode=0555", NULL },
                                  ATTR_API | MOUNT_ATTR_RDONLY, &m);
         else if (mask)
                 r = child_clone_dev_null(ch, &m);
@@ -136,7 +127,7 @@ static int mount_sys(LaunchChild *ch)
                                          ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY), "/sys/fs/cgroup");
         if (r < 0)
                 r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
-                                         (const char *const[]){"size=0", "mode=0555", NULL},
+                                         (const char *const[]){ "size=0", "mode=0555", NULL },
                                          ATTR_API | MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
         return r;
 }
@@ -172,11 +163,11 @@ int child_mount_api_fs(LaunchChild *ch)
         if (asprintf(&run_size, "size=%s", ch->ctx->config->run_size) < 0 ||
             asprintf(&tmp_size, "size=%s", ch->ctx->config->tmp_size) < 0)
                 return -ENOMEM;
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=0755", run_size, NULL},
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=0755", run_size, NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/run");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run");
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){"mode=1777", tmp_size, NULL},
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=1777", tmp_size, NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/tmp");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /tmp");
@@ -184,7 +175,7 @@ int child_mount_api_fs(LaunchChild *ch)
          * alone those already mounted, and /run/lock is the one it treats as fatal. */
         if (ch->ctx->config->boot) {
                 r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
-                                         (const char *const[]){"mode=1777", "size=5m", NULL}, ATTR_API,
+                                         (const char *const[]){ "mode=1777", "size=5m", NULL }, ATTR_API,
                                          "/run/lock");
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run/lock");

@@ -40,8 +40,8 @@ static int send_all(int fd, struct iovec *iov, size_t n);
  * unit, priority, level_prefix, forward to syslog, kmsg, console, one per line. */
 static int journal_stream_open(const char *identifier, int priority, int *ret_fd)
 {
-        static const struct sockaddr_un sa = {.sun_family = AF_UNIX,
-                                              .sun_path = "/run/systemd/journal/stdout"};
+        static const struct sockaddr_un sa = { .sun_family = AF_UNIX,
+                                               .sun_path = "/run/systemd/journal/stdout" };
         _cleanup_free_ char *unit = NULL, *header = NULL;
         _cleanup_close_ int fd = -EBADF;
         int r;
@@ -55,7 +55,7 @@ static int journal_stream_open(const char *identifier, int priority, int *ret_fd
         (void)sd_pid_get_unit(0, &unit);
         if (asprintf(&header, "%s\n%s\n%d\n1\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
                 return -ENOMEM;
-        r = send_all(fd, &(struct iovec){.iov_base = header, .iov_len = strlen(header)}, 1);
+        r = send_all(fd, &(struct iovec){ .iov_base = header, .iov_len = strlen(header) }, 1);
         if (r < 0)
                 return r;
         *ret_fd = TAKE_FD(fd);
@@ -66,17 +66,17 @@ static int open_relay(OutputRelay *o, int target, const char *name)
 {
         int pair[2], r;
 
-        *o = (OutputRelay){.target = target,
-                           .stream = -EBADF,
-                           .errors = target == STDERR_FILENO,
-                           .fd = -EBADF,
-                           .child_fd = -EBADF};
+        *o = (OutputRelay){ .target = target,
+                            .stream = -EBADF,
+                            .errors = target == STDERR_FILENO,
+                            .fd = -EBADF,
+                            .child_fd = -EBADF };
         if (!fd_is_journal_stream(target))
                 return 0;
         r = journal_stream_open(name, o->errors ? 3 : 6, &o->stream);
         if (r < 0) /* still relayed to the unit's stream, with berth's priorities, as "berth" */
-                log_warning_errno(r, "Failed to open a journal stream for container %s, logging as berth: %m",
-                                  name);
+                log_warning_errno(
+                        r, "Failed to open a journal stream for container %s, logging as berth: %m", name);
         o->buf = malloc(OUTPUT_LINE_MAX);
         if (!o->buf)
                 return -ENOMEM;
@@ -134,7 +134,7 @@ int child_take_output(LaunchChild *ch)
 static int send_all(int fd, struct iovec *iov, size_t n)
 {
         while (n > 0) {
-                struct msghdr mh = {.msg_iov = iov, .msg_iovlen = n};
+                struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
                 ssize_t k = sendmsg(fd, &mh, MSG_NOSIGNAL);
 
                 if (k < 0) {
@@ -161,9 +161,9 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
          * the start of its line is text. */
         if (o->console && n > 0 && p[n - 1] == '\r')
                 n--; /* a terminal's line end is \r\n */
-        iov[k++] = (struct iovec){.iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3};
-        iov[k++] = (struct iovec){.iov_base = p, .iov_len = n};
-        iov[k++] = (struct iovec){.iov_base = (char *)"\n", .iov_len = 1};
+        iov[k++] = (struct iovec){ .iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3 };
+        iov[k++] = (struct iovec){ .iov_base = p, .iov_len = n };
+        iov[k++] = (struct iovec){ .iov_base = (char *)"\n", .iov_len = 1 };
         /* nowhere to report a failure: the journal is the report */
         (void)send_all(o->stream >= 0 ? o->stream : o->target, iov, k);
 }
@@ -222,7 +222,8 @@ void output_relay_drain(OutputRelay *o)
 static int console_hold_open(LaunchContext *ctx)
 {
         ctx->console_hold_fd = safe_close(ctx->console_hold_fd);
-        ctx->console_hold_fd = ioctl(ctx->pty_master_fd, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        ctx->console_hold_fd =
+                ioctl(ctx->pty_master_fd, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         return ctx->console_hold_fd < 0 ? negative_errno() : 0;
 }
 
@@ -241,7 +242,8 @@ bool launch_console_to_journal(LaunchContext *ctx)
                 return false;
         r = console_hold_open(ctx);
         if (r < 0)
-                log_warning_errno(r, "Failed to hold the console of container %s open: %m", ctx->config->name);
+                log_warning_errno(r, "Failed to hold the console of container %s open: %m",
+                                  ctx->config->name);
         if (ctx->options->interactive || !o->buf)
                 return false; /* a terminal, or stdout is not the journal: the bytes as they are */
         fd = fcntl(ctx->pty_master_fd, F_DUPFD_CLOEXEC, 3);

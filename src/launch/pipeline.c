@@ -29,19 +29,19 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
                 int (*run)(LaunchContext *ctx);
                 const char *kill_at;
         } steps[] = {
-            {launch_lock, "lock"},                   /* 1: the per-container lock (config: caller) */
-            {launch_allocate_identity, "identity"},  /* 2: UID range, MCS pair, labels, seccomp */
-            {launch_record_confinement, NULL},       /* what `berth exec` confines with (record.h) */
-            {launch_allocate_network, NULL},         /* VirtualEthernet=: /30, ports */
-            {launch_open_notify, NULL},              /* Boot=/Notify=: the container's notify socket */
-            {launch_open_output, NULL},              /* stdout/stderr to the journal: pipes to relay */
-            {launch_load_credentials, NULL},         /* read now; the child writes them */
-            {launch_clone, NULL},                    /* 3: namespaces; the child: launch_child_main() */
-            {launch_drop_child_copies, "clone"},     /* what only the child needs: credentials, BPF */
-            {launch_register, "register"},           /* 4: transient scope, machined */
-            {launch_network_setup, "network"},       /* veth pair, NAT and Port= elements */
-            {launch_release_child, "release"},       /* 3+5+6: maps, go, child mounts/confines/execs */
-            {launch_write_state, "state"},           /* the payload runs: state for list/status/exec */
+                { launch_lock, "lock" },                  /* 1: the per-container lock (config: caller) */
+                { launch_allocate_identity, "identity" }, /* 2: UID range, MCS pair, labels, seccomp */
+                { launch_record_confinement, NULL },      /* what `berth exec` confines with (record.h) */
+                { launch_allocate_network, NULL },        /* VirtualEthernet=: /30, ports */
+                { launch_open_notify, NULL },             /* Boot=/Notify=: the container's notify socket */
+                { launch_open_output, NULL },             /* stdout/stderr to the journal: pipes to relay */
+                { launch_load_credentials, NULL },        /* read now; the child writes them */
+                { launch_clone, NULL },                   /* 3: namespaces; the child: launch_child_main() */
+                { launch_drop_child_copies, "clone" },    /* what only the child needs: credentials, BPF */
+                { launch_register, "register" },          /* 4: transient scope, machined */
+                { launch_network_setup, "network" },      /* veth pair, NAT and Port= elements */
+                { launch_release_child, "release" },      /* 3+5+6: maps, go, child mounts/confines/execs */
+                { launch_write_state, "state" },          /* the payload runs: state for list/status/exec */
         };
         _cleanup_(launch_context_done) LaunchContext ctx;
         int r = 0;
@@ -68,22 +68,22 @@ int launch_child_main(LaunchContext *ctx)
 {
         _cleanup_(launch_child_done) LaunchChild ch;
         int (*const steps[])(LaunchChild *) = {
-            child_wait_release,      /* parent wrote the maps and registered the scope */
-            child_open_host_sources, /* 5: private mounts, host /dev nodes, scratch tmpfs */
-            child_mount_root,        /*    Directory= bind or ephemeral overlay, ReadOnly= */
-            child_mount_dev,         /*    minimal /dev, devpts, console */
-            child_mount_api_fs,      /*    /proc (masked), /sys ro, /run, /tmp */
-            child_mount_binds,       /*    Bind=, BindReadOnly=, TemporaryFileSystem= */
-            child_mount_resolv_conf, /*    ResolvConf=auto with VirtualEthernet= */
-            child_setup_host_dir,    /*    /run/host and the notify socket */
-            child_pivot_root,        /*    pivot_root, old root detached */
-            child_set_hostname,
-            child_loopback_up,
-            child_network_up,        /* VirtualEthernet=: eth0 address and default route */
-            child_resolve_user, /* User= from the container's own /etc/passwd */
-            child_mount_credentials, /* read-only ramfs at /run/credentials/@container */
-            child_build_env,
-            child_confine_and_exec, /* 6: fds, caps, no_new_privs, label, uid, seccomp, execve */
+                child_wait_release,      /* parent wrote the maps and registered the scope */
+                child_open_host_sources, /* 5: private mounts, host /dev nodes, scratch tmpfs */
+                child_mount_root,        /*    Directory= bind or ephemeral overlay, ReadOnly= */
+                child_mount_dev,         /*    minimal /dev, devpts, console */
+                child_mount_api_fs,      /*    /proc (masked), /sys ro, /run, /tmp */
+                child_mount_binds,       /*    Bind=, BindReadOnly=, TemporaryFileSystem= */
+                child_mount_resolv_conf, /*    ResolvConf=auto with VirtualEthernet= */
+                child_setup_host_dir,    /*    /run/host and the notify socket */
+                child_pivot_root,        /*    pivot_root, old root detached */
+                child_set_hostname,
+                child_loopback_up,
+                child_network_up,        /* VirtualEthernet=: eth0 address and default route */
+                child_resolve_user,      /* User= from the container's own /etc/passwd */
+                child_mount_credentials, /* read-only ramfs at /run/credentials/@container */
+                child_build_env,
+                child_confine_and_exec, /* 6: fds, caps, no_new_privs, label, uid, seccomp, execve */
         };
         int r;
 

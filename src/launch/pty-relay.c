@@ -11,7 +11,8 @@ void relay_add(Relay *r, int from, int to, bool close_to, bool output)
 {
         if (from < 0 || r->n_channels >= RELAY_CHANNELS_MAX)
                 return;
-        r->channels[r->n_channels++] = (RelayChannel){.from = from, .to = to, .close_to = close_to, .output = output};
+        r->channels[r->n_channels++] =
+                (RelayChannel){ .from = from, .to = to, .close_to = close_to, .output = output };
 }
 
 void relay_add_console(Relay *r, int from, int to)
@@ -36,7 +37,7 @@ void relay_start_pty(Relay *r, int master)
 {
         struct termios raw;
 
-        *r = (Relay){.master = master};
+        *r = (Relay){ .master = master };
         if (master < 0)
                 return;
         relay_add(r, STDIN_FILENO, master, false, false);
@@ -87,7 +88,8 @@ static void channel_eof(RelayChannel *c)
 size_t relay_pollfds(const Relay *r, struct pollfd *p)
 {
         for (size_t i = 0; i < RELAY_CHANNELS_MAX; i++)
-                p[i] = (struct pollfd){.fd = i < r->n_channels ? r->channels[i].from : -1, .events = POLLIN};
+                p[i] = (struct pollfd){ .fd = i < r->n_channels ? r->channels[i].from : -1,
+                                        .events = POLLIN };
         return RELAY_CHANNELS_MAX;
 }
 
@@ -105,11 +107,12 @@ void relay_drain(Relay *r)
 {
         for (size_t i = 0; i < r->n_channels; i++) {
                 RelayChannel *c = &r->channels[i];
-                struct pollfd q = {.fd = c->from, .events = POLLIN};
+                struct pollfd q = { .fd = c->from, .events = POLLIN };
 
                 if (!c->output || c->from < 0)
                         continue;
-                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c->from, c->to, false, c->crlf))
+                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) &&
+                       copy_chunk(c->from, c->to, false, c->crlf))
                         ;
         }
 }

@@ -15,17 +15,17 @@
 #define RELAY_CHANNELS_MAX 3
 
 typedef struct RelayChannel {
-        int from;           /* -1 once at EOF */
+        int from; /* -1 once at EOF */
         int to;
-        bool close_to;      /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
-        bool output;        /* from the container: drained at the end */
-        bool crlf;          /* a terminal's output to a file or pipe: its \r\n line ends as \n */
+        bool close_to; /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
+        bool output;   /* from the container: drained at the end */
+        bool crlf;     /* a terminal's output to a file or pipe: its \r\n line ends as \n */
 } RelayChannel;
 
 typedef struct Relay {
         RelayChannel channels[RELAY_CHANNELS_MAX];
         size_t n_channels;
-        int master;         /* the pty master, -1 when none */
+        int master; /* the pty master, -1 when none */
         bool raw;
         bool eio_is_hangup; /* a console whose slave is reopened after a vhangup(): EIO is not EOF */
         struct termios saved;

@@ -41,7 +41,7 @@ static void bpf_key(const SeccompBpf *b, uint8_t ret[SHA256_DIGEST_SIZE])
         sha256_init(&s);
         for (size_t i = 0; i < b->n_programs; i++) {
                 const SeccompProgram *p = &b->programs[i];
-                uint32_t head[3] = {p->flags, p->no_new_privs, p->n_insns};
+                uint32_t head[3] = { p->flags, p->no_new_privs, p->n_insns };
                 sha256_update(&s, head, sizeof(head));
                 sha256_update(&s, p->insns, p->n_insns * sizeof(struct sock_filter));
         }

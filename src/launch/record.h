@@ -18,13 +18,13 @@
 
 typedef struct ConfinementRecord {
         pid_t supervisor_pid; /* the `berth run` it belongs to (the state file names it too) */
-        uint64_t caps; /* the bounding set (and root's permitted/effective set) */
+        uint64_t caps;        /* the bounding set (and root's permitted/effective set) */
         bool no_new_privs;
         char *label;         /* SELinux process label; NULL when none */
         bool label_enforced; /* SELinux was on: the label is applied */
         uid_t uid_base;
-        uint32_t uid_size; /* 0: no user namespace */
-        char *user;        /* User= of the payload; NULL: root */
+        uint32_t uid_size;       /* 0: no user namespace */
+        char *user;              /* User= of the payload; NULL: root */
         char *working_directory; /* WorkingDirectory=; NULL: unset */
         char **environment;      /* Environment=, KEY=VALUE in order */
         char *root;              /* Directory=, "/" for the host root */

@@ -27,7 +27,8 @@ int launch_register(LaunchContext *ctx)
         if (ctx->range.size > 0) {
                 r = scope_delegate_payload(ctx->pid, ctx->range.base, (gid_t)ctx->range.base);
                 if (r < 0)
-                        return launch_error(ctx, r, "Failed to delegate the payload's cgroup to the container");
+                        return launch_error(ctx, r,
+                                            "Failed to delegate the payload's cgroup to the container");
         }
         r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
         if (r >= 0)

@@ -14,8 +14,9 @@
 #include "strv.h"
 
 static const char *const host_nodes[_HOST_NODE_MAX] = {
-    [HOST_NODE_NULL] = "/dev/null",     [HOST_NODE_ZERO] = "/dev/zero",       [HOST_NODE_FULL] = "/dev/full",
-    [HOST_NODE_RANDOM] = "/dev/random", [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
+        [HOST_NODE_NULL] = "/dev/null",       [HOST_NODE_ZERO] = "/dev/zero",
+        [HOST_NODE_FULL] = "/dev/full",       [HOST_NODE_RANDOM] = "/dev/random",
+        [HOST_NODE_URANDOM] = "/dev/urandom", [HOST_NODE_TTY] = "/dev/tty",
 };
 
 int child_open_host_sources(LaunchChild *ch)
@@ -39,7 +40,7 @@ int child_open_host_sources(LaunchChild *ch)
 
         /* The scratch tmpfs covers the host's /tmp in this mount namespace only. */
         _cleanup_close_ int scratch = -EBADF;
-        r = mount_new_fs("tmpfs", (const char *const[]){"mode=0700", NULL},
+        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0700", NULL },
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &scratch);
         if (r >= 0)
                 r = mount_attach_path(scratch, LAUNCH_SCRATCH);
@@ -55,11 +56,11 @@ static int mount_overlay(LaunchChild *ch)
         const ContainerConfig *c = ch->ctx->config;
         _cleanup_close_ int ovl = -EBADF;
         const char *opts[] = {
-            "lowerdir=" LAUNCH_SCRATCH "/lower",
-            "upperdir=" LAUNCH_SCRATCH "/upper",
-            "workdir=" LAUNCH_SCRATCH "/work",
-            ch->ctx->range.size > 0 ? "userxattr" : NULL, /* trusted.* xattrs need init-ns root */
-            NULL,
+                "lowerdir=" LAUNCH_SCRATCH "/lower",
+                "upperdir=" LAUNCH_SCRATCH "/upper",
+                "workdir=" LAUNCH_SCRATCH "/work",
+                ch->ctx->range.size > 0 ? "userxattr" : NULL, /* trusted.* xattrs need init-ns root */
+                NULL,
         };
         int r;
 
@@ -101,12 +102,12 @@ int child_mount_root(LaunchChild *ch)
 
 void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
 {
-        *ch = (LaunchChild){.ctx = ctx,
-                            .root_src_fd = -EBADF,
-                            .notify_src_fd = -EBADF,
-                            .resolv_src_fd = -EBADF,
-                            .rootfd = -EBADF,
-                            .console_fd = -EBADF};
+        *ch = (LaunchChild){ .ctx = ctx,
+                             .root_src_fd = -EBADF,
+                             .notify_src_fd = -EBADF,
+                             .resolv_src_fd = -EBADF,
+                             .rootfd = -EBADF,
+                             .console_fd = -EBADF };
         for (size_t i = 0; i < _HOST_NODE_MAX; i++)
                 ch->node_fds[i] = -EBADF;
 }

@@ -93,12 +93,12 @@ static int check_private(LaunchContext *ctx, const char *what, const char *path)
 
         if (r == -EPERM)
                 return launch_error(
-                    ctx, r,
-                    "Refusing %s %s: host users other than root can reach it, and files the "
-                    "container creates there (a setuid-root binary) would be theirs to run. "
-                    "Move it below a root-owned directory of mode 0700 such as /var/lib/berth, "
-                    "or 'chmod 0700' a root-owned directory above it",
-                    what, path);
+                        ctx, r,
+                        "Refusing %s %s: host users other than root can reach it, and files the "
+                        "container creates there (a setuid-root binary) would be theirs to run. "
+                        "Move it below a root-owned directory of mode 0700 such as /var/lib/berth, "
+                        "or 'chmod 0700' a root-owned directory above it",
+                        what, path);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to check the directories above %s %s", what, path);
         return 0;
@@ -106,7 +106,7 @@ static int check_private(LaunchContext *ctx, const char *what, const char *path)
 
 static int send_source(LaunchContext *ctx, int index, int fd)
 {
-        SyncMessage m = {.type = SYNC_MOUNT_FD, .index = index};
+        SyncMessage m = { .type = SYNC_MOUNT_FD, .index = index };
         return sync_send(ctx->sync_fd, &m, &fd, 1);
 }
 

@@ -219,8 +219,7 @@ int state_list(const char *state_dir, char ***ret_names)
         while ((de = readdir(d))) {
                 _cleanup_free_ char *dir = NULL;
                 if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
-                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp") ||
-                    streq(de->d_name, "net"))
+                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp") || streq(de->d_name, "net"))
                         continue;
                 if (container_dir(state_dir, de->d_name, &dir) < 0)
                         break;
@@ -280,7 +279,7 @@ int state_write_result(const char *state_dir, const char *name, const RunResult 
 int state_read_result(const char *state_dir, const char *name, RunResult *ret)
 {
         _cleanup_free_ char *path = NULL, *line = NULL;
-        RunResult res = {.exit_status = -1};
+        RunResult res = { .exit_status = -1 };
         size_t n = 0;
         FILE *f;
         int r = 0;

@@ -117,7 +117,7 @@ static void process_bus(LaunchContext *ctx)
  * end the supervisor half-way through its cleanup once the signal mask is restored. */
 static void ignore_supervised_signals(void)
 {
-        struct sigaction sa = {.sa_handler = SIG_IGN};
+        struct sigaction sa = { .sa_handler = SIG_IGN };
 
         for (int sig = 1; sig <= SIGRTMAX; sig++)
                 if (signal_is_forwarded(sig))
@@ -157,12 +157,13 @@ int launch_supervise(LaunchContext *ctx)
                 bus_fd = ctx->bus ? sd_bus_get_fd(ctx->bus) : -EBADF;
                 bus_events = bus_fd >= 0 ? sd_bus_get_events(ctx->bus) : 0;
                 struct pollfd p[5 + RELAY_CHANNELS_MAX + 1] = {
-                    {.fd = sfd, .events = POLLIN},
-                    {.fd = ctx->notify_fd, .events = POLLIN},
-                    {.fd = ctx->output[0].fd, .events = POLLIN},
-                    {.fd = ctx->output[1].fd, .events = POLLIN},
-                    /* systemd's RequestStop for the scope (scope.c), and whatever else arrives */
-                    {.fd = bus_events > 0 ? bus_fd : -1, .events = (short)(bus_events > 0 ? bus_events : 0)},
+                        { .fd = sfd, .events = POLLIN },
+                        { .fd = ctx->notify_fd, .events = POLLIN },
+                        { .fd = ctx->output[0].fd, .events = POLLIN },
+                        { .fd = ctx->output[1].fd, .events = POLLIN },
+                        /* systemd's RequestStop for the scope (scope.c), and whatever else arrives */
+                        { .fd = bus_events > 0 ? bus_fd : -1,
+                          .events = (short)(bus_events > 0 ? bus_events : 0) },
                 };
                 struct pollfd *hold = &p[5 + RELAY_CHANNELS_MAX];
 
@@ -171,7 +172,7 @@ int launch_supervise(LaunchContext *ctx)
                         break;
                 }
                 relay_pollfds(&relay, p + 5);
-                *hold = (struct pollfd){.fd = ctx->console_hold_fd}; /* only its hangup */
+                *hold = (struct pollfd){ .fd = ctx->console_hold_fd }; /* only its hangup */
                 if (poll(p, ELEMENTSOF(p), -1) < 0) {
                         if (errno == EINTR)
                                 continue;

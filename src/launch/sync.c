@@ -19,8 +19,8 @@ int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds)
                 struct cmsghdr h;
                 char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
         } control = {};
-        struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+        struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
         if (n_fds > SYNC_MAX_FDS)
                 return -E2BIG;
@@ -44,9 +44,10 @@ int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_
                 struct cmsghdr h;
                 char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
         } control = {};
-        struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
         struct msghdr mh = {
-            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control)};
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof(control)
+        };
         size_t n = 0;
         ssize_t k;
 
@@ -81,7 +82,7 @@ int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_
 
 int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)
 {
-        SyncMessage m = {.type = SYNC_ERROR, .exit_status = exit_status};
+        SyncMessage m = { .type = SYNC_ERROR, .exit_status = exit_status };
         char what[300];
 
         vsnprintf(what, sizeof(what), fmt, ap);
@@ -95,7 +96,7 @@ int sync_report_errorv(int fd, const char *name, int exit_status, int error, con
 
 int sync_arm_parent_death(int fd)
 {
-        struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+        struct pollfd p = { .fd = fd, .events = POLLRDHUP };
 
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 return negative_errno();

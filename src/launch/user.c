@@ -61,7 +61,7 @@ static int user_db_open(int rootfd, const char *path, FILE **ret)
                 /* Seen from the host (berth verify), a device node in the image would be the host's
                  * device: look at the file (O_PATH opens nothing) before opening it for reading. */
                 _cleanup_close_ int pfd = -EBADF;
-                struct open_how phow = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC, .resolve = how.resolve};
+                struct open_how phow = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC, .resolve = how.resolve };
                 char proc[64];
 
                 pfd = (int)syscall(SYS_openat2, rootfd, path, &phow, sizeof(phow));

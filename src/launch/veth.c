@@ -60,12 +60,12 @@ static int check_ipv6(LaunchContext *ctx)
                 return launch_error(ctx, r, "Failed to read %s", IPV6_FORWARDING);
         if (r == 0)
                 return launch_error(
-                    ctx, 0,
-                    "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
-                    "on: forwarding makes the kernel ignore router advertisements, so an "
-                    "uplink configured by SLAAC would lose its default route. Set "
-                    "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
-                    "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
+                        ctx, 0,
+                        "IPv6=yes needs IPv6 forwarding, which is off, and berth does not turn it "
+                        "on: forwarding makes the kernel ignore router advertisements, so an "
+                        "uplink configured by SLAAC would lose its default route. Set "
+                        "net.ipv6.conf.UPLINK.accept_ra=2 on the uplink, then "
+                        "net.ipv6.conf.all.forwarding=1 (sysctl.d), or use IPv6=no");
         f = fopen("/etc/machine-id", "re");
         if (f) {
                 if (!fgets(machine_id, sizeof(machine_id), f))
@@ -168,7 +168,7 @@ static int enable_ip_forward(LaunchContext *ctx)
                 return r;
         if (asprintf(&record, "%s/net/ip_forward", ctx->state_dir) >= 0) {
                 _cleanup_close_ int rfd =
-                    open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+                        open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
                 char text[160];
                 int k = snprintf(text, sizeof(text),
                                  "net.ipv4.ip_forward was 0; berth set it to 1 for container %s\n",
@@ -183,7 +183,7 @@ static int enable_ip_forward(LaunchContext *ctx)
 static int send_resolv_conf(LaunchContext *ctx)
 {
         _cleanup_close_ int fd = -EBADF;
-        SyncMessage m = {.type = SYNC_MOUNT_FD, .index = SOURCE_RESOLV};
+        SyncMessage m = { .type = SYNC_MOUNT_FD, .index = SOURCE_RESOLV };
         int r;
 
         if (!ctx->resolv_conf)
@@ -191,7 +191,8 @@ static int send_resolv_conf(LaunchContext *ctx)
         r = mount_clone(AT_FDCWD, ctx->resolv_conf, false, &fd);
         if (r >= 0)
                 r = mount_set_attr(
-                    fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false);
+                        fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                        false);
         if (r >= 0)
                 r = sync_send(ctx->sync_fd, &m, &fd, 1);
         return r;
@@ -223,10 +224,10 @@ int launch_network_setup(LaunchContext *ctx)
                 /* A shortened name may be another running container's (same first characters, same
                  * 16-bit hash): never delete that one. */
                 return launch_error(
-                    ctx, 0,
-                    "Failed to create the veth pair: interface %s exists (another container's "
-                    "name shortens to the same; rename one of them)",
-                    ctx->ifname);
+                        ctx, 0,
+                        "Failed to create the veth pair: interface %s exists (another container's "
+                        "name shortens to the same; rename one of them)",
+                        ctx->ifname);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
         ctx->link_created = true;
@@ -275,9 +276,9 @@ int launch_network_setup(LaunchContext *ctx)
          * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
         if (nft_find_forward_drop(listing, &ctx->forward_blocked) > 0)
                 log_warning(
-                    "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
-                    "and outbound connections will not work until it accepts interface %s.",
-                    c->name, ctx->forward_blocked, ctx->ifname);
+                        "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
+                        "and outbound connections will not work until it accepts interface %s.",
+                        c->name, ctx->forward_blocked, ctx->ifname);
 
         r = send_resolv_conf(ctx);
         if (r < 0)

@@ -18,7 +18,7 @@ typedef struct NetAllocation {
         uint32_t subnet; /* network of the /30, host order */
 } NetAllocation;
 
-#define NET_ALLOCATION_NULL ((NetAllocation){.dir_fd = -EBADF, .subnet_lock_fd = -EBADF})
+#define NET_ALLOCATION_NULL ((NetAllocation){ .dir_fd = -EBADF, .subnet_lock_fd = -EBADF })
 
 /* Collects leftovers of dead containers, then locks the ports and picks the /30 (Address=, or
  * the pool: the name's hash first, then the next free /30 that overlaps none of the host's

@@ -57,7 +57,7 @@ static int parse_port_number(const char *s, size_t n, uint16_t *ret)
 
 int net_parse_port(const char *s, PortForward *ret)
 {
-        PortForward p = {.protocol = IPPROTO_TCP};
+        PortForward p = { .protocol = IPPROTO_TCP };
         const char *colon;
         int r;
 

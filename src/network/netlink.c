@@ -94,7 +94,7 @@ int netlink_veth_create(const char *host_ifname, const char *altname, const uint
         peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
         /* The peer's attributes follow an ifinfomsg of its own. */
         ((struct ifinfomsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)))->ifi_family =
-            AF_UNSPEC;
+                AF_UNSPEC;
         mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_ifname);
         mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
         mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
@@ -234,7 +234,7 @@ typedef struct PrefixList {
 
 static void prefix_list_add(PrefixList *l, uint32_t addr, uint8_t prefix, unsigned ifindex)
 {
-        NetPrefix p = {.addr = addr & net_prefix_mask(prefix), .prefix = prefix};
+        NetPrefix p = { .addr = addr & net_prefix_mask(prefix), .prefix = prefix };
         NetPrefix *v;
 
         if (prefix == 0 || l->error)
@@ -280,7 +280,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
                 return MNL_CB_OK;
         mnl_attr_for_each(a, nlh, sizeof(*ifa)) if (mnl_attr_get_type(a) == IFA_LOCAL &&
                                                     mnl_attr_get_payload_len(a) == 4)
-            prefix_list_add(data, ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen, ifa->ifa_index);
+                prefix_list_add(data, ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen, ifa->ifa_index);
         return MNL_CB_OK;
 }
 
@@ -297,7 +297,7 @@ int netlink_host_networks(NetPrefix **ret, size_t *ret_n)
         if (r >= 0) {
                 nlh = put_request(buf, RTM_GETADDR, NLM_F_DUMP);
                 ((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifaddrmsg)))->ifa_family =
-                    AF_INET;
+                        AF_INET;
                 r = nl_talk(nlh, addr_cb, &l);
         }
         if (r >= 0)

@@ -23,7 +23,7 @@ extern char **environ;
 
 static const char *nft_binary(void)
 {
-        static const char *const candidates[] = {"/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft"};
+        static const char *const candidates[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
 
         for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
                 if (access(candidates[i], X_OK) == 0)
@@ -59,13 +59,13 @@ static int buffer_read(Buffer *b, int fd)
 int nft_run(const char *batch, char **ret_out, char **ret_err)
 {
         const char *nft = nft_binary();
-        int in[2] = {-EBADF, -EBADF}, out[2] = {-EBADF, -EBADF}, err[2] = {-EBADF, -EBADF};
+        int in[2] = { -EBADF, -EBADF }, out[2] = { -EBADF, -EBADF }, err[2] = { -EBADF, -EBADF };
         posix_spawn_file_actions_t fa;
         posix_spawnattr_t attr;
         sigset_t none;
         Buffer o = {}, e = {};
         size_t written = 0, len = strlen(batch);
-        char *argv[] = {(char *)"nft", (char *)"-f", (char *)"-", NULL};
+        char *argv[] = { (char *)"nft", (char *)"-f", (char *)"-", NULL };
         pid_t pid;
         int status, r;
 
@@ -116,7 +116,8 @@ int nft_run(const char *batch, char **ret_out, char **ret_err)
 
         /* Drain both outputs together: a big listing must not block nft. */
         while (out[0] >= 0 || err[0] >= 0) {
-                struct pollfd p[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
+                struct pollfd p[2] = { { .fd = out[0], .events = POLLIN },
+                                       { .fd = err[0], .events = POLLIN } };
                 int k;
 
                 if (poll(p, 2, -1) < 0) {
@@ -163,24 +164,25 @@ finish:
 /* The table of one family: "ip" (addr "ipv4_addr", loopback 127.0.0.0/8) or "ip6" (::1). */
 static void table_batch(FILE *f, const char *family, const char *addr_type, const char *loopback)
 {
-        fprintf(
-            f,
-            "add table %1$s berth\n"
-            "add set %1$s berth links { type ifname; }\n"
-            "add set %1$s berth sources { type ifname . %2$s; }\n"
-            "add set %1$s berth addresses { type %2$s; }\n"
-            "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
-            "add map %1$s berth ports_udp { type inet_service : %2$s . inet_service; }\n"
-            "add chain %1$s berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-            "add chain %1$s berth output { type nat hook output priority -100; policy accept; }\n"
-            "add chain %1$s berth postrouting { type nat hook postrouting priority srcnat; policy accept; "
-            "}\n"
-            "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
-            "flush chain %1$s berth prerouting\n"
-            "flush chain %1$s berth output\n"
-            "flush chain %1$s berth postrouting\n"
-            "flush chain %1$s berth forward\n",
-            family, addr_type);
+        fprintf(f,
+                "add table %1$s berth\n"
+                "add set %1$s berth links { type ifname; }\n"
+                "add set %1$s berth sources { type ifname . %2$s; }\n"
+                "add set %1$s berth addresses { type %2$s; }\n"
+                "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
+                "add map %1$s berth ports_udp { type inet_service : %2$s . inet_service; }\n"
+                "add chain %1$s berth prerouting { type nat hook prerouting priority dstnat; policy accept; "
+                "}\n"
+                "add chain %1$s berth output { type nat hook output priority -100; policy accept; }\n"
+                "add chain %1$s berth postrouting { type nat hook postrouting priority srcnat; policy "
+                "accept; "
+                "}\n"
+                "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
+                "flush chain %1$s berth prerouting\n"
+                "flush chain %1$s berth output\n"
+                "flush chain %1$s berth postrouting\n"
+                "flush chain %1$s berth forward\n",
+                family, addr_type);
         /* Port=: connections to any of the host's own addresses, from outside and from the host
          * itself, but not to loopback: publishing on localhost would need route_localnet, which
          * exposes 127/8 on every interface. */

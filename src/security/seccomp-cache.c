@@ -180,8 +180,9 @@ static int serialize(const uint8_t key[SHA256_DIGEST_SIZE], const SeccompBpf *b,
         off = sizeof(CacheHeader);
         for (size_t i = 0; i < b->n_programs; i++) {
                 const SeccompProgram *p = &b->programs[i];
-                CacheProgram cp = {
-                    .flags = p->flags, .no_new_privs = p->no_new_privs, .n_insns = p->n_insns};
+                CacheProgram cp = { .flags = p->flags,
+                                    .no_new_privs = p->no_new_privs,
+                                    .n_insns = p->n_insns };
                 size_t bytes = p->n_insns * sizeof(struct sock_filter);
 
                 memcpy(buf + off, &cp, sizeof(cp));

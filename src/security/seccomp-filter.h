@@ -70,8 +70,9 @@ void seccomp_bpf_done(SeccompBpf *b);
 int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter *ret,
                          const char **ret_bad_name);
 
-/* Generates the BPF of all programs, in load order (x86_direct and the argument programs first: the allowlist might
- * not admit seccomp() itself; their answers never overlap, so the order changes no result). */
+/* Generates the BPF of all programs, in load order (x86_direct and the argument programs first: the
+ * allowlist might not admit seccomp() itself; their answers never overlap, so the order changes no result).
+ */
 int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret);
 
 /* The filter for c compiled to BPF: from the cache under state_dir when an identical filter was

@@ -127,7 +127,7 @@ static int allowed_names(const ContainerConfig *c, uint64_t caps, NameList *ret,
                         return -EINVAL;
                 }
                 if (remove)
-                        for (const char *const *s = set ?: (const char *const[]){name, NULL}; *s; s++)
+                        for (const char *const *s = set ?: (const char *const[]){ name, NULL }; *s; s++)
                                 name_list_remove(&l, *s);
                 else
                         r = set ? name_list_add_strv(&l, set) : name_list_add(&l, name);
@@ -146,7 +146,7 @@ static int allowed_names(const ContainerConfig *c, uint64_t caps, NameList *ret,
 static int known_names(const NameList **ret)
 {
         static NameList known = {};
-        uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86};
+        uint32_t arches[] = { seccomp_arch_native(), SCMP_ARCH_X86 };
         NameList l = {};
         size_t k = 0;
 
@@ -283,8 +283,8 @@ static size_t clause_alternatives(const RestrictClause *cl, struct scmp_arg_cmp 
                 /* The low 32 bits only, like the kernel's int arguments: a full 64-bit compare
                  * would let socket(AF_ALG | 1UL << 32, ...) past the rule. */
                 for (size_t i = 0; i < cl->n_values; i++)
-                        out[k++] =
-                            SCMP_CMP(cl->arg, SCMP_CMP_MASKED_EQ, UINT32_MAX, cl->values[i] & UINT32_MAX);
+                        out[k++] = SCMP_CMP(cl->arg, SCMP_CMP_MASKED_EQ, UINT32_MAX,
+                                            cl->values[i] & UINT32_MAX);
                 break;
         case RESTRICT_NONE_OF: k = none_of_cubes(cl->values, cl->n_values, 0, 0, 31, out, cl->arg); break;
         }
@@ -296,7 +296,7 @@ static size_t clause_alternatives(const RestrictClause *cl, struct scmp_arg_cmp 
 static int restriction_add(scmp_filter_ctx ctx, const SyscallRestriction *rs)
 {
         struct scmp_arg_cmp alt[RESTRICT_CLAUSES_MAX][ALTERNATIVES_MAX];
-        size_t n_alt[RESTRICT_CLAUSES_MAX] = {1, 1};
+        size_t n_alt[RESTRICT_CLAUSES_MAX] = { 1, 1 };
         int nr = seccomp_syscall_resolve_name(rs->syscall);
         int r;
 
@@ -318,7 +318,8 @@ static int restriction_add(scmp_filter_ctx ctx, const SyscallRestriction *rs)
         return 0;
 }
 
-static bool restriction_lifted(const SyscallRestriction *rs, const NameList *allowed, uint64_t caps, bool boot)
+static bool restriction_lifted(const SyscallRestriction *rs, const NameList *allowed, uint64_t caps,
+                               bool boot)
 {
         if (rs->lifted_by_boot && boot)
                 return true;
@@ -376,8 +377,8 @@ static int bpf_emit(BpfBuilder *b, uint16_t code, uint32_t k, size_t jt, size_t 
         return 0;
 }
 
-#define SECCOMP_DATA_NR       offsetof(struct seccomp_data, nr)
-#define SECCOMP_DATA_ARCH     offsetof(struct seccomp_data, arch)
+#define SECCOMP_DATA_NR        offsetof(struct seccomp_data, nr)
+#define SECCOMP_DATA_ARCH      offsetof(struct seccomp_data, arch)
 #define SECCOMP_DATA_ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i)) /* little endian */
 
 /* One restriction on the direct i386 call nr: "if nr and every clause holds, ERRNO". The i386
@@ -407,10 +408,12 @@ static int x86_restriction_emit(BpfBuilder *b, const SyscallRestriction *rs, int
 
                         switch (cl->op) {
                         case RESTRICT_ONE_OF: /* equal to one: holds; to none: fails */
-                                r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, v, ok - here, last ? end - here : 0);
+                                r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, v, ok - here,
+                                             last ? end - here : 0);
                                 break;
                         case RESTRICT_ANY_BIT:
-                                r = bpf_emit(b, BPF_JMP | BPF_JSET | BPF_K, v, ok - here, last ? end - here : 0);
+                                r = bpf_emit(b, BPF_JMP | BPF_JSET | BPF_K, v, ok - here,
+                                             last ? end - here : 0);
                                 break;
                         case RESTRICT_NONE_OF: /* equal to one: fails */
                                 r = bpf_emit(b, BPF_JMP | BPF_JEQ | BPF_K, v, end - here, 0);
@@ -419,8 +422,8 @@ static int x86_restriction_emit(BpfBuilder *b, const SyscallRestriction *rs, int
                 }
         }
         if (r >= 0)
-                r = bpf_emit(b, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((uint32_t)rs->error & SECCOMP_RET_DATA),
-                             0, 0);
+                r = bpf_emit(b, BPF_RET | BPF_K,
+                             SECCOMP_RET_ERRNO | ((uint32_t)rs->error & SECCOMP_RET_DATA), 0, 0);
         if (r >= 0 && b->n != end)
                 r = -EINVAL;
         return r;
@@ -457,8 +460,8 @@ static int x86_direct_build(const NameList *allowed, uint64_t caps, bool boot, b
         for (const SyscallRestriction *rs = seccomp_restrictions; rs->syscall; rs++) {
                 int nr;
 
-                if (!name_list_contains(allowed, rs->syscall) || restriction_lifted(rs, allowed, caps, boot) ||
-                    !restriction_needs_native_only(rs))
+                if (!name_list_contains(allowed, rs->syscall) ||
+                    restriction_lifted(rs, allowed, caps, boot) || !restriction_needs_native_only(rs))
                         continue;
                 nr = x86_direct_number(rs->syscall);
                 if (nr < 0)
@@ -638,7 +641,7 @@ static int program_export(scmp_filter_ctx ctx, SeccompProgram *ret)
 
 int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret)
 {
-        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
+        scmp_filter_ctx order[] = { f->arguments_native, f->arguments, f->allowlist };
         _cleanup_seccomp_bpf_ SeccompBpf b = {};
 
         if (!f->allowlist)
@@ -685,7 +688,8 @@ static void hash_build_id(Sha256 *h, int size, const uint8_t *id)
  * knows less the allowed ones, so libseccomp's version and build ID stand for them (listing them
  * is the slowest part of a build); berth's version and build ID stand for the code that turns
  * the policy into rules, the policy tables themselves are hashed too. */
-static void filter_key(const NameList *allowed, uint64_t caps, bool boot, bool nnp, uint8_t ret[SHA256_DIGEST_SIZE])
+static void filter_key(const NameList *allowed, uint64_t caps, bool boot, bool nnp,
+                       uint8_t ret[SHA256_DIGEST_SIZE])
 {
         const struct scmp_version *v = seccomp_version();
         uint8_t id[BUILD_ID_MAX];
@@ -760,7 +764,7 @@ int seccomp_compile(const ContainerConfig *c, uint64_t caps, const char *state_d
 
 int seccomp_program_load(const SeccompProgram *p)
 {
-        struct sock_fprog prog = {.len = p->n_insns, .filter = p->insns};
+        struct sock_fprog prog = { .len = p->n_insns, .filter = p->insns };
 
         /* In this order, like seccomp_load(). */
         if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

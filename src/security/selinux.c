@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux: MCS pairs under STATE_DIR/mcs/ and the container's labels (libselinux). */
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
@@ -41,7 +41,7 @@ int mcs_allocate(const char *state_dir, const char *name, McsPair *ret)
                 snprintf(lock_name, sizeof(lock_name), "c%u.c%u.lock", c1, c2);
                 r = alloc_lock(dir_fd, lock_name, LOCK_EX, &fd);
                 if (r >= 0) {
-                        *ret = (McsPair){.c1 = c1, .c2 = c2, .lock_fd = fd};
+                        *ret = (McsPair){ .c1 = c1, .c2 = c2, .lock_fd = fd };
                         return 0;
                 }
                 if (r != -EBUSY)
@@ -104,7 +104,7 @@ int mcs_reserve(const char *state_dir, const char *label, McsPair *ret)
         r = alloc_lock(dir_fd, lock_name, LOCK_SH, &fd);
         if (r < 0)
                 return r;
-        *ret = (McsPair){.c1 = c1, .c2 = c2, .lock_fd = fd};
+        *ret = (McsPair){ .c1 = c1, .c2 = c2, .lock_fd = fd };
         return 0;
 }
 
@@ -221,8 +221,8 @@ int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLa
 int selinux_write_exec_label(const char *label)
 {
         struct open_how how = {
-            .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-            .resolve = RESOLVE_NO_MAGICLINKS,
+                .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                .resolve = RESOLVE_NO_MAGICLINKS,
         };
         _cleanup_close_ int fd = -EBADF;
         struct statfs sfs;

@@ -19,7 +19,7 @@ typedef struct McsPair {
         int lock_fd;     /* holds state_dir/mcs/c1.c2.lock while running */
 } McsPair;
 
-#define MCS_PAIR_NULL ((McsPair){.lock_fd = -EBADF})
+#define MCS_PAIR_NULL ((McsPair){ .lock_fd = -EBADF })
 
 typedef struct SelinuxLabels {
         char *process; /* e.g. system_u:system_r:berth_container_t:s0:c12,c345; NULL = disabled */

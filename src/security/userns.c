@@ -154,7 +154,7 @@ static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 }
 
 /* Where other ID allocators on the host keep their records; tests point them elsewhere. */
-static const char *subid_files[2] = {"/etc/subuid", "/etc/subgid"};
+static const char *subid_files[2] = { "/etc/subuid", "/etc/subgid" };
 static const char *nspawn_lock_dir = "/run/systemd/nspawn-uid";
 
 void userns_set_foreign_allocations(const char *subuid, const char *subgid, const char *nspawn_dir)
@@ -183,8 +183,8 @@ static int subid_ranges(const char *path, IdList *l)
                 unsigned long start, count;
                 const char *p = strchr(line, ':');
 
-                if (!p || sscanf(p, ":%lu:%lu", &start, &count) != 2 || count == 0 ||
-                    start > UINT32_MAX || count > UINT32_MAX)
+                if (!p || sscanf(p, ":%lu:%lu", &start, &count) != 2 || count == 0 || start > UINT32_MAX ||
+                    count > UINT32_MAX)
                         continue;
                 r = id_list_append(l, (uint32_t)start);
                 if (r >= 0)
@@ -200,7 +200,7 @@ static bool nspawn_range_locked(uid_t base)
 {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -EBADF;
-        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
         if (!nspawn_lock_dir || asprintf(&path, "%s/%u", nspawn_lock_dir, (unsigned)base) < 0)
                 return false;
@@ -250,7 +250,7 @@ static int pick(int dir_fd, const char *name, UidRange *ret)
                         continue;
                 if (r < 0)
                         return r;
-                *ret = (UidRange){.base = base, .size = USERNS_RANGE_SIZE, .lock_fd = fd};
+                *ret = (UidRange){ .base = base, .size = USERNS_RANGE_SIZE, .lock_fd = fd };
                 return 0;
         }
         return -ENOSPC;
@@ -274,7 +274,7 @@ static int fixed(int dir_fd, uid_t base, uint32_t size, UidRange *ret)
         r = alloc_lock(dir_fd, lock_name, LOCK_SH, &fd);
         if (r < 0)
                 return r;
-        *ret = (UidRange){.base = base, .size = size, .lock_fd = fd};
+        *ret = (UidRange){ .base = base, .size = size, .lock_fd = fd };
         return 0;
 }
 
@@ -286,7 +286,7 @@ int userns_pick_range(const char *state_dir, const ContainerConfig *c, UidRange 
         switch (c->private_users) {
         case PRIVATE_USERS_NO: *ret = UID_RANGE_NULL; return 0;
         case PRIVATE_USERS_IDENTITY:
-                *ret = (UidRange){.base = 0, .size = USERNS_RANGE_SIZE, .lock_fd = -EBADF};
+                *ret = (UidRange){ .base = 0, .size = USERNS_RANGE_SIZE, .lock_fd = -EBADF };
                 return 0;
         case PRIVATE_USERS_FIXED:
                 /* uid -1 is "no uid" to the kernel: the range must end below it. */
@@ -345,8 +345,8 @@ int userns_open_idmapped(int dirfd, const char *path, int userns_fd, bool recurs
 {
         _cleanup_close_ int fd = -EBADF;
         struct mount_attr attr = {
-            .attr_set = MOUNT_ATTR_IDMAP | attrs,
-            .userns_fd = (uint64_t)userns_fd,
+                .attr_set = MOUNT_ATTR_IDMAP | attrs,
+                .userns_fd = (uint64_t)userns_fd,
         };
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
 

@@ -27,7 +27,7 @@ typedef struct UidRange {
         int lock_fd;   /* holds STATE_DIR/uid/<base>.lock while running, -EBADF if none */
 } UidRange;
 
-#define UID_RANGE_NULL ((UidRange){.lock_fd = -EBADF})
+#define UID_RANGE_NULL ((UidRange){ .lock_fd = -EBADF })
 
 /* Picks (PRIVATE_USERS_PICK: hash of the name first, then the following slots, never
  * overlapping an NSS user or group, a fixed range in use, a range of /etc/subuid or /etc/subgid,
@@ -46,8 +46,8 @@ uid_t userns_preferred_base(const char *name);
  * allowed: the mapping is written by a privileged parent, and payloads (su, login) need it. */
 int userns_write_maps(pid_t pid, const UidRange *r);
 
-/* Opens an idmapped clone of the mount at dirfd/path (path "" means dirfd itself; open_tree(OPEN_TREE_CLONE) + mount_setattr
- * MOUNT_ATTR_IDMAP with the user namespace of userns_fd); returns the detached mount fd to
+/* Opens an idmapped clone of the mount at dirfd/path (path "" means dirfd itself; open_tree(OPEN_TREE_CLONE)
+ * + mount_setattr MOUNT_ATTR_IDMAP with the user namespace of userns_fd); returns the detached mount fd to
  * move_mount() into place. -EOPNOTSUPP when the filesystem refuses idmapping (name it with
  * userns_fs_type()). attrs: more MOUNT_ATTR_* set in the same call (MOUNT_ATTR_NODEV).
  *

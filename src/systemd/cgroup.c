@@ -18,7 +18,7 @@
 
 int cgroup_unified_mount(const char **ret)
 {
-        static const char *const candidates[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+        static const char *const candidates[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
         struct statfs fs;
 
         for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
@@ -245,12 +245,12 @@ int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid)
                 const char *file;
                 bool optional;
         } files[] = {
-            {NULL, false}, /* the directory itself */
-            {"cgroup.procs", false},
-            {"cgroup.threads", false},
-            {"cgroup.subtree_control", false},
-            {"memory.oom.group", true},
-            {"memory.reclaim", true},
+                { NULL, false }, /* the directory itself */
+                { "cgroup.procs", false },
+                { "cgroup.threads", false },
+                { "cgroup.subtree_control", false },
+                { "memory.oom.group", true },
+                { "memory.reclaim", true },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {

@@ -51,7 +51,8 @@ static _printf_(2, 3) void gen_log(int level, const char *fmt, ...)
                 /* One write() per record, not dprintf(): glibc's dprintf() gives up on /dev/kmsg,
                  * whose lseek(SEEK_CUR) fails with EINVAL, and writes nothing. */
                 char rec[2100];
-                int n = snprintf(rec, sizeof(rec), "<%d>berth-generator[%d]: %s\n", level, (int)getpid(), msg);
+                int n = snprintf(rec, sizeof(rec), "<%d>berth-generator[%d]: %s\n", level, (int)getpid(),
+                                 msg);
                 if (n > 0)
                         (void)!write(kmsg_fd, rec, n < (int)sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
         } else
@@ -128,8 +129,8 @@ static void write_dependencies(FILE *f, const char *key, char **units)
 static int write_dropin(const char *dest, const ContainerConfig *c)
 {
         _cleanup_free_ char *dir = NULL, *path = NULL;
-        bool unit = c->unit_after || c->unit_before || c->unit_requires || c->unit_wants || c->unit_binds_to ||
-                    c->unit_part_of;
+        bool unit = c->unit_after || c->unit_before || c->unit_requires || c->unit_wants ||
+                    c->unit_binds_to || c->unit_part_of;
         _cleanup_fclose_ FILE *f = NULL;
         int r;
 
@@ -230,7 +231,8 @@ static int process_directory(const char *dest, const char *dir, char ***seen, bo
                                 ret = r;
                         continue; /* skipped, logged: not a generator failure */
                 }
-                if (strv_contains(c->wanted_by, "machines.target") || strv_contains(c->required_by, "machines.target"))
+                if (strv_contains(c->wanted_by, "machines.target") ||
+                    strv_contains(c->required_by, "machines.target"))
                         *wants_machines = true;
                 r = link_install(dest, c, c->wanted_by, "WantedBy", "wants");
                 if (r >= 0)
@@ -258,9 +260,9 @@ static bool file_in(const char *dir, const char *name)
  * tests) replaces it. */
 static bool machines_target_exists(void)
 {
-        static const char *const dirs[] = {"/etc/systemd/system", "/run/systemd/system",
-                                           "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
-                                           "/lib/systemd/system"};
+        static const char *const dirs[] = { "/etc/systemd/system", "/run/systemd/system",
+                                            "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
+                                            "/lib/systemd/system" };
         const char *env = getenv("BERTH_GENERATOR_UNIT_PATH");
 
         if (env) {
@@ -304,7 +306,8 @@ int main(int argc, char **argv)
         }
         if (wants_machines && !machines_target_exists())
                 gen_log(LOG_WARNING,
-                        "machines.target is not installed, so containers wanted by it will not start at boot: "
+                        "machines.target is not installed, so containers wanted by it will not start at "
+                        "boot: "
                         "install systemd-container (it ships machines.target and systemd-machined).");
         /* A broken file was logged and skipped above; only our own write failures are failures. */
         return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -48,8 +48,8 @@ int job_wait_new(sd_bus *bus, JobWait **ret)
          * harmless, so it asks for no reply at all. The manager only emits job signals on the
          * system bus while a client is subscribed. */
         r = sd_bus_match_signal_async(bus, &w->slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                      "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed,
-                                      NULL, w);
+                                      "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL,
+                                      w);
         if (r < 0)
                 return r;
         r = sd_bus_call_method_async(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
@@ -136,15 +136,15 @@ int unit_object_path(sd_bus *bus, const char *unit, char **ret_path)
 static const char *unit_result_explanation(const char *result)
 {
         static const char *const table[][2] = {
-            {"resources", "of unavailable resources or another system error"},
-            {"protocol", "the service did not take the steps required by its unit configuration"},
-            {"timeout", "a timeout was exceeded"},
-            {"exit-code", "the control process exited with error code"},
-            {"signal", "a fatal signal was delivered to the control process"},
-            {"core-dump", "a fatal signal was delivered causing the control process to dump core"},
-            {"watchdog", "the service failed to send watchdog ping"},
-            {"start-limit-hit", "the service start was repeated too quickly"},
-            {"oom-kill", "the service was killed by the OOM killer"},
+                { "resources", "of unavailable resources or another system error" },
+                { "protocol", "the service did not take the steps required by its unit configuration" },
+                { "timeout", "a timeout was exceeded" },
+                { "exit-code", "the control process exited with error code" },
+                { "signal", "a fatal signal was delivered to the control process" },
+                { "core-dump", "a fatal signal was delivered causing the control process to dump core" },
+                { "watchdog", "the service failed to send watchdog ping" },
+                { "start-limit-hit", "the service start was repeated too quickly" },
+                { "oom-kill", "the service was killed by the OOM killer" },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (streq(table[i][0], result))
@@ -185,15 +185,15 @@ int job_result_message(sd_bus *bus, const char *unit, const char *job_result, ch
                 r = asprintf(ret, "Unit %s was started already once and can't be started again.", unit);
         else if (why)
                 r = asprintf(
-                    ret,
-                    "Job for %s failed because %s.\nSee \"systemctl status %s\" and \"journalctl -xeu "
-                    "%s\" for details.",
-                    unit, why, unit, unit);
+                        ret,
+                        "Job for %s failed because %s.\nSee \"systemctl status %s\" and \"journalctl -xeu "
+                        "%s\" for details.",
+                        unit, why, unit, unit);
         else
                 r = asprintf(
-                    ret,
-                    "Job for %s failed (result '%s').\nSee \"systemctl status %s\" and \"journalctl "
-                    "-xeu %s\" for details.",
-                    unit, job_result, unit, unit);
+                        ret,
+                        "Job for %s failed (result '%s').\nSee \"systemctl status %s\" and \"journalctl "
+                        "-xeu %s\" for details.",
+                        unit, job_result, unit, unit);
         return r < 0 ? -ENOMEM : 0;
 }

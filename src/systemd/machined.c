@@ -13,9 +13,9 @@
 static bool error_means_absent(const sd_bus_error *e)
 {
         return sd_bus_error_has_names(
-            e, "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
-            "org.freedesktop.DBus.Error.Spawn.ServiceNotFound",
-            "org.freedesktop.DBus.Error.Spawn.ChildExited", "org.freedesktop.systemd1.NoSuchUnit");
+                e, "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
+                "org.freedesktop.DBus.Error.Spawn.ServiceNotFound",
+                "org.freedesktop.DBus.Error.Spawn.ChildExited", "org.freedesktop.systemd1.NoSuchUnit");
 }
 
 int machined_register(sd_bus *bus, const ContainerConfig *c, pid_t leader, const char *root_directory)

@@ -28,7 +28,7 @@ int notify_socket_open(const char *state_dir, const char *name, int *ret_fd)
 {
         _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int fd = -EBADF;
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         int r;
 
         r = notify_socket_dir(state_dir, name, &dir);
@@ -58,8 +58,9 @@ int notify_socket_open(const char *state_dir, const char *name, int *ret_fd)
  * these with a number (MONOTONIC_USEC= goes with RELOADING=1, WATCHDOG_USEC= changes the
  * watchdog timeout). Everything else a container sends (MAINPID=, FDSTORE=, NOTIFYACCESS=, ...)
  * is berth's business or none, and dropped. */
-static const char *const relayed_lines[] = {"READY=1", "STOPPING=1", "RELOADING=1", "WATCHDOG=1", "WATCHDOG=trigger"};
-static const char *const relayed_numbers[] = {"MONOTONIC_USEC=", "WATCHDOG_USEC="};
+static const char *const relayed_lines[] = { "READY=1", "STOPPING=1", "RELOADING=1", "WATCHDOG=1",
+                                             "WATCHDOG=trigger" };
+static const char *const relayed_numbers[] = { "MONOTONIC_USEC=", "WATCHDOG_USEC=" };
 
 static bool line_is_relayed(const char *line)
 {

@@ -35,6 +35,6 @@ typedef struct NotifyEvents {
 #define NOTIFY_DATAGRAMS_PER_WAKEUP 16U
 /* Reads up to NOTIFY_DATAGRAMS_PER_WAKEUP pending datagrams from fd and relays READY=1, STOPPING=1,
  * RELOADING=1 (with MONOTONIC_USEC=), WATCHDOG=1, WATCHDOG=trigger, WATCHDOG_USEC= and the last
- * STATUS=... of each to the service manager, one message per datagram; ORs what it saw into *events. Call when fd is readable.
- * Returns 0 when the socket is drained, 1 when more may be pending, or -errno. */
+ * STATUS=... of each to the service manager, one message per datagram; ORs what it saw into *events. Call
+ * when fd is readable. Returns 0 when the socket is drained, 1 when more may be pending, or -errno. */
 int notify_socket_process(int fd, NotifyEvents *events);

@@ -27,8 +27,8 @@
 /* The scope's device cgroup: "closed" admits the standard pseudo devices (null zero full random
  * urandom tty ptmx); add what a container's /dev may also hold. */
 static const char *const device_allow[][2] = {
-    {"char-pts", "rw"},
-    {"/dev/net/tun", "rwm"},
+        { "char-pts", "rw" },
+        { "/dev/net/tun", "rwm" },
 };
 
 int scope_name(const char *container, char **ret)
@@ -134,8 +134,9 @@ static int service_timeout_stop(sd_bus *bus, const char *service, uint64_t *ret)
         int r = unit_object_path(bus, service, &path);
         if (r < 0)
                 return r;
-        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Service",
-                                           "TimeoutStopUSec", &error, 't', ret);
+        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                           "org.freedesktop.systemd1.Service", "TimeoutStopUSec", &error,
+                                           't', ret);
 }
 
 static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t pid, bool pidfds,
@@ -143,7 +144,8 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
 {
         _cleanup_free_ char *description = NULL, *caller = NULL;
         const char *unique = NULL;
-        uint64_t timeout_stop = c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec : SCOPE_TIMEOUT_STOP_USEC;
+        uint64_t timeout_stop =
+                c->timeout_stop_usec != CONFIG_UNSET ? c->timeout_stop_usec : SCOPE_TIMEOUT_STOP_USEC;
         int r;
 
         if (asprintf(&description, "berth container %s", c->name) < 0)
@@ -161,7 +163,8 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                 return r;
 
         /* Stop with the service that supervises us, also when it is killed. */
-        if (sd_pid_get_unit(0, &caller) >= 0 && (endswith(caller, ".service") || endswith(caller, ".scope"))) {
+        if (sd_pid_get_unit(0, &caller) >= 0 &&
+            (endswith(caller, ".service") || endswith(caller, ".scope"))) {
                 r = sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, caller);
                 if (r < 0)
                         return r;
@@ -173,7 +176,8 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
          * the scope is an orphan: SIGKILL, no second grace period. */
         r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i", SIGKILL);
+                r = sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i",
+                                          SIGKILL);
         if (r < 0)
                 return r;
         /* Under a service (berth@NAME.service) the supervisor stops the service instead, so its
@@ -272,14 +276,14 @@ static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_
         (void)ret_error;
         if (!service) {
                 log_info("systemd asked to stop the container's scope (RequestStop).");
-                if (sigqueue(getpid(), SIGTERM, (union sigval){0}) < 0)
+                if (sigqueue(getpid(), SIGTERM, (union sigval){ 0 }) < 0)
                         log_warning_errno(negative_errno(), "Failed to stop the container: %m");
                 return 0;
         }
         log_info("systemd asked to stop the container's scope (RequestStop): stopping %s.", service);
         r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
-                                     "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StopUnit",
-                                     NULL, NULL, "ss", service, "replace");
+                                     "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                     "StopUnit", NULL, NULL, "ss", service, "replace");
         if (r < 0)
                 log_warning_errno(r, "Failed to stop %s: %m", service);
         return 0;
@@ -298,8 +302,8 @@ static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char 
         r = unit_object_path(bus, scope, &path);
         if (r < 0)
                 return r;
-        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Scope",
-                                "RequestStop", on_request_stop, userdata);
+        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path,
+                                "org.freedesktop.systemd1.Scope", "RequestStop", on_request_stop, userdata);
         if (r < 0)
                 return r;
         sd_bus_slot_set_destroy_callback(slot, free);

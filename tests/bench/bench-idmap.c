@@ -102,7 +102,7 @@ static int userns_fd_new(void)
 
 static int do_idmap(const char *dir, const char *target)
 {
-        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP};
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
         _cleanup_close_ int userns = -EBADF, tree = -EBADF;
         struct stat st;
 

@@ -142,10 +142,10 @@ static void report_failure(const Cmd *c, int status, int errfd)
 int main(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"reps", required_argument, NULL, 'n'},
-            {"warmup", required_argument, NULL, 'w'},
-            {"output", required_argument, NULL, 'o'},
-            {},
+                { "reps", required_argument, NULL, 'n' },
+                { "warmup", required_argument, NULL, 'w' },
+                { "output", required_argument, NULL, 'o' },
+                {},
         };
         unsigned reps = 100, warmup = 3;
         const char *out_path = NULL;

@@ -95,8 +95,8 @@ static int step_run(Step step, const Input *in)
         switch (step) {
         case STEP_LOAD: return seccomp_bpf_load(in->bpf);
         case STEP_SECCOMP_LOAD: {
-                scmp_filter_ctx order[] = {in->lib->arguments_native, in->lib->arguments,
-                                           in->lib->allowlist};
+                scmp_filter_ctx order[] = { in->lib->arguments_native, in->lib->arguments,
+                                            in->lib->allowlist };
                 if (in->lib->x86_direct.n_insns > 0 && seccomp_program_load(&in->lib->x86_direct) < 0)
                         return -EIO;
                 for (size_t i = 0; i < ELEMENTSOF(order); i++)
@@ -183,18 +183,18 @@ static void print_row(const char *name, unsigned i, uint64_t ns)
 int main(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"reps", required_argument, NULL, 'n'},
-            {"export", required_argument, NULL, 'e'},
-            {},
+                { "reps", required_argument, NULL, 'n' },
+                { "export", required_argument, NULL, 'e' },
+                {},
         };
         static const struct {
                 const char *name;
                 Step step;
         } in_child[] = {
-            {"load", STEP_LOAD},
-            {"seccomp_load", STEP_SECCOMP_LOAD},
-            {"build+compile+load", STEP_ALL},
-            {"cache+load", STEP_CACHED},
+                { "load", STEP_LOAD },
+                { "seccomp_load", STEP_SECCOMP_LOAD },
+                { "build+compile+load", STEP_ALL },
+                { "cache+load", STEP_CACHED },
         };
         _cleanup_config_ ContainerConfig *c = NULL;
         const char *export = NULL;
@@ -242,7 +242,7 @@ int main(int argc, char **argv)
                         goto out;
                 print_row("cache-read", i, now_ns() - t0);
 
-                Input in = {.config = c, .lib = &f, .bpf = &b, .dir = dir};
+                Input in = { .config = c, .lib = &f, .bpf = &b, .dir = dir };
                 for (size_t k = 0; k < ELEMENTSOF(in_child); k++) {
                         r = time_in_child(in_child[k].step, &in, &ns);
                         if (r < 0) {

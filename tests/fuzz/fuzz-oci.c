@@ -131,7 +131,7 @@ static const char *starter_mismatch(const OciImage *img, const ContainerConfig *
                 return "Directory= is not the imported root";
         /* No Entrypoint/Cmd: the starter leaves Exec= out and the loader's default applies. */
         if (!strv_equal(c->exec, exec) &&
-            (strv_length(exec) > 0 || !strv_equal(c->exec, (char *[]){(char *)"/bin/sh", NULL})))
+            (strv_length(exec) > 0 || !strv_equal(c->exec, (char *[]){ (char *)"/bin/sh", NULL })))
                 return "Exec= does not read back as Entrypoint+Cmd";
         if (!strv_equal(c->environment, img->env))
                 return "Environment= does not read back as Env";
@@ -153,7 +153,8 @@ static const char *starter_mismatch(const OciImage *img, const ContainerConfig *
 }
 
 /* Checks the loaded image's signature with the test key trusted; sets fuzz_oci_signature. */
-static void signature_check(ImportContext *ctx, int layout_fd, const OciImage *img, const Part *parts, size_t n)
+static void signature_check(ImportContext *ctx, int layout_fd, const OciImage *img, const Part *parts,
+                            size_t n)
 {
         static SigKey key;
         const SigKey *signer = NULL;

@@ -16,8 +16,8 @@
 #include "fuzz-oci.h"
 #include "macro.h"
 
-static const char *const stage_names[] = {"refused by the loader", "not expressible as a starter",
-                                          "starter refused by config_load", "round trip exact"};
+static const char *const stage_names[] = { "refused by the loader", "not expressible as a starter",
+                                           "starter refused by config_load", "round trip exact" };
 
 static int regular(const struct dirent *de)
 {
@@ -54,10 +54,12 @@ int main(int argc, char **argv)
                 LLVMFuzzerTestOneInput((const uint8_t *)data, size);
                 free(data);
                 if (strneq(name, "sig-valid-", 10))
-                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP && fuzz_oci_signature == FUZZ_OCI_SIG_VERIFIED,
+                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP &&
+                                      fuzz_oci_signature == FUZZ_OCI_SIG_VERIFIED,
                               "%s: imports, its signature verifies (%s)", name, stage_names[fuzz_oci_stage]);
                 else if (strneq(name, "sig-bad-", 8))
-                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP && fuzz_oci_signature == FUZZ_OCI_SIG_REFUSED,
+                        CHECK(fuzz_oci_stage == FUZZ_OCI_ROUND_TRIP &&
+                                      fuzz_oci_signature == FUZZ_OCI_SIG_REFUSED,
                               "%s: the image loads, its signature is refused (%s)", name,
                               stage_names[fuzz_oci_stage]);
                 else if (strneq(name, "valid-", 6))

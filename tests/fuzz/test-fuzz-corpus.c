@@ -60,13 +60,13 @@ static void check_one(const char *dir, int corpus_fd, const char *name)
                                res.n_errors);
         } else if (strneq(name, "bad-", 4))
                 CHECK(res.r == -EINVAL && !res.config_returned && res.n_errors > 0 &&
-                          res.n_errors_located == res.n_errors,
+                              res.n_errors_located == res.n_errors,
                       "%s is refused (-EINVAL, %d of %d error lines at FILE:LINE)", name,
                       res.n_errors_located, res.n_errors);
         else
                 CHECK((res.r >= 0 && res.config_returned && res.n_errors == 0) ||
-                          (res.r < 0 && !res.config_returned && res.n_errors > 0 &&
-                           (res.r != -EINVAL || res.n_errors_located == res.n_errors)),
+                              (res.r < 0 && !res.config_returned && res.n_errors > 0 &&
+                               (res.r != -EINVAL || res.n_errors_located == res.n_errors)),
                       "%s loads or is refused with located errors (r=%d, %d errors)", name, res.r,
                       res.n_errors);
         if (res.config_returned) {

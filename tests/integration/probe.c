@@ -120,7 +120,8 @@ int main(int argc, char **argv)
                 printf("\n");
         } else if (!strcmp(cmd, "tty")) {
                 const char *t = ttyname(STDIN_FILENO);
-                printf("%s %s\n", t ? t : "notty", tcgetpgrp(STDIN_FILENO) == getpgrp() ? "foreground" : "-");
+                printf("%s %s\n", t ? t : "notty",
+                       tcgetpgrp(STDIN_FILENO) == getpgrp() ? "foreground" : "-");
         } else if (!strcmp(cmd, "cwd"))
                 printf("%s\n", getcwd(buf, sizeof(buf)) ? buf : "?");
         else if (!strcmp(cmd, "env")) {

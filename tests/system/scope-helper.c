@@ -81,16 +81,16 @@ int main(int argc, char **argv)
 
         clock_gettime(CLOCK_REALTIME, &ts);
         RuntimeState s = {
-            .name = c->name,
-            .supervisor_pid = getpid(),
-            .leader_pid = child,
-            .since_usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000,
-            .uid_base = 0x80000,
-            .uid_size = 65536,
-            .label = (char *)"system_u:system_r:berth_container_t:s0:c1,c2",
-            .root = (char *)"/",
-            .scope = scope,
-            .config_path = (char *)"/dev/null",
+                .name = c->name,
+                .supervisor_pid = getpid(),
+                .leader_pid = child,
+                .since_usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000,
+                .uid_base = 0x80000,
+                .uid_size = 65536,
+                .label = (char *)"system_u:system_r:berth_container_t:s0:c1,c2",
+                .root = (char *)"/",
+                .scope = scope,
+                .config_path = (char *)"/dev/null",
         };
         r = state_write(state_dir, &s);
         if (r < 0)

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "strv.h"
 
-#define STRV_MAKE(...) ((char *[]){__VA_ARGS__, NULL})
+#define STRV_MAKE(...) ((char *[]){ __VA_ARGS__, NULL })
 
 /* The default config of container "test" with SystemCallFilter= set to filter (may be NULL). */
 static inline int test_config_with_filter(char **filter, ContainerConfig **ret)

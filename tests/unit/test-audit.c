@@ -40,7 +40,8 @@ static void test_table(void)
                         continue;
                 switch (w->check) {
                 case AUDIT_CAPABILITIES:
-                        CHECK(caps_from_name(w->item) >= 0 && strcmp(caps_to_name(caps_from_name(w->item)), w->item) == 0,
+                        CHECK(caps_from_name(w->item) >= 0 &&
+                                      strcmp(caps_to_name(caps_from_name(w->item)), w->item) == 0,
                               "%s is a capability, spelled as berth prints it", w->item);
                         CHECK(!(caps_default_set() & (UINT64_C(1) << caps_from_name(w->item))),
                               "%s is not in the default set", w->item);
@@ -57,8 +58,8 @@ static void test_table(void)
                         _cleanup_free_ char *n = NULL;
                         size_t len = strlen(w->item);
                         char copy[256];
-                        snprintf(copy, sizeof(copy), "%.*s", (int)(len > 1 && w->item[len - 1] == '/' ? len - 1 : len),
-                                 w->item);
+                        snprintf(copy, sizeof(copy), "%.*s",
+                                 (int)(len > 1 && w->item[len - 1] == '/' ? len - 1 : len), w->item);
                         CHECK(path_normalize_absolute(copy, &n) >= 0 && strcmp(n, copy) == 0,
                               "%s is a normalized absolute path", w->item);
                         break;
@@ -105,7 +106,8 @@ static void test_scores(void)
         CHECK(audit_container(c, true, &r) >= 0, "audit a config with everything open");
         CHECK(r.score == 100, "the score is capped at 10.0 (got %u)", r.score);
         CHECK(r.results[AUDIT_CAPABILITIES].exposure == 100, "a row is capped at 10.0 too");
-        CHECK(r.results[AUDIT_PRIVILEGED_PORTS].status == AUDIT_FAIL, "host network as host root binds low ports");
+        CHECK(r.results[AUDIT_PRIVILEGED_PORTS].status == AUDIT_FAIL,
+              "host network as host root binds low ports");
 }
 
 int main(void)

@@ -56,10 +56,10 @@ static void test_names(void)
 
 static void test_sets(void)
 {
-        const int docker[] = {CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,
-                              CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,           CAP_SETUID,
-                              CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-                              CAP_KILL,    CAP_AUDIT_WRITE};
+        const int docker[] = { CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,
+                               CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,           CAP_SETUID,
+                               CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+                               CAP_KILL,    CAP_AUDIT_WRITE };
         uint64_t docker_set = 0, def = caps_default_set();
         _cleanup_config_ ContainerConfig *c = NULL;
 
@@ -106,8 +106,8 @@ static void test_apply(bool root_payload)
                 uint64_t amb_before = status_caps("CapAmb");
                 if (caps_drop_bounding(keep) < 0 || caps_apply_final(keep, root_payload) < 0)
                         _exit(1);
-                uint64_t v6[6] = {status_caps("CapBnd"), status_caps("CapEff"), status_caps("CapPrm"),
-                                  status_caps("CapInh"), status_caps("CapAmb"), amb_before};
+                uint64_t v6[6] = { status_caps("CapBnd"), status_caps("CapEff"), status_caps("CapPrm"),
+                                   status_caps("CapInh"), status_caps("CapAmb"), amb_before };
                 _exit(write(pfd[1], v6, sizeof(v6)) == sizeof(v6) ? 0 : 1);
         }
         close(pfd[1]);

@@ -22,7 +22,9 @@ int main(void)
         check_escape("x\x7fy", 3, "x\\x7fy", "DEL is escaped");
         check_escape("a\0b", 3, "a\\x00b", "a NUL byte is escaped, not the end");
         check_escape("caf\xc3\xa9 \xe2\x9c\x93", 9, "caf\xc3\xa9 \xe2\x9c\x93", "printable UTF-8 passes");
-        check_escape("\xc2\x9b" "2J", 4, "\\xc2\\x9b2J", "a C1 control (U+009B CSI) is escaped");
+        check_escape("\xc2\x9b"
+                     "2J",
+                     4, "\\xc2\\x9b2J", "a C1 control (U+009B CSI) is escaped");
         check_escape("\xff\xc3", 2, "\\xff\\xc3", "bytes that are not UTF-8 are escaped");
         check_escape("", 0, "", "the empty string");
         {

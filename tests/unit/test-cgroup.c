@@ -58,11 +58,11 @@ static void test_fake_files(void)
         CHECK(r == -ENOENT && v == 42, "missing file: -ENOENT (r=%d)", r);
 
         static const char *const malformed[] = {
-            "oom_kill 12abc\n",
-            "oom_kill -1\n",
-            "oom_kill \n",
-            "oom_kill  3\n",
-            "oom_kill 18446744073709551616\n",
+                "oom_kill 12abc\n",
+                "oom_kill -1\n",
+                "oom_kill \n",
+                "oom_kill  3\n",
+                "oom_kill 18446744073709551616\n",
         };
         for (size_t i = 0; i < ELEMENTSOF(malformed); i++) {
                 free(bad);

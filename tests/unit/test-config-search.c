@@ -33,7 +33,7 @@ static void test_search_path(void)
 
         unsetenv("BERTH_CONFIG_PATH");
         CHECK(config_search_path(&l) == 0 && strv_length(l) == 3 && streq(l[0], "/etc/berth") &&
-                  streq(l[1], "/run/berth") && streq(l[2], "/usr/lib/berth"),
+                      streq(l[1], "/run/berth") && streq(l[2], "/usr/lib/berth"),
               "default search path is /etc/berth:/run/berth:/usr/lib/berth");
         l = strv_free(l);
         setenv("BERTH_CONFIG_PATH", "/a::/b:", 1);
@@ -139,13 +139,14 @@ static void test_dropins(void)
                       "drop-ins apply in lexical order of file name across dirs");
                 CHECK(c->tasks_max == 15, "a drop-in in /run applies to a main file in /run");
                 CHECK(str_eq(strv_env_get(c->environment, "A"), "1") &&
-                          str_eq(strv_env_get(c->environment, "B"), "2"),
+                              str_eq(strv_env_get(c->environment, "B"), "2"),
                       "list keys accumulate across main file and drop-ins");
                 CHECK(strv_length(c->dropins) == 4, "four drop-ins applied, the .txt ignored (%zu)",
                       strv_length(c->dropins));
                 if (strv_length(c->dropins) == 4)
                         CHECK(strstr(c->dropins[0], "/10-a.conf") && strstr(c->dropins[1], "/15-c.conf") &&
-                                  strstr(c->dropins[2], "/20-b.conf") && strstr(c->dropins[3], "/30-d.conf"),
+                                      strstr(c->dropins[2], "/20-b.conf") &&
+                                      strstr(c->dropins[3], "/30-d.conf"),
                               "config->dropins lists them in application order");
         }
         container_config_free(c);
@@ -193,7 +194,7 @@ static void test_dropins(void)
         test_write(etc, "db.container.d/50-bad.conf", "TasksMax=5\n");
         c = load("db", &r, &errors);
         CHECK(!c && r == -EINVAL && errors &&
-                  strstr(errors[0], "50-bad.conf:1: TasksMax=5: assignment outside"),
+                      strstr(errors[0], "50-bad.conf:1: TasksMax=5: assignment outside"),
               "sections do not carry over from the main file into a drop-in");
         errors = strv_free(errors);
 }
@@ -228,7 +229,7 @@ static void test_list(void)
         test_write(lib, "bad_name.container", "[Container]\n");
         CHECK(config_list_names(&names, &invalid) == 0, "names listed");
         CHECK(strv_length(names) == 3 && str_eq(names[0], "db") && str_eq(names[1], "web") &&
-                  str_eq(names[2], "zeta"),
+                      str_eq(names[2], "zeta"),
               "every name once, sorted, directories named *.container skipped (%zu)", strv_length(names));
         CHECK(strv_length(invalid) == 1 && strstr(invalid[0], "bad_name.container"),
               "files with invalid names are reported separately");

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The .container language: syntax, every key type, defaults, lists and specifiers. */
-#include <signal.h>
 #include "config-test-util.h"
 #include "test.h"
+#include <signal.h>
 
 static char *dir;
 
@@ -66,7 +66,7 @@ static void test_defaults(void)
         CHECK(c->tasks_max == 4096, "TasksMax=4096 by default");
         CHECK_STREQ(c->slice, "machine.slice", "Slice=machine.slice by default");
         CHECK(c->memory_max == CONFIG_UNSET && c->cpu_quota_per_sec_usec == CONFIG_UNSET &&
-                  c->timeout_stop_usec == CONFIG_UNSET,
+                      c->timeout_stop_usec == CONFIG_UNSET,
               "resource limits unset by default");
         CHECK(c->capability_add == 0 && c->capability_drop == 0 && !c->syscall_filter,
               "no capability/filter changes");
@@ -129,11 +129,11 @@ static void test_syntax(void)
 static void test_quoting(void)
 {
         ContainerConfig *c =
-            load_ok("[Container]\n"
-                    "Exec=/bin/sh -c 'echo \"hi there\"; exit 3' \"a b\" c\\ d \"x\\ty\" a\"b c\"d "
-                    "'\\x41\\102' \"\"\n"
-                    "Environment=A=1 \"B=two words\" 'C=it''s' D=\\\"q\\\"\n"
-                    "Environment=A=override E=\n");
+                load_ok("[Container]\n"
+                        "Exec=/bin/sh -c 'echo \"hi there\"; exit 3' \"a b\" c\\ d \"x\\ty\" a\"b c\"d "
+                        "'\\x41\\102' \"\"\n"
+                        "Environment=A=1 \"B=two words\" 'C=it''s' D=\\\"q\\\"\n"
+                        "Environment=A=override E=\n");
         CHECK(c != NULL, "quoted Exec= and Environment= load");
         if (!c)
                 return;
@@ -198,7 +198,7 @@ static void test_lists_and_reset(void)
         CHECK(strv_length(c->exec) == 1 && streq(c->exec[0], "/bin/sh"), "empty Exec= restores the default");
         CHECK(c->hostname == NULL, "empty Hostname= resets to the default");
         CHECK(strv_length(c->syscall_filter) == 3 && streq(c->syscall_filter[0], "@system-service") &&
-                  streq(c->syscall_filter[1], "~@mount") && streq(c->syscall_filter[2], "~ptrace"),
+                      streq(c->syscall_filter[1], "~@mount") && streq(c->syscall_filter[2], "~ptrace"),
               "SystemCallFilter= accumulates in file order");
         CHECK(c->capability_add == ((UINT64_C(1) << 12) | (UINT64_C(1) << 19)),
               "Capability= accumulates after reset (NET_ADMIN|SYS_PTRACE = %#llx)",
@@ -209,14 +209,14 @@ static void test_lists_and_reset(void)
         CHECK(c->n_binds == 3, "empty Bind= resets binds (%zu left)", c->n_binds);
         if (c->n_binds == 3) {
                 CHECK(streq(c->binds[0].source, "/srv/b") && streq(c->binds[0].target, "/b") &&
-                          !c->binds[0].read_only && c->binds[0].recursive && !c->binds[0].idmap,
+                              !c->binds[0].read_only && c->binds[0].recursive && !c->binds[0].idmap,
                       "Bind=/srv/b:/b is a writable recursive bind");
                 CHECK(c->binds[1].read_only && !c->binds[1].recursive, "BindReadOnly= with norbind");
                 CHECK(c->binds[2].read_only && c->binds[2].idmap && c->binds[2].recursive,
                       "BindReadOnly= with idmap");
         }
         CHECK(c->n_tmpfs == 2 && streq(c->tmpfs[0].target, "/tmp") &&
-                  str_eq(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
+                      str_eq(c->tmpfs[0].options, "mode=1777,size=10%") && c->tmpfs[1].options == NULL,
               "TemporaryFileSystem= after reset");
         CHECK(strv_length(c->wanted_by) == 2 && streq(c->wanted_by[1], "multi-user.target"),
               "WantedBy= accumulates without duplicates");
@@ -306,9 +306,9 @@ static void test_types(void)
                 const char *text;
                 uint64_t usec;
         } spans[] = {
-            {"90", 90000000},   {"90s", 90000000},        {"500ms", 500000},
-            {"2h", 7200000000}, {"1m", 60000000},         {"1 min 5 sec", 65000000},
-            {"0", 0},           {"infinity", UINT64_MAX}, {"10us", 10},
+                { "90", 90000000 },   { "90s", 90000000 },        { "500ms", 500000 },
+                { "2h", 7200000000 }, { "1m", 60000000 },         { "1 min 5 sec", 65000000 },
+                { "0", 0 },           { "infinity", UINT64_MAX }, { "10us", 10 },
         };
         for (size_t i = 0; i < ELEMENTSOF(spans); i++) {
                 char text[128];
@@ -322,8 +322,13 @@ static void test_types(void)
                 int sig;
                 char rt; /* sig counts from SIGRTMIN ('+') or back from SIGRTMAX ('-'), not constants */
         } signals[] = {
-            {"SIGINT", SIGINT, 0}, {"TERM", SIGTERM, 0},  {"SIGRTMIN+3", 3, '+'}, {"RTMAX-1", 1, '-'},
-            {"10", SIGUSR1, 0},    {"SIGKILL", SIGKILL, 0}, {"", 0, 0},
+                { "SIGINT", SIGINT, 0 },
+                { "TERM", SIGTERM, 0 },
+                { "SIGRTMIN+3", 3, '+' },
+                { "RTMAX-1", 1, '-' },
+                { "10", SIGUSR1, 0 },
+                { "SIGKILL", SIGKILL, 0 },
+                { "", 0, 0 },
         };
         for (size_t i = 0; i < ELEMENTSOF(signals); i++) {
                 char text[128];
@@ -339,8 +344,11 @@ static void test_types(void)
         static const struct {
                 const char *text;
                 uint64_t bytes;
-        } sizes[] = {
-            {"0", 0}, {"1024", 1024}, {"1K", 1024}, {"3G", UINT64_C(3) << 30}, {"2T", UINT64_C(2) << 40}};
+        } sizes[] = { { "0", 0 },
+                      { "1024", 1024 },
+                      { "1K", 1024 },
+                      { "3G", UINT64_C(3) << 30 },
+                      { "2T", UINT64_C(2) << 40 } };
         for (size_t i = 0; i < ELEMENTSOF(sizes); i++) {
                 char text[128];
                 snprintf(text, sizeof(text), "[Resources]\nMemoryMax=%s\n", sizes[i].text);
@@ -348,8 +356,8 @@ static void test_types(void)
                 CHECK(c && c->memory_max == sizes[i].bytes, "MemoryMax=%s", sizes[i].text);
                 container_config_free(c);
         }
-        static const char *const bools_yes[] = {"yes", "true", "on", "1", "Yes"};
-        static const char *const bools_no[] = {"no", "false", "off", "0", "NO"};
+        static const char *const bools_yes[] = { "yes", "true", "on", "1", "Yes" };
+        static const char *const bools_no[] = { "no", "false", "off", "0", "NO" };
         for (size_t i = 0; i < ELEMENTSOF(bools_yes); i++) {
                 char text[128];
                 snprintf(text, sizeof(text), "[Container]\nNotify=%s\n[Network]\nPrivate=%s\n", bools_yes[i],
@@ -362,9 +370,9 @@ static void test_types(void)
         static const struct {
                 const char *text;
                 PrivateUsersMode mode;
-        } pu[] = {{"pick", PRIVATE_USERS_PICK},         {"yes", PRIVATE_USERS_PICK},
-                  {"identity", PRIVATE_USERS_IDENTITY}, {"no", PRIVATE_USERS_NO},
-                  {"524288", PRIVATE_USERS_FIXED},      {"0x6FFF0000", PRIVATE_USERS_FIXED}};
+        } pu[] = { { "pick", PRIVATE_USERS_PICK },         { "yes", PRIVATE_USERS_PICK },
+                   { "identity", PRIVATE_USERS_IDENTITY }, { "no", PRIVATE_USERS_NO },
+                   { "524288", PRIVATE_USERS_FIXED },      { "0x6FFF0000", PRIVATE_USERS_FIXED } };
         for (size_t i = 0; i < ELEMENTSOF(pu); i++) {
                 char text[128];
                 snprintf(text, sizeof(text), "[Security]\nPrivateUsers=%s\n", pu[i].text);
@@ -413,28 +421,22 @@ static void test_specifiers(void)
 
 static void test_names(void)
 {
-        static const char *const good[] = {"web", "a", "web-1", "web.example", "0abc", "A-Z"};
+        static const char *const good[] = { "web", "a", "web-1", "web.example", "0abc", "A-Z" };
         static const char *const bad[] = {
-            "",
-            "-web",
-            ".web",
-            "web.",
-            "a..b",
-            "a/b",
-            "..",
-            "uid",
-            "mcs",
-            "seccomp",
-            "a b",
-            "wéb",
-            "a_b",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+                "",     "-web",
+                ".web", "web.",
+                "a..b", "a/b",
+                "..",   "uid",
+                "mcs",  "seccomp",
+                "a b",  "wéb",
+                "a_b",  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        };
         for (size_t i = 0; i < ELEMENTSOF(good); i++)
                 CHECK(container_name_is_valid(good[i]), "\"%s\" is a valid name", good[i]);
         for (size_t i = 0; i < ELEMENTSOF(bad); i++)
                 CHECK(!container_name_is_valid(bad[i]), "\"%s\" is refused", bad[i]);
         CHECK(container_name_is_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") ==
-                  false,
+                      false,
               "64 chars of one label exceed the 63-char label limit");
         CHECK(container_name_is_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
               "64 chars in two labels are fine");
@@ -456,10 +458,10 @@ static void test_credentials(void)
         CHECK(c && c->n_credentials == 3, "three credentials");
         if (c && c->n_credentials == 3) {
                 CHECK(streq(c->credentials[0].id, "a") && streq(c->credentials[0].path, dir) &&
-                          !c->credentials[0].value,
+                              !c->credentials[0].value,
                       "LoadCredential=a:DIR: a path");
                 CHECK(streq(c->credentials[1].id, "b") && streq(c->credentials[1].value, "v al:ue") &&
-                          !c->credentials[1].path,
+                              !c->credentials[1].path,
                       "SetCredential=b:v al:ue: the value after the first ':', literally");
                 CHECK(streq(c->credentials[2].value, ""), "SetCredential=c: an empty value");
                 CHECK(strv_length(c->import_credentials) == 1 && streq(c->import_credentials[0], "db.*"),
@@ -469,13 +471,14 @@ static void test_credentials(void)
         container_config_free(c);
         free(text);
         text = NULL;
-        if (asprintf(&text, "[Container]\nLoadCredential=a:%s\nSetCredential=b:x\nSetCredential=\n"
-                            "SetCredential=a2:y\nLoadCredential=\nLoadCredential=b:%s\n",
+        if (asprintf(&text,
+                     "[Container]\nLoadCredential=a:%s\nSetCredential=b:x\nSetCredential=\n"
+                     "SetCredential=a2:y\nLoadCredential=\nLoadCredential=b:%s\n",
                      dir, dir) < 0)
                 return;
         c = load_ok(text);
         CHECK(c && c->n_credentials == 2 && streq(c->credentials[0].id, "a2") &&
-                  streq(c->credentials[1].id, "b"),
+                      streq(c->credentials[1].id, "b"),
               "an empty SetCredential= or LoadCredential= resets only its own list (then b is free again)");
         container_config_free(c);
         c = load_ok("[Container]\nImportCredential=x\nImportCredential=\n");
@@ -494,13 +497,16 @@ static void test_device_allow(void)
 
         CHECK(c && c->n_device_allow == 3, "three devices");
         if (c && c->n_device_allow == 3) {
-                CHECK(streq(c->device_allow[0].device, "/dev/fuse") && streq(c->device_allow[0].access, "rwm"),
+                CHECK(streq(c->device_allow[0].device, "/dev/fuse") &&
+                              streq(c->device_allow[0].access, "rwm"),
                       "no access given: rwm, as systemd");
-                CHECK(streq(c->device_allow[1].device, "char-drm") && streq(c->device_allow[1].access, "rm") &&
-                          device_allow_is_group(&c->device_allow[1]),
+                CHECK(streq(c->device_allow[1].device, "char-drm") &&
+                              streq(c->device_allow[1].access, "rm") &&
+                              device_allow_is_group(&c->device_allow[1]),
                       "a group given twice: the union of its accesses, in rwm order");
-                CHECK(streq(c->device_allow[2].device, "/dev/kmsg") && streq(c->device_allow[2].access, "w") &&
-                          !device_allow_is_group(&c->device_allow[2]),
+                CHECK(streq(c->device_allow[2].device, "/dev/kmsg") &&
+                              streq(c->device_allow[2].access, "w") &&
+                              !device_allow_is_group(&c->device_allow[2]),
                       "a path normalized");
         }
         container_config_free(c);

@@ -15,7 +15,8 @@ int main(void)
         CHECK_STREQ(slot, "Failed to open /x: No such file or directory", "message, then strerror once");
         CHECK(error_record(&slot, -EPERM, "Failed to mount %s", "/y") == -EPERM,
               "a second error still returns its own code");
-        CHECK_STREQ(slot, "Failed to open /x: No such file or directory", "the first error is kept (the cause)");
+        CHECK_STREQ(slot, "Failed to open /x: No such file or directory",
+                    "the first error is kept (the cause)");
 
         CHECK(error_record(&plain, 0, "Payload %s refused", "web") == -EIO, "error 0 returns -EIO");
         CHECK_STREQ(plain, "Payload web refused", "error 0: the message alone");

@@ -58,10 +58,10 @@ static char *document(bool pretty)
         return buf;
 }
 
-#define CHECK_ESCAPED(in, out, msg)                                                                      \
-        do {                                                                                            \
-                _cleanup_free_ char *_e = escaped(in);                                                  \
-                CHECK_STREQ(_e, out, msg);                                                              \
+#define CHECK_ESCAPED(in, out, msg)                                                                         \
+        do {                                                                                                \
+                _cleanup_free_ char *_e = escaped(in);                                                      \
+                CHECK_STREQ(_e, out, msg);                                                                  \
         } while (0)
 
 int main(void)
@@ -92,12 +92,19 @@ int main(void)
         CHECK_ESCAPED("\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"", "short escapes");
         CHECK_ESCAPED("\x01\x1b[31m\x1f\x7f", "\"\\u0001\\u001b[31m\\u001f\\u007f\"",
                       "other C0 controls and DEL as \\u00XX: no raw terminal escape");
-        CHECK_ESCAPED("\xc2\x9b" "1m\xc2\x80\xc2\x9f\xc2\xa0", "\"\\u009b1m\\u0080\\u009f\xc2\xa0\"",
+        CHECK_ESCAPED("\xc2\x9b"
+                      "1m\xc2\x80\xc2\x9f\xc2\xa0",
+                      "\"\\u009b1m\\u0080\\u009f\xc2\xa0\"",
                       "C1 controls (CSI U+009B) escaped, U+00A0 kept");
-        CHECK_ESCAPED("a\xe2\x80\xa8" "b\xe2\x80\xa9", "\"a\\u2028b\\u2029\"", "U+2028/U+2029 escaped");
-        CHECK_ESCAPED("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3\"",
+        CHECK_ESCAPED("a\xe2\x80\xa8"
+                      "b\xe2\x80\xa9",
+                      "\"a\\u2028b\\u2029\"", "U+2028/U+2029 escaped");
+        CHECK_ESCAPED("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3",
+                      "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3\"",
                       "well-formed 2, 3 and 4 byte UTF-8 kept");
-        CHECK_ESCAPED("a\xff" "b", "\"a\\ufffdb\"", "a byte that starts nothing: U+FFFD");
+        CHECK_ESCAPED("a\xff"
+                      "b",
+                      "\"a\\ufffdb\"", "a byte that starts nothing: U+FFFD");
         CHECK_ESCAPED("a\xe2\x82", "\"a\\ufffd\\ufffd\"", "a truncated sequence: U+FFFD per byte");
         CHECK_ESCAPED("\xc0\xaf", "\"\\ufffd\\ufffd\"", "an overlong '/' is not a slash");
         CHECK_ESCAPED("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"", "a UTF-16 surrogate is not UTF-8");

@@ -72,13 +72,13 @@ int main(int argc, char **argv)
                 char name[32];
                 snprintf(name, sizeof(name), "c%03d", i);
                 RuntimeState s = {
-                    .name = name,
-                    .supervisor_pid = getpid(),
-                    .leader_pid = getpid(),
-                    .since_usec = 1700000000000000ULL + (uint64_t)i,
-                    .uid_base = 0x80000U + (uid_t)i * 0x10000U,
-                    .uid_size = 0x10000U,
-                    .root = (char *)"/",
+                        .name = name,
+                        .supervisor_pid = getpid(),
+                        .leader_pid = getpid(),
+                        .since_usec = 1700000000000000ULL + (uint64_t)i,
+                        .uid_base = 0x80000U + (uid_t)i * 0x10000U,
+                        .uid_size = 0x10000U,
+                        .root = (char *)"/",
                 };
                 if (state_lock(tmpl, name, &locks[i]) < 0 || state_write(tmpl, &s) < 0) {
                         CHECK(false, "set up container %s", name);

@@ -27,7 +27,7 @@ static void test_allocate(void)
         CHECK(mcs_allocate(state_dir, "web", &b) == 0 && pair_valid(&b) && (a.c1 != b.c1 || a.c2 != b.c2),
               "a second holder of the same first candidate gets another pair c%u,c%u", b.c1, b.c2);
         CHECK(mcs_allocate(state_dir, "db", &other) == 0 && pair_valid(&other) &&
-                  (other.c1 != a.c1 || other.c2 != a.c2),
+                      (other.c1 != a.c1 || other.c2 != a.c2),
               "another name gets another pair c%u,c%u", other.c1, other.c2);
         unsigned c1 = a.c1, c2 = a.c2;
         mcs_release(&a);
@@ -42,7 +42,7 @@ static void test_allocate(void)
 static void mcs_race(void *result)
 {
         McsPair p = MCS_PAIR_NULL;
-        unsigned v[2] = {0, 0};
+        unsigned v[2] = { 0, 0 };
         if (mcs_allocate(state_dir, "race", &p) == 0 && pair_valid(&p))
                 v[0] = p.c1, v[1] = p.c2;
         memcpy(result, v, sizeof(v)); /* the child keeps p (and its lock) until released */
@@ -106,12 +106,13 @@ static void test_concurrent(void)
  * claimed by a label. */
 static void test_reserve(void)
 {
-        McsPair want = MCS_PAIR_NULL, fixed = MCS_PAIR_NULL, fixed2 = MCS_PAIR_NULL,
-                picked = MCS_PAIR_NULL, none = MCS_PAIR_NULL, clash = MCS_PAIR_NULL;
+        McsPair want = MCS_PAIR_NULL, fixed = MCS_PAIR_NULL, fixed2 = MCS_PAIR_NULL, picked = MCS_PAIR_NULL,
+                none = MCS_PAIR_NULL, clash = MCS_PAIR_NULL;
         unsigned c1 = 0, c2 = 0;
         char label[128];
 
-        CHECK(mcs_pair_from_label("system_u:system_r:svirt_t:s0:c5,c10", &c1, &c2) == 0 && c1 == 5 && c2 == 10,
+        CHECK(mcs_pair_from_label("system_u:system_r:svirt_t:s0:c5,c10", &c1, &c2) == 0 && c1 == 5 &&
+                      c2 == 10,
               "the pair of s0:c5,c10 is c5,c10");
         CHECK(mcs_pair_from_label("system_u:system_r:svirt_t:s0:c5", &c1, &c2) == -ENOENT &&
                       mcs_pair_from_label("system_u:system_r:spc_t:s0-s0:c0.c1023", &c1, &c2) == -ENOENT &&
@@ -119,12 +120,13 @@ static void test_reserve(void)
               "a single category, a range or a reversed pair is no pair");
 
         /* The pair name "reserve-me" would pick first, given explicitly to another container. */
-        CHECK(mcs_allocate(state_dir, "reserve-me", &want) == 0, "reserve-me's first pick is c%u,c%u", want.c1,
-              want.c2);
+        CHECK(mcs_allocate(state_dir, "reserve-me", &want) == 0, "reserve-me's first pick is c%u,c%u",
+              want.c1, want.c2);
         c1 = want.c1, c2 = want.c2;
         mcs_release(&want);
         snprintf(label, sizeof(label), "system_u:system_r:svirt_t:s0:c%u,c%u", c1, c2);
-        CHECK(mcs_reserve(state_dir, label, &fixed) == 0 && fixed.lock_fd >= 0 && fixed.c1 == c1 && fixed.c2 == c2,
+        CHECK(mcs_reserve(state_dir, label, &fixed) == 0 && fixed.lock_fd >= 0 && fixed.c1 == c1 &&
+                      fixed.c2 == c2,
               "SELinuxLabel=...:s0:c%u,c%u holds its pair", c1, c2);
         CHECK(mcs_reserve(state_dir, label, &fixed2) == 0 && fixed2.lock_fd >= 0,
               "a second container with the same label shares it");
@@ -133,7 +135,8 @@ static void test_reserve(void)
         CHECK(mcs_reserve(state_dir, "system_u:system_r:svirt_t:s0:c3", &none) == 0 && none.lock_fd < 0,
               "a label without a pair reserves nothing");
         snprintf(label, sizeof(label), "system_u:system_r:svirt_t:s0:c%u,c%u", picked.c1, picked.c2);
-        CHECK(mcs_reserve(state_dir, label, &clash) == -EBUSY, "a label cannot take a pair a running pick holds");
+        CHECK(mcs_reserve(state_dir, label, &clash) == -EBUSY,
+              "a label cannot take a pair a running pick holds");
         mcs_release(&fixed);
         mcs_release(&fixed2);
         mcs_release(&picked);

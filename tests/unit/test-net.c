@@ -17,10 +17,10 @@ static void test_ports(void)
         PortForward p;
 
         CHECK(net_parse_port("8080:80", &p) == 0 && p.protocol == IPPROTO_TCP && p.host_port == 8080 &&
-                  p.container_port == 80,
+                      p.container_port == 80,
               "8080:80 is tcp 8080 -> 80");
         CHECK(net_parse_port("udp:53", &p) == 0 && p.protocol == IPPROTO_UDP && p.host_port == 53 &&
-                  p.container_port == 53,
+                      p.container_port == 53,
               "udp:53 is udp 53 -> 53");
         CHECK(net_parse_port("tcp:65535:1", &p) == 0 && p.host_port == 65535 && p.container_port == 1,
               "tcp:65535:1: both ends of the range");
@@ -86,7 +86,7 @@ static void test_names(void)
         CHECK(!net_host_ifname("abcdefghijkl", n) && strcmp(n, "bt-abcdefghijkl") == 0,
               "12 characters still fit");
         CHECK(net_host_ifname("abcdefghijklm", n) && strlen(n) == IFNAMSIZ - 1 &&
-                  strncmp(n, "bt-abcdefg-", 11) == 0,
+                      strncmp(n, "bt-abcdefg-", 11) == 0,
               "13 characters: cut and hashed to 15 (%s)", n);
         net_host_ifname("application-one", n);
         net_host_ifname("application-two", m);
@@ -129,21 +129,21 @@ static void test_resolv(void)
                 none = NULL;
 
         CHECK(resolv_conf_build(host, up, &out) == 0 &&
-                  strstr(out, "\nnameserver 192.0.2.53\nnameserver 2001:db8::53\noptions edns0 "
-                              "trust-ad\nsearch example\n") &&
-                  !strstr(out, "127.0.0"),
+                      strstr(out, "\nnameserver 192.0.2.53\nnameserver 2001:db8::53\noptions edns0 "
+                                  "trust-ad\nsearch example\n") &&
+                      !strstr(out, "127.0.0"),
               "the stub 127.0.0.53 is replaced by the non-loopback upstream servers, in place");
         free(out);
         out = NULL;
         CHECK(resolv_conf_build(host, none, &out) == 0 && !strstr(out, "\nnameserver") &&
-                  strstr(out, "\nsearch example\n"),
+                      strstr(out, "\nsearch example\n"),
               "no upstream file: the stub is dropped, no other server is made up");
         free(out);
         out = NULL;
         free(host);
         host = write_tmp(dir, "host2", "nameserver 198.51.100.1\nnameserver ::1\n");
         CHECK(resolv_conf_build(host, up, &out) == 0 &&
-                  strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
+                      strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
               "a real server is kept, ::1 replaced");
         free(out);
         for (const char *f = "host\0upstream\0host2\0"; *f; f += strlen(f) + 1) {
@@ -160,18 +160,18 @@ static void test_resolv(void)
 static void test_forward_drop(void)
 {
         static const char docker[] =
-            "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
-            "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
-            "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
-            "\t}\n}\n";
+                "table ip berth {\n\tchain forward {\n\t\ttype filter hook forward "
+                "priority filter; policy accept;\n\t}\n}\ntable ip filter {\n\tchain "
+                "FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+                "\t}\n}\n";
         static const char bridge[] =
-            "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
-            "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
-            "filter hook input priority filter; policy drop;\n\t}\n}\n";
+                "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
+                "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
+                "filter hook input priority filter; policy drop;\n\t}\n}\n";
         char *what = NULL;
 
         CHECK(nft_find_forward_drop(docker, &what) == 1 && what &&
-                  strcmp(what, "table ip filter chain FORWARD") == 0,
+                      strcmp(what, "table ip filter chain FORWARD") == 0,
               "Docker's FORWARD DROP is found and named (%s)", what ? what : "none");
         free(what);
         CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,

@@ -2,9 +2,9 @@
 /* The container's notify socket (src/systemd/notify.c): a payload flooding it must not keep the
  * supervisor away from its signals (issue 13, finding 19): one call reads a bounded number of
  * datagrams and says whether more are pending. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -34,7 +34,7 @@ static unsigned drain(int fd)
 static void test_relay(void)
 {
         char dir[] = "/tmp/berth-test-notify.XXXXXX", path[sizeof(dir) + 16], buf[4096];
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         NotifyEvents ev = {};
         int s[2], m;
         ssize_t n;
@@ -51,11 +51,12 @@ static void test_relay(void)
         static const struct {
                 const char *sent, *expected;
         } cases[] = {
-            {"RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading", "RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading"},
-            {"WATCHDOG=1", "WATCHDOG=1"},
-            {"WATCHDOG=trigger\nWATCHDOG_USEC=5000000", "WATCHDOG=trigger\nWATCHDOG_USEC=5000000"},
-            {"READY=1\nMAINPID=1\nFDSTORE=1\nWATCHDOG_USEC=5s\nMONOTONIC_USEC=", "READY=1"},
-            {"STATUS=a\nSTOPPING=1\nSTATUS=b", "STOPPING=1\nSTATUS=b"},
+                { "RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading",
+                  "RELOADING=1\nMONOTONIC_USEC=12345\nSTATUS=reloading" },
+                { "WATCHDOG=1", "WATCHDOG=1" },
+                { "WATCHDOG=trigger\nWATCHDOG_USEC=5000000", "WATCHDOG=trigger\nWATCHDOG_USEC=5000000" },
+                { "READY=1\nMAINPID=1\nFDSTORE=1\nWATCHDOG_USEC=5s\nMONOTONIC_USEC=", "READY=1" },
+                { "STATUS=a\nSTOPPING=1\nSTATUS=b", "STOPPING=1\nSTATUS=b" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 send_str(s[1], cases[i].sent);
@@ -72,7 +73,8 @@ static void test_relay(void)
         }
         send_str(s[1], "MAINPID=1\nNOTIFYACCESS=all");
         (void)notify_socket_process(s[0], &ev);
-        CHECK(recv(m, buf, sizeof(buf), MSG_DONTWAIT) < 0, "nothing relayed of a message with nothing to relay");
+        CHECK(recv(m, buf, sizeof(buf), MSG_DONTWAIT) < 0,
+              "nothing relayed of a message with nothing to relay");
         unsetenv("NOTIFY_SOCKET");
         safe_close(m);
         safe_close(s[0]);
@@ -96,8 +98,8 @@ int main(void)
         r = notify_socket_process(s[0], &ev);
         CHECK(r == 1, "a flood: one call stops early and says more may be pending (got %d)", r);
         CHECK(ev.ready, "READY=1 in the first datagram was seen");
-        CHECK(drain(s[0]) == flood - NOTIFY_DATAGRAMS_PER_WAKEUP,
-              "one call read exactly %u datagrams of %u", NOTIFY_DATAGRAMS_PER_WAKEUP, flood);
+        CHECK(drain(s[0]) == flood - NOTIFY_DATAGRAMS_PER_WAKEUP, "one call read exactly %u datagrams of %u",
+              NOTIFY_DATAGRAMS_PER_WAKEUP, flood);
 
         send_str(s[1], "STOPPING=1");
         ev = (NotifyEvents){};

@@ -27,14 +27,14 @@ static void bench_open(Bench *b, bool errors)
         (void)fcntl(p[0], F_SETFL, O_NONBLOCK);
         (void)fcntl(s[1], F_SETFL, O_NONBLOCK);
         *b = (Bench){
-            .o = {.target = -EBADF,
-                  .stream = s[0],
-                  .errors = errors,
-                  .fd = p[0],
-                  .child_fd = -EBADF,
-                  .buf = malloc(OUTPUT_LINE_MAX)},
-            .writer = p[1],
-            .reader = s[1],
+                .o = { .target = -EBADF,
+                       .stream = s[0],
+                       .errors = errors,
+                       .fd = p[0],
+                       .child_fd = -EBADF,
+                       .buf = malloc(OUTPUT_LINE_MAX) },
+                .writer = p[1],
+                .reader = s[1],
         };
 }
 

@@ -68,7 +68,7 @@ static size_t entries(char names[][80], size_t max, bool *ret_other)
 static void key_from_name(const char *name, uint8_t key[SHA256_DIGEST_SIZE])
 {
         for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-                char hex[3] = {name[2 * i], name[2 * i + 1], 0};
+                char hex[3] = { name[2 * i], name[2 * i + 1], 0 };
                 key[i] = (uint8_t)strtoul(hex, NULL, 16);
         }
 }
@@ -100,15 +100,15 @@ typedef enum Damage {
 } Damage;
 
 static const char *const damage_names[] = {
-    [DAMAGE_FLIP_INSTRUCTION] = "a flipped bit in an instruction",
-    [DAMAGE_TRUNCATE_UNALIGNED] = "a size not a multiple of 8",
-    [DAMAGE_TRUNCATE_ALIGNED] = "a program cut short",
-    [DAMAGE_EMPTY] = "an empty file",
-    [DAMAGE_MAGIC] = "a wrong magic",
-    [DAMAGE_APPEND] = "trailing bytes",
-    [DAMAGE_OWNER] = "another owner",
-    [DAMAGE_MODE] = "mode 0644",
-    [DAMAGE_SYMLINK] = "a symlink to a valid entry",
+        [DAMAGE_FLIP_INSTRUCTION] = "a flipped bit in an instruction",
+        [DAMAGE_TRUNCATE_UNALIGNED] = "a size not a multiple of 8",
+        [DAMAGE_TRUNCATE_ALIGNED] = "a program cut short",
+        [DAMAGE_EMPTY] = "an empty file",
+        [DAMAGE_MAGIC] = "a wrong magic",
+        [DAMAGE_APPEND] = "trailing bytes",
+        [DAMAGE_OWNER] = "another owner",
+        [DAMAGE_MODE] = "mode 0644",
+        [DAMAGE_SYMLINK] = "a symlink to a valid entry",
 };
 
 static int damage(const char *path, Damage d)
@@ -165,7 +165,7 @@ int main(void)
         snprintf(cache, sizeof(cache), "%s/" SECCOMP_CACHE_DIR, state);
 
         CHECK(compile(NULL, NULL, &fresh) == 0 && compile(NULL, STRV_MAKE("@keyring"), &keyring) == 0 &&
-                  !bpf_equal(&fresh, &keyring),
+                      !bpf_equal(&fresh, &keyring),
               "default and @keyring filters compile without a cache, and differ");
 
         /* miss: compiled and stored */
@@ -174,10 +174,10 @@ int main(void)
         CHECK(entries(names, ELEMENTSOF(names), &tmp_left) == 1 && !tmp_left,
               "one entry written, nothing else");
         CHECK(stat(cache, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700 &&
-                  st.st_uid == geteuid(),
+                      st.st_uid == geteuid(),
               "cache directory is ours, mode 0700");
         CHECK(stat(entry_path(names[0]), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
-                  st.st_uid == geteuid() && st.st_size % 8 == 0,
+                      st.st_uid == geteuid() && st.st_size % 8 == 0,
               "entry is ours, mode 0600, a multiple of 8 bytes (%lld)", (long long)st.st_size);
         snprintf(name, sizeof(name), "%s", names[0]);
         key_from_name(name, key);
@@ -193,13 +193,13 @@ int main(void)
         CHECK(compile(state, NULL, &hit) == 0 && bpf_equal(&hit, &fresh),
               "second compile gives the same filter");
         CHECK(plant(key, &keyring) && compile(state, NULL, &planted_hit) == 0 &&
-                  bpf_equal(&planted_hit, &keyring),
+                      bpf_equal(&planted_hit, &keyring),
               "second compile takes the programs from the entry, not from libseccomp");
 
         /* miss: another filter gets its own entry */
         seccomp_bpf_done(&other);
         CHECK(compile(state, STRV_MAKE("@keyring"), &other) == 0 && bpf_equal(&other, &keyring) &&
-                  entries(names, ELEMENTSOF(names), &tmp_left) == 2 && !tmp_left,
+                      entries(names, ELEMENTSOF(names), &tmp_left) == 2 && !tmp_left,
               "another filter misses and gets an entry of its own");
 
         /* Anything wrong with the default filter's entry: ignored, compiled again, replaced. The
@@ -220,8 +220,8 @@ int main(void)
                 CHECK(compile(state, NULL, &got) == 0 && bpf_equal(&got, &fresh),
                       "%s: ignored, the filter is compiled again", damage_names[d]);
                 CHECK(lstat(entry_path(name), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-                          (st.st_mode & 07777) == 0600 && seccomp_cache_read(state, key, &after) == 0 &&
-                          bpf_equal(&after, &fresh),
+                              (st.st_mode & 07777) == 0600 && seccomp_cache_read(state, key, &after) == 0 &&
+                              bpf_equal(&after, &fresh),
                       "%s: the entry is replaced by a good one", damage_names[d]);
                 (void)unlink(entry_path(".valid"));
         }

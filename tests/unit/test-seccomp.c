@@ -6,8 +6,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
-#include <linux/seccomp.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -118,7 +118,7 @@ static long probe_run(Probe p)
                 return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
         case P_CLOCK_SETTIME: {
                 /* CLOCK_MONOTONIC cannot be set: past the filter the kernel says EINVAL. */
-                struct timespec ts = {1, 0};
+                struct timespec ts = { 1, 0 };
                 return syscall(SYS_clock_settime, CLOCK_MONOTONIC, &ts);
         }
         case P_MOUNT: return syscall(SYS_mount, "none", "/nonexistent-berth", "tmpfs", 0, NULL);
@@ -146,7 +146,7 @@ static long probe_run(Probe p)
  * again in seccomp_load(), in seccomp_bpf_load()'s order. */
 static int load_with_libseccomp(const SeccompFilter *f)
 {
-        scmp_filter_ctx order[] = {f->arguments_native, f->arguments, f->allowlist};
+        scmp_filter_ctx order[] = { f->arguments_native, f->arguments, f->allowlist };
 
         /* berth's own program for the direct i386 calls comes first and is not libseccomp's. */
         if (f->x86_direct.n_insns > 0 && seccomp_program_load(&f->x86_direct) < 0)
@@ -220,7 +220,7 @@ static void test_policy_tables(void)
 
         /* Every syscall libseccomp knows is put in some set on purpose, not left out by oversight. */
         size_t uncategorized = 0;
-        uint32_t arches[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86};
+        uint32_t arches[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
         for (size_t a = 0; a < ELEMENTSOF(arches); a++)
                 for (int nr = 0; nr < 1024; nr++) {
                         char *name = seccomp_syscall_resolve_num_arch(arches[a], nr);
@@ -250,7 +250,7 @@ static void test_build_errors(void)
         CHECK(build(STRV_MAKE("nosuchcall"), 0, &f, bad) == -EINVAL && streq(bad, "nosuchcall"),
               "unknown syscall name is refused and named");
         CHECK(build(STRV_MAKE("@file-system", "~@nosuchset"), 0, &f, bad) == -EINVAL &&
-                  streq(bad, "~@nosuchset"),
+                      streq(bad, "~@nosuchset"),
               "unknown ~@set is refused and named");
 }
 
@@ -283,8 +283,8 @@ static void test_default_filter(void)
         bool ia32 = ia32_probe == 0;
         if (!ia32) {
                 printf("# this kernel has no 32-bit x86 ABI: int $0x80 is checked to stay unreachable\n");
-                CHECK(ia32_probe == PROBE_KILLED_BY(SIGSEGV), "no filter: int $0x80 is killed by SIGSEGV (got %d)",
-                      ia32_probe);
+                CHECK(ia32_probe == PROBE_KILLED_BY(SIGSEGV),
+                      "no filter: int $0x80 is killed by SIGSEGV (got %d)", ia32_probe);
         }
 
         CHECK(probe(&f, P_GETPID) == 0, "getpid allowed");
@@ -301,42 +301,43 @@ static void test_default_filter(void)
                 int expected;
                 const char *what;
         } denied[] = {
-            {P_KEYCTL, EPERM, "keyctl"},
-            {P_ADD_KEY, EPERM, "add_key"},
-            {P_BPF, EPERM, "bpf"},
-            {P_UNKNOWN_1000, ENOSYS, "syscall 1000"},
-            {P_MSEAL, ENOSYS, "mseal (newer than libseccomp)"},
-            {P_UNSHARE_NEWUSER, EPERM, "unshare(CLONE_NEWUSER)"},
-            {P_UNSHARE_NEWNS, EPERM, "unshare(CLONE_NEWNS)"},
-            {P_CLONE_NEWUSER, EPERM, "clone(CLONE_NEWUSER)"},
-            {P_CLONE3, ENOSYS, "clone3"},
-            {P_PERSONALITY_NORANDOM, EPERM, "personality(ADDR_NO_RANDOMIZE)"},
-            {P_SOCKET_ALG, EAFNOSUPPORT, "socket(AF_ALG)"},
-            {P_SOCKET_AUDIT_HIGH_BITS, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT | 1 << 32)"},
-            {P_TIOCSTI, EPERM, "ioctl(TIOCSTI | 1 << 32)"},
-            {P_SOCKET_VSOCK, EAFNOSUPPORT, "socket(AF_VSOCK)"},
-            {P_SOCKET_NETLINK_AUDIT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT)"},
-            {P_SOCKET_NETLINK_UEVENT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)"},
-            {P_CLOCK_SETTIME, EPERM, "clock_settime"},
-            {P_MOUNT, EPERM, "mount"},
-            {P_PTRACE, EPERM, "ptrace"},
-            {P_PERF_EVENT_OPEN, EPERM, "perf_event_open"},
-            {P_IO_URING_SETUP, EPERM, "io_uring_setup"},
-            {P_USERFAULTFD, EPERM, "userfaultfd"},
-            {P_KEXEC_LOAD, EPERM, "kexec_load"},
-            {P_INIT_MODULE, EPERM, "init_module"},
-            {P_OPEN_BY_HANDLE_AT, EPERM, "open_by_handle_at"},
-            {P_SWAPON, EPERM, "swapon"},
-            {P_REBOOT, EPERM, "reboot"},
-            {P_SETNS, EPERM, "setns"},
-            {P_X86_KEYCTL, EPERM, "32-bit ABI keyctl"},
-            {P_X86_UNKNOWN, ENOSYS, "32-bit ABI syscall 1000"},
-            {P_X32_KEYCTL, EPERM, "x32 ABI keyctl"},
+                { P_KEYCTL, EPERM, "keyctl" },
+                { P_ADD_KEY, EPERM, "add_key" },
+                { P_BPF, EPERM, "bpf" },
+                { P_UNKNOWN_1000, ENOSYS, "syscall 1000" },
+                { P_MSEAL, ENOSYS, "mseal (newer than libseccomp)" },
+                { P_UNSHARE_NEWUSER, EPERM, "unshare(CLONE_NEWUSER)" },
+                { P_UNSHARE_NEWNS, EPERM, "unshare(CLONE_NEWNS)" },
+                { P_CLONE_NEWUSER, EPERM, "clone(CLONE_NEWUSER)" },
+                { P_CLONE3, ENOSYS, "clone3" },
+                { P_PERSONALITY_NORANDOM, EPERM, "personality(ADDR_NO_RANDOMIZE)" },
+                { P_SOCKET_ALG, EAFNOSUPPORT, "socket(AF_ALG)" },
+                { P_SOCKET_AUDIT_HIGH_BITS, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT | 1 << 32)" },
+                { P_TIOCSTI, EPERM, "ioctl(TIOCSTI | 1 << 32)" },
+                { P_SOCKET_VSOCK, EAFNOSUPPORT, "socket(AF_VSOCK)" },
+                { P_SOCKET_NETLINK_AUDIT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_AUDIT)" },
+                { P_SOCKET_NETLINK_UEVENT, EPROTONOSUPPORT, "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)" },
+                { P_CLOCK_SETTIME, EPERM, "clock_settime" },
+                { P_MOUNT, EPERM, "mount" },
+                { P_PTRACE, EPERM, "ptrace" },
+                { P_PERF_EVENT_OPEN, EPERM, "perf_event_open" },
+                { P_IO_URING_SETUP, EPERM, "io_uring_setup" },
+                { P_USERFAULTFD, EPERM, "userfaultfd" },
+                { P_KEXEC_LOAD, EPERM, "kexec_load" },
+                { P_INIT_MODULE, EPERM, "init_module" },
+                { P_OPEN_BY_HANDLE_AT, EPERM, "open_by_handle_at" },
+                { P_SWAPON, EPERM, "swapon" },
+                { P_REBOOT, EPERM, "reboot" },
+                { P_SETNS, EPERM, "setns" },
+                { P_X86_KEYCTL, EPERM, "32-bit ABI keyctl" },
+                { P_X86_UNKNOWN, ENOSYS, "32-bit ABI syscall 1000" },
+                { P_X32_KEYCTL, EPERM, "x32 ABI keyctl" },
         };
         for (size_t i = 0; i < ELEMENTSOF(denied); i++) {
                 if (!ia32 && (denied[i].p == P_X86_KEYCTL || denied[i].p == P_X86_UNKNOWN)) {
                         CHECK(probe(&f, denied[i].p) == PROBE_KILLED_BY(SIGSEGV),
-                              "%s unreachable with the filter too (SIGSEGV, no IA32 emulation)", denied[i].what);
+                              "%s unreachable with the filter too (SIGSEGV, no IA32 emulation)",
+                              denied[i].what);
                         continue;
                 }
                 int e = probe(&f, denied[i].p);
@@ -363,7 +364,7 @@ static void test_edits(void)
         CHECK(probe(&time_cap, P_CLOCK_SETTIME) == EINVAL, "CAP_SYS_TIME lets clock_settime through");
         CHECK(build(STRV_MAKE("~@clock"), caps_default_set() | (UINT64_C(1) << CAP_SYS_TIME),
                     &time_cap_removed, NULL) == 0 &&
-                  probe(&time_cap_removed, P_CLOCK_SETTIME) == EPERM,
+                      probe(&time_cap_removed, P_CLOCK_SETTIME) == EPERM,
               "SystemCallFilter=~@clock wins over CAP_SYS_TIME");
 
         CHECK(build(STRV_MAKE("@keyring"), caps_default_set(), &keys, NULL) == 0,
@@ -372,7 +373,7 @@ static void test_edits(void)
         CHECK(probe(&keys, P_BPF) == EPERM, "... and still refuses bpf");
 
         CHECK(build(STRV_MAKE("~socket"), caps_default_set(), &no_socket, NULL) == 0 &&
-                  probe(&no_socket, P_SOCKET_UNIX) == EPERM,
+                      probe(&no_socket, P_SOCKET_UNIX) == EPERM,
               "SystemCallFilter=~socket refuses socket(AF_UNIX) with EPERM");
 
         CHECK(build(STRV_MAKE("@namespaces"), caps_default_set(), &ns, NULL) == 0,
@@ -499,11 +500,11 @@ static void test_load_equivalence(void)
                 bool no_new_privileges;
                 bool all_probes;
         } cases[] = {
-            {"default", NULL, 0, true, true},
-            {"@keyring", STRV_MAKE("@keyring"), 0, true, false},
-            {"~socket", STRV_MAKE("~socket"), 0, true, false},
-            {"@namespaces", STRV_MAKE("@namespaces"), 0, true, false},
-            {"CAP_SYS_ADMIN, NoNewPrivileges=no", NULL, UINT64_C(1) << CAP_SYS_ADMIN, false, true},
+                { "default", NULL, 0, true, true },
+                { "@keyring", STRV_MAKE("@keyring"), 0, true, false },
+                { "~socket", STRV_MAKE("~socket"), 0, true, false },
+                { "@namespaces", STRV_MAKE("@namespaces"), 0, true, false },
+                { "CAP_SYS_ADMIN, NoNewPrivileges=no", NULL, UINT64_C(1) << CAP_SYS_ADMIN, false, true },
         };
         bool skipped = false;
 
@@ -519,13 +520,13 @@ static void test_load_equivalence(void)
                         continue;
                 c->no_new_privileges = cases[i].no_new_privileges;
                 CHECK(seccomp_build_filter(c, caps, &lib, NULL) == 0 &&
-                          seccomp_filter_export(&lib, &b) == 0 &&
-                          seccomp_compile(c, caps, NULL, &compiled, NULL) == 0,
+                              seccomp_filter_export(&lib, &b) == 0 &&
+                              seccomp_compile(c, caps, NULL, &compiled, NULL) == 0,
                       "%s: builds and exports", cases[i].what);
                 if (b.n_programs == 0)
                         continue;
                 CHECK(compiled.n_programs == b.n_programs &&
-                          seccomp_bpf_instructions(&compiled) == seccomp_bpf_instructions(&b),
+                              seccomp_bpf_instructions(&compiled) == seccomp_bpf_instructions(&b),
                       "%s: seccomp_compile() gives the exported programs", cases[i].what);
 
                 r = installed_read(NULL, &lib, &by_lib);
@@ -543,7 +544,7 @@ static void test_load_equivalence(void)
                         CHECK(by_bpf.filters == by_lib.filters && by_bpf.filters == (int)b.n_programs,
                               "%s: Seccomp_filters %d either way", cases[i].what, by_bpf.filters);
                         CHECK(by_bpf.no_new_privs == by_lib.no_new_privs &&
-                                  by_bpf.no_new_privs == (int)cases[i].no_new_privileges,
+                                      by_bpf.no_new_privs == (int)cases[i].no_new_privileges,
                               "%s: NoNewPrivs %d either way", cases[i].what, by_bpf.no_new_privs);
                 }
 
@@ -623,9 +624,7 @@ static uint32_t bpf_run(const struct sock_filter *insns, size_t n, const struct 
                 case BPF_JMP: {
                         bool taken;
                         switch (BPF_OP(i->code)) {
-                        case BPF_JA:
-                                pc += i->k;
-                                continue;
+                        case BPF_JA: pc += i->k; continue;
                         case BPF_JEQ: taken = a == src; break;
                         case BPF_JGT: taken = a > src; break;
                         case BPF_JGE: taken = a >= src; break;
@@ -635,8 +634,7 @@ static uint32_t bpf_run(const struct sock_filter *insns, size_t n, const struct 
                         pc += taken ? i->jt : i->jf;
                         break;
                 }
-                case BPF_RET:
-                        return BPF_RVAL(i->code) == BPF_A ? a : i->k;
+                case BPF_RET: return BPF_RVAL(i->code) == BPF_A ? a : i->k;
                 case BPF_MISC:
                         if (BPF_MISCOP(i->code) == BPF_TAX)
                                 x = a;
@@ -696,43 +694,52 @@ static void test_x86_socket_rules(void)
                 uint64_t extra_caps;
                 uint32_t expected;
         } cases[] = {
-            {"i386 socket(AF_ALG)", AUDIT_ARCH_I386, 359, AF_ALG, SOCK_SEQPACKET, 0, 0, ERRNO_OF(EAFNOSUPPORT)},
-            {"i386 socket(AF_VSOCK)", AUDIT_ARCH_I386, 359, AF_VSOCK, SOCK_STREAM, 0, 0, ERRNO_OF(EAFNOSUPPORT)},
-            {"i386 socket(AF_NETLINK, NETLINK_AUDIT)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT,
-             0, ERRNO_OF(EPROTONOSUPPORT)},
-            {"i386 socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW,
-             NETLINK_KOBJECT_UEVENT, 0, ERRNO_OF(EPROTONOSUPPORT)},
-            {"i386 socket(AF_NETLINK, NETLINK_AUDIT) with CAP_AUDIT_WRITE", AUDIT_ARCH_I386, 359, AF_NETLINK,
-             SOCK_RAW, NETLINK_AUDIT, UINT64_C(1) << CAP_AUDIT_WRITE, SECCOMP_RET_ALLOW},
-            {"i386 socket(AF_INET)", AUDIT_ARCH_I386, 359, AF_INET, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
-            {"i386 socket(AF_UNIX)", AUDIT_ARCH_I386, 359, AF_UNIX, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
-            {"i386 socket(AF_NETLINK, NETLINK_ROUTE)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE,
-             0, SECCOMP_RET_ALLOW},
-            {"i386 socketpair(AF_UNIX)", AUDIT_ARCH_I386, 360, AF_UNIX, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
-            /* socketcall(call, args): the family is behind the pointer, out of any filter's reach. */
-            {"i386 socketcall(SYS_SOCKET)", AUDIT_ARCH_I386, 102, 1, 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
-            {"i386 socketcall(SYS_SOCKETPAIR)", AUDIT_ARCH_I386, 102, 8, 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
-            {"i386 socketcall(SYS_SOCKET | 1 << 32) (the kernel reads an int)", AUDIT_ARCH_I386, 102,
-             1 | (UINT64_C(1) << 32), 0x10000, 0, 0, ERRNO_OF(ENOSYS)},
-            {"i386 socketcall(SYS_CONNECT)", AUDIT_ARCH_I386, 102, 3, 0x10000, 0, 0, SECCOMP_RET_ALLOW},
-            {"i386 socketcall(SYS_SENDMSG)", AUDIT_ARCH_I386, 102, 16, 0x10000, 0, 0, SECCOMP_RET_ALLOW},
-            {"i386 keyctl", AUDIT_ARCH_I386, 288, 0, 0, 0, 0, ERRNO_OF(EPERM)},
-            {"i386 getpid", AUDIT_ARCH_I386, 20, 0, 0, 0, 0, SECCOMP_RET_ALLOW},
-            {"x86_64 socket(AF_ALG)", AUDIT_ARCH_X86_64, SYS_socket, AF_ALG, SOCK_SEQPACKET, 0, 0,
-             ERRNO_OF(EAFNOSUPPORT)},
-            {"x86_64 socket(AF_INET)", AUDIT_ARCH_X86_64, SYS_socket, AF_INET, SOCK_STREAM, 0, 0, SECCOMP_RET_ALLOW},
-            {"x86_64 syscall 359 (no such call there: the i386 rule stays on i386)", AUDIT_ARCH_X86_64, 359, AF_ALG, 0, 0, 0,
-             ERRNO_OF(ENOSYS)},
-            {"x32 socket(AF_VSOCK)", AUDIT_ARCH_X86_64, 0x40000000 | SYS_socket, AF_VSOCK, SOCK_STREAM, 0, 0,
-             ERRNO_OF(EAFNOSUPPORT)},
+                { "i386 socket(AF_ALG)", AUDIT_ARCH_I386, 359, AF_ALG, SOCK_SEQPACKET, 0, 0,
+                  ERRNO_OF(EAFNOSUPPORT) },
+                { "i386 socket(AF_VSOCK)", AUDIT_ARCH_I386, 359, AF_VSOCK, SOCK_STREAM, 0, 0,
+                  ERRNO_OF(EAFNOSUPPORT) },
+                { "i386 socket(AF_NETLINK, NETLINK_AUDIT)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW,
+                  NETLINK_AUDIT, 0, ERRNO_OF(EPROTONOSUPPORT) },
+                { "i386 socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT)", AUDIT_ARCH_I386, 359, AF_NETLINK,
+                  SOCK_RAW, NETLINK_KOBJECT_UEVENT, 0, ERRNO_OF(EPROTONOSUPPORT) },
+                { "i386 socket(AF_NETLINK, NETLINK_AUDIT) with CAP_AUDIT_WRITE", AUDIT_ARCH_I386, 359,
+                  AF_NETLINK, SOCK_RAW, NETLINK_AUDIT, UINT64_C(1) << CAP_AUDIT_WRITE, SECCOMP_RET_ALLOW },
+                { "i386 socket(AF_INET)", AUDIT_ARCH_I386, 359, AF_INET, SOCK_STREAM, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                { "i386 socket(AF_UNIX)", AUDIT_ARCH_I386, 359, AF_UNIX, SOCK_STREAM, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                { "i386 socket(AF_NETLINK, NETLINK_ROUTE)", AUDIT_ARCH_I386, 359, AF_NETLINK, SOCK_RAW,
+                  NETLINK_ROUTE, 0, SECCOMP_RET_ALLOW },
+                { "i386 socketpair(AF_UNIX)", AUDIT_ARCH_I386, 360, AF_UNIX, SOCK_STREAM, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                /* socketcall(call, args): the family is behind the pointer, out of any filter's reach. */
+                { "i386 socketcall(SYS_SOCKET)", AUDIT_ARCH_I386, 102, 1, 0x10000, 0, 0, ERRNO_OF(ENOSYS) },
+                { "i386 socketcall(SYS_SOCKETPAIR)", AUDIT_ARCH_I386, 102, 8, 0x10000, 0, 0,
+                  ERRNO_OF(ENOSYS) },
+                { "i386 socketcall(SYS_SOCKET | 1 << 32) (the kernel reads an int)", AUDIT_ARCH_I386, 102,
+                  1 | (UINT64_C(1) << 32), 0x10000, 0, 0, ERRNO_OF(ENOSYS) },
+                { "i386 socketcall(SYS_CONNECT)", AUDIT_ARCH_I386, 102, 3, 0x10000, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                { "i386 socketcall(SYS_SENDMSG)", AUDIT_ARCH_I386, 102, 16, 0x10000, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                { "i386 keyctl", AUDIT_ARCH_I386, 288, 0, 0, 0, 0, ERRNO_OF(EPERM) },
+                { "i386 getpid", AUDIT_ARCH_I386, 20, 0, 0, 0, 0, SECCOMP_RET_ALLOW },
+                { "x86_64 socket(AF_ALG)", AUDIT_ARCH_X86_64, SYS_socket, AF_ALG, SOCK_SEQPACKET, 0, 0,
+                  ERRNO_OF(EAFNOSUPPORT) },
+                { "x86_64 socket(AF_INET)", AUDIT_ARCH_X86_64, SYS_socket, AF_INET, SOCK_STREAM, 0, 0,
+                  SECCOMP_RET_ALLOW },
+                { "x86_64 syscall 359 (no such call there: the i386 rule stays on i386)", AUDIT_ARCH_X86_64,
+                  359, AF_ALG, 0, 0, 0, ERRNO_OF(ENOSYS) },
+                { "x32 socket(AF_VSOCK)", AUDIT_ARCH_X86_64, 0x40000000 | SYS_socket, AF_VSOCK, SOCK_STREAM,
+                  0, 0, ERRNO_OF(EAFNOSUPPORT) },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 _cleanup_seccomp_bpf_ SeccompBpf b = {};
                 _cleanup_(installed_done) Installed in = {};
-                struct seccomp_data d = {.nr = cases[i].nr,
-                                         .arch = cases[i].arch,
-                                         .args = {cases[i].a0, cases[i].a1, cases[i].a2}};
+                struct seccomp_data d = { .nr = cases[i].nr,
+                                          .arch = cases[i].arch,
+                                          .args = { cases[i].a0, cases[i].a1, cases[i].a2 } };
                 char buf_e[64], buf_i[64], buf_x[64];
                 const char *source = "installed";
                 uint32_t exported, installed;
@@ -755,12 +762,14 @@ static void test_x86_socket_rules(void)
                         source = "exported (the kernel hands out no filters)";
                         installed = exported;
                 } else if (r < 0) {
-                        CHECK(false, "%s: the installed filter reads back (%s)", cases[i].what, strerror(-r));
+                        CHECK(false, "%s: the installed filter reads back (%s)", cases[i].what,
+                              strerror(-r));
                         continue;
                 } else
                         installed = filter_run(in.programs, in.lengths, in.n, &d);
-                CHECK(installed == cases[i].expected && exported == installed, "%s: %s (%s BPF: %s, exported: %s)",
-                      cases[i].what, answer_name(cases[i].expected, buf_x), source, answer_name(installed, buf_i),
+                CHECK(installed == cases[i].expected && exported == installed,
+                      "%s: %s (%s BPF: %s, exported: %s)", cases[i].what,
+                      answer_name(cases[i].expected, buf_x), source, answer_name(installed, buf_i),
                       answer_name(exported, buf_e));
         }
 }
@@ -784,7 +793,8 @@ static void test_boot(void)
         CHECK(r == 0, "Boot=yes: the filter builds (%s)", strerror(-r));
         if (r < 0)
                 return;
-        CHECK(probe(&f, P_SOCKET_NETLINK_UEVENT) == 0, "Boot=yes: socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT) allowed");
+        CHECK(probe(&f, P_SOCKET_NETLINK_UEVENT) == 0,
+              "Boot=yes: socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT) allowed");
         CHECK(probe(&f, P_REBOOT) == EINVAL, "Boot=yes: reboot reaches the kernel (EINVAL: bad magic)");
         CHECK(probe(&f, P_SOCKET_NETLINK_AUDIT) == EPROTONOSUPPORT,
               "Boot=yes: socket(AF_NETLINK, NETLINK_AUDIT) still refused");

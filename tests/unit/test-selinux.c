@@ -2,8 +2,8 @@
 /* SELinux labels: computed with the MCS pair whether or not SELinux is enabled, SELinuxLabel=
  * and SELinuxType= honoured, mount context options, and nothing fails on a host without SELinux. */
 #include <fcntl.h>
-#include <sched.h>
 #include <limits.h>
+#include <sched.h>
 #include <selinux/context.h>
 #include <selinux/selinux.h>
 #include <stdio.h>
@@ -39,7 +39,7 @@ static void test_exec_label_over_mount(void)
         struct {
                 int setup, write_result;
                 char file[128];
-        } res = {-1, 1, ""};
+        } res = { -1, 1, "" };
 
         if (pipe2(pfd, O_CLOEXEC) < 0)
                 return;
@@ -49,14 +49,16 @@ static void test_exec_label_over_mount(void)
                 int fd;
 
                 snprintf(attr, sizeof(attr), "/proc/%d/task/%d/attr", (int)getpid(), (int)gettid());
-                res.setup = unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+                res.setup = unshare(CLONE_NEWNS) == 0 &&
+                            mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
                             mount("tmpfs", attr, "tmpfs", 0, "mode=0755") == 0;
-                fd = res.setup ? open("/proc/thread-self/attr/exec", O_CREAT | O_WRONLY | O_CLOEXEC, 0644) : -1;
+                fd = res.setup ? open("/proc/thread-self/attr/exec", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)
+                               : -1;
                 if (fd >= 0)
                         close(fd);
                 if (res.setup && fd >= 0) {
-                        res.write_result = selinux_set_exec_label(&(SelinuxLabels){.process = (char *)label,
-                                                                                  .enforced = true});
+                        res.write_result = selinux_set_exec_label(
+                                &(SelinuxLabels){ .process = (char *)label, .enforced = true });
                         fd = open("/proc/thread-self/attr/exec", O_RDONLY | O_CLOEXEC);
                         if (fd >= 0) {
                                 ssize_t n = read(fd, res.file, sizeof(res.file) - 1);
@@ -82,7 +84,7 @@ static void test_exec_label_over_mount(void)
 int main(void)
 {
         _cleanup_config_ ContainerConfig *c = NULL;
-        McsPair p = {.c1 = 12, .c2 = 345, .lock_fd = -EBADF};
+        McsPair p = { .c1 = 12, .c2 = 345, .lock_fd = -EBADF };
         SelinuxLabels l = {};
         char want[64], t1[128], t2[128];
         bool enabled = is_selinux_enabled() > 0;
@@ -94,25 +96,25 @@ int main(void)
               strna(l.process), strna(l.file));
         snprintf(want, sizeof(want), "s0:c%u,c%u", p.c1, p.c2);
         CHECK(streq(range_of(l.process, t1, sizeof(t1)), want) &&
-                  streq(range_of(l.file, t2, sizeof(t2)), want),
+                      streq(range_of(l.file, t2, sizeof(t2)), want),
               "process and file labels carry the pair %s", want);
         CHECK(!streq(type_of(l.process, t1, sizeof(t1)), type_of(l.file, t2, sizeof(t2))),
               "process type %s differs from file type %s", t1, t2);
         CHECK(l.enforced == enabled, "enforced follows the host (%s)", yes_no(l.enforced));
         if (!enabled)
                 CHECK(streq(type_of(l.process, t1, sizeof(t1)), "berth_container_t") &&
-                          streq(type_of(l.file, t2, sizeof(t2)), "berth_container_file_t"),
+                              streq(type_of(l.file, t2, sizeof(t2)), "berth_container_file_t"),
                       "without a loaded policy berth's own module types are used");
         CHECK(selinux_set_exec_label(&l) == 0, "setting the exec label never fails when not enforced");
 
         _cleanup_free_ char *opts = NULL, *opts_enforced = NULL;
-        CHECK(selinux_mount_options(&(SelinuxLabels){.file = l.file, .enforced = false}, "mode=0755",
+        CHECK(selinux_mount_options(&(SelinuxLabels){ .file = l.file, .enforced = false }, "mode=0755",
                                     &opts) == 0 &&
-                  streq(opts, "mode=0755"),
+                      streq(opts, "mode=0755"),
               "not enforced: mount options unchanged");
-        CHECK(selinux_mount_options(&(SelinuxLabels){.file = l.file, .enforced = true}, "mode=0755",
+        CHECK(selinux_mount_options(&(SelinuxLabels){ .file = l.file, .enforced = true }, "mode=0755",
                                     &opts_enforced) == 0 &&
-                  strstr(opts_enforced, "mode=0755,context=\"") && strstr(opts_enforced, l.file),
+                      strstr(opts_enforced, "mode=0755,context=\"") && strstr(opts_enforced, l.file),
               "enforced: %s", strna(opts_enforced));
         selinux_labels_done(&l);
 
@@ -123,7 +125,7 @@ int main(void)
 
         c->selinux_label = strdup("system_u:system_r:svirt_t:s0:c1,c2");
         CHECK(selinux_compute_labels(c, &p, &l) == 0 && streq_ptr(l.process, c->selinux_label) &&
-                  streq(range_of(l.file, t2, sizeof(t2)), "s0:c1,c2"),
+                      streq(range_of(l.file, t2, sizeof(t2)), "s0:c1,c2"),
               "SELinuxLabel= is the process label and gives its level to files: %s", strna(l.file));
         selinux_labels_done(&l);
 
@@ -146,15 +148,16 @@ int main(void)
         close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
         snprintf(path, sizeof(path), "%s/sub/escape", tree);
         CHECK(symlink(outside, path) == 0, "a symlink pointing out of the tree");
-        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = false}) == 0 &&
-                  (lgetfilecon(tree, &got) < 0 || !streq(got, label)),
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){ .file = (char *)label, .enforced = false }) ==
+                              0 &&
+                      (lgetfilecon(tree, &got) < 0 || !streq(got, label)),
               "not enforced: nothing relabelled");
         freecon(got);
         got = NULL;
-        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = true}) == 0,
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){ .file = (char *)label, .enforced = true }) == 0,
               "relabel the tree");
         bool all = true;
-        const char *rel[] = {"", "/sub", "/sub/file", "/sub/escape"};
+        const char *rel[] = { "", "/sub", "/sub/file", "/sub/escape" };
         for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
                 snprintf(path, sizeof(path), "%s%s", tree, rel[i]);
                 all = all && lgetfilecon(path, &got) >= 0 && streq(got, label);
@@ -179,9 +182,9 @@ int main(void)
         CHECK(lgetfilecon_raw(tree, &got) >= 0 && streq(got, label), "the root still carries %s", label);
         freecon(got);
         got = NULL;
-        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){.file = (char *)label, .enforced = true}) == 0,
+        CHECK(selinux_relabel_root(tree, &(SelinuxLabels){ .file = (char *)label, .enforced = true }) == 0,
               "relabel the tree whose root has the label already");
-        const char *again[] = {"/sub/file", "/sub/fifo", "/sub/escape"};
+        const char *again[] = { "/sub/file", "/sub/fifo", "/sub/escape" };
         for (size_t i = 0; i < ELEMENTSOF(again); i++) {
                 snprintf(path, sizeof(path), "%s%s", tree, again[i]);
                 bool relabelled = lgetfilecon_raw(path, &got) >= 0 && streq(got, label);

@@ -23,10 +23,10 @@ int main(void)
                 const char *msg;
                 const char *hex;
         } vectors[] = {
-            {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-            {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-            {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+                { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+                { "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+                { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
         };
         char hex[SHA256_HEX_SIZE];
 
@@ -43,8 +43,8 @@ int main(void)
               "one million 'a'");
 
         /* Random data of lengths around the block and padding boundaries, against sha256sum. */
-        static const size_t sizes[] = {1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 4097, 300001};
-        static const size_t pieces[] = {1, 7, 64, 1000000};
+        static const size_t sizes[] = { 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 4097, 300001 };
+        static const size_t pieces[] = { 1, 7, 64, 1000000 };
         FILE *rnd = fopen("/dev/urandom", "re");
         CHECK(rnd != NULL, "open /dev/urandom");
         for (size_t i = 0; rnd && i < ELEMENTSOF(sizes); i++) {

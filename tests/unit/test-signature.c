@@ -19,7 +19,8 @@ static void test_base64(void)
               "base64: padded text decodes");
         free(out);
         out = NULL;
-        CHECK(sig_base64_decode("aGVsbG8=\n", 9, &out, &n) == 0 && n == 5, "base64: one trailing newline is allowed");
+        CHECK(sig_base64_decode("aGVsbG8=\n", 9, &out, &n) == 0 && n == 5,
+              "base64: one trailing newline is allowed");
         free(out);
         out = NULL;
         CHECK(sig_base64_decode("aGVsbG8", 7, &out, &n) == -EBADMSG, "base64: unpadded is refused");
@@ -32,9 +33,9 @@ static void test_base64(void)
 static void test_der(void)
 {
         /* SEQUENCE { INTEGER 1, INTEGER 2 } */
-        static const uint8_t ok[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02};
-        static const uint8_t trailing[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00};
-        static const uint8_t longform[] = {0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02};
+        static const uint8_t ok[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02 };
+        static const uint8_t trailing[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00 };
+        static const uint8_t longform[] = { 0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02 };
 
         CHECK(sig_der_is_valid(ok, sizeof ok), "DER: a minimal ECDSA-Sig-Value is well-formed");
         CHECK(!sig_der_is_valid(ok, sizeof ok - 1), "DER: truncated is refused");
@@ -51,15 +52,15 @@ static void payload(const char *text, const char *expect_digest, const char *exp
         if (expect_digest)
                 CHECK(r == 0 && digest && strcmp(digest, expect_digest) == 0, "payload accepted: %s", text);
         else
-                CHECK(r == -EBADMSG && error && strstr(error, expect_error), "payload refused (%s): %s -> %s",
-                      expect_error, text, error ? error : "(accepted)");
+                CHECK(r == -EBADMSG && error && strstr(error, expect_error),
+                      "payload refused (%s): %s -> %s", expect_error, text, error ? error : "(accepted)");
         free(digest);
         free(error);
 }
 
-#define CRIT_OK(extra)                                                                                   \
-        "{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":\"" \
-        DIGEST "\"},\"type\":\"cosign container image signature\"" extra "}"
+#define CRIT_OK(extra)                                                                                      \
+        "{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":"   \
+        "\"" DIGEST "\"},\"type\":\"cosign container image signature\"" extra "}"
 
 int main(void)
 {
@@ -75,20 +76,23 @@ int main(void)
         payload(CRIT_OK("") "}{}", NULL, "not valid JSON");
         payload("[]", NULL, "not a JSON object");
         payload("{}", NULL, "no \"critical\" object");
-        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":\"" DIGEST
-                "\"},\"type\":\"atomic container signature\"}}",
+        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-"
+                "digest\":\"" DIGEST "\"},\"type\":\"atomic container signature\"}}",
                 NULL, "critical.type is not");
         payload("{\"critical\":{\"identity\":{},\"image\":{\"docker-manifest-digest\":\"" DIGEST
                 "\"},\"type\":\"cosign container image signature\"}}",
                 NULL, "critical.identity");
-        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":\"" DIGEST
-                "\",\"x\":1},\"type\":\"cosign container image signature\"}}",
+        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-"
+                "digest\":\"" DIGEST "\",\"x\":1},\"type\":\"cosign container image signature\"}}",
                 NULL, "critical.image is not");
-        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":"
+        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-"
+                "digest\":"
                 "\"sha512:00\"},\"type\":\"cosign container image signature\"}}",
                 NULL, "not a sha256 digest");
-        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":"
-                "\"sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\"},\"type\":\"cosign "
+        payload("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-"
+                "digest\":"
+                "\"sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\"},\"type\":"
+                "\"cosign "
                 "container image signature\"}}",
                 NULL, "not a sha256 digest");
         return test_done();

@@ -19,21 +19,21 @@ static bool strv_equal(char **a, char **b)
 int main(void)
 {
         _cleanup_free_ char *dir = test_tmpdir();
-        char *entrypoint[] = {"/bin/sh", "-c", NULL};
-        char *cmd[] = {"echo \"quoted\" 'single' back\\slash 100% $HOME",
-                       "tab\there",
-                       "new\nline",
-                       "",
-                       "ünï cödé",
-                       "%i",
-                       NULL};
-        char *env[] = {"PATH=/usr/local/bin:/usr/bin", "GREETING=hello world", "ODD=a\"b'c\\d%e$f", NULL};
+        char *entrypoint[] = { "/bin/sh", "-c", NULL };
+        char *cmd[] = { "echo \"quoted\" 'single' back\\slash 100% $HOME",
+                        "tab\there",
+                        "new\nline",
+                        "",
+                        "ünï cödé",
+                        "%i",
+                        NULL };
+        char *env[] = { "PATH=/usr/local/bin:/usr/bin", "GREETING=hello world", "ODD=a\"b'c\\d%e$f", NULL };
         OciImage img = {
-            .entrypoint = entrypoint,
-            .cmd = cmd,
-            .env = env,
-            .working_dir = "/srv/my app",
-            .user = "1000:1000",
+                .entrypoint = entrypoint,
+                .cmd = cmd,
+                .env = env,
+                .working_dir = "/srv/my app",
+                .user = "1000:1000",
         };
         _cleanup_free_ char *text = NULL, *root = NULL;
         _cleanup_config_ ContainerConfig *c = NULL;
@@ -59,7 +59,7 @@ int main(void)
                 return test_done();
         }
 
-        char *exec[] = {"/bin/sh", "-c", cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], cmd[5], NULL};
+        char *exec[] = { "/bin/sh", "-c", cmd[0], cmd[1], cmd[2], cmd[3], cmd[4], cmd[5], NULL };
         CHECK(strv_equal(c->exec, exec), "Exec= reads back as Entrypoint followed by Cmd, word for word");
         CHECK(strv_equal(c->environment, env), "Environment= reads back as Env");
         CHECK_STREQ(c->directory, root, "Directory= is the imported root");
@@ -74,7 +74,8 @@ int main(void)
         /* The source path only appears in a comment: a newline in it cannot inject a key. */
         _cleanup_free_ char *inj = NULL;
         _cleanup_config_ ContainerConfig *c3 = NULL;
-        CHECK(starter_config_format("inj", root, "/tmp/x\n[Security]\nPrivateUsers=no\\", NULL, false, &inj) == 0,
+        CHECK(starter_config_format("inj", root, "/tmp/x\n[Security]\nPrivateUsers=no\\", NULL, false,
+                                    &inj) == 0,
               "starter with a hostile source path formatted");
         test_write(dir, "inj.container", inj);
         errors = strv_free(errors);

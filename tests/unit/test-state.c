@@ -12,8 +12,13 @@ int main(void)
 {
         char tmpl[] = "/tmp/berth-test-state.XXXXXX";
         const char *dir = mkdtemp(tmpl);
-        RuntimeState s = { .name = (char *)"web", .supervisor_pid = 10, .leader_pid = 11, .since_usec = 42,
-                           .uid_base = 0x80000, .uid_size = 65536, .label = (char *)"a:b:c:s0:c1,c2",
+        RuntimeState s = { .name = (char *)"web",
+                           .supervisor_pid = 10,
+                           .leader_pid = 11,
+                           .since_usec = 42,
+                           .uid_base = 0x80000,
+                           .uid_size = 65536,
+                           .label = (char *)"a:b:c:s0:c1,c2",
                            .root = (char *)"/var/lib/berth/web" };
         RuntimeState got = {};
         char **names = NULL;
@@ -56,15 +61,16 @@ int main(void)
         RunResult res = {};
         CHECK(state_read_result(dir, "web", &res) == -ENOENT, "no result before a run ended");
         CHECK(state_write_result(dir, "web",
-                                 &(RunResult){.exit_status = 137, .ended_usec = 77,
-                                              .error = (char *)"Failed\nFAKE=1"}) == 0,
+                                 &(RunResult){ .exit_status = 137,
+                                               .ended_usec = 77,
+                                               .error = (char *)"Failed\nFAKE=1" }) == 0,
               "result written");
         CHECK(state_read_result(dir, "web", &res) == 0, "result read back");
         CHECK(res.exit_status == 137 && res.ended_usec == 77, "exit status and end time round-trip");
         CHECK_STREQ(res.error, "Failed FAKE=1", "the error line stays one line (no injected key)");
         run_result_done(&res);
-        CHECK(state_write_result(dir, "web", &(RunResult){.exit_status = 0}) == 0 &&
-                  state_read_result(dir, "web", &res) == 0 && res.exit_status == 0 && !res.error,
+        CHECK(state_write_result(dir, "web", &(RunResult){ .exit_status = 0 }) == 0 &&
+                      state_read_result(dir, "web", &res) == 0 && res.exit_status == 0 && !res.error,
               "a clean end replaces it, without an error line");
         run_result_done(&res);
         {

@@ -24,17 +24,18 @@ static char *render(Table *t, TableOutput o, bool legend)
 
 int main(void)
 {
-        static const char *const headers[] = {"NAME", "MEMORY", "UID-BASE", "ROOT", NULL};
+        static const char *const headers[] = { "NAME", "MEMORY", "UID-BASE", "ROOT", NULL };
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_free_ char *text = NULL, *bare = NULL, *json = NULL, *empty = NULL;
         char buf[64];
 
         CHECK(table_new(headers, &t) == 0, "table_new");
         CHECK(table_add_string(t, "web") == 0 && table_add_uint64(t, TABLE_SIZE, 1536) == 0 &&
-                  table_add_uint64(t, TABLE_UINT64, 524288) == 0 && table_add_string(t, "/srv/a\"b") == 0,
+                      table_add_uint64(t, TABLE_UINT64, 524288) == 0 &&
+                      table_add_string(t, "/srv/a\"b") == 0,
               "first row");
         CHECK(table_add_string(t, "a-much-longer-name") == 0 && table_add_string(t, NULL) == 0 &&
-                  table_add_uint64(t, TABLE_UINT64, 589824) == 0 && table_add_string(t, "/") == 0,
+                      table_add_uint64(t, TABLE_UINT64, 589824) == 0 && table_add_string(t, "/") == 0,
               "second row with an empty cell");
         CHECK(table_rows(t) == 2, "two rows");
 
@@ -51,10 +52,10 @@ int main(void)
                     "--no-legend drops the header and its width");
         json = render(t, TABLE_OUTPUT_JSON, true);
         CHECK_STREQ(
-            json,
-            "[{\"name\":\"web\",\"memory\":1536,\"uid_base\":524288,\"root\":\"/srv/a\\\"b\"},"
-            "{\"name\":\"a-much-longer-name\",\"memory\":null,\"uid_base\":589824,\"root\":\"/\"}]\n",
-            "JSON keeps numbers as numbers, empty as null, escapes quotes");
+                json,
+                "[{\"name\":\"web\",\"memory\":1536,\"uid_base\":524288,\"root\":\"/srv/a\\\"b\"},"
+                "{\"name\":\"a-much-longer-name\",\"memory\":null,\"uid_base\":589824,\"root\":\"/\"}]\n",
+                "JSON keeps numbers as numbers, empty as null, escapes quotes");
 
         table_add_string(t, "incomplete");
         CHECK(table_print(t, stdout, TABLE_OUTPUT_TEXT, true) == -EINVAL, "an incomplete row is refused");

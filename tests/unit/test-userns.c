@@ -53,7 +53,7 @@ static void test_pick(void)
         userns_release_range(&r1);
         CHECK(r1.lock_fd < 0, "release drops the lock");
         CHECK(pick_for("web", PRIVATE_USERS_PICK, 0, 0, &again) == 0 &&
-                  again.base == userns_preferred_base("web"),
+                      again.base == userns_preferred_base("web"),
               "a restart after release gets the same range back");
 
         UidRange fixed_clash = UID_RANGE_NULL, fixed_ok = UID_RANGE_NULL, fixed_same = UID_RANGE_NULL,
@@ -77,7 +77,7 @@ static void test_pick(void)
 
         UidRange id = UID_RANGE_NULL, no = UID_RANGE_NULL;
         CHECK(pick_for("i", PRIVATE_USERS_IDENTITY, 0, 0, &id) == 0 && id.base == 0 && id.size == 65536 &&
-                  id.lock_fd < 0,
+                      id.lock_fd < 0,
               "identity maps 0..65535 to itself");
         CHECK(pick_for("n", PRIVATE_USERS_NO, 0, 0, &no) == 0 && no.size == 0, "no: no user namespace");
 }
@@ -135,8 +135,8 @@ static void test_nss_overlap(void)
                     system(cmd) != 0 || mount(pw, "/etc/passwd", NULL, MS_BIND, NULL) < 0 ||
                     mount(gr, "/etc/group", NULL, MS_BIND, NULL) < 0)
                         _exit(1);
-                uid_t v[2] = {pick_for("nss-user", PRIVATE_USERS_PICK, 0, 0, &a) == 0 ? a.base : 0,
-                              pick_for("nss-group", PRIVATE_USERS_PICK, 0, 0, &b) == 0 ? b.base : 0};
+                uid_t v[2] = { pick_for("nss-user", PRIVATE_USERS_PICK, 0, 0, &a) == 0 ? a.base : 0,
+                               pick_for("nss-group", PRIVATE_USERS_PICK, 0, 0, &b) == 0 ? b.base : 0 };
                 _exit(write(pfd[1], v, sizeof(v)) == sizeof(v) ? 0 : 1);
         }
         close(pfd[1]);
@@ -235,14 +235,14 @@ static void test_maps_and_idmap(void)
         snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
         FILE *f = fopen(path, "re");
         CHECK(f && fscanf(f, "%u %u %u", &inside, &outside, &count) == 3 && inside == 0 &&
-                  outside == r.base && count == 65536,
+                      outside == r.base && count == 65536,
               "uid_map reads '0 %u 65536' (got '%u %u %u')", (unsigned)r.base, inside, outside, count);
         if (f)
                 fclose(f);
         snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
         f = fopen(path, "re");
         CHECK(f && fgets(buf, sizeof(buf), f) && sscanf(buf, "%u %u %u", &inside, &outside, &count) == 3 &&
-                  inside == 0 && outside == r.base && count == 65536,
+                      inside == 0 && outside == r.base && count == 65536,
               "gid_map reads '0 %u 65536'", (unsigned)r.base);
         if (f)
                 fclose(f);
@@ -263,7 +263,7 @@ static void test_maps_and_idmap(void)
         int k = userns_open_idmapped(AT_FDCWD, dir, ns, true, 0, &mnt);
         CHECK(k == 0, "idmapped clone of %s (%s)", dir, strerror(-k));
         CHECK(mnt >= 0 && fstatat(mnt, "owned", &st, 0) == 0 && st.st_uid == r.base + 1000 &&
-                  st.st_gid == r.base + 1000,
+                      st.st_gid == r.base + 1000,
               "through the idmapped mount the file is owned by base+1000 (%u)", (unsigned)st.st_uid);
         CHECK(stat(file, &st) == 0 && st.st_uid == 1000, "the plain path still shows 1000");
 

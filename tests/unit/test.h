@@ -11,30 +11,31 @@
 
 static int test_n, test_failed;
 
-#define CHECK(cond, ...)                                                                                 \
-        do {                                                                                            \
-                bool _ok = (cond); /* evaluated once */                                                 \
-                test_n++;                                                                               \
-                if (_ok)                                                                                \
-                        printf("ok %d - ", test_n);                                                     \
-                else {                                                                                  \
-                        test_failed++;                                                                  \
-                        printf("not ok %d - ", test_n);                                                 \
-                }                                                                                       \
-                printf(__VA_ARGS__);                                                                    \
-                printf("\n");                                                                           \
-                if (!_ok)                                                                               \
-                        printf("#   failed: %s at %s:%d\n", #cond, __FILE__, __LINE__);                  \
-                fflush(stdout);                                                                         \
+#define CHECK(cond, ...)                                                                                    \
+        do {                                                                                                \
+                bool _ok = (cond); /* evaluated once */                                                     \
+                test_n++;                                                                                   \
+                if (_ok)                                                                                    \
+                        printf("ok %d - ", test_n);                                                         \
+                else {                                                                                      \
+                        test_failed++;                                                                      \
+                        printf("not ok %d - ", test_n);                                                     \
+                }                                                                                           \
+                printf(__VA_ARGS__);                                                                        \
+                printf("\n");                                                                               \
+                if (!_ok)                                                                                   \
+                        printf("#   failed: %s at %s:%d\n", #cond, __FILE__, __LINE__);                     \
+                fflush(stdout);                                                                             \
         } while (0)
 
-#define CHECK_STREQ(a, b, ...)                                                                           \
-        do {                                                                                            \
-                const char *_a = (a), *_b = (b);                                                        \
-                bool _eq = _a && _b && strcmp(_a, _b) == 0;                                             \
-                CHECK(_eq, __VA_ARGS__);                                                                \
-                if (!_eq)                                                                               \
-                        printf("#   got:      %s\n#   expected: %s\n", _a ? _a : "(null)", _b ? _b : "(null)"); \
+#define CHECK_STREQ(a, b, ...)                                                                              \
+        do {                                                                                                \
+                const char *_a = (a), *_b = (b);                                                            \
+                bool _eq = _a && _b && strcmp(_a, _b) == 0;                                                 \
+                CHECK(_eq, __VA_ARGS__);                                                                    \
+                if (!_eq)                                                                                   \
+                        printf("#   got:      %s\n#   expected: %s\n", _a ? _a : "(null)",                  \
+                               _b ? _b : "(null)");                                                         \
         } while (0)
 
 static inline int test_done(void)

@@ -33,7 +33,8 @@
  * the 32-bit ABI can address them. */
 static long x86_socketcall_socket(int family, int type)
 {
-        unsigned *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        unsigned *args =
+                mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
         long r;
 
         if (args == MAP_FAILED)
@@ -59,14 +60,14 @@ static long clone_newuser(void)
 static long vm_read(void)
 {
         char buf[8], src[8] = "berth";
-        struct iovec l = {buf, sizeof(buf)}, r = {src, sizeof(src)};
+        struct iovec l = { buf, sizeof(buf) }, r = { src, sizeof(src) };
         return syscall(SYS_process_vm_readv, getpid(), &l, 1, &r, 1, 0);
 }
 
 static long op(const char *name)
 {
-        struct timespec ts = {1, 0};
-        struct timeval tv = {1, 0};
+        struct timespec ts = { 1, 0 };
+        struct timeval tv = { 1, 0 };
 
 #define IS(n) (strcmp(name, n) == 0)
         if (IS("keyctl"))
@@ -199,7 +200,7 @@ static long op(const char *name)
 
 static void status(void)
 {
-        const char *keys[] = {"CapBnd", "CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp"};
+        const char *keys[] = { "CapBnd", "CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp" };
         char line[256];
         FILE *f = fopen("/proc/self/status", "re");
 
@@ -244,10 +245,7 @@ static void print_op(const char *name)
 {
         errno = 0;
         long r = op(name);
-        printf("%s %s\n", name,
-               r == -2 ? "unknown-op"
-               : r < 0 ? strerrorname_np(errno)
-                       : "ok");
+        printf("%s %s\n", name, r == -2 ? "unknown-op" : r < 0 ? strerrorname_np(errno) : "ok");
 }
 
 /* The 32-bit ABI ops run in a child: a kernel without IA32 emulation answers int $0x80 with

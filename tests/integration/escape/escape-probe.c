@@ -174,7 +174,7 @@ static void check_host_file(const char *host_file)
         hole = false;
         d = opendir("/proc");
         while (d && !hole && (de = readdir(d))) {
-                static const char *const links[] = {"root", "cwd"};
+                static const char *const links[] = { "root", "cwd" };
                 if (de->d_name[0] < '0' || de->d_name[0] > '9')
                         continue;
                 for (size_t i = 0; i < 2 && !hole; i++) {
@@ -227,7 +227,7 @@ static void check_open_by_handle(void)
         struct {
                 struct file_handle fh;
                 unsigned char buf[MAX_HANDLE_SZ];
-        } h = {.fh.handle_bytes = MAX_HANDLE_SZ};
+        } h = { .fh.handle_bytes = MAX_HANDLE_SZ };
         int mount_id, fd, rootfd;
 
         if (syscall(SYS_name_to_handle_at, AT_FDCWD, "/", &h.fh, &mount_id, 0) < 0) {
@@ -335,7 +335,7 @@ static int ptrace_child(char *msg, size_t n, const void *arg)
         pid_t t = fork();
         int status;
         char buf[8];
-        struct iovec local = {buf, sizeof(buf)}, remote = {buf, sizeof(buf)};
+        struct iovec local = { buf, sizeof(buf) }, remote = { buf, sizeof(buf) };
 
         if (t == 0) {
                 pause();
@@ -544,7 +544,7 @@ static void check_cgroups(void)
         snprintf(cgv1, sizeof(cgv1), "%s", at_scratch("cgv1"));
         snprintf(agent, sizeof(agent), "%s/release_agent", cgv1);
         (void)mkdir(cgv1, 0700);
-        static const char *const controllers[] = {"memory", "pids", "rdma"};
+        static const char *const controllers[] = { "memory", "pids", "rdma" };
         for (size_t i = 0; i < 3 && !hole; i++)
                 if (mount("cgroup", cgv1, "cgroup", 0, controllers[i]) == 0) {
                         int fd = open(agent, O_WRONLY | O_CLOEXEC);
@@ -588,8 +588,8 @@ static void check_cgroups(void)
 
 static bool dev_allowed(const char *name)
 {
-        static const char *const ok[] = {"null",    "zero", "full",    "random",
-                                         "urandom", "tty",  "console", "ptmx"};
+        static const char *const ok[] = { "null",    "zero", "full",    "random",
+                                          "urandom", "tty",  "console", "ptmx" };
         for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
                 if (strcmp(name, ok[i]) == 0)
                         return true;
@@ -611,7 +611,7 @@ static void check_devices(void)
                 disk = st.st_dev;
         char blk[PATH_MAX];
         snprintf(blk, sizeof(blk), "%s", at_scratch("blk"));
-        const char *const where[] = {blk, "/dev/.berth-escape-blk"};
+        const char *const where[] = { blk, "/dev/.berth-escape-blk" };
         for (size_t i = 0; i < 2 && !hole; i++) {
                 if (mknod(where[i], S_IFBLK | 0600, disk) < 0) {
                         snprintf(found, sizeof(found), "%s", refused(errno));
@@ -671,7 +671,8 @@ static void check_keyring(void)
 static void check_bpf(void)
 {
         union bpf_attr a = {
-            .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1};
+                .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1
+        };
         long fd = syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
         if (fd >= 0) {
                 close(fd);
@@ -683,12 +684,12 @@ static void check_bpf(void)
 static void check_perf(void)
 {
         struct perf_event_attr a = {
-            .type = PERF_TYPE_SOFTWARE,
-            .size = sizeof(a),
-            .config = PERF_COUNT_SW_CPU_CLOCK,
-            .disabled = 1,
-            .exclude_kernel = 1,
-            .exclude_hv = 1,
+                .type = PERF_TYPE_SOFTWARE,
+                .size = sizeof(a),
+                .config = PERF_COUNT_SW_CPU_CLOCK,
+                .disabled = 1,
+                .exclude_kernel = 1,
+                .exclude_hv = 1,
         };
         long fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
         if (fd >= 0) {
@@ -770,18 +771,19 @@ static void check_writable(const char *check, const char *const *paths, size_t n
 static void check_proc_sys(void)
 {
         static const char *const proc_sys[] = {
-            "/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe",         "/proc/sys/vm/drop_caches",
-            "/proc/sys/kernel/sysrq",        "/proc/sys/fs/binfmt_misc/register",
+                "/proc/sys/kernel/core_pattern",     "/proc/sys/kernel/modprobe",
+                "/proc/sys/vm/drop_caches",          "/proc/sys/kernel/sysrq",
+                "/proc/sys/fs/binfmt_misc/register",
         };
-        static const char *const sysrq[] = {"/proc/sysrq-trigger"}; /* absent without CONFIG_MAGIC_SYSRQ */
+        static const char *const sysrq[] = { "/proc/sysrq-trigger" }; /* absent without CONFIG_MAGIC_SYSRQ */
         static const char *const sys[] = {
-            "/sys/kernel/uevent_helper",
-            "/sys/kernel/mm/transparent_hugepage/enabled",
-            "/sys/power/state",
-            "/sys/module/printk/parameters/time",
+                "/sys/kernel/uevent_helper",
+                "/sys/kernel/mm/transparent_hugepage/enabled",
+                "/sys/power/state",
+                "/sys/module/printk/parameters/time",
         };
-        static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list",
-                                             "/proc/sched_debug", "/sys/firmware/acpi/tables/DSDT"};
+        static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list",
+                                              "/proc/sched_debug", "/sys/firmware/acpi/tables/DSDT" };
 
         check_writable("proc-sys-write", proc_sys, sizeof(proc_sys) / sizeof(proc_sys[0]));
         check_writable("sysrq-trigger", sysrq, 1);
@@ -900,7 +902,7 @@ static int run_exec(void)
 static int run_tiocsti(void)
 {
         static const char line[] = "# berth-escape-tiocsti\n";
-        const char *names[] = {"fd 0", "fd 1", "fd 2", "/dev/tty", "/dev/console"};
+        const char *names[] = { "fd 0", "fd 1", "fd 2", "/dev/tty", "/dev/console" };
 
         for (int i = 0; i < 5; i++) {
                 int fd = i < 3 ? i : open(names[i], O_RDWR | O_NOCTTY | O_CLOEXEC);
