@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "load.h"
 #include "state.h"
 #include "strv.h"
 
@@ -204,26 +205,27 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
         return 0;
 }
 
-int state_list(const char *state_dir, char ***ret_names)
+/* Names of the state directories whose lock reads as want (state_is_locked(): 1 held by a live
+ * supervisor, -EACCES not readable by us), sorted. */
+static int state_list_by_lock(const char *state_dir, int want, char ***ret_names)
 {
         _cleanup_strv_free_ char **names = NULL;
         DIR *d = opendir(state_dir);
         struct dirent *de;
 
         if (!d) {
-                if (errno != ENOENT)
-                        return negative_errno();
                 *ret_names = NULL;
-                return 0;
+                return errno == ENOENT ? 0 : negative_errno();
         }
         while ((de = readdir(d))) {
                 _cleanup_free_ char *dir = NULL;
-                if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
-                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp") || streq(de->d_name, "net"))
+
+                /* uid/, mcs/, net/ and seccomp/ are berth's own: no container has those names */
+                if (de->d_type != DT_DIR || !container_name_is_valid(de->d_name))
                         continue;
                 if (container_dir(state_dir, de->d_name, &dir) < 0)
                         break;
-                if (state_is_locked(dir) > 0 && strv_extend(&names, de->d_name) < 0) {
+                if (state_is_locked(dir) == want && strv_extend(&names, de->d_name) < 0) {
                         closedir(d);
                         return -ENOMEM;
                 }
@@ -232,6 +234,11 @@ int state_list(const char *state_dir, char ***ret_names)
         strv_sort(names);
         *ret_names = TAKE_PTR(names);
         return 0;
+}
+
+int state_list(const char *state_dir, char ***ret_names)
+{
+        return state_list_by_lock(state_dir, 1, ret_names);
 }
 
 void run_result_done(RunResult *r)
@@ -314,29 +321,5 @@ int state_read_result(const char *state_dir, const char *name, RunResult *ret)
 
 int state_list_unreadable(const char *state_dir, char ***ret_names)
 {
-        _cleanup_strv_free_ char **names = NULL;
-        DIR *d = opendir(state_dir);
-        struct dirent *de;
-
-        if (!d) {
-                *ret_names = NULL;
-                return errno == ENOENT ? 0 : negative_errno();
-        }
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *dir = NULL;
-
-                if (de->d_name[0] == '.' || de->d_type != DT_DIR || streq(de->d_name, "uid") ||
-                    streq(de->d_name, "mcs") || streq(de->d_name, "seccomp"))
-                        continue;
-                if (container_dir(state_dir, de->d_name, &dir) < 0)
-                        break;
-                if (state_is_locked(dir) == -EACCES && strv_extend(&names, de->d_name) < 0) {
-                        closedir(d);
-                        return -ENOMEM;
-                }
-        }
-        closedir(d);
-        strv_sort(names);
-        *ret_names = TAKE_PTR(names);
-        return 0;
+        return state_list_by_lock(state_dir, -EACCES, ret_names);
 }
