@@ -180,10 +180,8 @@ static char *index_tags(json_object *manifests)
         }
         if (fclose(f) != 0)
                 return NULL;
-        if (shown == 0) {
-                free(text);
-                return strdup("none");
-        }
+        if (shown == 0)
+                return strdup("none"); /* text is freed on return */
         return TAKE_PTR(text);
 }
 

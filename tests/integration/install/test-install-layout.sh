@@ -75,7 +75,7 @@ check_eq "installed berth runs" "$("$T/root/usr/bin/berth" --version 2>&1 | head
 # the DESTDIR's libexec bound over /usr/libexec in a private mount namespace, the installed
 # berth finds and runs it.
 check "installed berth import runs /usr/libexec/berth/berth-import" \
-        unshare -m sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && "$1/usr/bin/berth" import --help | grep -q "^berth import \[OPTIONS...\] NAME --oci DIR$"' _ "$T/root"
+        unshare -m sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && "$1/usr/bin/berth" import --help | grep -q "^berth import \[OPTIONS...\] NAME --oci DIR\[:TAG\]$"' _ "$T/root"
 check "the unit runs the installed binary" grep -qE '^ExecStart=/usr/bin/berth run' "$T/root$unitdir/berth@.service"
 for page in man1/berth.1:berth man5/berth.container.5:berth.container 'man8/berth@.service.8:berth@.service'; do
         f=${page%%:*} name=${page#*:}
