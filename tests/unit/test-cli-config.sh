@@ -164,8 +164,8 @@ missing=""
 while read -r section key; do
         grep -q "^\*$key=\*\$" "$src/src/man/berth.container.5.scd" || missing="$missing $key"
         grep -q "^# \[$section\] SECTION\$" "$src/src/man/berth.container.5.scd" || missing="$missing [$section]"
-done < <(sed -n 's/^ *{"\([A-Za-z]*\)", "\([A-Za-z]*\)", parse_.*/\1 \2/p' "$src/src/config/keys.c")
-n=$(sed -n 's/^ *{"\([A-Za-z]*\)", "\([A-Za-z]*\)", parse_.*/\1 \2/p' "$src/src/config/keys.c" | wc -l)
+done < <(sed -n 's/^ *{ *"\([A-Za-z]*\)", "\([A-Za-z]*\)", parse_.*/\1 \2/p' "$src/src/config/keys.c")
+n=$(sed -n 's/^ *{ *"\([A-Za-z]*\)", "\([A-Za-z]*\)", parse_.*/\1 \2/p' "$src/src/config/keys.c" | wc -l)
 check_eq "berth.container(5) documents all $n keys" "$missing" ""
 [ "$n" -ge 31 ] && ok "key table found ($n keys)" || fail "key table found ($n keys)"
 
