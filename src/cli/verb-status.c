@@ -17,6 +17,7 @@
 #include "journal-show.h"
 #include "load.h"
 #include "log.h"
+#include "nft.h"
 #include "provenance.h"
 #include "state.h"
 #include "status-json.h"
@@ -165,9 +166,13 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
                 printf("    Address: %s%s%s on %s\n", s->address, s->address6 ? ", " : "",
                        strempty(s->address6), strna(s->interface));
                 printf("      Ports: %s\n", isempty(s->ports) ? "none" : s->ports);
-                if (s->forward_blocked)
+                if (s->forward_blocked) {
+                        _cleanup_free_ char *fix = NULL;
                         printf("    Warning: forwarded traffic is dropped by %s (policy drop)\n",
                                s->forward_blocked);
+                        if (net_forward_drop_fix(s->forward_blocked, &fix) >= 0)
+                                printf("        Fix: %s\n", fix);
+                }
         }
         if (s->scope) {
                 unit_state(bus, s->scope, &active, &sub);

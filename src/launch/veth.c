@@ -18,13 +18,14 @@
 #include "log.h"
 #include "mount-util.h"
 
+#include "address.h"
+#include "iptables.h"
 #include "net-util.h"
 #include "netlink.h"
 #include "nft.h"
 #include "resolv.h"
 
 #define CONTAINER_IFNAME "eth0"
-#define IP_FORWARD       "/proc/sys/net/ipv4/ip_forward"
 #define IPV6_FORWARDING  "/proc/sys/net/ipv6/conf/all/forwarding"
 
 static const uint8_t *addr6_or_null(const LaunchContext *ctx)
@@ -144,40 +145,17 @@ int launch_allocate_network(LaunchContext *ctx)
         return 0;
 }
 
-/* IPv4 forwarding is a host-wide switch: turned on only here, when a container needs it, and
- * recorded (STATE_DIR/net/ip_forward) so an administrator can see who did. */
+/* IPv4 forwarding is a host-wide switch: turned on only here, when a container needs it, recorded
+ * (STATE_DIR/net/ip_forward) and turned off again when the last such container is gone. */
 static int enable_ip_forward(LaunchContext *ctx)
 {
-        _cleanup_free_ char *record = NULL;
-        char v[8] = "";
-        int fd, r = 0;
-        ssize_t n;
+        bool changed;
+        int r = net_forward_enable(ctx->state_dir, ctx->config->name, &changed);
 
-        fd = open(IP_FORWARD, O_RDWR | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        n = read(fd, v, sizeof(v) - 1);
-        if (n > 0 && v[0] == '1') {
-                close(fd);
-                return 0;
-        }
-        if (pwrite(fd, "1\n", 2, 0) != 2)
-                r = negative_errno() ?: -EIO;
-        close(fd);
-        if (r < 0)
-                return r;
-        if (asprintf(&record, "%s/net/ip_forward", ctx->state_dir) >= 0) {
-                _cleanup_close_ int rfd =
-                        open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-                char text[160];
-                int k = snprintf(text, sizeof(text),
-                                 "net.ipv4.ip_forward was 0; berth set it to 1 for container %s\n",
-                                 ctx->config->name);
-                if (rfd >= 0)
-                        (void)!write(rfd, text, (size_t)k);
-        }
-        log_info("Enabled IPv4 forwarding (net.ipv4.ip_forward=1) for container %s.", ctx->config->name);
-        return 0;
+        if (r >= 0 && changed)
+                log_info("Enabled IPv4 forwarding (net.ipv4.ip_forward=1) for container %s.",
+                         ctx->config->name);
+        return r;
 }
 
 static int send_resolv_conf(LaunchContext *ctx)
@@ -246,7 +224,7 @@ int launch_network_setup(LaunchContext *ctx)
 
         r = enable_ip_forward(ctx);
         if (r < 0)
-                return launch_error(ctx, r, "Failed to enable IPv4 forwarding (%s)", IP_FORWARD);
+                return launch_error(ctx, r, "Failed to enable IPv4 forwarding (%s)", NET_IP_FORWARD);
 
         /* One transaction: the table as this berth defines it, and this container's elements. */
         r = nft_table_batch(c->ipv6, &table);
@@ -274,16 +252,46 @@ int launch_network_setup(LaunchContext *ctx)
 
         /* Another table's forward hook that drops (Docker's FORWARD DROP, firewalld) drops this
          * container's forwarded traffic whatever berth's table accepts: say so, here and in status. */
-        if (nft_find_forward_drop(listing, &ctx->forward_blocked) > 0)
+        r = nft_find_forward_drop(listing, &ctx->forward_blocked);
+        if (r == 0) {
+                /* Docker on a host whose iptables is the legacy one: the same policy, in x_tables. */
+                r = iptables_legacy_find_forward_drop(&ctx->forward_blocked);
+                if (r < 0)
+                        log_warning_errno(r,
+                                          "Container %s: cannot read the legacy iptables filter table, "
+                                          "whose FORWARD policy may drop its traffic: %m",
+                                          c->name);
+        }
+        if (r > 0) {
+                _cleanup_free_ char *fix = NULL;
+                (void)net_forward_drop_fix(ctx->forward_blocked, &fix);
                 log_warning(
                         "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
-                        "and outbound connections will not work until it accepts interface %s.",
-                        c->name, ctx->forward_blocked, ctx->ifname);
+                        "and outbound connections will not work until it accepts interface %s. To let "
+                        "berth's interfaces through: %s",
+                        c->name, ctx->forward_blocked, ctx->ifname, strna(fix));
+        }
 
         r = send_resolv_conf(ctx);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to pass resolv.conf to the payload process");
         return 0;
+}
+
+/* After this container's locks are gone: when no other container with VirtualEthernet= runs (dead
+ * ones' leftovers collected first), the forwarding berth turned on goes off again. */
+static void restore_ip_forward(LaunchContext *ctx)
+{
+        bool restored;
+        int r = net_forward_restore(ctx->state_dir, &restored);
+
+        if (r < 0)
+                log_warning_errno(r, "Failed to restore net.ipv4.ip_forward=0 after container %s: %m",
+                                  ctx->config->name);
+        else if (restored)
+                log_info("Disabled IPv4 forwarding again (net.ipv4.ip_forward=0): container %s was the "
+                         "last one that needed it.",
+                         ctx->config->name);
 }
 
 void launch_network_teardown(LaunchContext *ctx)
@@ -311,6 +319,7 @@ void launch_network_teardown(LaunchContext *ctx)
         free(ctx->forward_blocked);
         ctx->forward_blocked = NULL;
         net_allocation_release(&ctx->net);
+        restore_ip_forward(ctx);
 }
 
 /* Child: eth0 gets .2/30 and the default route through the host end. */

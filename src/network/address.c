@@ -307,3 +307,108 @@ void net_allocation_release(NetAllocation *a)
         a->n_port_locks = 0;
         a->dir_fd = safe_close(a->dir_fd);
 }
+
+/* Whether a /30 lock is held: some container with VirtualEthernet= runs (or is starting: the lock
+ * is taken before its forwarding is turned on). */
+static bool any_subnet_in_use(int dir_fd)
+{
+        _cleanup_close_ int fd = dup(dir_fd);
+        struct dirent *de;
+        bool used = false;
+        DIR *d;
+
+        if (fd < 0)
+                return true; /* cannot tell: keep forwarding on */
+        d = fdopendir(fd);
+        if (!d)
+                return true;
+        TAKE_FD(fd);
+        rewinddir(d);
+        while (!used && (de = readdir(d)))
+                if (strncmp(de->d_name, "port-", 5) != 0 && de->d_name[0] != '.' &&
+                    strstr(de->d_name, ".lock"))
+                        used = alloc_lock_in_use(dir_fd, de->d_name);
+        closedir(d);
+        return used;
+}
+
+static int sysctl_read_flag(const char *path)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char v[8] = "";
+
+        if (fd < 0)
+                return negative_errno();
+        if (read(fd, v, sizeof(v) - 1) <= 0)
+                return -EIO;
+        return v[0] != '0';
+}
+
+static int sysctl_write(const char *path, const char *value)
+{
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        size_t len = strlen(value);
+
+        if (fd < 0)
+                return negative_errno();
+        if (write(fd, value, len) != (ssize_t)len)
+                return negative_errno() ?: -EIO;
+        return 0;
+}
+
+int net_forward_enable(const char *state_dir, const char *name, bool *ret_changed)
+{
+        _cleanup_close_ int dir_fd = -EBADF, global = -EBADF, rfd = -EBADF;
+        char text[160];
+        int r, n;
+
+        *ret_changed = false;
+        /* Under the allocation lock: a stop that restores the value cannot run in between. */
+        r = alloc_dir_open(state_dir, "net", &dir_fd, &global);
+        if (r < 0)
+                return r;
+        r = sysctl_read_flag(NET_IP_FORWARD);
+        if (r != 0)
+                return r < 0 ? r : 0; /* on already: the admin's, or ours and recorded */
+        /* The record first: a supervisor killed right after the write still leaves it. */
+        rfd = openat(dir_fd, NET_FORWARD_RECORD, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                     0644);
+        if (rfd < 0)
+                return negative_errno();
+        n = snprintf(text, sizeof(text), "net.ipv4.ip_forward was 0; berth set it to 1 for container %s\n",
+                     name);
+        if (write(rfd, text, (size_t)n) != n)
+                return negative_errno() ?: -EIO;
+        r = sysctl_write(NET_IP_FORWARD, "1\n");
+        if (r < 0) {
+                (void)unlinkat(dir_fd, NET_FORWARD_RECORD, 0);
+                return r;
+        }
+        *ret_changed = true;
+        return 0;
+}
+
+int net_forward_restore(const char *state_dir, bool *ret_restored)
+{
+        _cleanup_close_ int dir_fd = -EBADF, global = -EBADF;
+        int r;
+
+        *ret_restored = false;
+        r = alloc_dir_open(state_dir, "net", &dir_fd, &global);
+        if (r < 0)
+                return r;
+        if (faccessat(dir_fd, NET_FORWARD_RECORD, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : negative_errno(); /* not ours to turn off */
+        /* Dead containers' locks are free, but their links and elements go now, not at some
+         * later start. */
+        collect_garbage(dir_fd);
+        if (any_subnet_in_use(dir_fd))
+                return 0;
+        r = sysctl_write(NET_IP_FORWARD, "0\n");
+        if (r < 0)
+                return r;
+        if (unlinkat(dir_fd, NET_FORWARD_RECORD, 0) < 0)
+                return negative_errno();
+        *ret_restored = true;
+        return 0;
+}

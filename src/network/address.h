@@ -6,6 +6,7 @@
  * recipe that undoes the container's network state (its nft elements, its host link), so the next
  * allocation can collect what a SIGKILLed supervisor left behind. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -28,3 +29,15 @@ int net_allocate(const char *state_dir, const ContainerConfig *c, NetAllocation 
 int net_allocation_record(NetAllocation *a, const char *ifname, const char *nft_batch);
 /* Empties the recipe (undone) and drops every lock. */
 void net_allocation_release(NetAllocation *a);
+
+/* net.ipv4.ip_forward, a host-wide switch. berth turns it on only for a container that needs it,
+ * and records in STATE_DIR/net/ip_forward that it did; when the last container with
+ * VirtualEthernet= is gone, the value found is restored. Both under STATE_DIR/net's allocation
+ * lock, so a start (which holds its /30 lock before it enables) never loses forwarding to a
+ * concurrent stop. A forwarding that was on already (the administrator's) is never turned off. */
+#define NET_IP_FORWARD     "/proc/sys/net/ipv4/ip_forward"
+#define NET_FORWARD_RECORD "ip_forward"
+int net_forward_enable(const char *state_dir, const char *name, bool *ret_changed);
+/* Collects dead containers' leftovers; then, when berth's record is there and no /30 lock is
+ * held, writes 0 and removes the record (*ret_restored true). */
+int net_forward_restore(const char *state_dir, bool *ret_restored);

@@ -27,3 +27,7 @@ int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_
  * forward hook has policy drop (Docker, firewalld), which drops forwarded container traffic
  * whatever berth's table accepts. Returns 1 and the text, or 0 and NULL when there is none. */
 int nft_find_forward_drop(const char *listing, char **ret);
+
+/* What an administrator runs to let berth's interfaces (bt-*) through the forward hook that
+ * drops, named by nft_find_forward_drop() or iptables_legacy_find_forward_drop(). */
+int net_forward_drop_fix(const char *where, char **ret);
