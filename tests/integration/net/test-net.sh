@@ -254,6 +254,15 @@ if it_start blocked && it_wait_output '^serving'; then
                 "table ip dockerlike chain FORWARD"
         check_eq "forward drop elsewhere: wan indeed cannot reach the published port" \
                 "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$HOST_IP:8083/")" "000"
+        status=$("$BERTH" status --no-pager blocked 2>&1)
+        check "forward drop elsewhere: berth status warns, naming the chain" \
+                grep -q "Warning: forwarded traffic is dropped by table ip dockerlike chain FORWARD" <<<"$status"
+        fix=$(sed -n 's/^ *Fix: //p' <<<"$status")
+        diag "fix: $fix"
+        check "forward drop elsewhere: the start warning names the same fix" grep -qF "$fix" "$IT_ERR"
+        eval "$fix"
+        check_eq "forward drop elsewhere: after the fix berth status names, wan reaches the port" \
+                "$(wan curl -s --max-time 5 "http://$HOST_IP:8083/")" "hello from the container"
         stop "$IT_BG_PID"
 else
         fail "blocked did not start: $(cat "$IT_ERR")"
