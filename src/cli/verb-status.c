@@ -168,8 +168,7 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
                 printf("      Ports: %s\n", isempty(s->ports) ? "none" : s->ports);
                 if (s->forward_blocked) {
                         _cleanup_free_ char *fix = NULL;
-                        printf("    Warning: forwarded traffic is dropped by %s (policy drop)\n",
-                               s->forward_blocked);
+                        printf("    Warning: forwarded traffic is dropped by %s\n", s->forward_blocked);
                         if (net_forward_drop_fix(s->forward_blocked, &fix) >= 0)
                                 printf("        Fix: %s\n", fix);
                 }

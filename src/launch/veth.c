@@ -231,8 +231,8 @@ int launch_network_setup(LaunchContext *ctx)
         if (r >= 0)
                 r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
                                        c->n_ports, true, &elements);
-        /* ... and, in the same run of nft, the chains of every table (for the forward check). */
-        if (r < 0 || asprintf(&batch, "%s%slist chains\n", table, elements) < 0)
+        /* ... and, in the same run of nft, every table's chains and rules (for the forward check). */
+        if (r < 0 || asprintf(&batch, "%s%slist ruleset\n", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
         r = nft_run(batch, &listing, &nft_error);
         if (r == -ENOENT)
@@ -265,11 +265,10 @@ int launch_network_setup(LaunchContext *ctx)
         if (r > 0) {
                 _cleanup_free_ char *fix = NULL;
                 (void)net_forward_drop_fix(ctx->forward_blocked, &fix);
-                log_warning(
-                        "Container %s: forwarded traffic is dropped by %s (policy drop): published ports "
-                        "and outbound connections will not work until it accepts interface %s. To let "
-                        "berth's interfaces through: %s",
-                        c->name, ctx->forward_blocked, ctx->ifname, strna(fix));
+                log_warning("Container %s: forwarded traffic is dropped by %s: published ports "
+                            "and outbound connections will not work until it accepts interface %s. To let "
+                            "berth's interfaces through: %s",
+                            c->name, ctx->forward_blocked, ctx->ifname, strna(fix));
         }
 
         r = send_resolv_conf(ctx);

@@ -102,6 +102,6 @@ int iptables_legacy_find_forward_drop(char **ret)
                 return r;
         if (!drops)
                 return 0;
-        *ret = strdup("iptables-legacy table filter chain FORWARD");
+        *ret = strdup("iptables-legacy table filter chain FORWARD (policy drop)");
         return *ret ? 1 : -ENOMEM;
 }

@@ -7,7 +7,7 @@
  * /proc/net/ip_tables_names does not list "filter" is not asked at all (asking would instantiate
  * the table, or load iptable_filter). */
 
-/* 1 and "iptables-legacy table filter chain FORWARD" when the legacy FORWARD chain's policy is
+/* 1 and "iptables-legacy table filter chain FORWARD (policy drop)" when the legacy FORWARD chain's policy is
  * DROP (Docker on a legacy-iptables host), which drops forwarded container traffic whatever
  * berth's nftables table accepts; 0 and NULL when it is not; -errno when it cannot be read. */
 int iptables_legacy_find_forward_drop(char **ret);

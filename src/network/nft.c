@@ -267,33 +267,73 @@ int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_
         return 0;
 }
 
+/* A rule that drops everything it sees: its statements, past a counter, start with the verdict. */
+static const char *unconditional_verdict(const char *rule)
+{
+        unsigned long long a, b;
+        int n = 0;
+
+        if (sscanf(rule, "counter packets %llu bytes %llu %n", &a, &b, &n) == 2 && n > 0)
+                rule += n;
+        if (strncmp(rule, "drop", 4) == 0 && (rule[4] == 0 || rule[4] == ' '))
+                return "drop";
+        if (strncmp(rule, "reject", 6) == 0 && (rule[6] == 0 || rule[6] == ' '))
+                return "reject";
+        return NULL;
+}
+
 int nft_find_forward_drop(const char *listing, char **ret)
 {
         _cleanup_free_ char *out = strdup(listing ?: "");
-        char table[256] = "", chain[256] = "";
+        char table[256] = "", chain[256] = "", last[512] = "";
+        bool in_chain = false, forward = false, policy_drop = false;
 
         *ret = NULL;
         if (!out)
                 return -ENOMEM;
         for (char *save = NULL, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
                 char a[64], b[128];
+                const char *verdict = NULL;
 
                 l += strspn(l, " \t");
                 if (sscanf(l, "table %63s %127s {", a, b) == 2) {
                         snprintf(table, sizeof(table), "%s %s", a, b);
-                        chain[0] = 0;
-                } else if (sscanf(l, "chain %127s {", b) == 1)
-                        snprintf(chain, sizeof(chain), "%s", b);
-                else if (strstr(l, "hook forward") && strstr(l, "policy drop") &&
-                         strcmp(table, "ip berth") != 0 && strcmp(table, "ip6 berth") != 0) {
-                        /* a bridge or netdev forward hook does not see routed traffic */
-                        if (strncmp(table, "ip ", 3) != 0 && strncmp(table, "ip6 ", 4) != 0 &&
-                            strncmp(table, "inet ", 5) != 0)
-                                continue;
-                        if (asprintf(ret, "table %s chain %s", table, chain) < 0)
-                                return -ENOMEM;
-                        return 1;
+                        in_chain = false;
+                        continue;
                 }
+                if (sscanf(l, "chain %127s {", b) == 1) {
+                        snprintf(chain, sizeof(chain), "%s", b);
+                        in_chain = true;
+                        forward = policy_drop = false;
+                        last[0] = 0;
+                        continue;
+                }
+                if (!in_chain)
+                        continue;
+                if (strncmp(l, "type ", 5) == 0) {
+                        forward = strstr(l, "hook forward") != NULL;
+                        policy_drop = strstr(l, "policy drop") != NULL;
+                        continue;
+                }
+                if (!streq(l, "}")) {
+                        snprintf(last, sizeof(last), "%s", l);
+                        continue;
+                }
+                /* The chain's end: its policy, or a last rule that drops whatever reached it
+                 * (firewalld's filter_FORWARD ends in "reject with icmpx admin-prohibited"). */
+                in_chain = false;
+                if (!forward || streq(table, "ip berth") || streq(table, "ip6 berth"))
+                        continue;
+                /* a bridge or netdev forward hook does not see routed traffic */
+                if (strncmp(table, "ip ", 3) != 0 && strncmp(table, "ip6 ", 4) != 0 &&
+                    strncmp(table, "inet ", 5) != 0)
+                        continue;
+                if (!policy_drop && !(verdict = unconditional_verdict(last)))
+                        continue;
+                if (asprintf(ret, "table %s chain %s (%s%s)", table, chain,
+                             policy_drop ? "policy drop" : "last rule: ", policy_drop ? "" : verdict) < 0)
+                        return -ENOMEM;
+                return 1;
         }
         return 0;
 }
@@ -311,8 +351,11 @@ int net_forward_drop_fix(const char *where, char **ret)
         else if (sscanf(where, "table %15s %127s chain %127s", family, table, chain) == 3)
                 r = asprintf(ret,
                              "nft 'insert rule %1$s %2$s %3$s iifname \"bt-*\" accept'; "
-                             "nft 'insert rule %1$s %2$s %3$s oifname \"bt-*\" accept'",
-                             family, table, chain);
+                             "nft 'insert rule %1$s %2$s %3$s oifname \"bt-*\" accept'%4$s",
+                             family, table, chain,
+                             streq(table, "firewalld") ? " (until firewalld reloads: for good, put "
+                                                         "bt-* in a zone that forwards)"
+                                                       : "");
         else
                 r = asprintf(ret, "accept interfaces bt-* in %s", where);
         return r < 0 ? -ENOMEM : 0;

@@ -23,9 +23,11 @@ int nft_table_batch(bool ipv6, char **ret);
 int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
                        const PortForward *ports, size_t n_ports, bool add, char **ret);
 
-/* In the output of `nft list chains`: "table ip filter chain FORWARD" when some other table's
- * forward hook has policy drop (Docker, firewalld), which drops forwarded container traffic
- * whatever berth's table accepts. Returns 1 and the text, or 0 and NULL when there is none. */
+/* In the output of `nft list ruleset`: "table ip filter chain FORWARD (policy drop)" when some
+ * other table's forward hook has policy drop (Docker), or "table inet firewalld chain
+ * filter_FORWARD (last rule: reject)" when its last rule drops or rejects whatever reaches it
+ * (firewalld), which drops forwarded container traffic whatever berth's table accepts. Returns 1
+ * and the text, or 0 and NULL when there is none. */
 int nft_find_forward_drop(const char *listing, char **ret);
 
 /* What an administrator runs to let berth's interfaces (bt-*) through the forward hook that

@@ -168,12 +168,35 @@ static void test_forward_drop(void)
                 "table bridge b {\n\tchain f {\n\t\ttype filter hook forward priority "
                 "filter; policy drop;\n\t}\n}\ntable inet fw {\n\tchain input {\n\t\ttype "
                 "filter hook input priority filter; policy drop;\n\t}\n}\n";
-        char *what = NULL;
+        /* firewalld's shape: policy accept, the last rule rejects what no zone accepted. */
+        static const char firewalld[] =
+                "table inet firewalld {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1 }\n"
+                "\t}\n\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; "
+                "policy accept;\n\t\tct state { established, related } accept\n\t\tjump "
+                "filter_FORWARD_ZONES\n\t\tcounter packets 3 bytes 180 reject with icmpx "
+                "admin-prohibited\n\t}\n}\n";
+        /* A last rule that drops only some traffic is not a drop of everything. */
+        static const char conditional[] =
+                "table inet t {\n\tchain f {\n\t\ttype filter hook forward priority filter; policy "
+                "accept;\n\t\tiifname \"eth9\" drop\n\t}\n\tchain input {\n\t\ttype filter hook "
+                "input priority filter; policy accept;\n\t\tdrop\n\t}\n}\n";
+        char *what = NULL, *fix = NULL;
 
         CHECK(nft_find_forward_drop(docker, &what) == 1 && what &&
-                      strcmp(what, "table ip filter chain FORWARD") == 0,
+                      strcmp(what, "table ip filter chain FORWARD (policy drop)") == 0,
               "Docker's FORWARD DROP is found and named (%s)", what ? what : "none");
+        CHECK(net_forward_drop_fix(what, &fix) == 0 &&
+                      strcmp(fix, "nft 'insert rule ip filter FORWARD iifname \"bt-*\" accept'; "
+                                  "nft 'insert rule ip filter FORWARD oifname \"bt-*\" accept'") == 0,
+              "the fix inserts accept rules for bt-* in that chain (%s)", fix ? fix : "none");
         free(what);
+        free(fix);
+        CHECK(nft_find_forward_drop(firewalld, &what) == 1 && what &&
+                      strcmp(what, "table inet firewalld chain filter_FORWARD (last rule: reject)") == 0,
+              "firewalld's final reject is found and named (%s)", what ? what : "none");
+        free(what);
+        CHECK(nft_find_forward_drop(conditional, &what) == 0 && !what,
+              "a conditional last drop, or an input chain's, is not a forwarding drop");
         CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,
               "a bridge forward hook and an inet input hook that drop are not forwarding drops");
         CHECK(nft_find_forward_drop("", &what) == 0 && !what, "an empty ruleset drops nothing");

@@ -174,9 +174,9 @@ if command -v iptables-legacy >/dev/null; then
         web_container legacy "Port=8103:80"
         if it_start legacy && it_wait_output '^serving'; then
                 check "legacy FORWARD DROP: the start warns, naming the table and chain and the fix" \
-                        grep -q "dropped by iptables-legacy table filter chain FORWARD (policy drop).*iptables-legacy -I DOCKER-USER -i bt-+ -j ACCEPT" "$IT_ERR"
+                        grep -q "dropped by iptables-legacy table filter chain FORWARD (policy drop): .*iptables-legacy -I DOCKER-USER -i bt-+ -j ACCEPT" "$IT_ERR"
                 check_eq "legacy FORWARD DROP: recorded for berth status" "$(state_of legacy FORWARD_BLOCKED)" \
-                        "iptables-legacy table filter chain FORWARD"
+                        "iptables-legacy table filter chain FORWARD (policy drop)"
                 status=$("$BERTH" status --no-pager legacy 2>&1)
                 diag "$(grep -A1 Warning <<<"$status")"
                 check "legacy FORWARD DROP: berth status warns" \

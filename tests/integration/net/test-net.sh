@@ -239,6 +239,23 @@ C
 check "verify: Private=no with a user namespace notes why ports below 1024 fail" \
         sh -c "'$BERTH' verify lowport | grep -q 'binding ports below 1024 fails with EACCES.*Port='"
 
+# berth verify: the other bad inputs of issue 14, each at its file:line, naming the key.
+verify_bad() { # NAME EXPECTED [Network] lines...
+        local name=$1 want=$2
+        shift 2
+        printf '[Container]\nDirectory=%s\n[Network]\n' "$IT_ROOT" >"$BERTH_CONFIG_PATH/$name.container"
+        printf '%s\n' "$@" >>"$BERTH_CONFIG_PATH/$name.container"
+        "$BERTH" verify "$name" >/dev/null 2>"$IT_WORK/verify.err"
+        check_eq "verify: $name refused at file:line" "$(cat "$IT_WORK/verify.err")" \
+                "$BERTH_CONFIG_PATH/$name.container:$want"
+}
+verify_bad badrange '5: [Network] Port=8080:70000: port out of range in "8080:70000" (expected ports from 1 to 65535)' \
+        VirtualEthernet=yes Port=8080:70000
+verify_bad dupport '6: [Network] Port=tcp:8080:81: duplicate port tcp:8080 (expected each host port once per protocol: it leads to one container port)' \
+        VirtualEthernet=yes Port=8080:80 Port=tcp:8080:81
+verify_bad noveth '4: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: ports are published to the container'"'"'s own interface)' \
+        Port=8080:80
+
 # Another table's forward hook with policy drop (what Docker sets): the start says so, and the
 # state (berth status) records it.
 nft -f - <<'NFT'
@@ -251,7 +268,7 @@ if it_start blocked && it_wait_output '^serving'; then
         check "forward drop elsewhere: the start warns, naming the table and chain" \
                 grep -q "dropped by table ip dockerlike chain FORWARD" "$IT_ERR"
         check_eq "forward drop elsewhere: recorded for berth status" "$(state_of blocked FORWARD_BLOCKED)" \
-                "table ip dockerlike chain FORWARD"
+                "table ip dockerlike chain FORWARD (policy drop)"
         check_eq "forward drop elsewhere: wan indeed cannot reach the published port" \
                 "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$HOST_IP:8083/")" "000"
         status=$("$BERTH" status --no-pager blocked 2>&1)
@@ -268,6 +285,37 @@ else
         fail "blocked did not start: $(cat "$IT_ERR")"
 fi
 nft delete table ip dockerlike
+
+# firewalld's shape (its nftables backend): policy accept, but the last rule rejects what no zone
+# accepted. Published ports pass (ct status dnat), the container's own connections do not.
+nft -f - <<'NFT'
+table inet fwlike {
+        chain filter_FORWARD {
+                type filter hook forward priority filter + 10; policy accept;
+                ct state { established, related } accept
+                ct status dnat accept
+                reject with icmpx admin-prohibited
+        }
+}
+NFT
+web_container rejected
+if it_start rejected && it_wait_output '^serving'; then
+        check "final reject elsewhere: the start warns, naming the table, chain and rule" \
+                grep -q "dropped by table inet fwlike chain filter_FORWARD (last rule: reject)" "$IT_ERR"
+        check_eq "final reject elsewhere: recorded for berth status" "$(state_of rejected FORWARD_BLOCKED)" \
+                "table inet fwlike chain filter_FORWARD (last rule: reject)"
+        check_eq "final reject elsewhere: the container indeed cannot reach wan" \
+                "$(nsenter -t "$(it_leader rejected)" -n curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://$WAN_IP:9000/cgi-bin/ip")" "000"
+        fix=$("$BERTH" status --no-pager rejected 2>&1 | sed -n 's/^ *Fix: //p')
+        eval "$fix"
+        check_eq "final reject elsewhere: after the fix berth status names, the container reaches wan" \
+                "$(nsenter -t "$(it_leader rejected)" -n curl -s --max-time 5 "http://$WAN_IP:9000/cgi-bin/ip" |
+                        sed 's/^\[::ffff:\(.*\)\]$/\1/')" "$HOST_IP"
+        stop "$IT_BG_PID"
+else
+        fail "rejected did not start: $(cat "$IT_ERR")"
+fi
+nft delete table inet fwlike
 
 # (f) parallel starts get distinct subnets.
 N=50
