@@ -255,10 +255,10 @@ int launch_network_setup(LaunchContext *ctx)
         r = nft_find_forward_drop(listing, &ctx->forward_blocked);
         if (r == 0) {
                 /* Docker on a host whose iptables is the legacy one: the same policy, in x_tables. */
-                r = iptables_legacy_find_forward_drop(&ctx->forward_blocked);
+                r = iptables_legacy_find_forward_drop(c->ipv6, &ctx->forward_blocked);
                 if (r < 0)
                         log_warning_errno(r,
-                                          "Container %s: cannot read the legacy iptables filter table, "
+                                          "Container %s: cannot read the legacy iptables filter tables, "
                                           "whose FORWARD policy may drop its traffic: %m",
                                           c->name);
         }

@@ -340,15 +340,17 @@ int nft_find_forward_drop(const char *listing, char **ret)
 
 int net_forward_drop_fix(const char *where, char **ret)
 {
-        char family[16], table[128], chain[128];
+        char family[32], table[128], chain[128];
         int r;
 
-        if (strncmp(where, "iptables-legacy ", 16) == 0)
+        if (sscanf(where, "%31s table filter", family) == 1 &&
+            (streq(family, "iptables-legacy") || streq(family, "ip6tables-legacy")))
                 /* Docker's documented place for an administrator's rules is DOCKER-USER. */
-                r = asprintf(ret, "iptables-legacy -I DOCKER-USER -i bt-+ -j ACCEPT; "
-                                  "iptables-legacy -I DOCKER-USER -o bt-+ -j ACCEPT "
-                                  "(without Docker: -I FORWARD)");
-        else if (sscanf(where, "table %15s %127s chain %127s", family, table, chain) == 3)
+                r = asprintf(ret,
+                             "%1$s -I DOCKER-USER -i bt-+ -j ACCEPT; %1$s -I DOCKER-USER -o bt-+ -j ACCEPT "
+                             "(without Docker: -I FORWARD)",
+                             family);
+        else if (sscanf(where, "table %31s %127s chain %127s", family, table, chain) == 3)
                 r = asprintf(ret,
                              "nft 'insert rule %1$s %2$s %3$s iifname \"bt-*\" accept'; "
                              "nft 'insert rule %1$s %2$s %3$s oifname \"bt-*\" accept'%4$s",

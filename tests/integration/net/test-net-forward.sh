@@ -4,8 +4,9 @@
 # the host (its sysctls and firewall tables are its own) with a peer "wan" namespace on a veth:
 # net.ipv4.ip_forward turned on only when needed and back off after the last container (also
 # after a SIGKILLed supervisor's leftovers are collected, and with a start racing a stop), never
-# off when the administrator had it on; and Docker's legacy-iptables FORWARD DROP detected and
-# reported in the start's warning and in berth status, with a fix that works.
+# off when the administrator had it on; and Docker's legacy-iptables FORWARD DROP (ip_tables, and
+# ip6_tables for IPv6=yes) detected and reported in the start's warning and in berth status, with
+# a fix that works.
 if [ -z "${NET_TEST_NETNS:-}" ]; then
         NET_TEST_NETNS=1 exec unshare --net bash "$0" "$@"
 fi
@@ -198,6 +199,32 @@ if command -v iptables-legacy >/dev/null; then
         iptables-legacy -P FORWARD ACCEPT
         iptables-legacy -F
         iptables-legacy -X
+        # The same in ip6_tables, for IPv6=yes (Docker with ip6tables enabled).
+        ip addr add 2001:db8::1/64 dev host0 nodad
+        wan ip addr add 2001:db8::2/64 dev wan0 nodad
+        sysctl -qw net.ipv6.conf.all.forwarding=1
+        ip6tables-legacy -N DOCKER-USER
+        ip6tables-legacy -A DOCKER-USER -j RETURN
+        ip6tables-legacy -I FORWARD -j DOCKER-USER
+        ip6tables-legacy -P FORWARD DROP
+        web_container legacy6 "Port=8104:80" "IPv6=yes"
+        if it_start legacy6 && it_wait_output '^serving'; then
+                check_eq "legacy ip6tables FORWARD DROP: recorded for berth status" \
+                        "$(state_of legacy6 FORWARD_BLOCKED)" "ip6tables-legacy table filter chain FORWARD (policy drop)"
+                check_eq "legacy ip6tables FORWARD DROP: the detection is true over IPv6" \
+                        "$(wan curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://[2001:db8::1]:8104/")" "000"
+                fix=$("$BERTH" status --no-pager legacy6 2>&1 | sed -n 's/^ *Fix: //p' | sed 's/ (without Docker.*//')
+                check "berth status names the ip6tables-legacy fix" grep -q "^ip6tables-legacy -I DOCKER-USER" <<<"$fix"
+                eval "$fix"
+                check_eq "after the documented fix: wan reaches the published port over IPv6" \
+                        "$(wan curl -s --max-time 3 "http://[2001:db8::1]:8104/")" "hello from the container"
+                stop "$IT_BG_PID"
+        else
+                fail "legacy6 did not start: $(cat "$IT_ERR")"
+        fi
+        ip6tables-legacy -P FORWARD ACCEPT
+        ip6tables-legacy -F
+        ip6tables-legacy -X
 else
         fail "iptables-legacy is not installed (apt-get install iptables): the legacy case is untested"
 fi
