@@ -230,6 +230,26 @@ C
 "$BERTH" verify pool >/dev/null 2>"$IT_WORK/verify.err"
 check_eq "verify: AddressPool= overlapping the host's network is refused at file:line" "$(cat "$IT_WORK/verify.err")" \
         "$BERTH_CONFIG_PATH/pool.container:5: [Network] AddressPool=192.0.2.0/25: overlaps the host's network 192.0.2.0/24 on host0 (expected a private range the host does not use, such as 10.213.0.0/16)"
+# A route (not only an address) of the host counts as its network: for verify, and for a start
+# with Address= inside it.
+ip route add 10.99.0.0/29 via "$WAN_IP"
+it_container routepool <<C
+[Container]
+Directory=$IT_ROOT
+[Network]
+VirtualEthernet=yes
+AddressPool=10.99.0.0/28
+C
+"$BERTH" verify routepool >/dev/null 2>"$IT_WORK/verify.err"
+check "verify: AddressPool= overlapping a route of the host is refused, naming it" \
+        grep -q "routepool.container:5: \[Network\] AddressPool=10.99.0.0/28: overlaps the host's network 10.99.0.0/29 on host0" "$IT_WORK/verify.err"
+web_container routeaddr "Address=10.99.0.4/30"
+it_run routeaddr
+check_eq "Address= inside a route of the host: start refused (125)" "$IT_RC" "125"
+check "Address= inside a route of the host: the error names it" \
+        grep -q "Address=10.99.0.4/30 overlaps the host's network 10.99.0.0/29 on host0" "$IT_ERR"
+check_eq "Address= refused: no link left" "$(links)" ""
+ip route del 10.99.0.0/29
 it_container lowport <<C
 [Container]
 Directory=$IT_ROOT
