@@ -195,6 +195,11 @@ static void test_forward_drop(void)
                       strcmp(what, "table inet firewalld chain filter_FORWARD (last rule: reject)") == 0,
               "firewalld's final reject is found and named (%s)", what ? what : "none");
         free(what);
+        CHECK(net_forward_drop_fix("ip6tables-legacy table filter chain FORWARD (policy drop)", &fix) == 0 &&
+                      strcmp(fix, "ip6tables-legacy -I DOCKER-USER -i bt-+ -j ACCEPT; ip6tables-legacy -I "
+                                  "DOCKER-USER -o bt-+ -j ACCEPT (without Docker: -I FORWARD)") == 0,
+              "the legacy fix names the tool of the family and DOCKER-USER (%s)", fix ? fix : "none");
+        free(fix);
         CHECK(nft_find_forward_drop(conditional, &what) == 0 && !what,
               "a conditional last drop, or an input chain's, is not a forwarding drop");
         CHECK(nft_find_forward_drop(bridge, &what) == 0 && !what,
