@@ -1251,6 +1251,7 @@ static const ConfigKey keys[] = {
         { "Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false },
         { "Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false },
         { "Container", "Init", parse_init, F(init), false, NULL, false },
+        { "Container", "ReloadSignal", parse_kill_signal, F(reload_signal), 0, NULL, false },
         { "Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false },
         { "Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false },
         { "Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false },
