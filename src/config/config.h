@@ -139,6 +139,8 @@ typedef struct ContainerConfig {
         char **notes;
 
         char **required_by; /* [Install] RequiredBy= */
+        char **upheld_by;   /* [Install] UpheldBy= */
+        char **aliases;     /* [Install] Alias=: instances ALIAS@NAME.service, as systemd accepts them */
 
         /* [Unit]: dependencies of berth@NAME.service (NAME.container means berth@NAME.service) */
         char **unit_after, **unit_before, **unit_requires, **unit_wants, **unit_binds_to, **unit_part_of;

@@ -30,7 +30,8 @@ int launch_register(LaunchContext *ctx)
                         return launch_error(ctx, r,
                                             "Failed to delegate the payload's cgroup to the container");
         }
-        r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/", &machine_error);
+        r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/",
+                              &machine_error);
         if (r >= 0)
                 ctx->machine_registered = true;
         else if (r != -EHOSTDOWN && machine_error)

@@ -30,8 +30,8 @@ static int describe_holder(sd_bus *bus, const char *name, char **ret)
         uint32_t leader = 0;
         int r;
 
-        r = sd_bus_call_method(bus, MACHINED_DEST, MACHINED_PATH, MACHINED_IFACE, "GetMachine", &error, &reply,
-                               "s", name);
+        r = sd_bus_call_method(bus, MACHINED_DEST, MACHINED_PATH, MACHINED_IFACE, "GetMachine", &error,
+                               &reply, "s", name);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "o", &path);
