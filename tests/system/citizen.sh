@@ -10,7 +10,7 @@ set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-citizen.XXXXXX)
 chmod 755 "$T"
-NAMES="czdup czrel czusr czalias czup czhost czveth"
+NAMES="czlog czdup czrel czusr czalias czup czhost czveth"
 cleanup() {
         systemctl stop cz-up.target czforeign.service 2>/dev/null
         for n in $NAMES; do systemctl stop "berth@$n.service" 2>/dev/null; done
@@ -45,6 +45,31 @@ payload_handling() { # SIG
         echo "Exec=/bin/sh -c 'trap \"echo $1 >>/mnt/log\" $1; trap \"exit 0\" TERM; echo up >>/mnt/log; \
 while :; do sleep 0.2; done'"
 }
+
+# --- 0. machinectl status shows the container's log lines (the scope's journal) -----------------
+TOKEN="czlog-line-$$-$RANDOM"
+container czlog "Exec=/bin/sh -c 'trap \"exit 0\" TERM; echo $TOKEN-out; echo $TOKEN-err >&2; echo up >>/mnt/log; \
+while :; do sleep 0.2; done'"
+check "czlog: systemctl start" systemctl start berth@czlog
+check "czlog: the payload is up" wait_count czlog up 1
+# a journal line "... czlog[PID]: TEXT" (the token is in the cgroup tree's command lines too)
+in_status() {
+        for _ in $(seq 50); do
+                machinectl status czlog --no-pager -n 50 2>/dev/null | grep -q "czlog\[[0-9]*\]: $1\$" && return 0
+                sleep 0.1
+        done
+        return 1
+}
+check "czlog: machinectl status shows the payload's stdout line" in_status "$TOKEN-out"
+check "czlog: and its stderr line" in_status "$TOKEN-err"
+diag "$(machinectl status czlog --no-pager -n 5 2>&1 | tail -3)"
+check_eq "czlog: journalctl -u berth@czlog keeps each line, once" \
+        "$(journalctl -u berth@czlog.service --no-pager -o cat | grep -c "$TOKEN")" 2
+check_eq "czlog: filed under the service by journald, from the supervisor" \
+        "$(journalctl --no-pager -o cat _SYSTEMD_UNIT=berth@czlog.service | grep -c "$TOKEN")" 2
+check_eq "czlog: the stderr line is an error, tagged with the container's name" \
+        "$(journalctl -u berth@czlog.service --no-pager -o cat -p err -t czlog | grep -c "$TOKEN-err")" 1
+systemctl stop berth@czlog
 
 # --- 1. a machine name already registered with machined: who holds it, and the fix -------------
 systemd-run --quiet --unit=czforeign.service sleep infinity
