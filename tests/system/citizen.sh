@@ -10,7 +10,7 @@ set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-citizen.XXXXXX)
 chmod 755 "$T"
-NAMES="czlog czdup czrel czusr czalias czup czhost czveth"
+NAMES="czcopy czlog czdup czrel czusr czalias czup czhost czveth"
 cleanup() {
         systemctl stop cz-up.target czforeign.service 2>/dev/null
         for n in $NAMES; do systemctl stop "berth@$n.service" 2>/dev/null; done
@@ -70,6 +70,23 @@ check_eq "czlog: filed under the service by journald, from the supervisor" \
 check_eq "czlog: the stderr line is an error, tagged with the container's name" \
         "$(journalctl -u berth@czlog.service --no-pager -o cat -p err -t czlog | grep -c "$TOKEN-err")" 1
 systemctl stop berth@czlog
+
+# --- 0b. files in and out: machinectl copy-from; copy-to's documented way round ---------------
+container czcopy "Exec=/bin/sh -c 'trap \"exit 0\" TERM; echo inside-$$ >/tmp/from; echo up >>/mnt/log; \
+while :; do sleep 0.2; done'"
+check "czcopy: systemctl start" systemctl start berth@czcopy
+check "czcopy: the payload is up" wait_count czcopy up 1
+check "czcopy: machinectl copy-from" machinectl copy-from czcopy /tmp/from "$T/from"
+check_eq "czcopy: the file's content" "$(cat "$T/from" 2>/dev/null)" "inside-$$"
+check_eq "czcopy: owned by the host's root on the host" "$(stat -c %u:%g "$T/from" 2>/dev/null)" 0:0
+diag "czcopy: machinectl copy-to: $(machinectl copy-to czcopy "$T/from" /tmp/to 2>&1)"
+echo "host-$$" >"$T/to"
+check "czcopy: berth exec -T copies a file in (berth@.service(8))" \
+        bash -c "berth exec -T czcopy -- sh -c 'cat >/tmp/to' <'$T/to'"
+check_eq "czcopy: its content inside" "$(berth exec -T czcopy -- cat /tmp/to </dev/null 2>/dev/null)" "host-$$"
+check_eq "czcopy: owned by the container's root inside" \
+        "$(berth exec -T czcopy -- stat -c %u:%g /tmp/to </dev/null 2>/dev/null)" 0:0
+systemctl stop berth@czcopy
 
 # --- 1. a machine name already registered with machined: who holds it, and the fix -------------
 systemd-run --quiet --unit=czforeign.service sleep infinity
