@@ -1329,7 +1329,7 @@ static const ConfigKey keys[] = {
         { "Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false },
         { "Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false },
         { "Install", "UpheldBy", parse_unit_list, F(upheld_by), 0, NULL, false },
-        { "Install", "Alias", parse_alias, F(aliases), 0, NULL, false },
+        { "Install", "Alias", parse_alias, F(aliases), 0, NULL, true },
         { "Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false },
         { "Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false },
         { "Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false },

@@ -129,7 +129,7 @@ check_eq "czusr: the unit stays active" "$(prop berth@czusr.service ActiveState)
 systemctl stop berth@czusr
 
 # --- 3. [Install] Alias= and UpheldBy= ----------------------------------------------------------
-container czalias "$(payload_handling USR1)" "[Install]" "Alias=webalias@.service"
+container czalias "$(payload_handling USR1)" "[Install]" "Alias=webalias@.service alt@%i.service"
 cat >/etc/systemd/system/cz-up.target <<'EOT'
 [Unit]
 Description=berth test: upholds a container
@@ -141,6 +141,8 @@ printf '[Container]\nExec=/bin/true\n[Install]\nAlias=web.service\n' >"$T/czbad.
 check "berth verify refuses an alias systemd would refuse (a plain name for an instance)" \
         bash -c "! berth verify -q '$T/czbad.container' 2>/dev/null"
 systemctl daemon-reload
+check_eq "czalias: Alias=alt@%i.service names berth@czalias.service" "$(prop alt@czalias.service Id)" \
+        berth@czalias.service
 check "czalias: systemctl start webalias@czalias.service" systemctl start webalias@czalias.service
 check_eq "czalias: it is berth@czalias.service" "$(prop berth@czalias.service ActiveState)" active
 check "czalias: one unit with both names" \
