@@ -1,16 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Runs inside test bed 1 (bed.sh): the rest of issue 21's systemd citizenship. A machine name that
-# is taken is reported with its holder and the fix (not "File exists"); systemctl reload sends the
-# payload its ReloadSignal= through the supervisor, once per reload, and the container keeps
-# running; [Install] Alias= and UpheldBy= mean what systemd makes of them; a host-network
-# container orders after network-online.target.
+# Runs inside test bed 1 (bed.sh): the rest of issue 21's systemd citizenship. machinectl status
+# shows the container's output (journalctl -u keeps it, once); machinectl copy-from works and
+# berth exec -T is the documented way in (copy-to's EOVERFLOW is printed, see berth@.service(8));
+# a machine name that is taken is reported with its holder and the fix (not "File exists");
+# systemctl reload sends the payload its ReloadSignal= through the supervisor, once per reload,
+# and the container keeps running (also an init with Boot=yes: SIGHUP); [Install] Alias= and
+# UpheldBy= mean what systemd makes of them; a host-network container orders after
+# network-online.target.
 # Each payload writes what it received to a file in a directory bound from the bed.
 set -u
 . "$BERTH_SRC/tests/lib/tap.sh"
 T=$(mktemp -d /tmp/berth-citizen.XXXXXX)
 chmod 755 "$T"
-NAMES="czcopy czlog czdup czrel czusr czalias czup czhost czveth"
+NAMES="czcopy czlog czdup czrel czusr czboot czalias czup czhost czveth"
 cleanup() {
         systemctl stop cz-up.target czforeign.service 2>/dev/null
         for n in $NAMES; do systemctl stop "berth@$n.service" 2>/dev/null; done
@@ -127,6 +130,15 @@ check "czusr: systemctl reload" systemctl reload berth@czusr
 check "czusr: ReloadSignal=SIGUSR1 reached the handler" wait_count czusr USR1 1
 check_eq "czusr: the unit stays active" "$(prop berth@czusr.service ActiveState)" active
 systemctl stop berth@czusr
+
+# Boot=yes: an init is reloaded with SIGHUP (systemd's daemon-reload), the default ReloadSignal=
+container czboot "Boot=yes" "Notify=no" "KillSignal=SIGTERM" "$(payload_handling HUP)"
+check "czboot (Boot=yes): systemctl start" systemctl start berth@czboot
+check "czboot: the init is up" wait_count czboot up 1
+check "czboot: systemctl reload" systemctl reload berth@czboot
+check "czboot: the init got SIGHUP" wait_count czboot HUP 1
+check_eq "czboot: once; the unit stays active" "$(count czboot HUP)/$(prop berth@czboot.service ActiveState)" 1/active
+systemctl stop berth@czboot
 
 # --- 3. [Install] Alias= and UpheldBy= ----------------------------------------------------------
 container czalias "$(payload_handling USR1)" "[Install]" "Alias=webalias@.service alt@%i.service"
