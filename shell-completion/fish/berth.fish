@@ -161,7 +161,7 @@ complete -c berth -n '__berth_positional "start restart cat"' -a '(__berth_confi
 complete -c berth -n '__berth_positional run 0' -a '(__berth_config_names)' -d 'configured'
 complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_config_names)' -d 'configured'
 complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_complete_paths "\\.container\$")'
-complete -c berth -n '__berth_positional stop' -a '(__berth_running_names)' -d 'running'
+complete -c berth -n '__berth_positional "stop reload"' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional exec 0' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional "status logs" 0' -a '(__berth_known_names)'
 complete -c berth -n '__berth_positional rm-image 0' -a '(__berth_image_names)' -d 'image'

@@ -23,6 +23,8 @@ static const Verb verbs[] = {
         { "start", "NAME...", "Start containers (systemctl start berth@NAME)", verb_start },
         { "stop", "NAME...", "Stop containers (systemctl stop berth@NAME)", verb_start },
         { "restart", "NAME...", "Restart containers", verb_start },
+        { "reload", "NAME...", "Send containers their ReloadSignal= (systemctl reload berth@NAME)",
+          verb_start },
         { "exec", "NAME -- CMD...", "Run a command inside a running container, equally confined",
           verb_exec },
         { "logs", "NAME", "Show the container's journal", verb_logs },

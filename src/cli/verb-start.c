@@ -23,6 +23,7 @@ static const StartVerb start_verbs[] = {
         { "start", "StartUnit", "Starts" },
         { "stop", "StopUnit", "Stops" },
         { "restart", "RestartUnit", "Restarts" },
+        { "reload", "ReloadUnit", "Reloads" },
 };
 
 static void help(const StartVerb *v)

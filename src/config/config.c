@@ -46,6 +46,8 @@ ContainerConfig *container_config_free(ContainerConfig *c)
         free(c->ports);
         strv_free(c->wanted_by);
         strv_free(c->required_by);
+        strv_free(c->upheld_by);
+        strv_free(c->aliases);
         strv_free(c->unit_after);
         strv_free(c->unit_before);
         strv_free(c->unit_requires);

@@ -82,6 +82,7 @@ typedef struct ContainerConfig {
                                   * Notify= (config_load() decides; Boot=yes with Notify=no: once it runs) */
         uint64_t timeout_stop_usec; /* CONFIG_UNSET = unit default */
         int kill_signal;            /* KillSignal=; 0: SIGTERM, SIGRTMIN+3 with Boot=yes */
+        int reload_signal;          /* ReloadSignal=; 0: SIGHUP (what the service's SIGHUP becomes) */
         bool init;                  /* Init=yes: a reaper as PID 1, the payload its child (confine.c) */
 
         /* [Resources] (CONFIG_UNSET when not given, CONFIG_SIZE_INFINITY for "infinity") */
@@ -138,6 +139,8 @@ typedef struct ContainerConfig {
         char **notes;
 
         char **required_by; /* [Install] RequiredBy= */
+        char **upheld_by;   /* [Install] UpheldBy= */
+        char **aliases;     /* [Install] Alias=: instances ALIAS@NAME.service, as systemd accepts them */
 
         /* [Unit]: dependencies of berth@NAME.service (NAME.container means berth@NAME.service) */
         char **unit_after, **unit_before, **unit_requires, **unit_wants, **unit_binds_to, **unit_part_of;

@@ -1050,6 +1050,51 @@ static int parse_unit_list(ParseState *st, const ConfigKey *k, const char *value
                                   "a unit name such as machines.target", LIST_UNIQUE);
 }
 
+/* Alias=: systemd lets an instance (berth@NAME.service) be aliased only by another instance of the
+ * same type and instance name, or by a template, which it fills in with the instance: ALIAS@NAME.service
+ * or ALIAS@.service (stored as ALIAS@NAME.service). A plain name (web.service) is refused, as
+ * systemd would refuse the symlink. */
+static const char *alias_instance;
+
+static bool alias_is_valid(const char *s)
+{
+        const char *at = strchr(s, '@');
+        size_t l = strlen(s);
+
+        if (!unit_name_is_valid(s) || !endswith(s, ".service") || !at || at == s ||
+            strncmp(s, "berth@", 6) == 0)
+                return false;
+        l -= strlen(".service");
+        l -= (size_t)(at + 1 - s); /* the instance's length */
+        return l == 0 || (l == strlen(alias_instance) && strncmp(at + 1, alias_instance, l) == 0);
+}
+
+static int parse_alias(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        char ***list = field;
+        int r;
+
+        (void)k;
+        alias_instance = st->config->name;
+        r = parse_checked_list(st, value, list, alias_is_valid, "invalid alias",
+                               "ALIAS@.service or ALIAS@%i.service: systemd aliases an instance only by "
+                               "another instance of the same name",
+                               LIST_UNIQUE);
+        if (r < 0)
+                return r;
+        /* a template alias names this instance */
+        for (char **a = *list; a && *a; a++)
+                if (strstr(*a, "@.service")) {
+                        char *s = NULL;
+                        if (asprintf(&s, "%.*s@%s.service", (int)(strchr(*a, '@') - *a), *a,
+                                     st->config->name) < 0)
+                                return -ENOMEM;
+                        free(*a);
+                        *a = s;
+                }
+        return r;
+}
+
 /* ---- [Network] ---- */
 
 static int parse_private_network(ParseState *st, const ConfigKey *k, const char *value, void *field)
@@ -1251,6 +1296,7 @@ static const ConfigKey keys[] = {
         { "Container", "SetCredential", parse_set_credential, F(credentials), 0, NULL, false },
         { "Container", "ImportCredential", parse_import_credential, F(import_credentials), 0, NULL, false },
         { "Container", "Init", parse_init, F(init), false, NULL, false },
+        { "Container", "ReloadSignal", parse_kill_signal, F(reload_signal), 0, NULL, false },
         { "Resources", "MemoryMax", parse_number, F(memory_max), 0, &number_size, false },
         { "Resources", "MemoryHigh", parse_number, F(memory_high), 0, &number_size, false },
         { "Resources", "CPUQuota", parse_number, F(cpu_quota_per_sec_usec), 0, &number_cpu_quota, false },
@@ -1282,6 +1328,8 @@ static const ConfigKey keys[] = {
         { "Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false },
         { "Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false },
         { "Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false },
+        { "Install", "UpheldBy", parse_unit_list, F(upheld_by), 0, NULL, false },
+        { "Install", "Alias", parse_alias, F(aliases), 0, NULL, true },
         { "Unit", "After", parse_unit_list, F(unit_after), 0, NULL, false },
         { "Unit", "Before", parse_unit_list, F(unit_before), 0, NULL, false },
         { "Unit", "Requires", parse_unit_list, F(unit_requires), 0, NULL, false },

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <systemd/sd-journal.h>
 #include <systemd/sd-login.h>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ static int journal_stream_open(const char *identifier, int priority, int *ret_fd
         return 0;
 }
 
-static int open_relay(OutputRelay *o, int target, const char *name)
+static int open_relay(OutputRelay *o, int target, const char *name, bool scope)
 {
         int pair[2], r;
 
@@ -77,6 +78,22 @@ static int open_relay(OutputRelay *o, int target, const char *name)
         if (r < 0) /* still relayed to the unit's stream, with berth's priorities, as "berth" */
                 log_warning_errno(
                         r, "Failed to open a journal stream for container %s, logging as berth: %m", name);
+        /* The lines are the container's, and machinectl status NAME shows the journal of the
+         * machine's unit, the scope: each line names the scope in OBJECT_SYSTEMD_UNIT=, a field that
+         * journalctl -u (and machinectl) matches from a root sender. A stream cannot carry it: such
+         * lines go as native entries. journald files them under this process's unit when it can
+         * still read it, but not when we have exited before it reads them (journald busy), which a
+         * stream survives with its unit fallback: so they name this unit in OBJECT_SYSTEMD_UNIT=
+         * too, and journalctl -u berth@NAME finds them either way. */
+        if (r >= 0 && scope) {
+                _cleanup_free_ char *unit = NULL;
+
+                (void)sd_pid_get_unit(0, &unit);
+                if (asprintf(&o->identifier, "SYSLOG_IDENTIFIER=%s", name) < 0 ||
+                    asprintf(&o->object, "OBJECT_SYSTEMD_UNIT=berth-%s.scope", name) < 0 ||
+                    (unit && asprintf(&o->object_unit, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0))
+                        return -ENOMEM;
+        }
         o->buf = malloc(OUTPUT_LINE_MAX);
         if (!o->buf)
                 return -ENOMEM;
@@ -97,7 +114,8 @@ int launch_open_output(LaunchContext *ctx)
         if (ctx->options->interactive)
                 return 0; /* the console pty is relayed already */
         for (size_t i = 0; i < ELEMENTSOF(ctx->output); i++) {
-                r = open_relay(&ctx->output[i], STDOUT_FILENO + (int)i, ctx->config->name);
+                r = open_relay(&ctx->output[i], STDOUT_FILENO + (int)i, ctx->config->name,
+                               ctx->options->register_scope);
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to create the output relay");
         }
@@ -113,6 +131,12 @@ void launch_close_output(LaunchContext *ctx)
                 o->stream = safe_close(o->stream);
                 free(o->buf);
                 o->buf = NULL;
+                free(o->identifier);
+                o->identifier = NULL;
+                free(o->object);
+                o->object = NULL;
+                free(o->object_unit);
+                o->object_unit = NULL;
                 o->len = 0;
         }
 }
@@ -161,6 +185,28 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
          * the start of its line is text. */
         if (o->console && n > 0 && p[n - 1] == '\r')
                 n--; /* a terminal's line end is \r\n */
+        if (o->object) {
+                _cleanup_free_ char *message = malloc(strlen("MESSAGE=") + n);
+
+                /* Any byte may be in a line the payload wrote (its newlines were split off);
+                 * sd_journal_sendv() sends such a field length-prefixed. No "<N>" parsing here:
+                 * the priority is berth's, the line all text. */
+                if (message) {
+                        struct iovec entry[] = {
+                                { .iov_base = message, .iov_len = strlen("MESSAGE=") + n },
+                                { .iov_base = (char *)(o->errors ? "PRIORITY=3" : "PRIORITY=6"),
+                                  .iov_len = strlen("PRIORITY=3") },
+                                { .iov_base = o->identifier, .iov_len = strlen(o->identifier) },
+                                { .iov_base = o->object, .iov_len = strlen(o->object) },
+                                { .iov_base = o->object_unit, .iov_len = strlen(strempty(o->object_unit)) },
+                        };
+                        memcpy(message, "MESSAGE=", strlen("MESSAGE="));
+                        memcpy(message + strlen("MESSAGE="), p, n);
+                        if (sd_journal_sendv(entry, ELEMENTSOF(entry) - !o->object_unit) >= 0)
+                                return;
+                }
+                /* journald refused the entry: the line still goes to the stream */
+        }
         iov[k++] = (struct iovec){ .iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3 };
         iov[k++] = (struct iovec){ .iov_base = p, .iov_len = n };
         iov[k++] = (struct iovec){ .iov_base = (char *)"\n", .iov_len = 1 };

@@ -9,15 +9,18 @@
 
 /* One of the two: stdout or stderr. */
 typedef struct OutputRelay {
-        int target;   /* STDOUT_FILENO or STDERR_FILENO: the supervisor's journal stream */
-        int stream;   /* berth's own journal stream for the payload's lines (identifier: the
-                       * container's name); -EBADF: lines go to target */
-        bool errors;  /* stderr: every line is <3> (error), stdout's <6> (info), whatever the
-                       * payload put at its start */
-        int fd;       /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
-        int child_fd; /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
-        bool console; /* fd is the console's pty master: EIO (no slave open, a vhangup) is not EOF */
-        char *buf;    /* OUTPUT_LINE_MAX bytes: what was read of the current line */
+        int target;        /* STDOUT_FILENO or STDERR_FILENO: the supervisor's journal stream */
+        int stream;        /* berth's own journal stream for the payload's lines (identifier: the
+                            * container's name); -EBADF: lines go to target */
+        bool errors;       /* stderr: every line is <3> (error), stdout's <6> (info), whatever the
+                            * payload put at its start */
+        int fd;            /* the pipe's read end (non-blocking); -EBADF when not relayed, or at EOF */
+        int child_fd;      /* the pipe's write end: the payload's fd 1 or 2 (the parent closes it) */
+        bool console;      /* fd is the console's pty master: EIO (no slave open, a vhangup) is not EOF */
+        char *buf;         /* OUTPUT_LINE_MAX bytes: what was read of the current line */
+        char *identifier;  /* "SYSLOG_IDENTIFIER=NAME" and "OBJECT_SYSTEMD_UNIT=berth-NAME.scope": with */
+        char *object;      /* them (under a scope), lines go as native journal entries (output.c) */
+        char *object_unit; /* "OBJECT_SYSTEMD_UNIT=" the supervisor's own unit, or NULL */
         size_t len;
 } OutputRelay;
 /* journald's default LineMax=: a longer line is split there anyway. */

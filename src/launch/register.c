@@ -11,7 +11,7 @@
 
 int launch_register(LaunchContext *ctx)
 {
-        _cleanup_free_ char *syserr = NULL;
+        _cleanup_free_ char *syserr = NULL, *machine_error = NULL;
         int r;
 
         if (!ctx->options->register_scope)
@@ -30,9 +30,13 @@ int launch_register(LaunchContext *ctx)
                         return launch_error(ctx, r,
                                             "Failed to delegate the payload's cgroup to the container");
         }
-        r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/");
+        r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/",
+                              &machine_error);
         if (r >= 0)
                 ctx->machine_registered = true;
+        else if (r != -EHOSTDOWN && machine_error)
+                log_warning("Failed to register container %s with systemd-machined, ignoring: %s",
+                            ctx->config->name, machine_error);
         else if (r != -EHOSTDOWN)
                 log_warning_errno(r, "Failed to register container %s with systemd-machined, ignoring: %m",
                                   ctx->config->name);

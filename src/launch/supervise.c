@@ -40,6 +40,9 @@ static int forward_signal(LaunchContext *ctx, int sig)
          * An init (Boot=yes) halts on SIGRTMIN+3; SIGTERM would make systemd re-execute. */
         if (sig == SIGTERM && ctx->config->kill_signal > 0)
                 sig = ctx->config->kill_signal;
+        /* SIGHUP is the reload (ExecReload= of berth@.service): the container's ReloadSignal=. */
+        else if (sig == SIGHUP && ctx->config->reload_signal > 0)
+                sig = ctx->config->reload_signal;
         else if (ctx->config->boot && (sig == SIGTERM || sig == SIGINT))
                 sig = SIGRTMIN + 3;
         if (syscall(SYS_pidfd_send_signal, ctx->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)

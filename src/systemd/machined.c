@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* systemd-machined registration. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 
 #include "log.h"
 #include "machined.h"
@@ -18,9 +20,43 @@ static bool error_means_absent(const sd_bus_error *e)
                 "org.freedesktop.DBus.Error.Spawn.ChildExited", "org.freedesktop.systemd1.NoSuchUnit");
 }
 
-int machined_register(sd_bus *bus, const ContainerConfig *c, pid_t leader, const char *root_directory)
+/* Who holds the machine name: "unit U, leader PID P, service S", from machined's own record. */
+static int describe_holder(sd_bus *bus, const char *name, char **ret)
 {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *unit = NULL, *service = NULL;
+        const char *path;
+        uint32_t leader = 0;
+        int r;
+
+        r = sd_bus_call_method(bus, MACHINED_DEST, MACHINED_PATH, MACHINED_IFACE, "GetMachine", &error,
+                               &reply, "s", name);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_string(bus, MACHINED_DEST, path, "org.freedesktop.machine1.Machine", "Unit",
+                                       &error, &unit);
+        if (r < 0)
+                return r;
+        (void)sd_bus_get_property_string(bus, MACHINED_DEST, path, "org.freedesktop.machine1.Machine",
+                                         "Service", &error, &service);
+        (void)sd_bus_get_property_trivial(bus, MACHINED_DEST, path, "org.freedesktop.machine1.Machine",
+                                          "Leader", &error, 'u', &leader);
+        /* machined's record comes from whoever registered: printable as systemd keeps it */
+        if (asprintf(ret, "unit %s, leader PID %" PRIu32 ", registered by %s", strna(unit), leader,
+                     strna(service)) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int machined_register(sd_bus *bus, const ContainerConfig *c, pid_t leader, const char *root_directory,
+                      char **ret_error)
+{
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *holder = NULL;
         int r;
 
         r = sd_bus_call_method(bus, MACHINED_DEST, MACHINED_PATH, MACHINED_IFACE, "RegisterMachine", &error,
@@ -33,6 +69,21 @@ int machined_register(sd_bus *bus, const ContainerConfig *c, pid_t leader, const
                           strna(error.message));
                 return -EHOSTDOWN;
         }
+        if (!ret_error)
+                return r;
+        /* The name is taken (machined says only "File exists"): say by whom, and what to do. */
+        if (sd_bus_error_has_name(&error, "org.freedesktop.machine1.MachineExists") &&
+            describe_holder(bus, c->name, &holder) >= 0) {
+                if (asprintf(ret_error,
+                             "the machine name %s is already registered with systemd-machined (%s); "
+                             "machinectl will not see this container. Stop that machine "
+                             "(machinectl terminate %s), or give this container another name",
+                             c->name, holder, c->name) < 0)
+                        return -ENOMEM;
+                return r;
+        }
+        if (asprintf(ret_error, "%s (%s)", strna(error.message), strna(error.name)) < 0)
+                return -ENOMEM;
         return r;
 }
 

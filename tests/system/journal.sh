@@ -28,10 +28,13 @@ ran() { # NAME EXEC: /etc/berth/NAME.container runs EXEC; systemctl start berth@
         done
         return 1
 }
-unit_lines() { journalctl --no-pager -o cat "_SYSTEMD_UNIT=$1"; } # filed under UNIT by journald
+# The unit's journal as journalctl -u shows it: filed under UNIT by journald (_SYSTEMD_UNIT=), or,
+# for the payload's lines, naming it from root (OBJECT_SYSTEMD_UNIT=; journald cannot file a line
+# read after the supervisor has exited: see output.c)
+unit_lines() { journalctl --no-pager -o cat -u "$1"; }
 has_line() { grep -qxF "$2" <<<"$1"; }
 field_of() { # UNIT MESSAGE FIELD: the FIELD= journald recorded for it, one per entry
-        journalctl --no-pager -o json "_SYSTEMD_UNIT=$1" "MESSAGE=$2" |
+        journalctl --no-pager -o json -u "$1" "MESSAGE=$2" |
                 python3 -c 'import json,sys; print(" ".join(json.loads(l).get(sys.argv[1], "-") for l in sys.stdin))' "$3"
 }
 priority_of() { field_of "$1" "$2" PRIORITY; } # UNIT MESSAGE: the PRIORITY= journald recorded
@@ -44,9 +47,10 @@ out=$(journalctl -u berth@jshort.service --no-pager -o cat)
 check "journalctl -u berth@jshort.service has the payload's stdout line" has_line "$out" "short-out-$T"
 check "journalctl -u berth@jshort.service has the payload's stderr line" has_line "$out" "short-err-$T"
 own=$(unit_lines berth@jshort.service)
-check "the stdout line is filed under _SYSTEMD_UNIT=berth@jshort.service" has_line "$own" "short-out-$T"
-check "the stderr line is filed under _SYSTEMD_UNIT=berth@jshort.service" has_line "$own" "short-err-$T"
-check_eq "none is filed under the scope" "$(unit_lines berth-jshort.scope | grep -c "$T")" 0
+check "the stdout line is berth@jshort.service's" has_line "$own" "short-out-$T"
+check "the stderr line is berth@jshort.service's" has_line "$own" "short-err-$T"
+check_eq "none was written to journald from the scope (the supervisor relays them)" \
+        "$(journalctl --no-pager -o cat _SYSTEMD_UNIT=berth-jshort.scope | grep -c "$T")" 0
 check_eq "the stdout line is info (PRIORITY=6)" "$(priority_of berth@jshort.service "short-out-$T")" 6
 check_eq "the stderr line is an error (PRIORITY=3)" "$(priority_of berth@jshort.service "short-err-$T")" 3
 check_eq "a stderr line's own <4> is text: still an error (PRIORITY=3)" \

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         r = scope_delegate_payload(child, 0x80000, 0x80000);
         if (r < 0)
                 fprintf(stderr, "scope_delegate_payload failed: %s\n", strerror(-r));
-        r = machined_register(bus, c, child, "/");
+        r = machined_register(bus, c, child, "/", NULL);
         if (r < 0 && r != -EHOSTDOWN)
                 fprintf(stderr, "machined_register failed: %s\n", strerror(-r));
 

@@ -80,11 +80,11 @@ help_options() {
 
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
-expect "berth " "audit cat exec images import list logs restart rm-image run start status stop verify"
+expect "berth " "audit cat exec images import list logs reload restart rm-image run start status stop verify"
 expect "berth --" "$(help_options "")"
 expect "berth import web --" "--help --keep-setuid --max-size= --oci= --verify-key="
 # Every verb's options are exactly those its --help lists.
-for verb in audit cat exec images import list logs restart rm-image run start status stop verify; do
+for verb in audit cat exec images import list logs reload restart rm-image run start status stop verify; do
         expect "berth $verb --" "$(help_options $verb)"
 done
 # Container names from every directory of the search path, once each, only *.container.
