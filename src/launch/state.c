@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "load.h"
 #include "state.h"
 #include "strv.h"
@@ -63,17 +64,31 @@ int state_lock(const char *state_dir, const char *name, int *ret_lock_fd)
         return 0;
 }
 
+/* Replaces STATE_DIR/NAME/FILE with the text in one step: a reader sees the old file or the new
+ * one. 0644: what fopen() made under systemd's default umask (022). */
+static int state_file_write(const char *state_dir, const char *name, const char *file, const char *text,
+                            size_t len)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+
+        if (container_dir(state_dir, name, &dir) < 0)
+                return -ENOMEM;
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        return write_file_atomic_at(dfd, file, text, len, 0644, 0);
+}
+
 int state_write(const char *state_dir, const RuntimeState *s)
 {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
         FILE *f;
 
-        if (container_dir(state_dir, s->name, &dir) < 0 || asprintf(&tmp, "%s/.state.tmp", dir) < 0 ||
-            asprintf(&path, "%s/state", dir) < 0)
-                return -ENOMEM;
-        f = fopen(tmp, "we");
+        f = open_memstream(&buf, &size);
         if (!f)
-                return negative_errno();
+                return -ENOMEM;
         fprintf(f,
                 "NAME=%s\nSUPERVISOR=%d\nLEADER=%d\nSINCE=%" PRIu64 "\nUID_BASE=%u\nUID_SIZE=%u\n"
                 "LABEL=%s\nROOT=%s\nSCOPE=%s\nCONFIG=%s\n",
@@ -85,19 +100,9 @@ int state_write(const char *state_dir, const RuntimeState *s)
                         strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked));
         if (s->address6)
                 fprintf(f, "ADDRESS6=%s\n", s->address6);
-        if (fflush(f) != 0 || ferror(f)) {
-                int r = negative_errno();
-                fclose(f);
-                unlink(tmp);
-                return r;
-        }
-        fclose(f);
-        if (rename(tmp, path) < 0) {
-                int r = negative_errno();
-                unlink(tmp);
-                return r;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return state_file_write(state_dir, s->name, "state", buf, size);
 }
 
 int state_remove(const char *state_dir, const char *name)
@@ -249,12 +254,10 @@ void run_result_done(RunResult *r)
 
 int state_write_result(const char *state_dir, const char *name, const RunResult *res)
 {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL, *error = NULL;
+        _cleanup_free_ char *error = NULL, *buf = NULL;
+        size_t size = 0;
         FILE *f;
 
-        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&tmp, "%s/.result.tmp", dir) < 0 ||
-            asprintf(&path, "%s/result", dir) < 0)
-                return -ENOMEM;
         if (res->error) { /* one line: the reader splits on newlines */
                 error = strdup(res->error);
                 if (!error)
@@ -263,24 +266,14 @@ int state_write_result(const char *state_dir, const char *name, const RunResult 
                         if (*p == '\n' || *p == '\r')
                                 *p = ' ';
         }
-        f = fopen(tmp, "we");
+        f = open_memstream(&buf, &size);
         if (!f)
-                return negative_errno();
+                return -ENOMEM;
         fprintf(f, "EXIT_STATUS=%d\nENDED=%" PRIu64 "\nERROR=%s\n", res->exit_status, res->ended_usec,
                 strempty(error));
-        if (fflush(f) != 0 || ferror(f)) {
-                int r = negative_errno();
-                fclose(f);
-                unlink(tmp);
-                return r;
-        }
-        fclose(f);
-        if (rename(tmp, path) < 0) {
-                int r = negative_errno();
-                unlink(tmp);
-                return r;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return state_file_write(state_dir, name, "result", buf, size);
 }
 
 int state_read_result(const char *state_dir, const char *name, RunResult *ret)

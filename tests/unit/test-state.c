@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Running state: the lock decides whether a state file is believed. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "rm-rf.h"
 #include "state.h"
@@ -77,6 +79,34 @@ int main(void)
                 char p[256];
                 snprintf(p, sizeof(p), "%s/web/result", dir);
                 (void)unlink(p);
+        }
+
+        /* A symlink planted at the temporary names the old writers used (.state.tmp, .result.tmp)
+         * or at the file's own name is never written through: the target stays uncreated. */
+        {
+                char p[256], victim[256];
+                struct stat vs;
+                int lfd = -1;
+
+                snprintf(victim, sizeof(victim), "%s/victim", dir);
+                CHECK(state_lock(dir, "evil", &lfd) == 0, "lock of evil taken");
+                snprintf(p, sizeof(p), "%s/evil/.state.tmp", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/.state.tmp");
+                snprintf(p, sizeof(p), "%s/evil/.result.tmp", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/.result.tmp");
+                snprintf(p, sizeof(p), "%s/evil/result", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/result");
+                s.name = (char *)"evil";
+                CHECK(state_write(dir, &s) == 0, "state of evil written");
+                CHECK(state_write_result(dir, "evil", &(RunResult){ .exit_status = 3 }) == 0,
+                      "result of evil written");
+                CHECK(lstat(victim, &vs) < 0 && errno == ENOENT,
+                      "no file appeared where the symlinks point");
+                CHECK(lstat(p, &vs) == 0 && S_ISREG(vs.st_mode), "evil/result is a regular file now");
+                CHECK(state_read_result(dir, "evil", &res) == 0 && res.exit_status == 3,
+                      "the result reads back");
+                run_result_done(&res);
+                close(lfd);
         }
 
         /* Lock files stay after state_remove() (a lock file is never unlinked): the whole tree goes. */
