@@ -17,7 +17,6 @@
 #include "rm-rf.h"
 #include "strv.h"
 #include "table.h"
-#include "terminal.h"
 #include "verb-options.h"
 #include "verbs.h"
 
@@ -163,17 +162,9 @@ int verb_images(int argc, char **argv)
                         return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         }
 
-        _cleanup_(pager_closep) _unused_ int paged = pager_open(o.no_pager);
-        if (o.output == TABLE_OUTPUT_TEXT && table_rows(t) == 0) {
-                if (!o.no_legend)
-                        printf("No images.\n");
-                return EXIT_OK;
-        }
-        r = table_print(t, stdout, o.output, !o.no_legend);
+        r = verb_print_table(&o, t, "image");
         if (r < 0)
                 return log_error_errno(r, "Failed to print the table: %m"), EXIT_FAILURE_GENERIC;
-        if (o.output == TABLE_OUTPUT_TEXT && !o.no_legend)
-                printf("\n%zu image%s listed.\n", table_rows(t), table_rows(t) == 1 ? "" : "s");
         return EXIT_OK;
 }
 

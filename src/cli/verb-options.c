@@ -6,6 +6,8 @@
 #include "exit-status.h"
 #include "load.h"
 #include "log.h"
+#include "macro.h"
+#include "terminal.h"
 #include "verb-options.h"
 
 /* Values of the long-only common options: above any verb's own (0x100 + a few). */
@@ -98,4 +100,22 @@ int verb_getopt(VerbOptions *o, int argc, char **argv)
                 default: return c;
                 }
         }
+}
+
+int verb_print_table(const VerbOptions *o, const Table *t, const char *noun)
+{
+        _cleanup_(pager_closep) _unused_ int paged = pager_open(o->no_pager);
+        int r;
+
+        if (o->output == TABLE_OUTPUT_TEXT && table_rows(t) == 0) {
+                if (!o->no_legend)
+                        printf("No %ss.\n", noun);
+                return 0;
+        }
+        r = table_print(t, stdout, o->output, !o->no_legend);
+        if (r < 0)
+                return r;
+        if (o->output == TABLE_OUTPUT_TEXT && !o->no_legend)
+                printf("\n%zu %s%s listed.\n", table_rows(t), noun, table_rows(t) == 1 ? "" : "s");
+        return 0;
 }

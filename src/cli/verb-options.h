@@ -58,3 +58,8 @@ typedef struct VerbOptions {
  * verb returns o->exit_status now: EXIT_OK after --help, EXIT_USAGE after a bad option or
  * argument (the message printed). argv[0] is the verb. */
 int verb_getopt(VerbOptions *o, int argc, char **argv);
+
+/* Prints a listing as the options ask, through the pager unless --no-pager: the table in
+ * o->output; in text, "No NOUNs." for none and a "N NOUN(s) listed." footer, both dropped by
+ * --no-legend. 0 or -errno (the table could not be printed; not logged). */
+int verb_print_table(const VerbOptions *o, const Table *t, const char *noun);
