@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,12 +145,82 @@ static int set_string(char **field, const char *v)
         return *field ? 0 : -ENOMEM;
 }
 
+/* The KEY=VALUE lines of the state and result files, read into a struct by a table. */
+typedef enum FieldType {
+        FIELD_STRING, /* char *, NULL when empty */
+        FIELD_INT,    /* int, pid_t */
+        FIELD_U32,    /* uint32_t, uid_t */
+        FIELD_U64,
+} FieldType;
+
+typedef struct Field {
+        const char *key;
+        FieldType type;
+        size_t offset;
+} Field;
+
+_Static_assert(sizeof(pid_t) == sizeof(int) && sizeof(uid_t) == sizeof(uint32_t), "field sizes");
+
+/* Sets the fields of ret named by the lines of f; lines without '=' and unknown keys are
+ * skipped, the last of a repeated key wins. 0 or -ENOMEM. */
+static int read_fields(FILE *f, const Field *fields, size_t n_fields, void *ret)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        while (r >= 0 && getline(&line, &n, f) > 0) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = 0;
+                char *v = eq + 1;
+                v[strcspn(v, "\n")] = 0;
+                for (size_t i = 0; i < n_fields; i++) {
+                        void *p = (char *)ret + fields[i].offset;
+                        if (!streq(line, fields[i].key))
+                                continue;
+                        switch (fields[i].type) {
+                        case FIELD_STRING: r = set_string(p, v); break;
+                        case FIELD_INT: *(int *)p = (int)strtol(v, NULL, 10); break;
+                        case FIELD_U32: *(uint32_t *)p = (uint32_t)strtoul(v, NULL, 10); break;
+                        case FIELD_U64: *(uint64_t *)p = strtoull(v, NULL, 10); break;
+                        }
+                        break;
+                }
+        }
+        return r;
+}
+
+static const Field state_fields[] = {
+        { "NAME", FIELD_STRING, offsetof(RuntimeState, name) },
+        { "SUPERVISOR", FIELD_INT, offsetof(RuntimeState, supervisor_pid) },
+        { "LEADER", FIELD_INT, offsetof(RuntimeState, leader_pid) },
+        { "SINCE", FIELD_U64, offsetof(RuntimeState, since_usec) },
+        { "UID_BASE", FIELD_U32, offsetof(RuntimeState, uid_base) },
+        { "UID_SIZE", FIELD_U32, offsetof(RuntimeState, uid_size) },
+        { "LABEL", FIELD_STRING, offsetof(RuntimeState, label) },
+        { "ROOT", FIELD_STRING, offsetof(RuntimeState, root) },
+        { "SCOPE", FIELD_STRING, offsetof(RuntimeState, scope) },
+        { "CONFIG", FIELD_STRING, offsetof(RuntimeState, config_path) },
+        { "ADDRESS", FIELD_STRING, offsetof(RuntimeState, address) },
+        { "ADDRESS6", FIELD_STRING, offsetof(RuntimeState, address6) },
+        { "INTERFACE", FIELD_STRING, offsetof(RuntimeState, interface) },
+        { "PORTS", FIELD_STRING, offsetof(RuntimeState, ports) },
+        { "FORWARD_BLOCKED", FIELD_STRING, offsetof(RuntimeState, forward_blocked) },
+};
+
+static const Field result_fields[] = {
+        { "EXIT_STATUS", FIELD_INT, offsetof(RunResult, exit_status) },
+        { "ENDED", FIELD_U64, offsetof(RunResult, ended_usec) },
+        { "ERROR", FIELD_STRING, offsetof(RunResult, error) },
+};
+
 int state_read(const char *state_dir, const char *name, RuntimeState *ret)
 {
-        _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         RuntimeState s = {};
-        size_t n = 0;
         int r;
 
         if (container_dir(state_dir, name, &dir) < 0 || asprintf(&path, "%s/state", dir) < 0)
@@ -163,45 +234,7 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
         if (!f)
                 return errno == ENOENT ? -ESRCH : negative_errno(); /* starting: not yet written */
 
-        r = 0;
-        while (r >= 0 && getline(&line, &n, f) > 0) {
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = 0;
-                char *v = eq + 1;
-                v[strcspn(v, "\n")] = 0;
-                if (streq(line, "NAME"))
-                        r = set_string(&s.name, v);
-                else if (streq(line, "SUPERVISOR"))
-                        s.supervisor_pid = (pid_t)strtol(v, NULL, 10);
-                else if (streq(line, "LEADER"))
-                        s.leader_pid = (pid_t)strtol(v, NULL, 10);
-                else if (streq(line, "SINCE"))
-                        s.since_usec = strtoull(v, NULL, 10);
-                else if (streq(line, "UID_BASE"))
-                        s.uid_base = (uid_t)strtoul(v, NULL, 10);
-                else if (streq(line, "UID_SIZE"))
-                        s.uid_size = (uint32_t)strtoul(v, NULL, 10);
-                else if (streq(line, "LABEL"))
-                        r = set_string(&s.label, v);
-                else if (streq(line, "ROOT"))
-                        r = set_string(&s.root, v);
-                else if (streq(line, "SCOPE"))
-                        r = set_string(&s.scope, v);
-                else if (streq(line, "CONFIG"))
-                        r = set_string(&s.config_path, v);
-                else if (streq(line, "ADDRESS"))
-                        r = set_string(&s.address, v);
-                else if (streq(line, "ADDRESS6"))
-                        r = set_string(&s.address6, v);
-                else if (streq(line, "INTERFACE"))
-                        r = set_string(&s.interface, v);
-                else if (streq(line, "PORTS"))
-                        r = set_string(&s.ports, v);
-                else if (streq(line, "FORWARD_BLOCKED"))
-                        r = set_string(&s.forward_blocked, v);
-        }
+        r = read_fields(f, state_fields, ELEMENTSOF(state_fields), &s);
         if (r < 0 || !s.name || s.leader_pid <= 0) {
                 runtime_state_done(&s);
                 return r < 0 ? r : -EBADMSG;
@@ -278,32 +311,17 @@ int state_write_result(const char *state_dir, const char *name, const RunResult 
 
 int state_read_result(const char *state_dir, const char *name, RunResult *ret)
 {
-        _cleanup_free_ char *path = NULL, *line = NULL;
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         RunResult res = { .exit_status = -1 };
-        size_t n = 0;
-        FILE *f;
-        int r = 0;
+        int r;
 
         if (asprintf(&path, "%s/%s/result", state_dir, name) < 0)
                 return -ENOMEM;
         f = fopen(path, "re");
         if (!f)
                 return negative_errno();
-        while (r >= 0 && getline(&line, &n, f) > 0) {
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = 0;
-                char *v = eq + 1;
-                v[strcspn(v, "\n")] = 0;
-                if (streq(line, "EXIT_STATUS"))
-                        res.exit_status = (int)strtol(v, NULL, 10);
-                else if (streq(line, "ENDED"))
-                        res.ended_usec = strtoull(v, NULL, 10);
-                else if (streq(line, "ERROR"))
-                        r = set_string(&res.error, v);
-        }
-        fclose(f);
+        r = read_fields(f, result_fields, ELEMENTSOF(result_fields), &res);
         if (r < 0 || res.exit_status < 0) {
                 run_result_done(&res);
                 return r < 0 ? r : -EBADMSG;

@@ -81,6 +81,44 @@ int main(void)
                 (void)unlink(p);
         }
 
+        /* Every field of the state file round-trips (the reader is a table of them). */
+        {
+                RuntimeState full = { .name = (char *)"full",
+                                      .supervisor_pid = 21,
+                                      .leader_pid = 22,
+                                      .since_usec = UINT64_C(1765000000000000),
+                                      .uid_base = 0x6FFF0000,
+                                      .uid_size = 65536,
+                                      .label = (char *)"l",
+                                      .root = (char *)"/r",
+                                      .scope = (char *)"berth-full.scope",
+                                      .config_path = (char *)"/etc/berth/full.container",
+                                      .address = (char *)"10.213.0.2/30",
+                                      .address6 = (char *)"fd00::2/64",
+                                      .interface = (char *)"bt-full",
+                                      .ports = (char *)"tcp:8080:80",
+                                      .forward_blocked = (char *)"inet filter" };
+                int lfd = -1;
+
+                CHECK(state_lock(dir, "full", &lfd) == 0 && state_write(dir, &full) == 0 &&
+                              state_read(dir, "full", &got) == 0,
+                      "a state with every field written and read back");
+                CHECK(got.supervisor_pid == 21 && got.leader_pid == 22 &&
+                              got.since_usec == full.since_usec && got.uid_base == 0x6FFF0000 &&
+                              got.uid_size == 65536,
+                      "the numbers round-trip");
+                CHECK(streq_ptr(got.name, "full") && streq_ptr(got.label, "l") &&
+                              streq_ptr(got.root, "/r") && streq_ptr(got.scope, full.scope) &&
+                              streq_ptr(got.config_path, full.config_path) &&
+                              streq_ptr(got.address, full.address) &&
+                              streq_ptr(got.address6, full.address6) &&
+                              streq_ptr(got.interface, full.interface) && streq_ptr(got.ports, full.ports) &&
+                              streq_ptr(got.forward_blocked, full.forward_blocked),
+                      "the strings round-trip");
+                runtime_state_done(&got);
+                close(lfd);
+        }
+
         /* A symlink planted at the temporary names the old writers used (.state.tmp, .result.tmp)
          * or at the file's own name is never written through: the target stays uncreated. */
         {
