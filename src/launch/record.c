@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
 #include "macro.h"
 #include "record.h"
 #include "seccomp-cache.h"
+#include "state.h"
 #include "strv.h"
 
 #define RECORD_FILE     "confinement"
@@ -65,7 +65,6 @@ int confinement_record_write(const char *state_dir, const char *name, const Conf
         _cleanup_free_ char *dir = NULL, *text = NULL;
         uint8_t key[SHA256_DIGEST_SIZE];
         char buf[64], hex[SHA256_HEX_SIZE];
-        _cleanup_close_ int dfd = -EBADF;
         size_t size = 0;
         FILE *f;
         int q;
@@ -101,11 +100,8 @@ int confinement_record_write(const char *state_dir, const char *name, const Conf
         put(f, "SECCOMP", hex);
         if (fclose(f) != 0)
                 return -ENOMEM;
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (dfd < 0)
-                return negative_errno();
         /* 0600: confinement_record_read() refuses a file anyone else could have written. */
-        return write_file_atomic_at(dfd, RECORD_FILE, text, size, 0600, WRITE_FILE_SYNC);
+        return state_file_write(state_dir, name, RECORD_FILE, text, size, 0600, WRITE_FILE_SYNC);
 }
 
 static int parse_hex_key(const char *s, uint8_t ret[SHA256_DIGEST_SIZE])

@@ -10,7 +10,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
 #include "load.h"
 #include "state.h"
 #include "strv.h"
@@ -65,10 +64,8 @@ int state_lock(const char *state_dir, const char *name, int *ret_lock_fd)
         return 0;
 }
 
-/* Replaces STATE_DIR/NAME/FILE with the text in one step: a reader sees the old file or the new
- * one. 0644: what fopen() made under systemd's default umask (022). */
-static int state_file_write(const char *state_dir, const char *name, const char *file, const char *text,
-                            size_t len)
+int state_file_write(const char *state_dir, const char *name, const char *file, const void *data, size_t len,
+                     mode_t mode, WriteFileFlags flags)
 {
         _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int dfd = -EBADF;
@@ -78,7 +75,7 @@ static int state_file_write(const char *state_dir, const char *name, const char 
         dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd < 0)
                 return negative_errno();
-        return write_file_atomic_at(dfd, file, text, len, 0644, 0);
+        return write_file_atomic_at(dfd, file, data, len, mode, flags);
 }
 
 int state_write(const char *state_dir, const RuntimeState *s)
@@ -103,7 +100,8 @@ int state_write(const char *state_dir, const RuntimeState *s)
                 fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (fclose(f) != 0)
                 return -ENOMEM;
-        return state_file_write(state_dir, s->name, "state", buf, size);
+        /* 0644, no fsync: what fopen() made under systemd's umask (022); /run is a tmpfs. */
+        return state_file_write(state_dir, s->name, "state", buf, size, 0644, 0);
 }
 
 int state_remove(const char *state_dir, const char *name)
@@ -306,7 +304,7 @@ int state_write_result(const char *state_dir, const char *name, const RunResult 
                 strempty(error));
         if (fclose(f) != 0)
                 return -ENOMEM;
-        return state_file_write(state_dir, name, "result", buf, size);
+        return state_file_write(state_dir, name, "result", buf, size, 0644, 0);
 }
 
 int state_read_result(const char *state_dir, const char *name, RunResult *ret)
