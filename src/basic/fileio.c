@@ -86,7 +86,10 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
         bool named = false;
         int r;
 
-        fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+        if (flags & WRITE_FILE_NO_TMPFILE)
+                errno = EOPNOTSUPP;
+        else
+                fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
         if (fd < 0) {
                 if (errno != EOPNOTSUPP && errno != EISDIR)
                         return negative_errno();

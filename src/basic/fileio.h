@@ -7,7 +7,8 @@
 #include <sys/types.h>
 
 typedef enum WriteFileFlags {
-        WRITE_FILE_SYNC = 1 << 0, /* fsync() the data before it takes the name */
+        WRITE_FILE_SYNC = 1 << 0,       /* fsync() the data before it takes the name */
+        WRITE_FILE_NO_TMPFILE = 1 << 1, /* a named temporary file, as where O_TMPFILE fails (tests) */
 } WriteFileFlags;
 
 /* Writes data to a file that is not yet (or not under its final name) in dirfd, then renames it

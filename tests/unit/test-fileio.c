@@ -97,6 +97,26 @@ int main(void)
                       st.st_size == 0,
               "empty data makes an empty file");
 
+        /* The same, where the file system has no O_TMPFILE: a named O_EXCL|O_NOFOLLOW file. */
+        for (int k = 0; k < 2; k++) {
+                WriteFileFlags f = WRITE_FILE_NO_TMPFILE | (k ? WRITE_FILE_SYNC : 0);
+                r = write_file_atomic_at(d, "f", "five\n", 5, 0640, f);
+                CHECK(r == 0, "named temporary file (flags %d): replaced (r=%d)", (int)f, r);
+                CHECK_STREQ(read_at(d, "f"), "five\n", "named temporary file: the new data");
+                CHECK(fstatat(d, "f", &st, 0) == 0 && (st.st_mode & 07777) == 0640,
+                      "named: the mode asked for");
+        }
+        r = write_file_atomic_at(d, "link", "six\n", 4, 0644, WRITE_FILE_NO_TMPFILE);
+        CHECK(r == 0 && fstatat(d, "link", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode),
+              "named: a regular file replaces the name");
+        CHECK(symlinkat("../victim/target2", d, "link2") == 0, "named: a symlink planted at the name");
+        r = write_file_atomic_at(d, "link2", "seven\n", 6, 0644, WRITE_FILE_NO_TMPFILE);
+        CHECK(r == 0 && count_entries(vfd) == 0, "named: nothing created where the symlink pointed");
+        r = write_file_atomic_at(d, "busy", "eight\n", 6, 0644, WRITE_FILE_NO_TMPFILE);
+        CHECK(r == -EISDIR, "named: renaming over a directory fails with EISDIR (r=%d)", r);
+        CHECK(count_entries(d) == 5,
+              "named: f, link, link2, busy and empty only: the temporary file was removed");
+
         close(d);
         CHECK(rm_rf_path(dir) == 0, "scratch directory removed");
         return test_done();
