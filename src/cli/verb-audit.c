@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth audit: how exposed the host is to each container, as systemd-analyze security judges
  * services. The checks and weights are audit-checks.c; this file loads and prints. */
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "strv.h"
 #include "table.h"
 #include "terminal.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 typedef struct AuditEntry {
@@ -225,30 +225,23 @@ int verb_audit(int argc, char **argv)
 {
         enum { ARG_FILE = 0x100, ARG_OFFLINE, ARG_THRESHOLD };
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
                 { "file", no_argument, NULL, ARG_FILE },
                 { "offline", no_argument, NULL, ARG_OFFLINE },
-                { "output", required_argument, NULL, 'o' },
                 { "threshold", required_argument, NULL, ARG_THRESHOLD },
                 {},
         };
+        VerbOptions o = { .accept = VERB_OPT_OUTPUT, .options = options, .help = audit_help };
         _cleanup_strv_free_ char **targets = NULL, **invalid = NULL;
-        TableOutput output = TABLE_OUTPUT_TEXT;
         bool force_file = false, offline = false, failed = false, above = false, unicode;
         unsigned threshold = 100;
         AuditEntry *entries = NULL;
         size_t n_entries = 0;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
+        while ((c = verb_getopt(&o, argc, argv)) > 0)
                 switch (c) {
-                case 'h': audit_help(); return EXIT_OK;
                 case ARG_FILE: force_file = true; break;
                 case ARG_OFFLINE: offline = true; break;
-                case 'o':
-                        if (table_output_from_arg(optarg, &output) < 0)
-                                return EXIT_USAGE;
-                        break;
                 case ARG_THRESHOLD:
                         if (parse_threshold(optarg, &threshold) < 0) {
                                 log_error("Invalid --threshold=%s (expected a score from 0.0 to 10.0).",
@@ -256,8 +249,9 @@ int verb_audit(int argc, char **argv)
                                 return EXIT_USAGE;
                         }
                         break;
-                default: return EXIT_USAGE;
                 }
+        if (c < 0)
+                return o.exit_status;
 
         r = config_targets(argv + optind, argc - optind, force_file, &targets, &invalid);
         if (r < 0) {
@@ -301,9 +295,9 @@ int verb_audit(int argc, char **argv)
                 n_entries++;
         }
 
-        unicode = output == TABLE_OUTPUT_TEXT && use_unicode();
-        if (output != TABLE_OUTPUT_TEXT) {
-                r = print_json(stdout, entries, n_entries, offline, output == TABLE_OUTPUT_JSON_PRETTY);
+        unicode = o.output == TABLE_OUTPUT_TEXT && use_unicode();
+        if (o.output != TABLE_OUTPUT_TEXT) {
+                r = print_json(stdout, entries, n_entries, offline, o.output == TABLE_OUTPUT_JSON_PRETTY);
                 if (r < 0) {
                         log_error_errno(r, "Failed to print JSON: %m");
                         failed = true;

@@ -2,7 +2,6 @@
 /* berth cat: show a container's file and its drop-ins, each under a "# PATH" header, like
  * systemctl cat. */
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +9,7 @@
 #include "load.h"
 #include "log.h"
 #include "strv.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 static void cat_help(void)
@@ -89,17 +89,11 @@ static int cat_one(const char *name, bool first)
 
 int verb_cat(int argc, char **argv)
 {
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
-        int c, ret = EXIT_OK;
+        VerbOptions o = { .help = cat_help };
+        int ret = EXIT_OK;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h': cat_help(); return EXIT_OK;
-                default: return EXIT_USAGE;
-                }
+        if (verb_getopt(&o, argc, argv) < 0) /* no options of its own */
+                return o.exit_status;
         if (optind >= argc) {
                 log_error("'berth cat' needs at least one container name. See 'berth cat --help'.");
                 return EXIT_USAGE;

@@ -4,7 +4,6 @@
  * no declared container uses. Neither needs libcrypto: the signature was checked at import. */
 #include <dirent.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 #include "rm-rf.h"
 #include "strv.h"
 #include "table.h"
-#include "terminal.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 /* The declared containers whose Directory= is the image's root; *ret_unknown: those whose config
@@ -123,38 +122,20 @@ static void help_images(void)
 
 int verb_images(int argc, char **argv)
 {
-        enum { ARG_NO_LEGEND = 0x100, ARG_NO_PAGER };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
-                { "output", required_argument, NULL, 'o' },
-                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
-                {},
+        VerbOptions o = {
+                .accept = VERB_OPT_OUTPUT | VERB_OPT_NO_LEGEND | VERB_OPT_NO_PAGER,
+                .help = help_images,
+                .args = VERB_ARGS_NONE,
         };
         static const char *const headers[] = { "NAME",     "SIZE",    "DIGEST", "SIGNED-BY",
                                                "IMPORTED", "USED-BY", NULL };
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_strv_free_ char **names = NULL;
-        TableOutput output = TABLE_OUTPUT_TEXT;
         const char *image_dir = image_provenance_dir();
-        bool legend = true, no_pager = false;
-        int c, r;
+        int r;
 
-        while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
-                switch (c) {
-                case 'h': help_images(); return EXIT_OK;
-                case ARG_NO_LEGEND: legend = false; break;
-                case ARG_NO_PAGER: no_pager = true; break;
-                case 'o':
-                        if (table_output_from_arg(optarg, &output) < 0)
-                                return EXIT_USAGE;
-                        break;
-                default: return EXIT_USAGE;
-                }
-        if (optind < argc) {
-                log_error("'berth images' takes no arguments.");
-                return EXIT_USAGE;
-        }
+        if (verb_getopt(&o, argc, argv) < 0) /* no options of its own */
+                return o.exit_status;
         r = image_list(image_dir, &names);
         if (r < 0)
                 return log_error_errno(r, "Failed to list images in %s: %m", image_dir),
@@ -181,17 +162,9 @@ int verb_images(int argc, char **argv)
                         return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         }
 
-        _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        if (output == TABLE_OUTPUT_TEXT && table_rows(t) == 0) {
-                if (legend)
-                        printf("No images.\n");
-                return EXIT_OK;
-        }
-        r = table_print(t, stdout, output, legend);
+        r = verb_print_table(&o, t, "image");
         if (r < 0)
                 return log_error_errno(r, "Failed to print the table: %m"), EXIT_FAILURE_GENERIC;
-        if (output == TABLE_OUTPUT_TEXT && legend)
-                printf("\n%zu image%s listed.\n", table_rows(t), table_rows(t) == 1 ? "" : "s");
         return EXIT_OK;
 }
 
@@ -209,21 +182,15 @@ static void help_rm_image(void)
 
 int verb_rm_image(int argc, char **argv)
 {
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
+        VerbOptions o = { .help = help_rm_image };
         _cleanup_strv_free_ char **users = NULL, **unknown = NULL;
         _cleanup_free_ char *root = NULL, *record = NULL, *trash = NULL, *list = NULL;
         const char *image_dir = image_provenance_dir(), *name;
         struct stat st;
-        int c, r;
+        int r;
 
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h': help_rm_image(); return EXIT_OK;
-                default: return EXIT_USAGE;
-                }
+        if (verb_getopt(&o, argc, argv) < 0) /* no options of its own */
+                return o.exit_status;
         if (argc - optind != 1) {
                 log_error("Expected one image NAME. See 'berth rm-image --help'.");
                 return EXIT_USAGE;

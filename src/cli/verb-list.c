@@ -2,7 +2,6 @@
 /* berth list: running containers as a machinectl-style table, from the running-state files; with
  * --all also every declared container that is not running, with why (like systemctl list-units
  * --all). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@
 #include "state.h"
 #include "strv.h"
 #include "table.h"
-#include "terminal.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 static void help(void)
@@ -140,14 +139,16 @@ static int add_other(Table *t, sd_bus *bus, const char *state_dir, const char *n
 
 int verb_list(int argc, char **argv)
 {
-        enum { ARG_NO_LEGEND = 0x100, ARG_NO_PAGER };
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
                 { "all", no_argument, NULL, 'a' },
-                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
-                { "output", required_argument, NULL, 'o' },
-                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
                 {},
+        };
+        VerbOptions o = {
+                .accept = VERB_OPT_OUTPUT | VERB_OPT_NO_LEGEND | VERB_OPT_NO_PAGER,
+                .options = options,
+                .short_options = "a",
+                .help = help,
+                .args = VERB_ARGS_NONE,
         };
         static const char *const headers[] = { "NAME",  "STATE", "SINCE",   "MEMORY", "TASKS", "UID-BASE",
                                                "LABEL", "ROOT",  "ADDRESS", "PORTS",  NULL };
@@ -155,27 +156,15 @@ int verb_list(int argc, char **argv)
         _cleanup_strv_free_ char **names = NULL, **unreadable = NULL, **declared = NULL, **invalid = NULL,
                                  **every = NULL;
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        TableOutput output = TABLE_OUTPUT_TEXT;
         const char *state_dir = state_dir_get();
-        bool legend = true, no_pager = false, all = false;
+        bool all = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "aho:", options, NULL)) >= 0)
-                switch (c) {
-                case 'h': help(); return EXIT_OK;
-                case 'a': all = true; break;
-                case ARG_NO_LEGEND: legend = false; break;
-                case ARG_NO_PAGER: no_pager = true; break;
-                case 'o':
-                        if (table_output_from_arg(optarg, &output) < 0)
-                                return EXIT_USAGE;
-                        break;
-                default: return EXIT_USAGE;
-                }
-        if (optind < argc) {
-                log_error("'berth list' takes no arguments.");
-                return EXIT_USAGE;
-        }
+        while ((c = verb_getopt(&o, argc, argv)) > 0)
+                if (c == 'a')
+                        all = true;
+        if (c < 0)
+                return o.exit_status;
 
         r = state_list(state_dir, &names);
         if (r < 0) {
@@ -219,16 +208,8 @@ int verb_list(int argc, char **argv)
                         return EXIT_FAILURE_GENERIC;
         }
 
-        _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
-        if (output == TABLE_OUTPUT_TEXT && table_rows(t) == 0) {
-                if (legend)
-                        printf("No containers.\n");
-                return EXIT_OK;
-        }
-        r = table_print(t, stdout, output, legend);
+        r = verb_print_table(&o, t, "container");
         if (r < 0)
                 return log_error_errno(r, "Failed to print the table: %m"), EXIT_FAILURE_GENERIC;
-        if (output == TABLE_OUTPUT_TEXT && legend)
-                printf("\n%zu container%s listed.\n", table_rows(t), table_rows(t) == 1 ? "" : "s");
         return EXIT_OK;
 }

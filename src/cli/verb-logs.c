@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth logs NAME: the journal of berth@NAME.service (the payload's output, relayed by the
  * supervisor, and systemd's notes) and systemd's notes about berth-NAME.scope. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "load.h"
 #include "log.h"
 #include "strv.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 static void help(void)
@@ -32,39 +32,33 @@ static void help(void)
 int verb_logs(int argc, char **argv)
 {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
                 { "lines", required_argument, NULL, 'n' },
                 { "follow", no_argument, NULL, 'f' },
                 {},
+        };
+        VerbOptions v = {
+                .options = options, .short_options = "n:f", .help = help, .args = VERB_ARGS_ONE_NAME
         };
         JournalShowOptions o = { .lines = UINT64_MAX };
         _cleanup_strv_free_ char **units = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hn:f", options, NULL)) >= 0)
+        while ((c = verb_getopt(&v, argc, argv)) > 0)
                 switch (c) {
-                case 'h': help(); return EXIT_OK;
                 case 'f': o.follow = true; break;
                 case 'n':
                         if (journal_parse_lines(optarg, &o.lines) < 0)
                                 return EXIT_USAGE;
                         break;
-                default: return EXIT_USAGE;
                 }
-        if (argc - optind != 1) {
-                log_error("'berth logs' needs exactly one container name.");
-                return EXIT_USAGE;
-        }
-        if (!container_name_is_valid(argv[optind])) {
-                log_error("Invalid container name '%s'.", argv[optind]);
-                return EXIT_USAGE;
-        }
-        if (journal_container_units(argv[optind], &units) < 0)
+        if (c < 0)
+                return v.exit_status;
+        if (journal_container_units(v.name, &units) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
 
         r = journal_show_units(units, &o, stdout);
         if (r < 0) {
-                log_error_errno(r, "Failed to read the journal of container %s: %m", argv[optind]);
+                log_error_errno(r, "Failed to read the journal of container %s: %m", v.name);
                 return EXIT_FAILURE_GENERIC;
         }
         if (r == 0 && !o.follow)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth status NAME: like systemctl status, for a container: unit state, identity, scope, limits,
  * cgroup tree and the last journal lines. Exit status as LSB says for status actions. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "strv.h"
 #include "table.h"
 #include "terminal.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 static void help(void)
@@ -200,13 +200,16 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
 
 int verb_status(int argc, char **argv)
 {
-        enum { ARG_NO_PAGER = 0x100 };
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
                 { "lines", required_argument, NULL, 'n' },
-                { "no-pager", no_argument, NULL, ARG_NO_PAGER },
-                { "output", required_argument, NULL, 'o' },
                 {},
+        };
+        VerbOptions o = {
+                .accept = VERB_OPT_OUTPUT | VERB_OPT_NO_PAGER,
+                .options = options,
+                .short_options = "n:",
+                .help = help,
+                .args = VERB_ARGS_ONE_NAME,
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(runtime_state_done) RuntimeState s = {};
@@ -214,33 +217,15 @@ int verb_status(int argc, char **argv)
         _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
         JournalShowOptions jo = { .lines = 10 };
         const char *name;
-        bool running, exists, no_pager = false, unreadable = false;
-        TableOutput output = TABLE_OUTPUT_TEXT;
+        bool running, exists, unreadable = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hn:o:", options, NULL)) >= 0)
-                switch (c) {
-                case 'h': help(); return EXIT_OK;
-                case 'n':
-                        if (journal_parse_lines(optarg, &jo.lines) < 0)
-                                return EXIT_USAGE;
-                        break;
-                case ARG_NO_PAGER: no_pager = true; break;
-                case 'o':
-                        if (table_output_from_arg(optarg, &output) < 0)
-                                return EXIT_USAGE;
-                        break;
-                default: return EXIT_USAGE;
-                }
-        if (argc - optind != 1) {
-                log_error("'berth status' needs exactly one container name.");
-                return EXIT_USAGE;
-        }
-        name = argv[optind];
-        if (!container_name_is_valid(name)) {
-                log_error("Invalid container name '%s'.", name);
-                return EXIT_USAGE;
-        }
+        while ((c = verb_getopt(&o, argc, argv)) > 0)
+                if (c == 'n' && journal_parse_lines(optarg, &jo.lines) < 0)
+                        return EXIT_USAGE;
+        if (c < 0)
+                return o.exit_status;
+        name = o.name;
         if (asprintf(&unit, "berth@%s.service", name) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
 
@@ -281,7 +266,7 @@ int verb_status(int argc, char **argv)
         else if (failed)
                 (void)journal_last_error(unit, &error_line);
 
-        if (output != TABLE_OUTPUT_TEXT) {
+        if (o.output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {
                         .result = running || systemd_running ? NULL : cs.state,
                         .reason = cs.reason,
@@ -294,13 +279,13 @@ int verb_status(int argc, char **argv)
                         .config_path = main_file,
                         .dropins = dropins,
                 };
-                r = status_print_json(stdout, &info, output == TABLE_OUTPUT_JSON_PRETTY);
+                r = status_print_json(stdout, &info, o.output == TABLE_OUTPUT_JSON_PRETTY);
                 if (r < 0)
                         return log_error_errno(r, "Failed to print the status: %m"), EXIT_FAILURE_GENERIC;
                 return running || systemd_running ? EXIT_OK : EXIT_NOT_RUNNING;
         }
 
-        _cleanup_(pager_closep) _unused_ int paged = pager_open(no_pager);
+        _cleanup_(pager_closep) _unused_ int paged = pager_open(o.no_pager);
         const char *on = running || systemd_running ? ansi_highlight_green()
                          : failed                   ? ansi_highlight_red()
                                                     : "";

@@ -2,7 +2,6 @@
 /* berth verify: check .container files without starting anything; print every error, and warn
  * about what the root does not have yet (Directory=, User=, Exec=). */
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "string-util.h"
 #include "strv.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 static void verify_help(void)
@@ -201,23 +201,23 @@ int verb_verify(int argc, char **argv)
 {
         enum { ARG_FILE = 0x100 };
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
                 { "file", no_argument, NULL, ARG_FILE },
                 { "quiet", no_argument, NULL, 'q' },
                 {},
         };
+        VerbOptions o = { .options = options, .short_options = "q", .help = verify_help };
         _cleanup_strv_free_ char **targets = NULL, **invalid = NULL;
         bool force_file = false, quiet = false;
         size_t n_checked = 0, n_bad = 0, n_errors = 0, n_warnings = 0;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hq", options, NULL)) >= 0)
+        while ((c = verb_getopt(&o, argc, argv)) > 0)
                 switch (c) {
-                case 'h': verify_help(); return EXIT_OK;
                 case ARG_FILE: force_file = true; break;
                 case 'q': quiet = true; break;
-                default: return EXIT_USAGE;
                 }
+        if (c < 0)
+                return o.exit_status;
 
         r = config_targets(argv + optind, argc - optind, force_file, &targets, &invalid);
         if (r < 0) {

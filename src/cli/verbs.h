@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* One function per verb, one file per verb (verb-NAME.c). Each parses its own options with
- * getopt_long (argv[0] is the verb), prints its own errors and returns berth's exit status
- * (exit-status.h). */
+/* One function per verb, one file per verb (verb-NAME.c). Each parses its own options (argv[0]
+ * is the verb; verb_getopt() of verb-options.h for --help, -o, --no-legend, --no-pager and a
+ * single NAME), prints its own errors and returns berth's exit status (exit-status.h). */
 
 int verb_verify(int argc, char **argv);
 int verb_cat(int argc, char **argv);

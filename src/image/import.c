@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error-record.h"
+#include "fileio.h"
 #include "import.h"
 #include "layer.h"
 #include "oci-signature.h"
@@ -241,27 +242,22 @@ static int provenance_write(ImportContext *ctx, const char *name, const char *so
                 .imported = (uint64_t)time(NULL),
                 .size = ctx->unpacked,
         };
-        _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *text = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t len;
+        _cleanup_free_ char *dir = NULL, *path = NULL, *text = NULL;
+        _cleanup_close_ int dfd = -EBADF;
         int r;
 
         if (asprintf(&dir, "%s/" PROVENANCE_DIR, image_dir_get()) < 0 ||
             image_provenance_path(image_dir_get(), name, &path) < 0 ||
-            asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0 || image_provenance_format(&p, &text) < 0)
+            image_provenance_format(&p, &text) < 0)
                 return -ENOMEM;
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return import_error(ctx, negative_errno(), "cannot create %s: %m", dir);
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return import_error(ctx, negative_errno(), "cannot create a file in %s: %m", dir);
-        len = strlen(text);
-        if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
-            rename(tmp, path) < 0) {
-                r = import_error(ctx, errno ? negative_errno() : -EIO, "cannot write %s: %m", path);
-                (void)unlink(tmp);
-                return r;
-        }
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return import_error(ctx, negative_errno(), "cannot open %s: %m", dir);
+        r = write_file_atomic_at(dfd, name, text, strlen(text), 0644, WRITE_FILE_SYNC);
+        if (r < 0)
+                return import_error(ctx, r, "cannot write %s: %m", path);
         return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "macro.h"
 #include "record.h"
 #include "seccomp-cache.h"
+#include "state.h"
 #include "strv.h"
 
 #define RECORD_FILE     "confinement"
@@ -61,15 +62,14 @@ static int put(FILE *f, const char *key, const char *value)
 int confinement_record_write(const char *state_dir, const char *name, const ConfinementRecord *r,
                              const SeccompBpf *bpf)
 {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL;
+        _cleanup_free_ char *dir = NULL, *text = NULL;
         uint8_t key[SHA256_DIGEST_SIZE];
         char buf[64], hex[SHA256_HEX_SIZE];
-        _cleanup_close_ int fd = -EBADF;
+        size_t size = 0;
         FILE *f;
         int q;
 
-        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&tmp, "%s/.%s.tmp", dir, RECORD_FILE) < 0 ||
-            asprintf(&path, "%s/%s", dir, RECORD_FILE) < 0)
+        if (container_dir(state_dir, name, &dir) < 0)
                 return -ENOMEM;
         bpf_key(bpf, key);
         q = seccomp_cache_write(dir, key, bpf);
@@ -78,14 +78,9 @@ int confinement_record_write(const char *state_dir, const char *name, const Conf
         for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++)
                 sprintf(hex + 2 * i, "%02x", key[i]);
 
-        (void)unlink(tmp);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return negative_errno();
-        f = fdopen(fd, "we");
+        f = open_memstream(&text, &size);
         if (!f)
-                return negative_errno();
-        TAKE_FD(fd);
+                return -ENOMEM;
         snprintf(buf, sizeof(buf), "%d", (int)r->supervisor_pid);
         put(f, "SUPERVISOR", buf);
         snprintf(buf, sizeof(buf), "%016" PRIx64, r->caps);
@@ -103,19 +98,10 @@ int confinement_record_write(const char *state_dir, const char *name, const Conf
         STRV_FOREACH (e, r->environment)
                 put(f, "ENV", *e);
         put(f, "SECCOMP", hex);
-        if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
-                q = negative_errno();
-                fclose(f);
-                (void)unlink(tmp);
-                return q;
-        }
-        fclose(f);
-        if (rename(tmp, path) < 0) {
-                q = negative_errno();
-                (void)unlink(tmp);
-                return q;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        /* 0600: confinement_record_read() refuses a file anyone else could have written. */
+        return state_file_write(state_dir, name, RECORD_FILE, text, size, 0600, WRITE_FILE_SYNC);
 }
 
 static int parse_hex_key(const char *s, uint8_t ret[SHA256_DIGEST_SIZE])

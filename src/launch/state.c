@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,17 +64,29 @@ int state_lock(const char *state_dir, const char *name, int *ret_lock_fd)
         return 0;
 }
 
+int state_file_write(const char *state_dir, const char *name, const char *file, const void *data, size_t len,
+                     mode_t mode, WriteFileFlags flags)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+
+        if (container_dir(state_dir, name, &dir) < 0)
+                return -ENOMEM;
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return negative_errno();
+        return write_file_atomic_at(dfd, file, data, len, mode, flags);
+}
+
 int state_write(const char *state_dir, const RuntimeState *s)
 {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
         FILE *f;
 
-        if (container_dir(state_dir, s->name, &dir) < 0 || asprintf(&tmp, "%s/.state.tmp", dir) < 0 ||
-            asprintf(&path, "%s/state", dir) < 0)
-                return -ENOMEM;
-        f = fopen(tmp, "we");
+        f = open_memstream(&buf, &size);
         if (!f)
-                return negative_errno();
+                return -ENOMEM;
         fprintf(f,
                 "NAME=%s\nSUPERVISOR=%d\nLEADER=%d\nSINCE=%" PRIu64 "\nUID_BASE=%u\nUID_SIZE=%u\n"
                 "LABEL=%s\nROOT=%s\nSCOPE=%s\nCONFIG=%s\n",
@@ -85,19 +98,10 @@ int state_write(const char *state_dir, const RuntimeState *s)
                         strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked));
         if (s->address6)
                 fprintf(f, "ADDRESS6=%s\n", s->address6);
-        if (fflush(f) != 0 || ferror(f)) {
-                int r = negative_errno();
-                fclose(f);
-                unlink(tmp);
-                return r;
-        }
-        fclose(f);
-        if (rename(tmp, path) < 0) {
-                int r = negative_errno();
-                unlink(tmp);
-                return r;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        /* 0644, no fsync: what fopen() made under systemd's umask (022); /run is a tmpfs. */
+        return state_file_write(state_dir, s->name, "state", buf, size, 0644, 0);
 }
 
 int state_remove(const char *state_dir, const char *name)
@@ -139,12 +143,82 @@ static int set_string(char **field, const char *v)
         return *field ? 0 : -ENOMEM;
 }
 
+/* The KEY=VALUE lines of the state and result files, read into a struct by a table. */
+typedef enum FieldType {
+        FIELD_STRING, /* char *, NULL when empty */
+        FIELD_INT,    /* int, pid_t */
+        FIELD_U32,    /* uint32_t, uid_t */
+        FIELD_U64,
+} FieldType;
+
+typedef struct Field {
+        const char *key;
+        FieldType type;
+        size_t offset;
+} Field;
+
+_Static_assert(sizeof(pid_t) == sizeof(int) && sizeof(uid_t) == sizeof(uint32_t), "field sizes");
+
+/* Sets the fields of ret named by the lines of f; lines without '=' and unknown keys are
+ * skipped, the last of a repeated key wins. 0 or -ENOMEM. */
+static int read_fields(FILE *f, const Field *fields, size_t n_fields, void *ret)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        while (r >= 0 && getline(&line, &n, f) > 0) {
+                char *eq = strchr(line, '=');
+                if (!eq)
+                        continue;
+                *eq = 0;
+                char *v = eq + 1;
+                v[strcspn(v, "\n")] = 0;
+                for (size_t i = 0; i < n_fields; i++) {
+                        void *p = (char *)ret + fields[i].offset;
+                        if (!streq(line, fields[i].key))
+                                continue;
+                        switch (fields[i].type) {
+                        case FIELD_STRING: r = set_string(p, v); break;
+                        case FIELD_INT: *(int *)p = (int)strtol(v, NULL, 10); break;
+                        case FIELD_U32: *(uint32_t *)p = (uint32_t)strtoul(v, NULL, 10); break;
+                        case FIELD_U64: *(uint64_t *)p = strtoull(v, NULL, 10); break;
+                        }
+                        break;
+                }
+        }
+        return r;
+}
+
+static const Field state_fields[] = {
+        { "NAME", FIELD_STRING, offsetof(RuntimeState, name) },
+        { "SUPERVISOR", FIELD_INT, offsetof(RuntimeState, supervisor_pid) },
+        { "LEADER", FIELD_INT, offsetof(RuntimeState, leader_pid) },
+        { "SINCE", FIELD_U64, offsetof(RuntimeState, since_usec) },
+        { "UID_BASE", FIELD_U32, offsetof(RuntimeState, uid_base) },
+        { "UID_SIZE", FIELD_U32, offsetof(RuntimeState, uid_size) },
+        { "LABEL", FIELD_STRING, offsetof(RuntimeState, label) },
+        { "ROOT", FIELD_STRING, offsetof(RuntimeState, root) },
+        { "SCOPE", FIELD_STRING, offsetof(RuntimeState, scope) },
+        { "CONFIG", FIELD_STRING, offsetof(RuntimeState, config_path) },
+        { "ADDRESS", FIELD_STRING, offsetof(RuntimeState, address) },
+        { "ADDRESS6", FIELD_STRING, offsetof(RuntimeState, address6) },
+        { "INTERFACE", FIELD_STRING, offsetof(RuntimeState, interface) },
+        { "PORTS", FIELD_STRING, offsetof(RuntimeState, ports) },
+        { "FORWARD_BLOCKED", FIELD_STRING, offsetof(RuntimeState, forward_blocked) },
+};
+
+static const Field result_fields[] = {
+        { "EXIT_STATUS", FIELD_INT, offsetof(RunResult, exit_status) },
+        { "ENDED", FIELD_U64, offsetof(RunResult, ended_usec) },
+        { "ERROR", FIELD_STRING, offsetof(RunResult, error) },
+};
+
 int state_read(const char *state_dir, const char *name, RuntimeState *ret)
 {
-        _cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         RuntimeState s = {};
-        size_t n = 0;
         int r;
 
         if (container_dir(state_dir, name, &dir) < 0 || asprintf(&path, "%s/state", dir) < 0)
@@ -158,45 +232,7 @@ int state_read(const char *state_dir, const char *name, RuntimeState *ret)
         if (!f)
                 return errno == ENOENT ? -ESRCH : negative_errno(); /* starting: not yet written */
 
-        r = 0;
-        while (r >= 0 && getline(&line, &n, f) > 0) {
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = 0;
-                char *v = eq + 1;
-                v[strcspn(v, "\n")] = 0;
-                if (streq(line, "NAME"))
-                        r = set_string(&s.name, v);
-                else if (streq(line, "SUPERVISOR"))
-                        s.supervisor_pid = (pid_t)strtol(v, NULL, 10);
-                else if (streq(line, "LEADER"))
-                        s.leader_pid = (pid_t)strtol(v, NULL, 10);
-                else if (streq(line, "SINCE"))
-                        s.since_usec = strtoull(v, NULL, 10);
-                else if (streq(line, "UID_BASE"))
-                        s.uid_base = (uid_t)strtoul(v, NULL, 10);
-                else if (streq(line, "UID_SIZE"))
-                        s.uid_size = (uint32_t)strtoul(v, NULL, 10);
-                else if (streq(line, "LABEL"))
-                        r = set_string(&s.label, v);
-                else if (streq(line, "ROOT"))
-                        r = set_string(&s.root, v);
-                else if (streq(line, "SCOPE"))
-                        r = set_string(&s.scope, v);
-                else if (streq(line, "CONFIG"))
-                        r = set_string(&s.config_path, v);
-                else if (streq(line, "ADDRESS"))
-                        r = set_string(&s.address, v);
-                else if (streq(line, "ADDRESS6"))
-                        r = set_string(&s.address6, v);
-                else if (streq(line, "INTERFACE"))
-                        r = set_string(&s.interface, v);
-                else if (streq(line, "PORTS"))
-                        r = set_string(&s.ports, v);
-                else if (streq(line, "FORWARD_BLOCKED"))
-                        r = set_string(&s.forward_blocked, v);
-        }
+        r = read_fields(f, state_fields, ELEMENTSOF(state_fields), &s);
         if (r < 0 || !s.name || s.leader_pid <= 0) {
                 runtime_state_done(&s);
                 return r < 0 ? r : -EBADMSG;
@@ -249,12 +285,10 @@ void run_result_done(RunResult *r)
 
 int state_write_result(const char *state_dir, const char *name, const RunResult *res)
 {
-        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL, *error = NULL;
+        _cleanup_free_ char *error = NULL, *buf = NULL;
+        size_t size = 0;
         FILE *f;
 
-        if (container_dir(state_dir, name, &dir) < 0 || asprintf(&tmp, "%s/.result.tmp", dir) < 0 ||
-            asprintf(&path, "%s/result", dir) < 0)
-                return -ENOMEM;
         if (res->error) { /* one line: the reader splits on newlines */
                 error = strdup(res->error);
                 if (!error)
@@ -263,54 +297,29 @@ int state_write_result(const char *state_dir, const char *name, const RunResult 
                         if (*p == '\n' || *p == '\r')
                                 *p = ' ';
         }
-        f = fopen(tmp, "we");
+        f = open_memstream(&buf, &size);
         if (!f)
-                return negative_errno();
+                return -ENOMEM;
         fprintf(f, "EXIT_STATUS=%d\nENDED=%" PRIu64 "\nERROR=%s\n", res->exit_status, res->ended_usec,
                 strempty(error));
-        if (fflush(f) != 0 || ferror(f)) {
-                int r = negative_errno();
-                fclose(f);
-                unlink(tmp);
-                return r;
-        }
-        fclose(f);
-        if (rename(tmp, path) < 0) {
-                int r = negative_errno();
-                unlink(tmp);
-                return r;
-        }
-        return 0;
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return state_file_write(state_dir, name, "result", buf, size, 0644, 0);
 }
 
 int state_read_result(const char *state_dir, const char *name, RunResult *ret)
 {
-        _cleanup_free_ char *path = NULL, *line = NULL;
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
         RunResult res = { .exit_status = -1 };
-        size_t n = 0;
-        FILE *f;
-        int r = 0;
+        int r;
 
         if (asprintf(&path, "%s/%s/result", state_dir, name) < 0)
                 return -ENOMEM;
         f = fopen(path, "re");
         if (!f)
                 return negative_errno();
-        while (r >= 0 && getline(&line, &n, f) > 0) {
-                char *eq = strchr(line, '=');
-                if (!eq)
-                        continue;
-                *eq = 0;
-                char *v = eq + 1;
-                v[strcspn(v, "\n")] = 0;
-                if (streq(line, "EXIT_STATUS"))
-                        res.exit_status = (int)strtol(v, NULL, 10);
-                else if (streq(line, "ENDED"))
-                        res.ended_usec = strtoull(v, NULL, 10);
-                else if (streq(line, "ERROR"))
-                        r = set_string(&res.error, v);
-        }
-        fclose(f);
+        r = read_fields(f, result_fields, ELEMENTSOF(result_fields), &res);
         if (r < 0 || res.exit_status < 0) {
                 run_result_done(&res);
                 return r < 0 ? r : -EBADMSG;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fileio.h"
 #include "macro.h"
 
 #define BERTH_STATE_DIR_DEFAULT "/run/berth"
@@ -40,6 +41,10 @@ const char *state_dir_get(void);
 /* Creates STATE_DIR/NAME/ and takes the lock; -EBUSY when another supervisor holds it. */
 int state_lock(const char *state_dir, const char *name, int *ret_lock_fd);
 int state_write(const char *state_dir, const RuntimeState *s);
+/* Replaces STATE_DIR/NAME/FILE with data in one step (write_file_atomic_at()): a reader sees the
+ * old file or the new one. */
+int state_file_write(const char *state_dir, const char *name, const char *file, const void *data, size_t len,
+                     mode_t mode, WriteFileFlags flags);
 /* Removes the state file (the caller still holds the lock). The lock file and the directory
  * stay: a lock file is never unlinked. */
 int state_remove(const char *state_dir, const char *name);

@@ -149,81 +149,73 @@ int netlink_link_up(const char *ifname)
         return nl_talk(nlh, NULL, NULL);
 }
 
-int netlink_addr_add_ipv4(const char *ifname, uint32_t addr, uint8_t prefix)
+/* The request both address families share: an address on ifname, with its broadcast address
+ * (IPv4) when not NULL. */
+static int addr_add(const char *ifname, int family, const void *addr, size_t len, uint8_t prefix,
+                    const void *broadcast)
 {
         char buf[MNL_SOCKET_BUFFER_SIZE];
         struct nlmsghdr *nlh = put_request(buf, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
         struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
         int i = ifindex_of(ifname);
-        uint32_t be = htonl(addr), bcast = htonl(addr | ~net_prefix_mask(prefix));
 
         if (i < 0)
                 return i;
-        ifa->ifa_family = AF_INET;
+        ifa->ifa_family = family;
         ifa->ifa_prefixlen = prefix;
         ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+        if (family == AF_INET6)
+                ifa->ifa_flags = IFA_F_NODAD; /* both ends are ours: usable at once, not after DAD */
         ifa->ifa_index = (unsigned)i;
-        mnl_attr_put_u32(nlh, IFA_LOCAL, be);
-        mnl_attr_put_u32(nlh, IFA_ADDRESS, be);
-        mnl_attr_put_u32(nlh, IFA_BROADCAST, bcast);
+        mnl_attr_put(nlh, IFA_LOCAL, len, addr);
+        mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+        if (broadcast)
+                mnl_attr_put(nlh, IFA_BROADCAST, len, broadcast);
         return nl_talk(nlh, NULL, NULL);
+}
+
+/* The request both address families share: the default route through gateway on ifname. */
+static int route_add_default(const char *ifname, int family, const void *gateway, size_t len)
+{
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr *nlh = put_request(buf, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+        int i = ifindex_of(ifname);
+
+        if (i < 0)
+                return i;
+        rtm->rtm_family = family;
+        rtm->rtm_table = RT_TABLE_MAIN;
+        rtm->rtm_protocol = RTPROT_STATIC;
+        rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+        rtm->rtm_type = RTN_UNICAST;
+        mnl_attr_put(nlh, RTA_GATEWAY, len, gateway);
+        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)i);
+        return nl_talk(nlh, NULL, NULL);
+}
+
+int netlink_addr_add_ipv4(const char *ifname, uint32_t addr, uint8_t prefix)
+{
+        uint32_t be = htonl(addr), bcast = htonl(addr | ~net_prefix_mask(prefix));
+
+        return addr_add(ifname, AF_INET, &be, sizeof(be), prefix, &bcast);
 }
 
 int netlink_route_add_default_ipv4(const char *ifname, uint32_t gateway)
 {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
-        struct nlmsghdr *nlh = put_request(buf, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-        int i = ifindex_of(ifname);
+        uint32_t be = htonl(gateway);
 
-        if (i < 0)
-                return i;
-        rtm->rtm_family = AF_INET;
-        rtm->rtm_table = RT_TABLE_MAIN;
-        rtm->rtm_protocol = RTPROT_STATIC;
-        rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-        rtm->rtm_type = RTN_UNICAST;
-        mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gateway));
-        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)i);
-        return nl_talk(nlh, NULL, NULL);
+        return route_add_default(ifname, AF_INET, &be, sizeof(be));
 }
 
 int netlink_addr_add_ipv6(const char *ifname, const uint8_t addr[16], uint8_t prefix)
 {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
-        struct nlmsghdr *nlh = put_request(buf, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-        struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-        int i = ifindex_of(ifname);
-
-        if (i < 0)
-                return i;
-        ifa->ifa_family = AF_INET6;
-        ifa->ifa_prefixlen = prefix;
-        ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-        ifa->ifa_flags = IFA_F_NODAD; /* both ends are ours: usable at once, not after DAD */
-        ifa->ifa_index = (unsigned)i;
-        mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
-        mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
-        return nl_talk(nlh, NULL, NULL);
+        return addr_add(ifname, AF_INET6, addr, 16, prefix, NULL);
 }
 
 int netlink_route_add_default_ipv6(const char *ifname, const uint8_t gateway[16])
 {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
-        struct nlmsghdr *nlh = put_request(buf, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-        struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-        int i = ifindex_of(ifname);
-
-        if (i < 0)
-                return i;
-        rtm->rtm_family = AF_INET6;
-        rtm->rtm_table = RT_TABLE_MAIN;
-        rtm->rtm_protocol = RTPROT_STATIC;
-        rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-        rtm->rtm_type = RTN_UNICAST;
-        mnl_attr_put(nlh, RTA_GATEWAY, 16, gateway);
-        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)i);
-        return nl_talk(nlh, NULL, NULL);
+        return route_add_default(ifname, AF_INET6, gateway, 16);
 }
 
 typedef struct PrefixList {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Running state: the lock decides whether a state file is believed. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "rm-rf.h"
 #include "state.h"
@@ -77,6 +79,72 @@ int main(void)
                 char p[256];
                 snprintf(p, sizeof(p), "%s/web/result", dir);
                 (void)unlink(p);
+        }
+
+        /* Every field of the state file round-trips (the reader is a table of them). */
+        {
+                RuntimeState full = { .name = (char *)"full",
+                                      .supervisor_pid = 21,
+                                      .leader_pid = 22,
+                                      .since_usec = UINT64_C(1765000000000000),
+                                      .uid_base = 0x6FFF0000,
+                                      .uid_size = 65536,
+                                      .label = (char *)"l",
+                                      .root = (char *)"/r",
+                                      .scope = (char *)"berth-full.scope",
+                                      .config_path = (char *)"/etc/berth/full.container",
+                                      .address = (char *)"10.213.0.2/30",
+                                      .address6 = (char *)"fd00::2/64",
+                                      .interface = (char *)"bt-full",
+                                      .ports = (char *)"tcp:8080:80",
+                                      .forward_blocked = (char *)"inet filter" };
+                int lfd = -1;
+
+                CHECK(state_lock(dir, "full", &lfd) == 0 && state_write(dir, &full) == 0 &&
+                              state_read(dir, "full", &got) == 0,
+                      "a state with every field written and read back");
+                CHECK(got.supervisor_pid == 21 && got.leader_pid == 22 &&
+                              got.since_usec == full.since_usec && got.uid_base == 0x6FFF0000 &&
+                              got.uid_size == 65536,
+                      "the numbers round-trip");
+                CHECK(streq_ptr(got.name, "full") && streq_ptr(got.label, "l") &&
+                              streq_ptr(got.root, "/r") && streq_ptr(got.scope, full.scope) &&
+                              streq_ptr(got.config_path, full.config_path) &&
+                              streq_ptr(got.address, full.address) &&
+                              streq_ptr(got.address6, full.address6) &&
+                              streq_ptr(got.interface, full.interface) && streq_ptr(got.ports, full.ports) &&
+                              streq_ptr(got.forward_blocked, full.forward_blocked),
+                      "the strings round-trip");
+                runtime_state_done(&got);
+                close(lfd);
+        }
+
+        /* A symlink planted at the temporary names the old writers used (.state.tmp, .result.tmp)
+         * or at the file's own name is never written through: the target stays uncreated. */
+        {
+                char p[256], victim[256];
+                struct stat vs;
+                int lfd = -1;
+
+                snprintf(victim, sizeof(victim), "%s/victim", dir);
+                CHECK(state_lock(dir, "evil", &lfd) == 0, "lock of evil taken");
+                snprintf(p, sizeof(p), "%s/evil/.state.tmp", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/.state.tmp");
+                snprintf(p, sizeof(p), "%s/evil/.result.tmp", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/.result.tmp");
+                snprintf(p, sizeof(p), "%s/evil/result", dir);
+                CHECK(symlink(victim, p) == 0, "symlink planted at evil/result");
+                s.name = (char *)"evil";
+                CHECK(state_write(dir, &s) == 0, "state of evil written");
+                CHECK(state_write_result(dir, "evil", &(RunResult){ .exit_status = 3 }) == 0,
+                      "result of evil written");
+                CHECK(lstat(victim, &vs) < 0 && errno == ENOENT,
+                      "no file appeared where the symlinks point");
+                CHECK(lstat(p, &vs) == 0 && S_ISREG(vs.st_mode), "evil/result is a regular file now");
+                CHECK(state_read_result(dir, "evil", &res) == 0 && res.exit_status == 3,
+                      "the result reads back");
+                run_result_done(&res);
+                close(lfd);
         }
 
         /* Lock files stay after state_remove() (a lock file is never unlinked): the whole tree goes. */

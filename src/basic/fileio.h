@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Writing a whole file so that a reader sees the old contents or the new ones, never a part. */
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef enum WriteFileFlags {
+        WRITE_FILE_SYNC = 1 << 0,       /* fsync() the data before it takes the name */
+        WRITE_FILE_NO_TMPFILE = 1 << 1, /* a named temporary file, as where O_TMPFILE fails (tests) */
+} WriteFileFlags;
+
+/* Writes data to a file that is not yet (or not under its final name) in dirfd, then renames it
+ * over name. The temporary file is an unnamed O_TMPFILE, or a fresh uniquely named file where the
+ * file system has no O_TMPFILE; neither it nor name is ever followed as a symlink (a symlink at
+ * name is replaced, not written through), and it is removed on any failure. The file gets mode
+ * exactly (the umask is not applied). Returns 0 or -errno. */
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                         WriteFileFlags flags);
