@@ -2,6 +2,7 @@
 /* SHA-256 as specified in FIPS 180-4, section 6.2. See sha256.h for why berth carries its own. */
 #include <string.h>
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -68,7 +69,8 @@ __attribute__((target("sha,sse4.1"))) static void sha256_blocks_shani(Sha256 *s,
                         __m128i m;
 
                         if (i < 4)
-                                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+                                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)),
+                                                        bswap);
                         else /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
                                 w[i % 4] = _mm_sha256msg2_epu32(
                                         _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
@@ -81,17 +83,24 @@ __attribute__((target("sha,sse4.1"))) static void sha256_blocks_shani(Sha256 *s,
                 st0 = _mm_add_epi32(st0, save0);
                 st1 = _mm_add_epi32(st1, save1);
         }
-        tmp = _mm_shuffle_epi32(st0, 0x1B);                                            /* FEBA */
-        st1 = _mm_shuffle_epi32(st1, 0xB1);                                            /* DCHG */
-        _mm_storeu_si128((__m128i *)&s->h[0], _mm_blend_epi16(tmp, st1, 0xF0));   /* DCBA */
-        _mm_storeu_si128((__m128i *)&s->h[4], _mm_alignr_epi8(st1, tmp, 8));      /* HGFE */
+        tmp = _mm_shuffle_epi32(st0, 0x1B);                                     /* FEBA */
+        st1 = _mm_shuffle_epi32(st1, 0xB1);                                     /* DCHG */
+        _mm_storeu_si128((__m128i *)&s->h[0], _mm_blend_epi16(tmp, st1, 0xF0)); /* DCBA */
+        _mm_storeu_si128((__m128i *)&s->h[4], _mm_alignr_epi8(st1, tmp, 8));    /* HGFE */
 }
 #endif
 
 static void sha256_blocks(Sha256 *s, const uint8_t *p, size_t n)
 {
 #if defined(__x86_64__)
-        if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
+        static int have_shani = -1; /* SHA: CPUID.7.0:EBX[29]; SSE4.1: CPUID.1:ECX[19] */
+
+        if (have_shani < 0) {
+                unsigned a, b, c, d;
+                have_shani = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) &&
+                             __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        }
+        if (have_shani) {
                 sha256_blocks_shani(s, p, n);
                 return;
         }
