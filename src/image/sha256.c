@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SHA-256 as specified in FIPS 180-4, section 6.2. See sha256.h for why berth carries its own. */
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #include "sha256.h"
 
@@ -45,6 +49,66 @@ static void sha256_block(Sha256 *s, const uint8_t p[64])
         s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
 }
 
+#if defined(__x86_64__)
+/* The same compression with the SHA extensions (Intel since Goldmont/Ice Lake, AMD since Zen):
+ * some ten times the scalar code's speed. Every start hashes its seccomp filter a few times (the
+ * cache's digest, the record's key; issue 16), and import hashes every blob. The state is kept
+ * as the instructions want it: ABEF in one register, CDGH in the other. */
+__attribute__((target("sha,sse4.1"))) static void sha256_blocks_shani(Sha256 *s, const uint8_t *p, size_t n)
+{
+        const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+        __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&s->h[0]), 0xB1); /* CDAB */
+        __m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&s->h[4]), 0x1B); /* EFGH */
+        __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);                                        /* ABEF */
+
+        st1 = _mm_blend_epi16(st1, tmp, 0xF0); /* CDGH */
+        for (; n > 0; n--, p += 64) {
+                __m128i save0 = st0, save1 = st1, w[4];
+
+                for (unsigned i = 0; i < 16; i++) {
+                        __m128i m;
+
+                        if (i < 4)
+                                w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)),
+                                                        bswap);
+                        else /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
+                                w[i % 4] = _mm_sha256msg2_epu32(
+                                        _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
+                                                      _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4)),
+                                        w[(i + 3) % 4]);
+                        m = _mm_add_epi32(w[i % 4], _mm_loadu_si128((const __m128i *)&K[4 * i]));
+                        st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+                        st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0E));
+                }
+                st0 = _mm_add_epi32(st0, save0);
+                st1 = _mm_add_epi32(st1, save1);
+        }
+        tmp = _mm_shuffle_epi32(st0, 0x1B);                                     /* FEBA */
+        st1 = _mm_shuffle_epi32(st1, 0xB1);                                     /* DCHG */
+        _mm_storeu_si128((__m128i *)&s->h[0], _mm_blend_epi16(tmp, st1, 0xF0)); /* DCBA */
+        _mm_storeu_si128((__m128i *)&s->h[4], _mm_alignr_epi8(st1, tmp, 8));    /* HGFE */
+}
+#endif
+
+static void sha256_blocks(Sha256 *s, const uint8_t *p, size_t n)
+{
+#if defined(__x86_64__)
+        static int have_shani = -1; /* SHA: CPUID.7.0:EBX[29]; SSE4.1: CPUID.1:ECX[19] */
+
+        if (have_shani < 0) {
+                unsigned a, b, c, d;
+                have_shani = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) &&
+                             __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        }
+        if (have_shani) {
+                sha256_blocks_shani(s, p, n);
+                return;
+        }
+#endif
+        for (; n > 0; n--, p += 64)
+                sha256_block(s, p);
+}
+
 void sha256_init(Sha256 *s)
 {
         static const uint32_t h0[8] = {
@@ -66,11 +130,12 @@ void sha256_update(Sha256 *s, const void *data, size_t size)
                 s->buffered += n, p += n, size -= n;
                 if (s->buffered < 64)
                         return;
-                sha256_block(s, s->buffer);
+                sha256_blocks(s, s->buffer, 1);
                 s->buffered = 0;
         }
-        for (; size >= 64; p += 64, size -= 64)
-                sha256_block(s, p);
+        sha256_blocks(s, p, size / 64);
+        p += size - size % 64;
+        size %= 64;
         memcpy(s->buffer, p, size);
         s->buffered = size;
 }

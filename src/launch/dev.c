@@ -8,8 +8,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -73,42 +75,85 @@ static int open_console_pty(LaunchChild *ch, int *ret_slave)
         return 0;
 }
 
+/* A target made in berth's own /dev: devfd is the root of the tmpfs this child has just mounted,
+ * which nothing else has seen yet (the payload does not run), so a name there is what berth made:
+ * one create and one move_mount instead of resolving every path inside the image's root again
+ * (issue 16: that walk was some 12 system calls per node). */
+static int dev_make_target(int devfd, const char *name, TargetKind kind, int *ret_fd)
+{
+        int fd;
+
+        if (kind == TARGET_FILE)
+                fd = openat(devfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        else {
+                if (mkdirat(devfd, name, 0755) < 0)
+                        return negative_errno();
+                fd = openat(devfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
+static int dev_attach(int mount_fd, int devfd, const char *name, TargetKind kind)
+{
+        _cleanup_close_ int target = -EBADF;
+        int r = dev_make_target(devfd, name, kind, &target);
+
+        if (r < 0)
+                return r;
+        return mount_attach_at(mount_fd, target);
+}
+
+static int dev_new_fs(int devfd, const char *name, const char *fstype, const char *const *options,
+                      unsigned attrs)
+{
+        _cleanup_close_ int m = -EBADF;
+        int r = mount_new_fs(fstype, options, attrs, &m);
+
+        if (r < 0)
+                return r;
+        return dev_attach(m, devfd, name, TARGET_DIRECTORY);
+}
+
 int child_mount_dev(LaunchChild *ch)
 {
         _cleanup_close_ int devfd = -EBADF, console = -EBADF;
         int r;
 
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=0755", "size=64k", NULL },
-                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
+        /* The one target in the image: resolved inside its root, refused in procfs/sysfs. devfd,
+         * the new mount's own fd, is its root once attached. */
+        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0755", "size=64k", NULL },
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &devfd);
+        if (r >= 0)
+                r = mount_attach_in_root(devfd, ch->rootfd, "/dev", TARGET_DIRECTORY);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev");
         for (size_t i = 0; i < _HOST_NODE_MAX; i++) {
-                r = mount_attach_in_root(ch->node_fds[i], ch->rootfd, node_names[i], TARGET_FILE);
+                r = dev_attach(ch->node_fds[i], devfd, node_names[i] + strlen("/dev/"), TARGET_FILE);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to bind %s",
                                                   node_names[i]);
         }
-        r = mount_new_fs_in_root(ch->rootfd, "devpts",
-                                 (const char *const[]){ "newinstance", "ptmxmode=0666", "mode=0620", NULL },
-                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
+        r = dev_new_fs(devfd, "pts", "devpts",
+                       (const char *const[]){ "newinstance", "ptmxmode=0666", "mode=0620", NULL },
+                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/pts");
         /* Bounded (ShmSize=): unbounded, a tmpfs may take half the host's memory. */
         _cleanup_free_ char *shm_size = NULL;
         if (asprintf(&shm_size, "size=%s", ch->ctx->config->shm_size) < 0)
                 return -ENOMEM;
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=1777", shm_size, NULL },
-                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
+        r = dev_new_fs(devfd, "shm", "tmpfs", (const char *const[]){ "mode=1777", shm_size, NULL },
+                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/shm");
-        r = mount_new_fs_in_root(ch->rootfd, "mqueue", NULL,
-                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev/mqueue");
+        r = dev_new_fs(devfd, "mqueue", "mqueue", NULL,
+                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/mqueue");
 
-        r = resolve_in_root(ch->rootfd, "/dev", false, TARGET_DIRECTORY, &devfd);
-        if (r < 0)
-                return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to open /dev");
         for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
                 if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, negative_errno(),
@@ -122,7 +167,7 @@ int child_mount_dev(LaunchChild *ch)
         } else
                 r = child_clone_dev_null(ch, &console);
         if (r >= 0)
-                r = mount_attach_in_root(console, ch->rootfd, "/dev/console", TARGET_FILE);
+                r = dev_attach(console, devfd, "console", TARGET_FILE);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up /dev/console");
         return 0;

@@ -56,7 +56,10 @@ static int cover_path(LaunchChild *ch, const char *path, bool mask)
         }
         if (r < 0)
                 return r;
-        return mount_attach_in_root(m, ch->rootfd, path, dir ? TARGET_DIRECTORY : TARGET_FILE);
+        /* Onto fd, resolved above inside the root: resolving the path again (as
+         * mount_attach_in_root() would) finds the same inode, since nothing in the container runs
+         * yet, and every path here names /proc or /sys, which that check lets through. */
+        return mount_attach_at(m, fd);
 }
 
 /* Docker masks each CPU's thermal_throttle (its counters tell about the host's load, and some

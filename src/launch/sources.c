@@ -6,11 +6,13 @@
  * sync socket; the child attaches them in its own mount namespace. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "launch-context.h"
@@ -18,10 +20,16 @@
 
 /* The host's /dev (devtmpfs): nodes there are the kernel's, not the container's (a user namespace
  * cannot mknod devices), and binding a part of it (Bind=/dev/dri) is asking for them. */
-static bool source_is_devtmpfs(const char *path)
+static bool source_is_devtmpfs(int fd, const char *path)
 {
         _cleanup_free_ char *fs = NULL;
+        struct statfs sfs;
 
+        /* devtmpfs is shmem (ramfs without CONFIG_TMPFS) to statfs(): any other type is not it,
+         * and only those need /proc/self/mountinfo (issue 16: every start read it for its root). */
+        if (fstatfs(fd, &sfs) >= 0 && (unsigned long)sfs.f_type != TMPFS_MAGIC &&
+            (unsigned long)sfs.f_type != RAMFS_MAGIC)
+                return false;
         return userns_fs_type(path, &fs) >= 0 && streq(fs, "devtmpfs");
 }
 
@@ -42,7 +50,7 @@ static int open_source(int userns_fd, const char *path, bool recursive, bool idm
                 return r;
         if (fstat(fd, &st) < 0)
                 return negative_errno();
-        if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || source_is_devtmpfs(path))
+        if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || source_is_devtmpfs(fd, path))
                 attrs = 0;
         if (idmap && userns_fd >= 0)
                 return userns_open_idmapped(fd, "", userns_fd, recursive, attrs, ret);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux: MCS pairs under STATE_DIR/mcs/ and the container's labels (libselinux). */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
-#include <selinux/context.h>
-#include <selinux/selinux.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -20,6 +20,152 @@
 
 #define BERTH_PROCESS_CONTEXT "system_u:system_r:berth_container_t:s0"
 #define BERTH_FILE_CONTEXT    "system_u:object_r:berth_container_file_t:s0"
+
+/* libselinux is opened when SELinux is there, not linked: with it (and the libpcre2 it brings)
+ * every berth process mapped two more shared objects and resolved some 230 more symbols at
+ * start, and ran its constructor, on hosts without SELinux too (issue 16). Labels are strings
+ * berth composes itself (context_parse() below); only the kernel's answers need the library. */
+static struct {
+        void *dl;
+        int (*is_selinux_enabled)(void);
+        int (*security_check_context)(const char *con);
+        const char *(*selinux_lxc_contexts_path)(void);
+        int (*getfilecon_raw)(const char *path, char **con);
+        int (*setfilecon_raw)(const char *path, const char *con);
+        void (*freecon)(char *con);
+} lib;
+
+static int selinux_lib_load(void)
+{
+        void *dl;
+
+        if (lib.dl)
+                return 0;
+        dl = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+        if (!dl)
+                return -EOPNOTSUPP;
+        if (!(*(void **)&lib.is_selinux_enabled = dlsym(dl, "is_selinux_enabled")) ||
+            !(*(void **)&lib.security_check_context = dlsym(dl, "security_check_context")) ||
+            !(*(void **)&lib.selinux_lxc_contexts_path = dlsym(dl, "selinux_lxc_contexts_path")) ||
+            !(*(void **)&lib.getfilecon_raw = dlsym(dl, "getfilecon_raw")) ||
+            !(*(void **)&lib.setfilecon_raw = dlsym(dl, "setfilecon_raw")) ||
+            !(*(void **)&lib.freecon = dlsym(dl, "freecon"))) {
+                dlclose(dl);
+                return -EOPNOTSUPP;
+        }
+        lib.dl = dl;
+        return 0;
+}
+
+/* Whether the kernel has selinuxfs where libselinux looks for it: mounted on /sys/fs/selinux or
+ * /selinux, or (its last resort, a scan of /proc/mounts) known to the kernel at all. Without it
+ * libselinux's is_selinux_enabled() is 0, so the library need not be loaded to learn that. */
+static bool selinuxfs_present(void)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t allocated = 0;
+        struct statfs sfs;
+
+        if (statfs("/sys/fs/selinux", &sfs) >= 0 && (unsigned long)sfs.f_type == SELINUX_MAGIC)
+                return true;
+        if (statfs("/selinux", &sfs) >= 0 && (unsigned long)sfs.f_type == SELINUX_MAGIC)
+                return true;
+        f = fopen("/proc/filesystems", "re");
+        if (!f)
+                return true; /* cannot tell: ask the library */
+        while (getline(&line, &allocated, f) > 0)
+                if (strstr(line, "selinuxfs"))
+                        return true;
+        return false;
+}
+
+/* 1 when SELinux is enabled, 0 when not, -errno when it is there but libselinux cannot be
+ * loaded (a label would silently not be applied: refuse instead). */
+static int selinux_enabled(void)
+{
+        int r;
+
+        if (!selinuxfs_present())
+                return 0;
+        r = selinux_lib_load();
+        if (r < 0)
+                return r;
+        return lib.is_selinux_enabled() > 0;
+}
+
+/* A security context as libselinux's context_new() splits it: user:role:type[:range], the range
+ * (MLS level or range, "s0-s0:c0.c1023") keeping its colons and spaces; no tab, newline or
+ * carriage return anywhere. */
+typedef struct Context {
+        char *part[4]; /* user, role, type, range (NULL: none) */
+} Context;
+
+enum { CONTEXT_TYPE = 2, CONTEXT_RANGE = 3 };
+
+static void context_done(Context *c)
+{
+        for (size_t i = 0; i < ELEMENTSOF(c->part); i++)
+                free(c->part[i]);
+        *c = (Context){};
+}
+
+static int context_parse(const char *s, Context *ret)
+{
+        _cleanup_(context_done) Context c = {};
+        size_t colons = 0;
+        const char *p;
+
+        if (!s)
+                return -EINVAL;
+        for (p = s; *p; p++) {
+                if (strchr("\t\n\r", *p))
+                        return -EINVAL;
+                colons += *p == ':';
+        }
+        if (colons < 2 || colons > 5)
+                return -EINVAL;
+        p = s;
+        for (size_t i = 0; i < ELEMENTSOF(c.part) && *p; i++) {
+                size_t n = i < CONTEXT_RANGE ? strcspn(p, ":") : strlen(p);
+                c.part[i] = strndup(p, n);
+                if (!c.part[i])
+                        return -ENOMEM;
+                if (i < CONTEXT_RANGE && strchr(c.part[i], ' '))
+                        return -EINVAL; /* only the range may hold a space */
+                p += n;
+                if (*p)
+                        p++;
+        }
+        if (!c.part[CONTEXT_TYPE])
+                return -EINVAL;
+        *ret = c;
+        c = (Context){};
+        return 0;
+}
+
+/* Replaces a part, with context_type_set()'s and context_range_set()'s checks. */
+static int context_set(Context *c, unsigned idx, const char *v)
+{
+        char *copy;
+
+        if (strpbrk(v, idx == CONTEXT_RANGE ? "\t\n\r" : "\t\n\r: "))
+                return -EINVAL;
+        copy = strdup(v);
+        if (!copy)
+                return -ENOMEM;
+        free(c->part[idx]);
+        c->part[idx] = copy;
+        return 0;
+}
+
+static int context_to_string(const Context *c, char **ret)
+{
+        int r = c->part[CONTEXT_RANGE]
+                        ? asprintf(ret, "%s:%s:%s:%s", c->part[0], c->part[1], c->part[2], c->part[3])
+                        : asprintf(ret, "%s:%s:%s", c->part[0], c->part[1], c->part[2]);
+        return r < 0 ? -ENOMEM : 0;
+}
 
 int mcs_allocate(const char *state_dir, const char *name, McsPair *ret)
 {
@@ -62,8 +208,8 @@ void mcs_release(McsPair *p)
 
 int mcs_pair_from_label(const char *label, unsigned *ret_c1, unsigned *ret_c2)
 {
-        context_t ctx = label ? context_new(label) : NULL;
-        const char *range = ctx ? context_range_get(ctx) : NULL;
+        _cleanup_(context_done) Context ctx = {};
+        const char *range = label && context_parse(label, &ctx) >= 0 ? ctx.part[CONTEXT_RANGE] : NULL;
         unsigned c1, c2;
         int end = 0, r = 0;
 
@@ -76,8 +222,6 @@ int mcs_pair_from_label(const char *label, unsigned *ret_c1, unsigned *ret_c2)
                 *ret_c1 = c1;
                 *ret_c2 = c2;
         }
-        if (ctx)
-                context_free(ctx);
         return r;
 }
 
@@ -111,7 +255,7 @@ int mcs_reserve(const char *state_dir, const char *label, McsPair *ret)
 /* Reads key = "value" from the policy's lxc_contexts. */
 static int lxc_context(const char *key, char **ret)
 {
-        const char *path = selinux_lxc_contexts_path();
+        const char *path = lib.selinux_lxc_contexts_path ? lib.selinux_lxc_contexts_path() : NULL;
         _cleanup_free_ char *line = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         size_t allocated = 0;
@@ -130,25 +274,20 @@ static int lxc_context(const char *key, char **ret)
         return r;
 }
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(context_t, context_free);
-
 /* base with its level replaced by level and, when type is given, its type replaced. */
 static int context_with(const char *base, const char *type, const char *level, char **ret)
 {
-        _cleanup_(context_freep) context_t ctx = context_new(base);
-        const char *s;
+        _cleanup_(context_done) Context ctx = {};
+        int r;
 
-        if (!ctx)
-                return -EINVAL;
-        if (type && context_type_set(ctx, type) != 0)
-                return -EINVAL;
-        if (level && context_range_set(ctx, level) != 0)
-                return -EINVAL;
-        s = context_str(ctx);
-        if (!s)
-                return -EINVAL;
-        *ret = strdup(s);
-        return *ret ? 0 : -ENOMEM;
+        r = context_parse(base, &ctx);
+        if (r < 0)
+                return r;
+        if (type && (r = context_set(&ctx, CONTEXT_TYPE, type)) < 0)
+                return r;
+        if (level && (r = context_set(&ctx, CONTEXT_RANGE, level)) < 0)
+                return r;
+        return context_to_string(&ctx, ret);
 }
 
 /* The policy's container contexts when the loaded policy has their types, else berth's. */
@@ -157,7 +296,7 @@ static int base_contexts(bool enabled, char **ret_process, char **ret_file)
         _cleanup_free_ char *process = NULL, *file = NULL;
 
         if (enabled && lxc_context("process", &process) >= 0 && lxc_context("file", &file) >= 0 &&
-            security_check_context(process) == 0 && security_check_context(file) == 0) {
+            lib.security_check_context(process) == 0 && lib.security_check_context(file) == 0) {
                 *ret_process = TAKE_PTR(process);
                 *ret_file = TAKE_PTR(file);
                 return 0;
@@ -178,20 +317,25 @@ int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLa
 {
         _cleanup_(selinux_labels_done) SelinuxLabels l = {};
         _cleanup_free_ char *process = NULL, *file = NULL, *level = NULL;
-        bool enabled = is_selinux_enabled() > 0;
+        bool enabled;
         int r;
 
         if (c->selinux_label && streq(c->selinux_label, "disable")) {
                 *ret = (SelinuxLabels){};
                 return 0;
         }
+        r = selinux_enabled();
+        if (r < 0)
+                return r;
+        enabled = r > 0;
         r = base_contexts(enabled, &process, &file);
         if (r < 0)
                 return r;
 
         if (c->selinux_label) {
-                _cleanup_(context_freep) context_t given = context_new(c->selinux_label);
-                const char *range = given ? context_range_get(given) : NULL;
+                _cleanup_(context_done) Context given = {};
+                const char *range =
+                        context_parse(c->selinux_label, &given) >= 0 ? given.part[CONTEXT_RANGE] : NULL;
                 if (!range)
                         return -EINVAL;
                 level = strdup(range);
@@ -273,14 +417,16 @@ static int label_fd(int fd, const char *label)
         char *current = NULL;
         bool same;
 
+        if (selinux_lib_load() < 0)
+                return -EOPNOTSUPP;
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-        if (getfilecon_raw(path, &current) >= 0) {
+        if (lib.getfilecon_raw(path, &current) >= 0) {
                 same = streq(current, label);
-                freecon(current);
+                lib.freecon(current);
                 if (same)
                         return 0;
         }
-        return setfilecon_raw(path, label) < 0 ? negative_errno() : 0;
+        return lib.setfilecon_raw(path, label) < 0 ? negative_errno() : 0;
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);

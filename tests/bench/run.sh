@@ -133,6 +133,13 @@ echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
 printf 'ID=busybox\nNAME="berth bench root"\n' >"$root/usr/lib/os-release"
 ln -s ../usr/lib/os-release "$root/etc/os-release"
+# berth refuses a root that host users other than root can reach (berth.container(5): some
+# directory above it must be root's own, 0700); crun and runc, whose user namespace does not
+# idmap the root, need the opposite (their mapped root walks the path). berth gets the same tree
+# through a bind mount below a 0700 directory.
+mkdir -m 0700 "$work/private" && mkdir "$work/private/root" &&
+        mount --bind "$root" "$work/private/root" || exit 1
+berthroot=$work/private/root
 
 # the seccomp allowlist podman hands crun and runc (containers-common), extracted, not installed
 profile=""
@@ -166,10 +173,10 @@ chmod 755 "$root/bin/bench-probe" "$root/bin/bench-idle"
 for payload in true bench-probe; do
         sfx=${payload#true}
         sfx=${sfx:+-probe}
-        printf '[Container]\nDirectory=%s\nExec=/bin/%s\n' "$root" "$payload" >"$work/conf/bench-secure$sfx.container"
+        printf '[Container]\nDirectory=%s\nExec=/bin/%s\n' "$berthroot" "$payload" >"$work/conf/bench-secure$sfx.container"
         # (no Capability=all: berth refuses it where its own bounding set lacks some, as here)
         printf '[Container]\nDirectory=%s\nExec=/bin/%s\n\n[Security]\nPrivateUsers=no\nNoNewPrivileges=no\n\n[Network]\nPrivate=no\n' \
-                "$root" "$payload" >"$work/conf/bench-min$sfx.container"
+                "$berthroot" "$payload" >"$work/conf/bench-min$sfx.container"
 done
 if want a || want b || want d; then
         "$berth" verify --file "$work/conf/bench-secure.container" >/dev/null &&
@@ -303,7 +310,7 @@ if want c; then
         # our tmpfs: creating and removing 300k inodes on this VM's disk takes many minutes
         truncate -s 2G "$work/run/ext4.img" && mkfs.ext4 -q -N 400000 "$work/run/ext4.img" &&
                 mount -o loop "$work/run/ext4.img" "$work/ext4" || exit 1
-        chmod 755 "$work/ext4"
+        chmod 0700 "$work/ext4" # root-only above berth's roots (berth.container(5)); bench-idmap runs as root
         for n in $sizes; do
                 # berth itself: its default run of /bin/true on a root holding n more files
                 cp -a "$root" "$work/ext4/tree-berth-$n"
@@ -345,7 +352,7 @@ if want d; then
                 echo "bench: d) density: $n idle containers" >&2
                 mkdir -p "$work/dens-$n"
                 for i in $(seq "$n"); do
-                        printf '[Container]\nDirectory=%s\nExec=/bin/bench-idle\n' "$root" >"$work/conf/d$n-$i.container"
+                        printf '[Container]\nDirectory=%s\nExec=/bin/bench-idle\n' "$berthroot" >"$work/conf/d$n-$i.container"
                 done
                 echo "d-$n load-before $(load)" >>"$out/load.txt"
                 t0=$(date +%s%N)

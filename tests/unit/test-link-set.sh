@@ -22,6 +22,10 @@ diag "berth maps $(grep -c . <<<"$closure") shared objects (ldd lines, vdso and 
 for lib in libarchive libjson-c libcrypto libssl libxml2 libicuuc libstdc++; do
         check_eq "berth's ldd closure has no $lib" "$(grep -c "^[[:space:]]*$lib\." <<<"$closure")" 0
 done
+# libselinux (and the libpcre2 it needs) is dlopen()ed only where SELinux is on (issue 16).
+for lib in libselinux libpcre2-8; do
+        check_eq "berth's ldd closure has no $lib (opened on demand)" "$(grep -c "^[[:space:]]*$lib\." <<<"$closure")" 0
+done
 
 import_needed=$(needed "$IMPORT")
 # libcrypto (issue 18): cosign signatures are verified in berth-import only.

@@ -205,5 +205,44 @@ int main(void)
         free(c->selinux_label);
         c->selinux_label = strdup("not a label");
         CHECK(selinux_compute_labels(c, &p, &l) == -EINVAL, "a malformed SELinuxLabel= is refused");
+
+        /* berth splits labels itself (libselinux is dlopen()ed only where SELinux is on): it reads
+         * them as libselinux's context_new() does, range colons and all. */
+        static const char *const labels[] = {
+                "u:r:t:s0-s0:c0.c1023",
+                "u:r:t:s0:c1,c2",
+                "u:r:t",
+                "u:r",
+                "u::t:s0",
+                "u:r:t:",
+                "a:b:c:d:e:f:g",
+                "u:r:t:s0 c1",
+                "u r:r:t:s0",
+                "u:r:t:s0\tc1",
+                "u:r:t:s0:c1:c2:c3",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(labels); i++) {
+                context_t lib_ctx = context_new(labels[i]);
+                const char *range = lib_ctx ? context_range_get(lib_ctx) : NULL;
+                int r;
+
+                free(c->selinux_label);
+                c->selinux_label = strdup(labels[i]);
+                r = selinux_compute_labels(c, &p, &l);
+                CHECK(range ? r == 0 &&
+                                      streq(strchr(strchr(strchr(l.file, ':') + 1, ':') + 1, ':') + 1, range)
+                            : r == -EINVAL,
+                      "SELinuxLabel=%s: %s as libselinux reads it (range %s; got %d, file label %s)",
+                      labels[i], range ? "its range for files" : "refused", strna(range), r, strna(l.file));
+                selinux_labels_done(&l);
+                if (lib_ctx)
+                        context_free(lib_ctx);
+        }
+        free(c->selinux_label);
+        c->selinux_label = NULL;
+        free(c->selinux_type);
+        c->selinux_type = strdup("bad:type");
+        CHECK(selinux_compute_labels(c, &p, &l) == -EINVAL, "SELinuxType= with a colon is refused, as "
+                                                            "context_type_set() refuses it");
         return test_done();
 }
