@@ -27,6 +27,8 @@ static const Verb verbs[] = {
           verb_start },
         { "exec", "NAME -- CMD...", "Run a command inside a running container, equally confined",
           verb_exec },
+        { "copy-to", "NAME HOST-PATH [PATH]", "Copy a file or directory into a running container", verb_copy },
+        { "copy-from", "NAME PATH [HOST-PATH]", "Copy a file or directory out of a running container", verb_copy },
         { "logs", "NAME", "Show the container's journal", verb_logs },
         { "run", "NAME | --file PATH", "Run a container in the foreground (what berth@.service runs)",
           verb_run },

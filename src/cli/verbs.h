@@ -12,6 +12,7 @@ int verb_start(int argc, char **argv); /* start, stop, restart: argv[0] says whi
 int verb_list(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_exec(int argc, char **argv);
+int verb_copy(int argc, char **argv); /* copy-to, copy-from: argv[0] says which */
 int verb_logs(int argc, char **argv);
 int verb_import(int argc, char **argv);      /* in berth-import (import-main.c) */
 int verb_import_exec(int argc, char **argv); /* in berth: executes berth-import */

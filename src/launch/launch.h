@@ -6,6 +6,8 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "record.h"
+#include "state.h"
 
 typedef struct LaunchOptions {
         const char *state_dir; /* default /run/berth (BERTH_STATE_DIR overrides) */
@@ -32,3 +34,17 @@ typedef struct ExecOptions {
  * Returns the exit status for berth's own exit: the command's, 128+N when signal N killed it,
  * EXIT_NOT_RUNNING, or 125/126/127; *ret_error gets a one-line message when berth failed. */
 int launch_exec(const char *name, const ExecOptions *o, char **ret_error);
+
+/* A running container to join from the host (join.c), found from its state and confinement record
+ * only: the leader's pidfd (checked to be the recorded payload) and which of its user and mount
+ * namespaces differ from ours (ns_flags, for setns(pidfd, ...)). */
+typedef struct JoinTarget {
+        RuntimeState state;
+        ConfinementRecord rec;
+        int pidfd;
+        int ns_flags;
+} JoinTarget;
+
+void join_target_done(JoinTarget *t);
+/* 0, -ESRCH when name is not running (or restarted meanwhile), another -errno with *ret_error set. */
+int join_target_open(const char *state_dir, const char *name, JoinTarget *t, char **ret_error);
