@@ -3,7 +3,7 @@
 #
 # Verbs and options are read from `berth --help` and `berth VERB --help`, so the completion
 # always offers exactly what the installed binary accepts. Container names come from the
-# config search path (start, restart, run, cat, verify, audit), from `berth list` (stop, exec),
+# config search path (start, restart, run, cat, verify, audit), from `berth list` (stop, exec, copy-to, copy-from),
 # or both, each name once (status, logs).
 
 # The verb: the first argument after "berth" that is neither an option nor --config-path's value.
@@ -163,6 +163,9 @@ complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_config_nam
 complete -c berth -n '__berth_positional "verify audit"' -a '(__berth_complete_paths "\\.container\$")'
 complete -c berth -n '__berth_positional "stop reload"' -a '(__berth_running_names)' -d 'running'
 complete -c berth -n '__berth_positional exec 0' -a '(__berth_running_names)' -d 'running'
+complete -c berth -n '__berth_positional "copy-to copy-from" 0' -a '(__berth_running_names)' -d 'running'
+complete -c berth -n '__berth_positional copy-to 1' -a '(__berth_complete_paths .)'
+complete -c berth -n '__berth_positional copy-from 2' -a '(__berth_complete_paths .)'
 complete -c berth -n '__berth_positional "status logs" 0' -a '(__berth_known_names)'
 complete -c berth -n '__berth_positional rm-image 0' -a '(__berth_image_names)' -d 'image'
 complete -c berth -n '__berth_positional import 1' -a '(__berth_complete_paths "\\.(tar|tgz|txz|tzst|tar\\.(gz|xz|zst))\$")'

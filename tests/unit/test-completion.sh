@@ -80,11 +80,11 @@ help_options() {
 
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
-expect "berth " "audit cat exec images import list logs reload restart rm-image run start status stop verify"
+expect "berth " "audit cat copy-from copy-to exec images import list logs reload restart rm-image run start status stop verify"
 expect "berth --" "$(help_options "")"
 expect "berth import web --" "--help --keep-setuid --max-size= --oci= --verify-key="
 # Every verb's options are exactly those its --help lists.
-for verb in audit cat exec images import list logs reload restart rm-image run start status stop verify; do
+for verb in audit cat copy-from copy-to exec images import list logs reload restart rm-image run start status stop verify; do
         expect "berth $verb --" "$(help_options $verb)"
 done
 # Container names from every directory of the search path, once each, only *.container.
@@ -131,6 +131,14 @@ expect_has "berth exec --" "--tty --no-tty --user= --env="
 # Option values.
 expect "berth list --output=j" "json json-pretty"
 expect "berth list --output " "json json-pretty text"
+# copy-to NAME HOST-PATH [PATH], copy-from NAME PATH [HOST-PATH]: running names, then host files
+# where the host path goes, nothing for the container's path.
+expect "berth copy-to " "run1 web"
+expect "berth copy-from --force " "run1 web"
+expect_has "berth copy-to web " "notes.txt root.tar.gz"
+expect "berth copy-to web notes.txt " ""
+expect "berth copy-from web " ""
+expect_has "berth copy-from web /etc/x " "notes.txt root.tar.gz"
 # exec: after "NAME --" the words belong to the container's command.
 expect "berth exec web -- l" ""
 
