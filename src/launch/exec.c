@@ -103,54 +103,6 @@ _printf_(3, 4) static int exec_error(ExecContext *x, int error, const char *fmt,
         return error;
 }
 
-/* The namespaces of pid that differ from ours: setns() refuses to re-enter one's own user
- * namespace, and a container may share some (PrivateUsers=no, Private=no). */
-static int namespaces_to_join(pid_t pid, int *ret_flags)
-{
-        static const struct {
-                const char *name;
-                int flag;
-        } table[] = {
-                { "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },  { "pid", CLONE_NEWPID },
-                { "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
-                { "cgroup", CLONE_NEWCGROUP },
-        };
-        int flags = 0;
-
-        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-                char theirs[64], ours[64];
-                struct stat a, b;
-
-                snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, table[i].name);
-                snprintf(ours, sizeof(ours), "/proc/self/ns/%s", table[i].name);
-                if (stat(theirs, &a) < 0 || stat(ours, &b) < 0)
-                        return negative_errno();
-                if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-                        flags |= table[i].flag;
-        }
-        *ret_flags = flags;
-        return 0;
-}
-
-static int leader_matches_record(ExecContext *x)
-{
-        _cleanup_fclose_ FILE *f = NULL;
-        char path[64];
-        unsigned inside, outside, size;
-        int n;
-
-        if (x->rec.uid_size == 0)
-                return 0;
-        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)x->state.leader_pid);
-        f = fopen(path, "re");
-        if (!f)
-                return negative_errno();
-        n = fscanf(f, "%u %u %u", &inside, &outside, &size);
-        if (n != 3 || inside != 0 || outside != x->rec.uid_base || size != x->rec.uid_size)
-                return -ESTALE;
-        return 0;
-}
-
 /* berth-NAME.scope/exec-PID, when the container runs in a scope. The scope's cgroup is the first
  * path component named after the scope in the leader's cgroup: the container can only add
  * components below it. It is root's (only "payload" is delegated), which is checked. */
@@ -525,13 +477,16 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         }
         /* The process the pidfd pins is the recorded payload: its user namespace maps the
          * recorded range (a PID reused since would not). */
-        r = leader_matches_record(&x);
+        r = join_leader_matches_record(x.state.leader_pid, &x.rec);
         if (r < 0) {
                 status = EXIT_NOT_RUNNING;
                 r = exec_error(&x, r, "The leader %d is not the recorded payload", (int)x.state.leader_pid);
                 goto finish;
         }
-        r = namespaces_to_join(x.state.leader_pid, &x.ns_flags);
+        r = join_namespaces_to_join(x.state.leader_pid,
+                                    CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+                                            CLONE_NEWNET | CLONE_NEWCGROUP,
+                                    &x.ns_flags);
         if (r < 0) {
                 r = exec_error(&x, r, "Failed to inspect the namespaces");
                 goto finish;

@@ -2,7 +2,7 @@
 /* Finding a running container to join from the host side, from its state and confinement record
  * only (never a config file): the leader's pidfd, checked to be the recorded payload, and the
  * namespaces of it that differ from ours. `berth copy-to`/`copy-from` join through this; `berth
- * exec` (exec.c) does the same steps inline. */
+ * exec` (exec.c) shares its checks. */
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -25,30 +25,34 @@ void join_target_done(JoinTarget *t)
         t->pidfd = safe_close(t->pidfd);
 }
 
-static int join_leader_matches_record(const JoinTarget *t)
+int join_leader_matches_record(pid_t leader, const ConfinementRecord *rec)
 {
         _cleanup_fclose_ FILE *f = NULL;
         char path[64];
         unsigned inside, outside, size;
 
-        if (t->rec.uid_size == 0)
+        if (rec->uid_size == 0)
                 return 0;
-        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)t->state.leader_pid);
+        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)leader);
         f = fopen(path, "re");
         if (!f)
                 return negative_errno();
-        if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 ||
-            outside != t->rec.uid_base || size != t->rec.uid_size)
+        if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 || outside != rec->uid_base ||
+            size != rec->uid_size)
                 return -ESTALE;
         return 0;
 }
 
-static int join_namespaces(pid_t pid, int wanted, int *ret_flags)
+int join_namespaces_to_join(pid_t pid, int wanted, int *ret_flags)
 {
         static const struct {
                 const char *name;
                 int flag;
-        } table[] = { { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS } };
+        } table[] = {
+                { "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },  { "pid", CLONE_NEWPID },
+                { "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+                { "cgroup", CLONE_NEWCGROUP },
+        };
         int flags = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
@@ -102,9 +106,9 @@ int join_target_open(const char *state_dir, const char *name, JoinTarget *t, cha
         if (t->pidfd < 0)
                 return -ESRCH;
         /* The pidfd pins the recorded payload: its user namespace maps the recorded range. */
-        if (join_leader_matches_record(t) < 0)
+        if (join_leader_matches_record(t->state.leader_pid, &t->rec) < 0)
                 return -ESRCH;
-        r = join_namespaces(t->state.leader_pid, CLONE_NEWUSER | CLONE_NEWNS, &t->ns_flags);
+        r = join_namespaces_to_join(t->state.leader_pid, CLONE_NEWUSER | CLONE_NEWNS, &t->ns_flags);
         if (r < 0)
                 return join_error(ret_error, name, r, "Failed to inspect the namespaces");
         return 0;
