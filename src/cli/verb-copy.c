@@ -154,7 +154,8 @@ static int rm_rf_at(int dir_fd, const char *name, unsigned depth)
         if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOENT ? 0 : negative_errno();
         if (S_ISDIR(st.st_mode)) {
-                _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd =
+                        openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 DIR *d;
                 struct dirent *de;
                 int r = 0;
@@ -268,7 +269,9 @@ static int msg_recv(int sock, CopyMsg *m, int *ret_fd)
 {
         char control[CMSG_SPACE(sizeof(int))] = {};
         struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control) };
+        struct msghdr mh = {
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)
+        };
         ssize_t n;
 
         *ret_fd = -EBADF;
@@ -280,7 +283,8 @@ static int msg_recv(int sock, CopyMsg *m, int *ret_fd)
         if (n < 0)
                 return negative_errno();
         for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int)))
+                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+                    cm->cmsg_len == CMSG_LEN(sizeof(int)))
                         memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
         if (n == 0)
                 return 0;
@@ -304,8 +308,8 @@ _printf_(2, 3) static void msg_send_error(int sock, const char *fmt, ...)
 
 /* Sends the tree at fd (st: what it is, name: its name) depth first. On failure, where names the
  * entry that failed. Only regular files and directories; the walk never follows a symlink. */
-static int walk_tree(int sock, int fd, const struct stat *st, const char *name, char *where, size_t where_size,
-                     unsigned depth)
+static int walk_tree(int sock, int fd, const struct stat *st, const char *name, char *where,
+                     size_t where_size, unsigned depth)
 {
         CopyMsg m = {
                 .mode = st->st_mode & 07777,
@@ -354,7 +358,9 @@ static int walk_tree(int sock, int fd, const struct stat *st, const char *name, 
         (void)closedir(d);
         if (r < 0)
                 return r;
-        m = (CopyMsg){ .type = MSG_LEAVE, .mode = st->st_mode & 07777, .uid = st->st_uid, .gid = st->st_gid };
+        m = (CopyMsg){
+                .type = MSG_LEAVE, .mode = st->st_mode & 07777, .uid = st->st_uid, .gid = st->st_gid
+        };
         return msg_send(sock, &m, -EBADF);
 }
 
@@ -369,8 +375,10 @@ static void inside_owner(const Copy *c, const CopyMsg *m, uid_t *uid, gid_t *gid
                 *gid = m->gid;
                 return;
         }
-        *uid = m->uid >= rec->uid_base && m->uid - rec->uid_base < rec->uid_size ? m->uid - rec->uid_base : 0;
-        *gid = m->gid >= rec->uid_base && m->gid - rec->uid_base < rec->uid_size ? m->gid - rec->uid_base : 0;
+        *uid = m->uid >= rec->uid_base && m->uid - rec->uid_base < rec->uid_size ? m->uid - rec->uid_base
+                                                                                 : 0;
+        *gid = m->gid >= rec->uid_base && m->gid - rec->uid_base < rec->uid_size ? m->gid - rec->uid_base
+                                                                                 : 0;
 }
 
 /* Owner, mode and label of a copy. Inside (copy-to): the mapped owner, the mode as it was, the
@@ -386,15 +394,16 @@ static int finish_inode(const Copy *c, bool inside, int fd, const CopyMsg *m)
         /* chown first: it clears setuid/setgid. */
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, m->mode & 07777) < 0)
                 return negative_errno();
-        if (c->selinux && c->label_len > 0 && fsetxattr(fd, "security.selinux", c->label, c->label_len, 0) < 0)
+        if (c->selinux && c->label_len > 0 &&
+            fsetxattr(fd, "security.selinux", c->label, c->label_len, 0) < 0)
                 return negative_errno();
         return 0;
 }
 
 /* Creates what the peer sends below top_dir_fd, the top under the name tmp, until MSG_DONE.
  * shown: the target's path for messages. *ret_error: why it failed (the peer's line, or ours). */
-static int receive_tree(const Copy *c, bool inside, int sock, int top_dir_fd, const char *tmp, const char *shown,
-                        char **ret_error)
+static int receive_tree(const Copy *c, bool inside, int sock, int top_dir_fd, const char *tmp,
+                        const char *shown, char **ret_error)
 {
         int stack[COPY_DEPTH_MAX + 2];
         size_t lens[COPY_DEPTH_MAX + 2];
@@ -451,8 +460,8 @@ static int receive_tree(const Copy *c, bool inside, int sock, int top_dir_fd, co
                                 r = -EBADMSG;
                                 break;
                         }
-                        out = openat(stack[depth], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-                                     0600);
+                        out = openat(stack[depth], name,
+                                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
                         if (out < 0) {
                                 r = negative_errno();
                                 break;
@@ -474,7 +483,8 @@ static int receive_tree(const Copy *c, bool inside, int sock, int top_dir_fd, co
                         r = negative_errno();
                         break;
                 }
-                stack[depth + 1] = openat(stack[depth], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                stack[depth + 1] =
+                        openat(stack[depth], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (stack[depth + 1] < 0) {
                         r = negative_errno();
                         break;
@@ -509,26 +519,31 @@ static int child_main(Copy *c)
                 return EXIT_FAILURE_GENERIC;
         /* Non-dumpable before joining (inherited from the host side; asserted again). */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-                return msg_send_error(c->sock, "Failed to make the copy process non-dumpable: %m"), EXIT_FAILURE_GENERIC;
+                return msg_send_error(c->sock, "Failed to make the copy process non-dumpable: %m"),
+                       EXIT_FAILURE_GENERIC;
         if (c->target.ns_flags && setns(c->target.pidfd, c->target.ns_flags) < 0)
-                return msg_send_error(c->sock, "Failed to enter the container's namespaces: %m"), EXIT_FAILURE_GENERIC;
+                return msg_send_error(c->sock, "Failed to enter the container's namespaces: %m"),
+                       EXIT_FAILURE_GENERIC;
         c->target.pidfd = safe_close(c->target.pidfd);
         if (rec->uid_size > 0)
                 (void)setgroups(0, NULL); /* host root's groups mean nothing inside; refused when the
                                            * namespace denies setgroups, harmless then */
         if (rec->uid_size > 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-                return msg_send_error(c->sock, "Failed to become root of the container's user namespace: %m"),
+                return msg_send_error(c->sock,
+                                      "Failed to become root of the container's user namespace: %m"),
                        EXIT_FAILURE_GENERIC;
         /* A credential change resets both: set them again. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                return msg_send_error(c->sock, "Failed to make the copy process non-dumpable: %m"), EXIT_FAILURE_GENERIC;
+                return msg_send_error(c->sock, "Failed to make the copy process non-dumpable: %m"),
+                       EXIT_FAILURE_GENERIC;
         if (getppid() == 0 || getppid() == 1)
                 return EXIT_FAILURE_GENERIC;
 
         /* setns() put us at the root of the container's mount namespace: its pivot_root'ed root. */
         root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
-                return msg_send_error(c->sock, "Failed to open the container's root: %m"), EXIT_FAILURE_GENERIC;
+                return msg_send_error(c->sock, "Failed to open the container's root: %m"),
+                       EXIT_FAILURE_GENERIC;
         if (c->selinux) {
                 c->label_len = fgetxattr(root_fd, "security.selinux", c->label, sizeof(c->label));
                 if (c->label_len < 0)
@@ -564,11 +579,13 @@ static int child_main(Copy *c)
                 int fd = open_entry(dir_fd, base, &st);
 
                 if (fd < 0)
-                        return msg_send_error(c->sock, "%s: %s", c->container_path, entry_error(fd)), EXIT_FAILURE_GENERIC;
+                        return msg_send_error(c->sock, "%s: %s", c->container_path, entry_error(fd)),
+                               EXIT_FAILURE_GENERIC;
                 snprintf(where, sizeof(where), "%s", c->container_path);
                 r = walk_tree(c->sock, fd, &st, base, where, sizeof(where), 0);
                 if (r < 0)
-                        return msg_send_error(c->sock, "%s: %s", where, entry_error(r)), EXIT_FAILURE_GENERIC;
+                        return msg_send_error(c->sock, "%s: %s", where, entry_error(r)),
+                               EXIT_FAILURE_GENERIC;
         }
         r = msg_send(c->sock, &done, -EBADF);
         return r < 0 ? EXIT_FAILURE_GENERIC : EXIT_OK;
@@ -634,8 +651,8 @@ static int copy_run(Copy *c, char **ret_error)
                 }
                 r = path_split(abs ?: c->host_path, &host_dir, &host_base);
                 if (r < 0) {
-                        copy_error(ret_error, "Failed to copy from container %s: %s does not name a file", c->name,
-                                   c->host_path);
+                        copy_error(ret_error, "Failed to copy from container %s: %s does not name a file",
+                                   c->name, c->host_path);
                         return EXIT_USAGE;
                 }
                 host_base = c->host_path + strlen(c->host_path) - strlen(host_base);
@@ -646,16 +663,16 @@ static int copy_run(Copy *c, char **ret_error)
                         return EXIT_FAILURE_GENERIC;
                 }
                 if (!c->force && fstatat(host_dir_fd, host_base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                        copy_error(ret_error, "Failed to copy from container %s: %s %s", c->name, c->host_path,
-                                   entry_error(-EEXIST));
+                        copy_error(ret_error, "Failed to copy from container %s: %s %s", c->name,
+                                   c->host_path, entry_error(-EEXIST));
                         return EXIT_FAILURE_GENERIC;
                 }
         }
 
         r = join_target_open(state_dir_get(), c->name, &c->target, ret_error);
         if (r == -ESRCH) {
-                copy_error(ret_error, "Container %s is not running (start it with: berth start %s).", c->name,
-                           c->name);
+                copy_error(ret_error, "Container %s is not running (start it with: berth start %s).",
+                           c->name, c->name);
                 return EXIT_NOT_RUNNING;
         }
         if (r < 0)
@@ -704,7 +721,8 @@ static int copy_run(Copy *c, char **ret_error)
         if (error) {
                 /* Paths the container chose are in it: escaped. */
                 _cleanup_free_ char *e = cescape(error);
-                copy_error(ret_error, "Failed to copy %s container %s: %s", c->to ? "to" : "from", c->name, e ?: "?");
+                copy_error(ret_error, "Failed to copy %s container %s: %s", c->to ? "to" : "from", c->name,
+                           e ?: "?");
         } else
                 copy_error(ret_error, "Failed to copy %s container %s: the copy process failed (status %d)",
                            c->to ? "to" : "from", c->name, status);
@@ -726,7 +744,8 @@ static void help(const char *verb)
                 printf("Copy a regular file or a directory tree from the host into the running container\n"
                        "NAME (like machinectl copy-to, which berth containers refuse). CONTAINER-PATH is\n"
                        "resolved inside the container's root (its symlinks never lead out); it defaults to\n"
-                       "HOST-PATH. The copy is made by the container's root user: modes are kept, the owner\n"
+                       "HOST-PATH. The copy is made by the container's root user: modes are kept, the "
+                       "owner\n"
                        "inside is the host owner when the container's user namespace maps it, else root.\n");
         else
                 printf("Copy a regular file or a directory tree out of the running container NAME to the\n"
@@ -761,7 +780,8 @@ int verb_copy(int argc, char **argv)
                 default: return EXIT_USAGE;
                 }
         if (argc - optind < 2 || argc - optind > 3) {
-                log_error("'berth %s' needs a container name, a source and optionally a destination.", argv[0]);
+                log_error("'berth %s' needs a container name, a source and optionally a destination.",
+                          argv[0]);
                 return EXIT_USAGE;
         }
         c.name = argv[optind];

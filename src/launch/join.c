@@ -4,9 +4,9 @@
  * namespaces of it that differ from ours. `berth copy-to`/`copy-from` join through this; `berth
  * exec` (exec.c) shares its checks. */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +37,8 @@ int join_leader_matches_record(pid_t leader, const ConfinementRecord *rec)
         f = fopen(path, "re");
         if (!f)
                 return negative_errno();
-        if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 || outside != rec->uid_base ||
-            size != rec->uid_size)
+        if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 ||
+            outside != rec->uid_base || size != rec->uid_size)
                 return -ESTALE;
         return 0;
 }
@@ -95,11 +95,11 @@ int join_target_open(const char *state_dir, const char *name, JoinTarget *t, cha
         r = confinement_record_read(state_dir, name, &t->rec);
         if (r == -ENOENT)
                 return join_error(ret_error, name, r,
-                                           "No recorded confinement in %s/%s (started by an older berth? restart it)",
-                                           state_dir, name);
+                                  "No recorded confinement in %s/%s (started by an older berth? restart it)",
+                                  state_dir, name);
         if (r < 0)
                 return join_error(ret_error, name, r, "Failed to read the recorded confinement in %s/%s",
-                                           state_dir, name);
+                                  state_dir, name);
         if (t->rec.supervisor_pid != t->state.supervisor_pid)
                 return -ESRCH; /* restarted meanwhile */
         t->pidfd = (int)syscall(SYS_pidfd_open, t->state.leader_pid, 0);
