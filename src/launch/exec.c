@@ -484,8 +484,8 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 goto finish;
         }
         r = join_namespaces_to_join(x.state.leader_pid,
-                                    CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-                                            CLONE_NEWNET | CLONE_NEWCGROUP,
+                                    CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+                                            CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP,
                                     &x.ns_flags);
         if (r < 0) {
                 r = exec_error(&x, r, "Failed to inspect the namespaces");
