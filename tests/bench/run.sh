@@ -283,13 +283,15 @@ fi
 if want b; then
         if [ -x "$top/tests/system/bed.sh" ]; then
                 echo "bench: b) through systemd in test bed 1" >&2
-                # the bed's root is an overlay, which cannot be idmapped: the containers' root lives
-                # in the build dir, which the bed bind-mounts from the host
-                # below a root-owned 0700 directory, as berth requires of roots (berth.container(5))
-                bedroot=$build/bench-bed/root
-                rm -rf "$build/bench-bed" && mkdir -m 0700 "$build/bench-bed" && cp -a "$root" "$bedroot"
+                # the bed's root is an overlay, which cannot be idmapped: the containers' roots live
+                # in the build dir, which the bed bind-mounts from the host. berth's copy sits below
+                # a root-owned 0700 directory, as berth requires of roots (berth.container(5)); the
+                # peers' copy below a 0755 one, which crun's mapped root must traverse.
+                bedroot=$build/bench-bed/root berthroot=$build/bench-bed/berth/root
+                rm -rf "$build/bench-bed" && mkdir -m 0755 "$build/bench-bed" && mkdir -m 0700 "$build/bench-bed/berth" &&
+                        cp -a "$root" "$bedroot" && cp -a "$root" "$berthroot"
                 mkdir -p "$work/seed/etc/berth"
-                printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$bedroot" >"$work/seed/etc/berth/bench.container"
+                printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$berthroot" >"$work/seed/etc/berth/bench.container"
                 python3 "$here/oci-config.py" secure "$bedroot" "$work/oci-secure-bed.json" ${profile:+--seccomp "$profile"}
                 echo "b load-before $(load)" >>"$out/load.txt"
                 BED_SEED=$work/seed BED_TIMEOUT=900 "$top/tests/system/bed.sh" "$top" "$build" \
