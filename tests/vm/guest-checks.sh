@@ -294,6 +294,17 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check "the audit log has the AVC for sa reaching sb's file" avc_seen "$la" "$level_b" "search|read|open"
         check "the audit log has the AVC for sa signalling sb" avc_seen "$la" "$level_b" signal
         check_eq "sb's payload is still there" "$(label_of "${pb:-0}")" "$lb"
+        # berth copy-to / copy-from (issue 21) under SELinux: the copy gets sa's own file label and
+        # pair, so sa's payload reads it (under enforcing too), and copy-from brings it back.
+        echo "copied into sa" > /tmp/copy-in
+        check "berth copy-to sa" berth copy-to sa /tmp/copy-in /copied
+        check_eq "the copied file carries sa's label and pair" \
+                "$(stat -c %C /var/lib/berth-vm/sa/copied 2>&1)" "system_u:object_r:berth_container_file_t:$level_a"
+        check_eq "in sa's label, the copied file reads" "$(as_a cat sa/copied)" "copied into sa"
+        rm -f /tmp/copy-out
+        check "berth copy-from sa" berth copy-from sa /copied /tmp/copy-out
+        check_eq "copy-from brings the content back" "$(cat /tmp/copy-out 2>&1)" "copied into sa"
+        rm -f /tmp/copy-in /tmp/copy-out
         systemctl stop berth@sa berth@sb
 fi
 # Relabel at start (issue 13, finding 17): a root whose top already carries the container's label
