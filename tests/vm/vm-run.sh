@@ -66,6 +66,13 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp "$(nproc)" -no-reboot
         -kernel "$img/vmlinuz" -initrd "$img/initrd.img" -append "$cmdline"
         -drive "file=$run/overlay.qcow2,format=qcow2,if=virtio"
         -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job" -nic none)
+# Prepared roots (vm-test.sh): each JOB/prepared/NAME.qcow2 is a virtio disk with serial NAME
+# (/dev/disk/by-id/virtio-NAME in the guest).
+for disk in "$job"/prepared/*.qcow2; do
+        [ -f "$disk" ] || continue
+        d=$(basename "$disk" .qcow2)
+        qemu+=(-drive "file=$disk,format=qcow2,if=none,id=$d" -device "virtio-blk-pci,drive=$d,serial=$d")
+done
 
 t0=$(date +%s%N)
 if [ $keep = 1 ]; then
