@@ -151,8 +151,8 @@ while IFS=$'\t' read -r -a t; do
         case $cmd in src/*) host_cmd=$src/${cmd#src/} ;; build/*) host_cmd=$build/${cmd#build/} ;; *) host_cmd=$cmd ;; esac
         t1=$(date +%s)
         n=p$((${#prepared[@]} + 1))
-        if dir=$("$host_cmd" 2>> "$job/prepare.log") && [ -d "$dir" ] && img=$(prepared_image "$dir" 2>> "$job/prepare.log") &&
-                qemu-img create -q -f qcow2 -F raw -b "$img" "$job/prepared/$n.qcow2" >> "$job/prepare.log" 2>&1; then
+        if dir=$("$host_cmd" 2>> "$job/prepare.log") && [ -d "$dir" ] && pimg=$(prepared_image "$dir" 2>> "$job/prepare.log") &&
+                qemu-img create -q -f qcow2 -F raw -b "$pimg" "$job/prepared/$n.qcow2" >> "$job/prepare.log" 2>&1; then
                 prepared[$cmd]=$n
                 printf '%s\t%s\t%s\n' "$cmd" "$n" "$dir" >> "$job/prepared/list"
                 ok "[$mode] BED_PREPARE $cmd on the host: $dir as disk $n in $(($(date +%s) - t1))s"
