@@ -374,6 +374,18 @@ if [ -s system-tests ]; then
         rm -rf "$tree" && mkdir -p "$tree" && cp -a "$job/src" "$job/build" "$tree/" && restorecon -R "$tree"
 fi
 in_job() { case $1 in src/* | build/*) echo "$tree/$1" ;; *) echo "$1" ;; esac; }
+# Prepared roots (BED_PREPARE, made on the host by vm-test.sh): disk pN is mounted at the path
+# the host printed, below a root-only 0700 directory as Directory= requires; a test naming that
+# BED_PREPARE gets the path as BED_PREPARED, as bed.sh gives it in bed 1.
+declare -A prepared=()
+if [ -s system-tests ]; then
+        while IFS=$'\t' read -r cmd disk dir; do
+                udevadm settle
+                mkdir -p "$dir" && chmod 0700 "$(dirname "$dir")" &&
+                        mount "/dev/disk/by-id/virtio-$disk" "$dir" && prepared[$cmd]=$dir
+                check "prepared root $disk ($cmd) mounted at $dir" test -n "${prepared[$cmd]:-}"
+        done < prepared/list
+fi
 while IFS=$'\t' read -r -a t; do
         name=${t[0]}
         envs=() seed= timeout=240 argv=()
@@ -381,6 +393,7 @@ while IFS=$'\t' read -r -a t; do
                 [ "$kv" = - ] && continue
                 v=$(in_job "${kv#*=}")
                 case ${kv%%=*} in
+                BED_PREPARE) envs+=(-E "BED_PREPARED=${prepared[${kv#*=}]:-}") ;;
                 BED_SEED) seed=$v ;;
                 BED_TIMEOUT) timeout=$v ;;
                 *) envs+=(-E "${kv%%=*}=$v") ;;

@@ -64,8 +64,16 @@ cmdline="root=/dev/vda rw console=ttyS0 panic=1 systemd.unified_cgroup_hierarchy
 cmdline+=" security=selinux selinux=1 enforcing=$enforcing berth_vm.job=1"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp "$(nproc)" -no-reboot
         -kernel "$img/vmlinuz" -initrd "$img/initrd.img" -append "$cmdline"
-        -drive "file=$run/overlay.qcow2,format=qcow2,if=virtio"
+        -drive "file=$run/overlay.qcow2,format=qcow2,if=none,id=root" -device virtio-blk-pci,drive=root
         -virtfs "local,path=$job,mount_tag=job,security_model=none,id=job" -nic none)
+# Prepared roots (vm-test.sh): each JOB/prepared/NAME.qcow2 is a virtio disk with serial NAME
+# (/dev/disk/by-id/virtio-NAME in the guest), after the root disk: -device order is PCI slot
+# order, so the root stays /dev/vda (an if=virtio drive would come after them).
+for disk in "$job"/prepared/*.qcow2; do
+        [ -f "$disk" ] || continue
+        d=$(basename "$disk" .qcow2)
+        qemu+=(-drive "file=$disk,format=qcow2,if=none,id=$d" -device "virtio-blk-pci,drive=$d,serial=$d")
+done
 
 t0=$(date +%s%N)
 if [ $keep = 1 ]; then

@@ -109,6 +109,69 @@ if [ -n "${BERTH_VM_SYSTEM_TESTS+set}" ]; then
         mv "$job/system-tests.new" "$job/system-tests"
         printf '%s\n' "$BERTH_VM_SYSTEM_TESTS" > "$job/system-tests.filter"
 fi
+
+# Prepared roots (BED_PREPARE): as bed.sh does for bed 1, the host runs a system test's
+# BED_PREPARE command (once for all the tests naming it) and the directory it prints reaches the
+# guest at the same path, given to the test as BED_PREPARED. Under TCG, copying a Debian root
+# through 9p and the guest's tar costs minutes; instead the directory becomes an ext4 image
+# (mkfs.ext4 -d keeps owners, modes and xattrs), cached under $BERTH_VM_CACHE/prepared by the
+# directory's identity, and the guest gets a qcow2 overlay of it as a virtio disk (serial pN,
+# vm-run.sh attaches JOB/prepared/*.qcow2) that it mounts at the same path, below a root-only
+# 0700 directory as Directory= requires. Writes (SELinux relabel at start) go to the overlay.
+vm_cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
+prepared_image() { # DIR: prints the path of the cached ext4 image of DIR, making it when missing
+        local dir=$1 key img tmp size files
+        key=$(stat -c '%n %i %Y' "$dir" "$dir/.complete" 2> /dev/null | sha256sum | cut -c1-16)
+        img=$vm_cache/prepared/$key.img
+        mkdir -p "$vm_cache/prepared"
+        (
+                flock 9
+                [ -f "$img" ] && exit 0
+                size=$(du -sm "$dir" | cut -f1)
+                files=$(find "$dir" -xdev | wc -l)
+                tmp=$img.tmp.$$
+                mkfs.ext4 -q -F -N $((files * 5 / 4 + 1024)) -d "$dir" "$tmp" $((size * 5 / 4 + 128))M > /dev/null &&
+                        mv "$tmp" "$img" || { rm -f "$tmp"; exit 1; }
+                # the newest 4 are kept (several checkouts and root lists share the cache)
+                ls -t "$vm_cache"/prepared/*.img | tail -n +5 | xargs -r rm -f
+        ) 9> "$vm_cache/prepared/.lock" || return 1
+        echo "$img"
+}
+mkdir -p "$job/prepared"
+: > "$job/prepared/list"
+declare -A prepared=()
+# The enforcing boot runs no system test (guest-checks.sh): nothing to prepare for it.
+[ "$mode" = permissive ] || : > "$job/system-tests"
+while IFS=$'\t' read -r -a t; do
+        cmd=$(tr ';' '\n' <<< "${t[1]}" | sed -n 's/^BED_PREPARE=//p')
+        if [ -z "$cmd" ] || [ -n "${prepared[$cmd]+set}" ]; then
+                printf '%s\n' "$(IFS=$'\t'; echo "${t[*]}")" >> "$job/system-tests.new"
+                continue
+        fi
+        case $cmd in src/*) host_cmd=$src/${cmd#src/} ;; build/*) host_cmd=$build/${cmd#build/} ;; *) host_cmd=$cmd ;; esac
+        t1=$(date +%s)
+        n=p$((${#prepared[@]} + 1))
+        if dir=$("$host_cmd" 2>> "$job/prepare.log") && [ -d "$dir" ] && pimg=$(prepared_image "$dir" 2>> "$job/prepare.log") &&
+                qemu-img create -q -f qcow2 -F raw -b "$pimg" "$job/prepared/$n.qcow2" >> "$job/prepare.log" 2>&1; then
+                prepared[$cmd]=$n
+                printf '%s\t%s\t%s\n' "$cmd" "$n" "$dir" >> "$job/prepared/list"
+                ok "[$mode] BED_PREPARE $cmd on the host: $dir as disk $n in $(($(date +%s) - t1))s"
+                printf '%s\n' "$(IFS=$'\t'; echo "${t[*]}")" >> "$job/system-tests.new"
+        else
+                prepared[$cmd]=failed
+                # A failure, never a skip: the tests needing it cannot run (bed.sh bails out too).
+                fail "[$mode] BED_PREPARE $cmd on the host (see $job/prepare.log)"
+                tail -n 5 "$job/prepare.log" | sed 's/^/# /'
+        fi
+done < "$job/system-tests"
+# Tests whose BED_PREPARE failed earlier in the list are dropped too (failed once above).
+touch "$job/system-tests.new"
+while IFS=$'\t' read -r -a t; do
+        cmd=$(tr ';' '\n' <<< "${t[1]}" | sed -n 's/^BED_PREPARE=//p')
+        [ -n "$cmd" ] && [ "${prepared[$cmd]}" = failed ] && continue
+        printf '%s\n' "$(IFS=$'\t'; echo "${t[*]}")"
+done < "$job/system-tests.new" > "$job/system-tests"
+rm -f "$job/system-tests.new"
 printf '#!/bin/sh\nexec ./guest-checks.sh %s\n' "$mode" > "$job/run.sh"
 chmod +x "$job/run.sh" "$job/guest-checks.sh"
 

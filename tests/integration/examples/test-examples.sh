@@ -12,9 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 it_setup "$@"
 src=$(cd "$(dirname "$0")/../../.." && pwd)
-PKGS=nginx-light,redis-server,postgresql-15,procps
-
-ROOT=$("$src/tests/lib/debian-root.sh" apt "$PKGS") || {
+ROOT=$("$src/tests/lib/debian-examples-root.sh") || {
         echo "Bail out! could not make the Debian root (mmdebstrap, network)"
         exit 1
 }
