@@ -33,18 +33,6 @@ static const uint8_t *addr6_or_null(const LaunchContext *ctx)
         return ctx->config->ipv6 ? ctx->container_addr6 : NULL;
 }
 
-static int read_sysctl_flag(const char *path)
-{
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        char v[8] = "";
-
-        if (fd < 0)
-                return negative_errno();
-        if (read(fd, v, sizeof(v) - 1) <= 0)
-                return -EIO;
-        return v[0] != '0';
-}
-
 /* IPv6=yes: forwarding must already be on. berth never turns it on: with forwarding=1 the kernel
  * ignores router advertisements on interfaces without accept_ra=2, and the host loses the default
  * route it learnt by SLAAC. */
@@ -52,7 +40,7 @@ static int check_ipv6(LaunchContext *ctx)
 {
         _cleanup_fclose_ FILE *f = NULL;
         char machine_id[64] = "";
-        int r = read_sysctl_flag(IPV6_FORWARDING);
+        int r = net_sysctl_read_flag(IPV6_FORWARDING);
 
         if (r == -ENOENT)
                 return launch_error(ctx, 0, "IPv6=yes, but the host has no IPv6 (%s is missing)",

@@ -332,7 +332,7 @@ static bool any_subnet_in_use(int dir_fd)
         return used;
 }
 
-static int sysctl_read_flag(const char *path)
+int net_sysctl_read_flag(const char *path)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         char v[8] = "";
@@ -367,7 +367,7 @@ int net_forward_enable(const char *state_dir, const char *name, bool *ret_change
         r = alloc_dir_open(state_dir, "net", &dir_fd, &global);
         if (r < 0)
                 return r;
-        r = sysctl_read_flag(NET_IP_FORWARD);
+        r = net_sysctl_read_flag(NET_IP_FORWARD);
         if (r != 0)
                 return r < 0 ? r : 0; /* on already: the admin's, or ours and recorded */
         /* The record first: a supervisor killed right after the write still leaves it. */

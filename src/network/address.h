@@ -30,6 +30,9 @@ int net_allocation_record(NetAllocation *a, const char *ifname, const char *nft_
 /* Empties the recipe (undone) and drops every lock. */
 void net_allocation_release(NetAllocation *a);
 
+/* A 0/1 sysctl file: 1 when its value is not "0", 0 when it is, or -errno. */
+int net_sysctl_read_flag(const char *path);
+
 /* net.ipv4.ip_forward, a host-wide switch. berth turns it on only for a container that needs it,
  * and records in STATE_DIR/net/ip_forward that it did; when the last container with
  * VirtualEthernet= is gone, the value found is restored. Both under STATE_DIR/net's allocation
