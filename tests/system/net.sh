@@ -26,9 +26,8 @@ links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-
 client() { nsenter -t "$CLIENT_PID" -n "$@"; }
 
 # The client: a namespace of its own on a veth to the bed's (the "host" here).
-unshare --net sleep 600 &
-CLIENT_PID=$!
-sleep 0.2
+. "$BERTH_SRC/tests/lib/netns.sh"
+netns_holder CLIENT_PID
 ip link set lo up
 ip link add host0 type veth peer name cl0 netns "$CLIENT_PID"
 ip addr add 192.0.2.1/24 dev host0 && ip link set host0 up

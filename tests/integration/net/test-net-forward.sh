@@ -11,32 +11,7 @@ if [ -z "${NET_TEST_NETNS:-}" ]; then
         NET_TEST_NETNS=1 exec unshare --net bash "$0" "$@"
 fi
 . "${IT_LIB:?}"
-it_setup
-IT_ROOT=$IT_WORK/root
-it_build_root "$IT_ROOT"
-mkdir -p "$IT_ROOT/www" && echo "hello from the container" >"$IT_ROOT/www/index.html"
-
-HOST_IP=192.0.2.1 WAN_IP=192.0.2.2
-WAN_PID=
-net_cleanup() {
-        local p
-        [ -n "$WAN_PID" ] && kill -KILL "$WAN_PID" 2>/dev/null
-        for p in "${IT_PIDS[@]}"; do
-                pkill -KILL -P "$p" 2>/dev/null
-        done
-        it_cleanup
-}
-trap net_cleanup EXIT
-
-unshare --net sleep 600 &
-WAN_PID=$!
-IT_PIDS+=("$WAN_PID")
-sleep 0.2
-wan() { nsenter -t "$WAN_PID" -n "$@"; }
-ip link set lo up
-ip link add host0 type veth peer name wan0 netns "$WAN_PID"
-ip addr add "$HOST_IP/24" dev host0 && ip link set host0 up
-wan ip link set lo up && wan ip addr add "$WAN_IP/24" dev wan0 && wan ip link set wan0 up
+. "$(dirname "$0")/net-lib.sh"
 mkdir -p "$IT_WORK/wan-www" && echo wan >"$IT_WORK/wan-www/index.html"
 wan "$IT_BUSYBOX" httpd -p 9000 -h "$IT_WORK/wan-www"
 
