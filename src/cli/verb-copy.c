@@ -394,8 +394,10 @@ static int finish_inode(const Copy *c, bool inside, int fd, const CopyMsg *m)
         /* chown first: it clears setuid/setgid. */
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, m->mode & 07777) < 0)
                 return negative_errno();
+        /* EOPNOTSUPP: a file system mounted with context= (the container's tmpfs mounts, the
+         * overlay root), where every file already has the container's label and no other. */
         if (c->selinux && c->label_len > 0 &&
-            fsetxattr(fd, "security.selinux", c->label, c->label_len, 0) < 0)
+            fsetxattr(fd, "security.selinux", c->label, c->label_len, 0) < 0 && errno != EOPNOTSUPP)
                 return negative_errno();
         return 0;
 }
@@ -545,9 +547,18 @@ static int child_main(Copy *c)
                 return msg_send_error(c->sock, "Failed to open the container's root: %m"),
                        EXIT_FAILURE_GENERIC;
         if (c->selinux) {
-                c->label_len = fgetxattr(root_fd, "security.selinux", c->label, sizeof(c->label));
-                if (c->label_len < 0)
-                        c->label_len = 0;
+                /* Not through root_fd: an O_PATH fd has no xattrs (EBADF), and a copy without the
+                 * container's pair (s0) would be readable by every container. */
+                _cleanup_close_ int label_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                c->label_len = label_fd < 0
+                                       ? -1
+                                       : fgetxattr(label_fd, "security.selinux", c->label, sizeof(c->label));
+                if (c->label_len <= 0)
+                        return msg_send_error(
+                                       c->sock,
+                                       "Failed to read the SELinux label of the container's root: %m"),
+                               EXIT_FAILURE_GENERIC;
         }
         r = path_split(c->container_path, &dir, &base);
         if (r < 0)

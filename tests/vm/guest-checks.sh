@@ -301,12 +301,33 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check_eq "the copied file carries sa's label and pair" \
                 "$(stat -c %C /var/lib/berth-vm/sa/copied 2>&1)" "system_u:object_r:berth_container_file_t:$level_a"
         check_eq "in sa's label, the copied file reads" "$(as_a cat sa/copied)" "copied into sa"
+        check "berth copy-to sa into its /tmp (a tmpfs mounted with context=)" berth copy-to sa /tmp/copy-in /tmp/copied
+        check_eq "the copy in sa's /tmp carries sa's label and pair" \
+                "$(stat -c %C "/proc/$pa/root/tmp/copied" 2>&1)" "system_u:object_r:berth_container_file_t:$level_a"
         rm -f /tmp/copy-out
         check "berth copy-from sa" berth copy-from sa /copied /tmp/copy-out
         check_eq "copy-from brings the content back" "$(cat /tmp/copy-out 2>&1)" "copied into sa"
         rm -f /tmp/copy-in /tmp/copy-out
         systemctl stop berth@sa berth@sb
 fi
+# Notify=yes under SELinux (both boots): the payload, in its own label, sends READY=1 to the
+# supervisor's notify socket, whose file carries the container's label and pair; the unit
+# becomes active (the socket was var_run_t before, which berth_container_t may not write to).
+# The root is the guest's own / through berth's overlay, for systemd-notify.
+printf '[Container]\nNotify=yes\nExec=/bin/sh -c "systemd-notify --ready; exec sleep 100000"\n' > /etc/berth/nt.container
+mkdir -p /etc/systemd/system/berth@nt.service.d
+printf '[Service]\nTimeoutStartSec=40s\n' > /etc/systemd/system/berth@nt.service.d/timeout.conf
+systemctl daemon-reload
+if start_ok nt "Notify=yes container nt: systemctl start returns on its READY=1"; then
+        check_eq "nt is active" "$(systemctl show -P ActiveState berth@nt.service)" active
+        lt=$(label_of "$(leader nt)")
+        check_eq "the notify socket carries nt's file label and pair" "$(stat -c %C /run/berth/nt/notify/notify 2>&1)" \
+                "system_u:object_r:berth_container_file_t:${lt#*:*:*:}"
+fi
+grep -a 'avc: .*denied' /var/log/audit/audit.log 2> /dev/null | grep -F berth_container_t | tail -n 8 | sed 's/^/# avc: /'
+systemctl stop berth@nt.service
+rm -rf /etc/berth/nt.container /etc/systemd/system/berth@nt.service.d
+systemctl daemon-reload
 # Relabel at start (issue 13, finding 17): a root whose top already carries the container's label
 # still gets every file below relabelled; a label the image brings (a tarball xattr) is not trusted.
 container relab <<'C'
