@@ -38,6 +38,14 @@ int launch_open_notify(LaunchContext *ctx)
                 r = notify_socket_open(ctx->state_dir, c->name, &ctx->notify_fd);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the notify socket");
+        /* The payload writes to the socket in its own label: the directory and the socket carry
+         * the container's file label and pair (created in /run, they would be var_run_t, which
+         * berth_container_t may not write to, and a Notify=/Boot= start would hang). */
+        if (ctx->labels.enforced && ctx->labels.file) {
+                r = selinux_relabel_tree(ctx->notify_dir, ctx->labels.file);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to label the notify socket %s", ctx->notify_dir);
+        }
         return 0;
 }
 
