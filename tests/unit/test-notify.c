@@ -13,6 +13,22 @@
 #include "notify.h"
 #include "test.h"
 
+/* A message on one line for a TAP check's name: newlines shown as \\n. */
+static const char *oneline(const char *s, char *buf, size_t size)
+{
+        size_t n = 0;
+
+        for (; *s && n + 3 < size; s++) {
+                if (*s == '\n') {
+                        buf[n++] = '\\';
+                        buf[n++] = 'n';
+                } else
+                        buf[n++] = *s;
+        }
+        buf[n] = 0;
+        return buf;
+}
+
 static void send_str(int fd, const char *s)
 {
         if (send(fd, s, strlen(s), 0) != (ssize_t)strlen(s))
@@ -59,13 +75,15 @@ static void test_relay(void)
                 { "STATUS=a\nSTOPPING=1\nSTATUS=b", "STOPPING=1\nSTATUS=b" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char want[256], got[256];
+
                 send_str(s[1], cases[i].sent);
                 ev = (NotifyEvents){};
                 (void)notify_socket_process(s[0], &ev);
                 n = recv(m, buf, sizeof(buf) - 1, MSG_DONTWAIT);
                 buf[n < 0 ? 0 : n] = 0;
                 CHECK(n >= 0 && streq(buf, cases[i].expected), "relayed as one message: \"%s\" (got \"%s\")",
-                      cases[i].expected, buf);
+                      oneline(cases[i].expected, want, sizeof(want)), oneline(buf, got, sizeof(got)));
                 if (i == 0)
                         CHECK(ev.reloading, "RELOADING=1 was seen");
                 if (i == 1)
