@@ -10,6 +10,7 @@
 #   it_wait                      waits for the background run: $IT_OUT, $IT_ERR, $IT_RC
 #   it_leader NAME               the payload's host PID from the state file
 #   it_mountinfo                 the mount table berth runs in, comparable before/after a run
+#   it_as_nobody ARGS...         berth ARGS as user nobody (65534), from a copy it can execute
 # Environment from meson: BERTH (the binary), PROBE (static probe), TAP_SH.
 # shellcheck shell=bash
 set -u
@@ -51,6 +52,16 @@ it_setup() {
         export BERTH_STATE_DIR=$IT_WORK/state BERTH_CONFIG_PATH=$IT_WORK/config
         mkdir -p "$BERTH_CONFIG_PATH"
         unset INVOCATION_ID NOTIFY_SOCKET
+}
+
+# berth as another user: nobody cannot be expected to reach the build directory (a checkout
+# below a 0700 directory, as mktemp -d makes), so it runs a copy in the work directory, which
+# the caller has made traversable (chmod 0755 "$IT_WORK").
+it_as_nobody() {
+        mkdir -p -m 0755 "$IT_WORK/nobody-bin"
+        [ -x "$IT_WORK/nobody-bin/berth" ] || install -m 0755 "$BERTH" "$IT_WORK/nobody-bin/berth"
+        setpriv --reuid=65534 --regid=65534 --clear-groups env BERTH_STATE_DIR="$BERTH_STATE_DIR" \
+                BERTH_CONFIG_PATH="$BERTH_CONFIG_PATH" "$IT_WORK/nobody-bin/berth" "$@"
 }
 
 it_build_root() {

@@ -108,14 +108,12 @@ check "status of an invalid container shows the error" grep -q 'Invalid: .*NoSuc
 
 # Another user: the state directories are 0700. Let it reach them (the test's work dir is 0700).
 chmod 0755 "$IT_WORK" "$IT_WORK/state"
-setpriv --reuid=65534 --regid=65534 --clear-groups env BERTH_STATE_DIR="$BERTH_STATE_DIR" \
-        BERTH_CONFIG_PATH="$BERTH_CONFIG_PATH" "$BERTH" list --no-pager > "$L" 2>&1
+it_as_nobody list --no-pager > "$L" 2>&1
 diag "$(cat "$L")"
 check "list as another user does not say 'No containers.' while one runs" \
         bash -c "! grep -q 'No containers' '$L'"
 check "list as another user shows the running container" grep -Eq '^up +(running|unknown \(needs root\))' "$L"
-setpriv --reuid=65534 --regid=65534 --clear-groups env BERTH_STATE_DIR="$BERTH_STATE_DIR" \
-        BERTH_CONFIG_PATH="$BERTH_CONFIG_PATH" "$BERTH" status --no-pager -n 0 up > "$S" 2>&1
+it_as_nobody status --no-pager -n 0 up > "$S" 2>&1
 diag "$(cat "$S")"
 check "status as another user says root can read the details, not an error" \
         grep -q "Note: only root can read the container's state" "$S"
