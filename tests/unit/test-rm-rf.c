@@ -16,23 +16,6 @@
 
 #define DEEP 5000
 
-/* Entries in the directory, "." and ".." not counted. */
-static int count_entries(int dfd)
-{
-        int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-        struct dirent *de;
-        int n = 0;
-
-        if (!d)
-                return -1;
-        while ((de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        n++;
-        closedir(d);
-        return n;
-}
-
 static int count_fds(void)
 {
         DIR *d = opendir("/proc/self/fd");
@@ -61,7 +44,8 @@ static int make_deep(int dfd, const char *name, int levels, const char *sentinel
                         int f = openat(fd, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
                         if (f < 0 || write(f, "x", 1) != 1 || symlinkat(sentinel, fd, "escape") < 0 ||
                             mkdirat(fd, "side1", 0755) < 0 || mkdirat(fd, "side2", 0755) < 0 ||
-                            mkdirat(fd, "side2/sub", 0755) < 0 || symlinkat(sentinel, fd, "side2/sub/l") < 0) {
+                            mkdirat(fd, "side2/sub", 0755) < 0 ||
+                            symlinkat(sentinel, fd, "side2/sub/l") < 0) {
                                 safe_close(f);
                                 break;
                         }
@@ -106,7 +90,8 @@ int main(void)
         fds = count_fds();
         r = rm_rf_at(dfd, "tree");
         CHECK(r == 0, "rm_rf_at: the deep tree removed without error (r=%d %s)", r, strerror(-r));
-        CHECK(fstatat(dfd, "tree", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT, "rm_rf_at: tree is gone");
+        CHECK(fstatat(dfd, "tree", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT,
+              "rm_rf_at: tree is gone");
         CHECK(count_fds() == fds, "rm_rf_at: no fd left open");
 
         /* rm_rf_children: the top stays, empty (nothing moved aside is left behind). */
@@ -114,19 +99,20 @@ int main(void)
         _cleanup_close_ int tfd = openat(dfd, "top", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         r = rm_rf_children(tfd);
         CHECK(r == 0, "rm_rf_children: removed without error (r=%d %s)", r, strerror(-r));
-        CHECK(count_entries(tfd) == 0, "rm_rf_children: the top directory is empty");
+        CHECK(test_count_entries(tfd) == 0, "rm_rf_children: the top directory is empty");
         CHECK(fstatat(dfd, "top", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode),
               "rm_rf_children: the top directory stays");
 
         /* Symlinks were removed, not followed; nothing landed beside the trees. */
-        CHECK(count_entries(sfd) == 1 && fstatat(sfd, "keep", &st, 0) == 0, "the sentinel is untouched");
-        CHECK(count_entries(dfd) == 2, "beside the trees: only sentinel and top");
+        CHECK(test_count_entries(sfd) == 1 && fstatat(sfd, "keep", &st, 0) == 0,
+              "the sentinel is untouched");
+        CHECK(test_count_entries(dfd) == 2, "beside the trees: only sentinel and top");
 
         /* The name itself a symlink to a directory: the link goes, not what it points to. */
         CHECK(symlinkat(sentinel, tfd, "link") == 0, "a symlink to the sentinel directory");
         r = rm_rf_at(tfd, "link");
-        CHECK(r == 0 && count_entries(tfd) == 0, "rm_rf_at of a symlink: the link removed (r=%d)", r);
-        CHECK(count_entries(sfd) == 1, "rm_rf_at of a symlink: the sentinel untouched");
+        CHECK(r == 0 && test_count_entries(tfd) == 0, "rm_rf_at of a symlink: the link removed (r=%d)", r);
+        CHECK(test_count_entries(sfd) == 1, "rm_rf_at of a symlink: the sentinel untouched");
         CHECK(rm_rf_at(tfd, "absent") == 0, "rm_rf_at of a missing name: 0");
 
         close(tfd);
