@@ -34,6 +34,10 @@ static int move_up(int dir_fd, const char *name, int top_fd, unsigned long *coun
                 snprintf(tmp, sizeof(tmp), ".#rm-rf-%d-%lu", (int)getpid(), (*counter)++);
                 if (syscall(SYS_renameat2, dir_fd, name, top_fd, tmp, RENAME_NOREPLACE) == 0)
                         return 0;
+                /* A file system without RENAME_NOREPLACE: what a plain rename could replace is inside
+                 * the tree being removed anyway. */
+                if (errno == EINVAL && renameat(dir_fd, name, top_fd, tmp) == 0)
+                        return 0;
                 if (errno != EEXIST)
                         return negative_errno();
         }
