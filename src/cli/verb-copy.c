@@ -50,6 +50,7 @@
 #include "load.h"
 #include "log.h"
 #include "macro.h"
+#include "rm-rf.h"
 #include "state.h"
 #include "string-util.h"
 #include "verbs.h"
@@ -145,41 +146,6 @@ static const char *entry_error(int r)
         }
 }
 
-static int rm_rf_at(int dir_fd, const char *name, unsigned depth)
-{
-        struct stat st;
-
-        if (depth > COPY_DEPTH_MAX)
-                return -ENAMETOOLONG;
-        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : negative_errno();
-        if (S_ISDIR(st.st_mode)) {
-                _cleanup_close_ int fd =
-                        openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                DIR *d;
-                struct dirent *de;
-                int r = 0;
-
-                if (fd < 0)
-                        return negative_errno();
-                d = fdopendir(fd);
-                if (!d)
-                        return negative_errno();
-                fd = -EBADF; /* owned by d */
-                while ((de = readdir(d)))
-                        if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
-                                int k = rm_rf_at(dirfd(d), de->d_name, depth + 1);
-                                if (k < 0 && r == 0)
-                                        r = k;
-                        }
-                closedir(d);
-                if (r < 0)
-                        return r;
-                return RET_NERRNO(unlinkat(dir_fd, name, AT_REMOVEDIR));
-        }
-        return RET_NERRNO(unlinkat(dir_fd, name, 0));
-}
-
 /* A name beside target for the copy to be built under. */
 static void tmp_name(char buf[static NAME_MAX + 1])
 {
@@ -196,7 +162,7 @@ static int commit_tmp(int dir_fd, const char *tmp, const char *target, bool forc
                 return negative_errno();
         if (syscall(SYS_renameat2, dir_fd, tmp, dir_fd, target, RENAME_EXCHANGE) < 0)
                 return negative_errno();
-        return rm_rf_at(dir_fd, tmp, 0); /* now the old one */
+        return rm_rf_at(dir_fd, tmp); /* now the old one */
 }
 
 static int copy_bytes(int in, int out, uint64_t max)
@@ -582,7 +548,7 @@ static int child_main(Copy *c)
                                 copy_error(&error, "%s: %s", c->container_path, entry_error(r));
                 }
                 if (r < 0) {
-                        (void)rm_rf_at(dir_fd, tmp, 0);
+                        (void)rm_rf_at(dir_fd, tmp);
                         return msg_send_error(c->sock, "%s", error ?: "failed"), EXIT_FAILURE_GENERIC;
                 }
         } else {
@@ -721,7 +687,7 @@ static int copy_run(Copy *c, char **ret_error)
                                 copy_error(&error, "%s: %s", c->host_path, entry_error(r));
                 }
                 if (r < 0)
-                        (void)rm_rf_at(host_dir_fd, tmp, 0);
+                        (void)rm_rf_at(host_dir_fd, tmp);
         }
         c->sock = pair[0] = safe_close(pair[0]);
         (void)waitid(P_PID, pid, &si, WEXITED);

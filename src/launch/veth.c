@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "exit-status.h"
+#include "fileio.h"
 #include "launch-context.h"
 #include "log.h"
 #include "mount-util.h"
@@ -70,22 +71,24 @@ static int check_ipv6(LaunchContext *ctx)
 
 static int resolv_conf_write(LaunchContext *ctx)
 {
-        _cleanup_free_ char *text = NULL, *path = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        size_t len;
+        _cleanup_free_ char *text = NULL, *dir = NULL, *path = NULL;
+        _cleanup_close_ int dfd = -EBADF;
         int r;
 
-        if (asprintf(&path, "%s/%s/resolv.conf", ctx->state_dir, ctx->config->name) < 0)
+        if (asprintf(&dir, "%s/%s", ctx->state_dir, ctx->config->name) < 0 ||
+            asprintf(&path, "%s/resolv.conf", dir) < 0)
                 return -ENOMEM;
         r = resolv_conf_build(RESOLV_CONF_HOST, RESOLV_CONF_UPSTREAM, &text);
         if (r < 0)
                 return r;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
                 return negative_errno();
-        len = strlen(text);
-        if (write(fd, text, len) != (ssize_t)len)
-                return negative_errno() ?: -EIO;
+        /* Whole or not at all, never through a symlink at the name; 0644 whatever the umask: the
+         * container reads it through a bind mount as an unmapped user. */
+        r = write_file_atomic_at(dfd, "resolv.conf", text, strlen(text), 0644, 0);
+        if (r < 0)
+                return r;
         ctx->resolv_conf = TAKE_PTR(path);
         return 0;
 }

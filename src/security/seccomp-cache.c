@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "macro.h"
 #include "seccomp-cache.h"
 
@@ -205,11 +206,10 @@ static int serialize(const uint8_t key[SHA256_DIGEST_SIZE], const SeccompBpf *b,
 
 int seccomp_cache_write(const char *state_dir, const uint8_t key[SHA256_DIGEST_SIZE], const SeccompBpf *b)
 {
-        _cleanup_close_ int dfd = -EBADF, fd = -EBADF;
+        _cleanup_close_ int dfd = -EBADF;
         _cleanup_free_ uint8_t *buf = NULL;
-        char name[SHA256_HEX_SIZE + 4], tmp[SHA256_HEX_SIZE + 32], proc[64];
+        char name[SHA256_HEX_SIZE + 4];
         size_t size;
-        ssize_t n;
         int r;
 
         r = serialize(key, b, &buf, &size);
@@ -218,25 +218,9 @@ int seccomp_cache_write(const char *state_dir, const uint8_t key[SHA256_DIGEST_S
         r = cache_dir_open(state_dir, true, &dfd);
         if (r < 0)
                 return r;
-        /* Unnamed until complete: a start killed half-way leaves nothing behind. */
-        fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return negative_errno();
-        n = write(fd, buf, size);
-        if (n < 0)
-                return negative_errno();
-        if ((size_t)n != size)
-                return -EIO;
         key_to_name(key, name);
-        snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-        (void)unlinkat(dfd, tmp, 0); /* left by a supervisor with our PID killed in between */
-        if (linkat(AT_FDCWD, proc, dfd, tmp, AT_SYMLINK_FOLLOW) < 0)
-                return negative_errno();
-        if (renameat(dfd, tmp, dfd, name) < 0) {
-                r = negative_errno();
-                (void)unlinkat(dfd, tmp, 0);
-                return r;
-        }
-        return 0;
+        /* Complete or absent under its name: a start killed half-way leaves nothing a reader takes.
+         * 0600 and ours, as seccomp_cache_read() checks. No fsync: a file torn by a crash fails the
+         * digest check and is compiled again. */
+        return write_file_atomic_at(dfd, name, buf, size, 0600, 0);
 }

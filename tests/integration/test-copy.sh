@@ -124,6 +124,20 @@ cp_from $N /root/tree "$H/tree"
 check_eq "copy-from a tree with a symlink in it: exit status 1" "$CP_RC" 1
 check "... nothing left on the host" bash -c "! ls -A '$H' | grep -q -e '^tree' -e '^.#berth-copy'"
 
+# --force over a tree deeper than the copy's own 256 levels (the container's, or the host's): the
+# old one is removed whole (the copy's own remover stopped at 256 levels, failed the copy and left
+# the old tree under its temporary name).
+inside sh -c 'mkdir /tmp/deepold && cd /tmp/deepold && i=0 && while [ $i -lt 600 ]; do mkdir d && cd d && i=$((i + 1)); done && echo x >f'
+check "inside: a tree 600 directories deep" inside test -f "/tmp/deepold$(printf '/d%.0s' $(seq 600))/f"
+cp_to --force $N "$H/f" /tmp/deepold
+check_eq "copy-to --force over it exits 0" "$CP_RC" 0
+check_eq "... the file replaced it" "$(inside cat /tmp/deepold)" "hello"
+mkdir -p "$H/deephost$(printf '/d%.0s' $(seq 600))"
+cp_from --force $N /tmp/f "$H/deephost"
+check_eq "copy-from --force over a host tree 600 directories deep exits 0" "$CP_RC" 0
+check "... the directory replaced it, nothing left beside" \
+        bash -c "test -d '$H/deephost' && ! ls -A '$H' | grep -q '^.#berth-copy'"
+
 # setuid/setgid never reach the host.
 inside sh -c 'echo s >/root/suid && chmod 6755 /root/suid'
 cp_from $N /root/suid "$H/suid"

@@ -27,23 +27,6 @@ static char *read_at(int dfd, const char *name)
         return buf;
 }
 
-/* Entries in the directory, "." and ".." not counted. */
-static int count_entries(int dfd)
-{
-        int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-        struct dirent *de;
-        int n = 0;
-
-        if (!d)
-                return -1;
-        while ((de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        n++;
-        closedir(d);
-        return n;
-}
-
 int main(void)
 {
         char tmpl[] = "/tmp/berth-test-fileio.XXXXXX";
@@ -65,7 +48,7 @@ int main(void)
         CHECK(fstatat(d, "f", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
                       (st.st_mode & 07777) == 0644,
               "it has the mode asked for, not less the umask (0%o)", st.st_mode & 07777);
-        CHECK(count_entries(d) == 1, "no temporary file is left beside it");
+        CHECK(test_count_entries(d) == 1, "no temporary file is left beside it");
 
         /* Replaced by rename: a hard link to the old file still reads the old data. */
         CHECK(linkat(d, "f", d, "old", 0) == 0, "a second name for the old file");
@@ -74,7 +57,7 @@ int main(void)
         CHECK_STREQ(read_at(d, "f"), "two\n", "the name reads the new data");
         CHECK_STREQ(read_at(d, "old"), "one\n", "the old inode was not written in place");
         CHECK(fstatat(d, "f", &st, 0) == 0 && (st.st_mode & 07777) == 0600, "the new file has the new mode");
-        CHECK(unlinkat(d, "old", 0) == 0 && count_entries(d) == 1, "still one file only");
+        CHECK(unlinkat(d, "old", 0) == 0 && test_count_entries(d) == 1, "still one file only");
 
         /* A symlink planted at the name is replaced, its target never written. */
         CHECK(symlinkat("../victim/target", d, "link") == 0, "a symlink planted at the name");
@@ -84,13 +67,13 @@ int main(void)
               "the name is now a regular file");
         CHECK(faccessat(vfd, "target", F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT,
               "nothing was created where the symlink pointed");
-        CHECK(count_entries(vfd) == 0, "the symlink's directory stays empty");
+        CHECK(test_count_entries(vfd) == 0, "the symlink's directory stays empty");
 
         /* A failure (a directory at the name) leaves no temporary file behind. */
         CHECK(mkdirat(d, "busy", 0700) == 0 && mkdirat(d, "busy/x", 0700) == 0, "a directory at the name");
         r = write_file_atomic_at(d, "busy", "four\n", 5, 0644, 0);
         CHECK(r == -EISDIR, "renaming over a directory fails with EISDIR (r=%d)", r);
-        CHECK(count_entries(d) == 3, "only f, link and busy are there: the temporary file was removed");
+        CHECK(test_count_entries(d) == 3, "only f, link and busy are there: the temporary file was removed");
 
         /* Empty data makes an empty file. */
         CHECK(write_file_atomic_at(d, "empty", "", 0, 0644, 0) == 0 && fstatat(d, "empty", &st, 0) == 0 &&
@@ -111,10 +94,10 @@ int main(void)
               "named: a regular file replaces the name");
         CHECK(symlinkat("../victim/target2", d, "link2") == 0, "named: a symlink planted at the name");
         r = write_file_atomic_at(d, "link2", "seven\n", 6, 0644, WRITE_FILE_NO_TMPFILE);
-        CHECK(r == 0 && count_entries(vfd) == 0, "named: nothing created where the symlink pointed");
+        CHECK(r == 0 && test_count_entries(vfd) == 0, "named: nothing created where the symlink pointed");
         r = write_file_atomic_at(d, "busy", "eight\n", 6, 0644, WRITE_FILE_NO_TMPFILE);
         CHECK(r == -EISDIR, "named: renaming over a directory fails with EISDIR (r=%d)", r);
-        CHECK(count_entries(d) == 5,
+        CHECK(test_count_entries(d) == 5,
               "named: f, link, link2, busy and empty only: the temporary file was removed");
 
         close(d);

@@ -4,10 +4,13 @@
 /* A tiny TAP producer for unit tests: each CHECK is one counted test line; main returns
  * test_done(), non-zero when any check failed. Meson runs these with protocol: 'tap'. */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int test_n, test_failed;
 
@@ -42,4 +45,24 @@ static inline int test_done(void)
 {
         printf("1..%d\n", test_n);
         return test_failed ? 1 : 0;
+}
+
+/* Entries in the directory dfd, "." and ".." not counted; -1 when it cannot be read. */
+static inline int test_count_entries(int dfd)
+{
+        int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *de;
+        int n = 0;
+
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return -1;
+        }
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                        n++;
+        closedir(d);
+        return n;
 }

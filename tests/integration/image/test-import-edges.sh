@@ -152,6 +152,53 @@ check "an OCI layer larger than the free space is refused" test $? -ne 0
 check "the blob copy says disk full" has "disk full" "$T/err"
 check_eq "nothing left in the full file system after the OCI import" "$(find "$T/small/images" -mindepth 1 | wc -l)" 0
 
+# --- very deep trees: import, whiteouts, a failed import's cleanup, rm-image ------------------
+# PAX paths have no length limit and libarchive creates them component by component, so an image
+# may be as deep as it likes. With fewer fds than levels (ulimit) the recursive remover stopped
+# with EMFILE: a refused image's staging directory was left, a whiteout failed the import,
+# rm-image failed.
+DEEP=1000
+python3 - "$T" "$DEEP" <<'PY'
+import io, os, sys, tarfile
+out, deep = sys.argv[1], int(sys.argv[2])
+def add_dir(t, name):
+    ti = tarfile.TarInfo(name); ti.type = tarfile.DIRTYPE; ti.mode = 0o755; t.addfile(ti)
+def mk(path, evil):
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as t:
+        add_dir(t, "etc")
+        p = "deep"
+        for _ in range(deep):
+            add_dir(t, p)
+            p += "/d"
+        ti = tarfile.TarInfo(p + "/bottom"); ti.size = 2; t.addfile(ti, io.BytesIO(b"x\n"))
+        if evil:
+            ti = tarfile.TarInfo("lib/evil"); ti.type = tarfile.CHRTYPE; ti.devmajor = 1; ti.devminor = 3
+            t.addfile(ti)
+mk(os.path.join(out, "deep.tar"), False)
+mk(os.path.join(out, "deep-evil.tar"), True)
+with tarfile.open(os.path.join(out, "deep-wh.tar"), "w") as t:
+    ti = tarfile.TarInfo(".wh.deep"); t.addfile(ti, io.BytesIO(b""))
+PY
+deep_file=deep$(printf '/d%.0s' $(seq "$DEEP"))/bottom
+(ulimit -Sn 256 && exec "$BERTH" import deep "$T/deep.tar") >/dev/null 2>"$T/err"
+check "an image $DEEP directories deep imports" test $? -eq 0
+check "its deepest file is there" test -f "$BERTH_IMAGE_DIR/deep/$deep_file"
+rm -f "$T/etc/deep.container"
+(ulimit -Sn 256 && exec "$BERTH" rm-image deep) >"$T/out" 2>&1
+check "rm-image removes it" has "Removed image deep" "$T/out"
+check "nothing left of it" nothing_left deep
+(ulimit -Sn 256 && exec "$BERTH" import deep-evil "$T/deep-evil.tar") >/dev/null 2>"$T/err"
+check "a deep image with a device node is refused" has "member 'lib/evil' is a" "$T/err"
+check "nothing left of the refused deep image (its staging removed)" nothing_left deep-evil
+python3 "$MAKE_OCI" "$T/oci-deep" '{}' "$T/deep.tar" "$T/deep-wh.tar"
+(ulimit -Sn 256 && exec "$BERTH" import deep-wh --oci "$T/oci-deep") >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 0 ] || diag "$(cat "$T/err")"
+check "a whiteout of a deep directory applies (the import succeeds)" test $rc -eq 0
+check "the image is there, without the deep directory" test -d "$BERTH_IMAGE_DIR/deep-wh/etc" -a ! -e "$BERTH_IMAGE_DIR/deep-wh/deep"
+check "nothing of it left in the image directory" test -z "$(find "$BERTH_IMAGE_DIR" -maxdepth 1 -name '.import-*')"
+rm -rf "$T/oci-deep" "$T/deep.tar" "$T/deep-evil.tar" "$T/deep-wh.tar"
+
 # --- a killed import's staging directory ------------------------------------------------------
 mkdir -p "$BERTH_IMAGE_DIR/.import-killed-Ab12Cd/root/etc"
 echo left >"$BERTH_IMAGE_DIR/.import-killed-Ab12Cd/root/etc/motd"
