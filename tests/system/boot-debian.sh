@@ -6,12 +6,8 @@
 # console pty; the boot messages are in journalctl -u berth@NAME; systemctl reboot inside
 # restarts the container with a new leader, systemctl poweroff stops it cleanly (issue 15).
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
-ROOT=${BED_PREPARED:-}
-if [ -z "$ROOT" ]; then # run without bed.sh's host side
-        echo "Bail out! no Debian root: bed.sh makes it on the host (BED_PREPARE)"
-        exit 1
-fi
+. "$BERTH_SRC/tests/system/lib.sh"
+bed_prepared_root
 N=deb$$
 mkdir -p /etc/berth
 cleanup() {
@@ -19,12 +15,10 @@ cleanup() {
         rm -f "/etc/berth/$N.container"
 }
 trap cleanup EXIT
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 inside() { timeout 60 berth exec "$N" -- "$@"; }
-leader() { machinectl show -p Leader --value "$N" 2>/dev/null; }
 wait_for() { for _ in $(seq 300); do "$@" && return 0; sleep 0.2; done; return 1; }
 running() { [ "$(inside systemctl is-system-running 2>/dev/null)" = running ]; }
-leader_changed() { l=$(leader); [ -n "$l" ] && [ "$l" != "$1" ]; }
+leader_changed() { l=$(leader "$N"); [ -n "$l" ] && [ "$l" != "$1" ]; }
 state_is() { [ "$(prop "berth@$N.service" ActiveState)" = "$1" ]; }
 
 cat >"/etc/berth/$N.container" <<EOT
@@ -45,10 +39,10 @@ journalctl --sync
 check "the boot messages are in journalctl -u berth@$N" \
         bash -c "journalctl -a --no-pager -o cat -u 'berth@$N' | grep -q 'Reached target.*Multi-User System'"
 
-L1=$(leader)
+L1=$(leader "$N")
 inside systemctl reboot >/dev/null 2>&1
 check "systemctl reboot inside: the container comes back with a new leader" wait_for leader_changed "$L1"
-diag "leaders: $L1 then $(leader)"
+diag "leaders: $L1 then $(leader "$N")"
 check "after the reboot systemd inside reaches running again" wait_for running
 check_eq "the service restarted once" "$(journalctl -u "berth@$N" --no-pager | grep -c 'Scheduled restart job')" 1
 

@@ -10,9 +10,8 @@
 # network-online.target.
 # Each payload writes what it received to a file in a directory bound from the bed.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
-T=$(mktemp -d /tmp/berth-citizen.XXXXXX)
-chmod 755 "$T"
+. "$BERTH_SRC/tests/system/lib.sh"
+log_dir citizen
 NAMES="czcopy czlog czdup czrel czusr czboot czalias czup czhost czveth"
 cleanup() {
         systemctl stop cz-up.target czforeign.service 2>/dev/null
@@ -28,21 +27,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p /etc/berth
 
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
-leader() { machinectl show -p Leader --value "$1" 2>/dev/null; }
-count() { grep -cx "$2" "$T/$1/log" 2>/dev/null; } # count NAME LINE
 wait_count() { for _ in $(seq 100); do [ "$(count "$1" "$2")" -ge "$3" ] && return 0; sleep 0.1; done; return 1; }
-# container NAME [section lines...]: a config whose payload can write to /mnt/log
-container() {
-        local n=$1
-        shift
-        mkdir -p "$T/$n"
-        chmod 777 "$T/$n"
-        : >"$T/$n/log"
-        chmod 666 "$T/$n/log"
-        { echo "[Container]"; printf '%s\n' "$@"; printf '[Files]\nBind=%s:/mnt\n' "$T/$n"; } \
-                >"/etc/berth/$n.container"
-}
 # a payload that records "up" and each SIG it handles, and runs until stopped
 payload_handling() { # SIG
         echo "Exec=/bin/sh -c 'trap \"echo $1 >>/mnt/log\" $1; trap \"exit 0\" TERM; echo up >>/mnt/log; \

@@ -14,12 +14,8 @@
 # Stop leaves nothing: no scope or cgroup, no bt-* link, no element in nft's ip berth table, the
 # address lock released.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
-ROOT=${BED_PREPARED:-}
-if [ -z "$ROOT" ]; then # run without bed.sh's host side
-        echo "Bail out! no Debian root: bed.sh makes it on the host (BED_PREPARE)"
-        exit 1
-fi
+. "$BERTH_SRC/tests/system/lib.sh"
+bed_prepared_root
 NS=berthex$$
 HOST_IP=172.31.213.1 CLIENT_IP=172.31.213.2
 STATE=/run/berth
@@ -36,7 +32,6 @@ cleanup() {
         rm -rf "$W"
 }
 trap cleanup EXIT
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 wait_for() { for _ in $(seq 600); do "$@" && return 0; sleep 0.2; done; return 1; } # 120 s (TCG)
 state_of() { sed -n "s/^$2=//p" "$STATE/$1/state" 2>/dev/null; }
 links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; }

@@ -8,9 +8,8 @@
 # signal sent to the service reaches the payload.
 # Each payload writes what it received to a file in a directory bound from the bed.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
-T=$(mktemp -d /tmp/berth-stop.XXXXXX)
-chmod 755 "$T"
+. "$BERTH_SRC/tests/system/lib.sh"
+log_dir stop
 NAMES="stopa stopb stopc stopd stope stopf dup sig ksig boota bootb"
 cleanup() {
         for n in $NAMES; do systemctl stop "berth@$n.service" "berth-$n.scope" 2>/dev/null; done
@@ -23,23 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
-leader() { machinectl show -p Leader --value "$1" 2>/dev/null; }
-count() { grep -cx "$2" "$T/$1/log" 2>/dev/null; } # count NAME LINE
 gone() { for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
 mkdir -p /etc/berth
 
-# container NAME [Container] lines...: a config whose payload can write to /mnt/log
-container() {
-        local n=$1
-        shift
-        mkdir -p "$T/$n"
-        chmod 777 "$T/$n"
-        : >"$T/$n/log"
-        chmod 666 "$T/$n/log"
-        { echo "[Container]"; printf '%s\n' "$@"; printf '[Files]\nBind=%s:/mnt\n' "$T/$n"; } \
-                >"/etc/berth/$n.container"
-}
 # The scope's own stop clock, shortened by a drop-in so that a scope that stops on its own clock
 # (instead of after its service) shows within seconds instead of its default 15 s. The service keeps
 # its own timeout; with the fix the scope's timeout never comes into play.

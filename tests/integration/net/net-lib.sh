@@ -2,7 +2,8 @@
 # Sourced by the VirtualEthernet= tests after tests/integration/lib.sh, inside the throwaway
 # network namespace that plays the host (each test re-executes itself under unshare --net): the
 # container root with a page to serve, and the "wan" peer namespace on a veth (host0 HOST_IP,
-# wan0 WAN_IP), held by a sleeping process, so nothing is left behind; wan CMD... runs there.
+# wan0 WAN_IP), held by a sleeping process, so nothing is left behind; wan CMD... runs there;
+# and the helpers both tests use on it (web_container, state_of, links, stop).
 it_setup
 IT_ROOT=$IT_WORK/root
 it_build_root "$IT_ROOT"
@@ -30,3 +31,21 @@ ip link set lo up
 ip link add host0 type veth peer name wan0 netns "$WAN_PID"
 ip addr add "$HOST_IP/24" dev host0 && ip link set host0 up
 wan ip link set lo up && wan ip addr add "$WAN_IP/24" dev wan0 && wan ip link set wan0 up
+
+# web_container NAME [[Network] lines...]: an httpd in the container serving the page, that ends
+# on SIGTERM (a PID 1 without handler would ignore it) and prints "serving" once it listens.
+web_container() {
+        local name=$1
+        shift
+        it_container "$name" <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/busybox sh -c 'trap "exit 0" TERM; busybox httpd -p 80 -h /www; echo serving; while :; do sleep 1; done'
+[Network]
+VirtualEthernet=yes
+$(printf '%s\n' "$@")
+C
+}
+state_of() { sed -n "s/^$2=//p" "$BERTH_STATE_DIR/$1/state"; } # state_of NAME KEY
+links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; } # the bt-* links
+stop() { kill -TERM "$1"; wait "$1"; } # stop PID: a berth run started with it_start, stopped

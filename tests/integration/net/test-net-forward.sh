@@ -15,21 +15,6 @@ fi
 mkdir -p "$IT_WORK/wan-www" && echo wan >"$IT_WORK/wan-www/index.html"
 wan "$IT_BUSYBOX" httpd -p 9000 -h "$IT_WORK/wan-www"
 
-web_container() {
-        local name=$1
-        shift
-        it_container "$name" <<C
-[Container]
-Directory=$IT_ROOT
-Exec=/bin/busybox sh -c 'trap "exit 0" TERM; busybox httpd -p 80 -h /www; echo serving; while :; do sleep 1; done'
-[Network]
-VirtualEthernet=yes
-$(printf '%s\n' "$@")
-C
-}
-state_of() { sed -n "s/^$2=//p" "$BERTH_STATE_DIR/$1/state"; }
-links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; }
-stop() { kill -TERM "$1"; wait "$1"; }
 fwd() { sysctl -n net.ipv4.ip_forward; }
 record() { test -e "$BERTH_STATE_DIR/net/ip_forward"; }
 from_wan() { wan curl -s --max-time 3 "http://$HOST_IP:$1/"; }

@@ -19,24 +19,8 @@ chmod 755 "$WAN_WWW/cgi-bin/ip"
 wan "$IT_BUSYBOX" httpd -p 9000 -h "$WAN_WWW"
 
 get() { curl -s --max-time 5 "$@"; }
-# An httpd in the container that ends on SIGTERM (a PID 1 without handler would ignore it).
-web_container() {
-        local name=$1
-        shift
-        it_container "$name" <<C
-[Container]
-Directory=$IT_ROOT
-Exec=/bin/busybox sh -c 'trap "exit 0" TERM; busybox httpd -p 80 -h /www; echo serving; while :; do sleep 1; done'
-[Network]
-VirtualEthernet=yes
-$(printf '%s\n' "$@")
-C
-}
-state_of() { sed -n "s/^$2=//p" "$BERTH_STATE_DIR/$1/state"; }
-links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^bt-' | sort; }
 elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
 lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
-stop() { kill -TERM "$1"; wait "$1"; }
 
 web_container web1 "Port=8080:80"
 if it_start web1 && it_wait_output '^serving'; then
