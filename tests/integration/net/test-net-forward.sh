@@ -18,7 +18,6 @@ wan "$IT_BUSYBOX" httpd -p 9000 -h "$IT_WORK/wan-www"
 fwd() { sysctl -n net.ipv4.ip_forward; }
 record() { test -e "$BERTH_STATE_DIR/net/ip_forward"; }
 from_wan() { wan curl -s --max-time 3 "http://$HOST_IP:$1/"; }
-legacy_filter_here() { grep -qx filter /proc/net/ip_tables_names 2>/dev/null; }
 
 # 1. Forwarding off: the first container turns it on (and records that), the last one off.
 sysctl -qw net.ipv4.ip_forward=0
