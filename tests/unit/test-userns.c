@@ -176,10 +176,11 @@ static void test_nss_cache(void)
                 return;
         pid_t pid = fork();
         if (pid == 0) {
-                static const char *const userdb[] = { "/run/systemd/userdb", "/etc/userdb", "/run/userdb",
-                                                      "/run/host/userdb", "/usr/local/lib/userdb",
-                                                      "/usr/lib/userdb" };
-                char dir[PATH_MAX], pw[PATH_MAX], gr[PATH_MAX], ns[PATH_MAX], empty[PATH_MAX], cmd[PATH_MAX * 6];
+                static const char *const userdb[] = { "/run/systemd/userdb",   "/etc/userdb",
+                                                      "/run/userdb",           "/run/host/userdb",
+                                                      "/usr/local/lib/userdb", "/usr/lib/userdb" };
+                char dir[PATH_MAX], pw[PATH_MAX], gr[PATH_MAX], ns[PATH_MAX], empty[PATH_MAX],
+                        cmd[PATH_MAX * 6];
                 UidRange a = UID_RANGE_NULL, b = UID_RANGE_NULL, c = UID_RANGE_NULL, d = UID_RANGE_NULL;
                 int v[6];
 
@@ -223,12 +224,14 @@ static void test_nss_cache(void)
                 _exit(write(pfd[1], v, sizeof(v)) == sizeof(v) ? 0 : 1);
         }
         close(pfd[1]);
-        CHECK(read(pfd[0], got, sizeof(got)) == sizeof(got), "picked with a private passwd/group/nsswitch.conf");
+        CHECK(read(pfd[0], got, sizeof(got)) == sizeof(got),
+              "picked with a private passwd/group/nsswitch.conf");
         close(pfd[0]);
         waitpid(pid, NULL, 0);
         CHECK(got[0], "first pick gets the free preferred slot %#x", (unsigned)slot);
         CHECK(got[1], "... and caches the NSS enumeration in uid/nss-ids.cache");
-        CHECK(got[2], "a user added in place to /etc/passwd inside that range afterwards pushes the next pick off it");
+        CHECK(got[2], "a user added in place to /etc/passwd inside that range afterwards pushes the next "
+                      "pick off it");
         CHECK(got[3], "a group added to /etc/group inside another slot pushes that pick off");
         CHECK(got[4], "with an sss source the pick still sees the user");
         CHECK(got[5], "... and the cache is removed (sss is not covered by its key)");
