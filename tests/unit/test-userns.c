@@ -166,7 +166,7 @@ static void test_nss_cache(void)
 {
         uid_t slot = userns_preferred_base("nss-late"), gslot = userns_preferred_base("nss-late-g");
         int pfd[2];
-        int got[6] = {};
+        int got[7] = {};
 
         if (geteuid() != 0) {
                 printf("ok %d # SKIP NSS cache test needs root (mount namespace)\n", ++test_n);
@@ -182,7 +182,8 @@ static void test_nss_cache(void)
                 char dir[PATH_MAX], pw[PATH_MAX], gr[PATH_MAX], ns[PATH_MAX], empty[PATH_MAX],
                         cmd[PATH_MAX * 6];
                 UidRange a = UID_RANGE_NULL, b = UID_RANGE_NULL, c = UID_RANGE_NULL, d = UID_RANGE_NULL;
-                int v[6];
+                struct stat st;
+                int v[7];
 
                 snprintf(dir, sizeof(dir), "%s/uid", state_dir);
                 snprintf(pw, sizeof(pw), "%s/nc-passwd", state_dir);
@@ -205,6 +206,12 @@ static void test_nss_cache(void)
                 usleep(1100 * 1000);
                 v[0] = pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &a) == 0 && a.base == slot;
                 v[1] = exists_at(dir, "nss-ids.cache");
+                userns_release_range(&a);
+                /* A cache file someone else owns is not believed: enumerated and written anew. */
+                snprintf(cmd, sizeof(cmd), "%s/nss-ids.cache", dir);
+                v[6] = chown(cmd, 65534, 65534) == 0 &&
+                       pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &a) == 0 && a.base == slot &&
+                       stat(cmd, &st) == 0 && st.st_uid == geteuid();
                 userns_release_range(&a);
                 snprintf(cmd, sizeof(cmd),
                          "echo 'berthlate:x:%u:%u::/:/bin/false' >> %s && echo 'berthlateg:x:%u:' >> %s",
@@ -230,6 +237,8 @@ static void test_nss_cache(void)
         waitpid(pid, NULL, 0);
         CHECK(got[0], "first pick gets the free preferred slot %#x", (unsigned)slot);
         CHECK(got[1], "... and caches the NSS enumeration in uid/nss-ids.cache");
+        CHECK(got[6],
+              "a cache file owned by another user is not read: NSS is asked and the cache is root's again");
         CHECK(got[2], "a user added in place to /etc/passwd inside that range afterwards pushes the next "
                       "pick off it");
         CHECK(got[3], "a group added to /etc/group inside another slot pushes that pick off");
