@@ -3,8 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "nss-ids.h"
 #include "userns.h"
 
 #define N_SLOTS ((USERNS_RANGE_LAST - USERNS_RANGE_FIRST) / USERNS_RANGE_SIZE + 1)
@@ -75,29 +74,16 @@ static bool id_list_overlaps(const IdList *l, uint64_t base, uint64_t size)
         return lo < l->n && l->v[lo] < base + size;
 }
 
-/* Enumerates NSS users and groups once (not getpwuid() per ID: 65536 lookups per candidate). */
-static int nss_ids(IdList *ret)
+/* Host users and groups inside the pick area (nss-ids.c caches the enumeration in dir_fd). */
+static int nss_ids(int dir_fd, IdList *ret)
 {
-        IdList l = {};
-        struct passwd *pw;
-        struct group *gr;
-        int r = 0;
-
-        setpwent();
-        while (r >= 0 && (pw = getpwent()))
-                r = id_list_add(&l, pw->pw_uid);
-        endpwent();
-        setgrent();
-        while (r >= 0 && (gr = getgrent()))
-                r = id_list_add(&l, gr->gr_gid);
-        endgrent();
-        if (r < 0) {
-                id_list_done(&l);
+        uint32_t *v = NULL;
+        size_t n = 0;
+        int r = nss_ids_in_area(dir_fd, USERNS_RANGE_FIRST,
+                                USERNS_RANGE_FIRST + (uint64_t)N_SLOTS * USERNS_RANGE_SIZE, &v, &n);
+        if (r < 0)
                 return r;
-        }
-        if (l.n > 0)
-                qsort(l.v, l.n, sizeof(*l.v), cmp_u32);
-        *ret = l;
+        *ret = (IdList){ .v = v, .n = n, .allocated = n };
         return 0;
 }
 
@@ -220,7 +206,7 @@ static int pick(int dir_fd, const char *name, UidRange *ret)
         uint32_t first = (userns_preferred_base(name) - USERNS_RANGE_FIRST) / USERNS_RANGE_SIZE;
         int r;
 
-        r = nss_ids(&nss);
+        r = nss_ids(dir_fd, &nss);
         if (r < 0)
                 return r;
         r = ranges_in_use(dir_fd, false, &slots, &fixed);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* User namespaces: range picking (stable, collision-free, concurrent, NSS-aware), uid_map
- * contents, idmapped mounts and the refusal of filesystems that cannot idmap. */
+ * contents, the NSS cache, idmapped mounts and the refusal of filesystems that cannot idmap. */
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -150,6 +150,102 @@ static void test_nss_overlap(void)
               "a group at the slot's last gid pushes the pick off (got %#x)", (unsigned)got[1]);
 }
 
+static bool exists_at(const char *dir, const char *name)
+{
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        return access(path, F_OK) == 0;
+}
+
+/* The NSS enumeration is cached (issue 16) but must still see what the old per-start enumeration
+ * saw. In a private mount namespace with its own passwd, group and nsswitch.conf (and empty
+ * userdb places): a first pick caches; a user appended in place to passwd inside the range that
+ * pick got, and a group inside another name's slot, push later picks off those slots; a source
+ * the cache key does not cover (sss) removes the cache. */
+static void test_nss_cache(void)
+{
+        uid_t slot = userns_preferred_base("nss-late"), gslot = userns_preferred_base("nss-late-g");
+        int pfd[2];
+        int got[7] = {};
+
+        if (geteuid() != 0) {
+                printf("ok %d # SKIP NSS cache test needs root (mount namespace)\n", ++test_n);
+                return;
+        }
+        if (pipe2(pfd, O_CLOEXEC) < 0)
+                return;
+        pid_t pid = fork();
+        if (pid == 0) {
+                static const char *const userdb[] = { "/run/systemd/userdb",   "/etc/userdb",
+                                                      "/run/userdb",           "/run/host/userdb",
+                                                      "/usr/local/lib/userdb", "/usr/lib/userdb" };
+                char dir[PATH_MAX], pw[PATH_MAX], gr[PATH_MAX], ns[PATH_MAX], empty[PATH_MAX],
+                        cmd[PATH_MAX * 6];
+                UidRange a = UID_RANGE_NULL, b = UID_RANGE_NULL, c = UID_RANGE_NULL, d = UID_RANGE_NULL;
+                struct stat st;
+                int v[7];
+
+                snprintf(dir, sizeof(dir), "%s/uid", state_dir);
+                snprintf(pw, sizeof(pw), "%s/nc-passwd", state_dir);
+                snprintf(gr, sizeof(gr), "%s/nc-group", state_dir);
+                snprintf(ns, sizeof(ns), "%s/nc-nsswitch", state_dir);
+                snprintf(empty, sizeof(empty), "%s/nc-empty", state_dir);
+                snprintf(cmd, sizeof(cmd),
+                         "cp /etc/passwd %s && cp /etc/group %s && mkdir %s && "
+                         "printf 'passwd: files systemd\\ngroup:  files [SUCCESS=merge] systemd\\n' > %s",
+                         pw, gr, empty, ns);
+                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+                    system(cmd) != 0 || mount(pw, "/etc/passwd", NULL, MS_BIND, NULL) < 0 ||
+                    mount(gr, "/etc/group", NULL, MS_BIND, NULL) < 0 ||
+                    mount(ns, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) < 0)
+                        _exit(1);
+                for (size_t i = 0; i < ELEMENTSOF(userdb); i++)
+                        if (access(userdb[i], F_OK) == 0 && mount(empty, userdb[i], NULL, MS_BIND, NULL) < 0)
+                                _exit(1);
+                /* Sources changed in the last second are not cached (coarse timestamps). */
+                usleep(1100 * 1000);
+                v[0] = pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &a) == 0 && a.base == slot;
+                v[1] = exists_at(dir, "nss-ids.cache");
+                userns_release_range(&a);
+                /* A cache file someone else owns is not believed: enumerated and written anew. */
+                snprintf(cmd, sizeof(cmd), "%s/nss-ids.cache", dir);
+                v[6] = chown(cmd, 65534, 65534) == 0 &&
+                       pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &a) == 0 && a.base == slot &&
+                       stat(cmd, &st) == 0 && st.st_uid == geteuid();
+                userns_release_range(&a);
+                snprintf(cmd, sizeof(cmd),
+                         "echo 'berthlate:x:%u:%u::/:/bin/false' >> %s && echo 'berthlateg:x:%u:' >> %s",
+                         (unsigned)slot + 7, (unsigned)slot + 7, pw, (unsigned)gslot + 100, gr);
+                if (system(cmd) != 0)
+                        _exit(1);
+                v[2] = pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &b) == 0 && b.base != slot;
+                v[3] = pick_for("nss-late-g", PRIVATE_USERS_PICK, 0, 0, &c) == 0 && c.base != gslot;
+                userns_release_range(&b);
+                userns_release_range(&c);
+                snprintf(cmd, sizeof(cmd), "printf 'passwd: files sss\\ngroup: files\\n' > %s", ns);
+                if (system(cmd) != 0)
+                        _exit(1);
+                v[4] = pick_for("nss-late", PRIVATE_USERS_PICK, 0, 0, &d) == 0 && d.base != slot;
+                v[5] = !exists_at(dir, "nss-ids.cache");
+                userns_release_range(&d);
+                _exit(write(pfd[1], v, sizeof(v)) == sizeof(v) ? 0 : 1);
+        }
+        close(pfd[1]);
+        CHECK(read(pfd[0], got, sizeof(got)) == sizeof(got),
+              "picked with a private passwd/group/nsswitch.conf");
+        close(pfd[0]);
+        waitpid(pid, NULL, 0);
+        CHECK(got[0], "first pick gets the free preferred slot %#x", (unsigned)slot);
+        CHECK(got[1], "... and caches the NSS enumeration in uid/nss-ids.cache");
+        CHECK(got[6],
+              "a cache file owned by another user is not read: NSS is asked and the cache is root's again");
+        CHECK(got[2], "a user added in place to /etc/passwd inside that range afterwards pushes the next "
+                      "pick off it");
+        CHECK(got[3], "a group added to /etc/group inside another slot pushes that pick off");
+        CHECK(got[4], "with an sss source the pick still sees the user");
+        CHECK(got[5], "... and the cache is removed (sss is not covered by its key)");
+}
+
 /* Ranges other allocators hand out (issue 13, finding 16): /etc/subuid and /etc/subgid (useradd's
  * 100000+ ranges for rootless containers), and systemd-nspawn's locked slots. Picks step over
  * them; an nspawn lock file nobody holds (a killed nspawn's) is no reservation. */
@@ -293,6 +389,7 @@ int main(void)
         test_pick();
         test_concurrent();
         test_nss_overlap();
+        test_nss_cache();
         test_foreign();
         test_maps_and_idmap();
         char cmd[PATH_MAX];
