@@ -297,7 +297,9 @@ static void restore_ip_forward(LaunchContext *ctx)
         int r = launch_network_collect(ctx->state_dir, ctx->config->name);
 
         if (r < 0)
-                log_warning_errno(r, "Failed to restore net.ipv4.ip_forward=0 after container %s: %m",
+                log_warning_errno(r,
+                                  "Failed to collect dead containers' network state or restore forwarding "
+                                  "after container %s: %m",
                                   ctx->config->name);
 }
 
