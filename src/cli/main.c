@@ -41,6 +41,8 @@ static const Verb verbs[] = {
         { "audit", "[NAME|FILE...]", "Score how exposed the host is to each container", verb_audit },
         { "images", "", "List imported images: digest, signer, which containers use them", verb_images },
         { "rm-image", "NAME", "Remove an imported image no declared container uses", verb_rm_image },
+        { "cleanup", "", "Remove what killed containers left behind (berth@.service's ExecStopPost=)",
+          verb_cleanup },
 };
 
 static void help(void)

@@ -19,3 +19,4 @@ int verb_import_exec(int argc, char **argv); /* in berth: executes berth-import 
 int verb_audit(int argc, char **argv);
 int verb_images(int argc, char **argv);   /* verb-images.c */
 int verb_rm_image(int argc, char **argv); /* verb-images.c */
+int verb_cleanup(int argc, char **argv);  /* verb-cleanup.c: berth@.service's ExecStopPost= */

@@ -19,6 +19,13 @@ typedef struct LaunchOptions {
  * or 125/126/127 from exit-status.h); *ret_error gets a one-line message when berth itself failed. */
 int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_error);
 
+/* The stale sweep of VirtualEthernet= (veth.c, net_collect_stale()): what dead containers (their
+ * supervisor SIGKILLed) left behind -- nft elements, host links -- goes, and the forwarding berth
+ * turned on goes off again when no container needs it; what it did is logged (stopped: the
+ * container whose stop this is, for the message, or NULL). Containers that run or are starting
+ * are never touched. 0 or -errno (not logged). */
+int launch_network_collect(const char *state_dir, const char *stopped);
+
 /* `berth exec`: what to run in a running container and how. */
 typedef struct ExecOptions {
         const char *state_dir;

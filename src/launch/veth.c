@@ -4,7 +4,8 @@
  * the container end (eth0) inside it, the host end (bt-NAME) gets .1, and the container's elements
  * go into berth's nftables table (masquerade, Port= DNAT, forwarding). The child gives eth0 .2 and
  * the default route. At exit the elements and the link go again; what a SIGKILLed supervisor
- * leaves is collected by the next allocation. */
+ * leaves is collected at its own stop by `berth cleanup` (berth@.service's ExecStopPost=), or else
+ * by the next allocation or stop. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "launch-context.h"
 #include "log.h"
 #include "mount-util.h"
+#include "strv.h"
 
 #include "address.h"
 #include "iptables.h"
@@ -268,20 +270,37 @@ int launch_network_setup(LaunchContext *ctx)
         return 0;
 }
 
-/* After this container's locks are gone: when no other container with VirtualEthernet= runs (dead
- * ones' leftovers collected first), the forwarding berth turned on goes off again. */
-static void restore_ip_forward(LaunchContext *ctx)
+int launch_network_collect(const char *state_dir, const char *stopped)
 {
+        _cleanup_strv_free_ char **dead = NULL;
         bool restored;
-        int r = net_forward_restore(ctx->state_dir, &restored);
+        int r = net_collect_stale(state_dir, &dead, &restored);
 
-        if (r < 0)
-                log_warning_errno(r, "Failed to restore net.ipv4.ip_forward=0 after container %s: %m",
-                                  ctx->config->name);
-        else if (restored)
+        STRV_FOREACH (n, dead)
+                log_info("Removed the network state container %s left behind (its supervisor was killed): "
+                         "its nft elements and host link.",
+                         *n);
+        if (r >= 0 && restored && stopped)
                 log_info("Disabled IPv4 forwarding again (net.ipv4.ip_forward=0): container %s was the "
                          "last one that needed it.",
-                         ctx->config->name);
+                         stopped);
+        else if (r >= 0 && restored)
+                log_info("Disabled IPv4 forwarding again (net.ipv4.ip_forward=0): no container needs it "
+                         "any more.");
+        return r < 0 ? r : 0;
+}
+
+/* After this container's locks are gone: dead ones' leftovers are collected, and when no other
+ * container with VirtualEthernet= runs, the forwarding berth turned on goes off again. */
+static void restore_ip_forward(LaunchContext *ctx)
+{
+        int r = launch_network_collect(ctx->state_dir, ctx->config->name);
+
+        if (r < 0)
+                log_warning_errno(r,
+                                  "Failed to collect dead containers' network state or restore forwarding "
+                                  "after container %s: %m",
+                                  ctx->config->name);
 }
 
 void launch_network_teardown(LaunchContext *ctx)

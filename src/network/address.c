@@ -17,6 +17,7 @@
 #include "net-util.h"
 #include "netlink.h"
 #include "nft.h"
+#include "strv.h"
 
 #define RECIPE_MAX (64U * 1024U)
 
@@ -66,18 +67,32 @@ static void undo_recipe(const char *recipe)
         }
 }
 
-/* Every /30 lock file nobody holds that still has a recipe: its container died without undoing. */
-static void collect_garbage(int dir_fd)
+/* The container a recipe or lock file names on its first line ("# berth container NAME"), or NULL. */
+static char *owner_of(const char *text)
+{
+        size_t n;
+
+        if (strncmp(text, "# berth container ", 18) != 0)
+                return NULL;
+        text += 18;
+        n = strcspn(text, "\n");
+        return n > 0 ? strndup(text, n) : NULL;
+}
+
+/* Every /30 lock file nobody holds that still has a recipe: its container died without undoing.
+ * Returns how many were undone; with ret_owners, their containers' names are appended to it. */
+static int collect_garbage(int dir_fd, char ***ret_owners)
 {
         _cleanup_close_ int fd = dup(dir_fd);
         DIR *d;
         struct dirent *de;
+        int n = 0;
 
         if (fd < 0)
-                return;
+                return 0;
         d = fdopendir(fd);
         if (!d)
-                return;
+                return 0;
         TAKE_FD(fd);
         rewinddir(d);
         while ((de = readdir(d))) {
@@ -93,11 +108,18 @@ static void collect_garbage(int dir_fd)
                 if (fstat(lfd, &st) < 0 || st.st_size == 0 || read_all(lfd, &recipe) < 0)
                         continue;
                 undo_recipe(recipe);
+                n++;
+                if (ret_owners) {
+                        char *owner = owner_of(recipe);
+                        if (owner)
+                                (void)strv_consume(ret_owners, owner);
+                }
                 /* A recipe that stays is undone again by the next collection: harmless. */
                 if (ftruncate(lfd, 0) < 0)
                         continue;
         }
         closedir(d);
+        return n;
 }
 
 static void subnet_lock_name(uint32_t subnet, char ret[32])
@@ -261,7 +283,7 @@ int net_allocate(const char *state_dir, const ContainerConfig *c, NetAllocation 
         r = alloc_dir_open(state_dir, "net", &a.dir_fd, &global);
         if (r < 0)
                 return r;
-        collect_garbage(a.dir_fd);
+        (void)collect_garbage(a.dir_fd, NULL);
         r = lock_ports(&a, c, ret_detail);
         if (r >= 0)
                 r = pick_subnet(&a, c, ret_detail);
@@ -388,27 +410,35 @@ int net_forward_enable(const char *state_dir, const char *name, bool *ret_change
         return 0;
 }
 
-int net_forward_restore(const char *state_dir, bool *ret_restored)
+int net_collect_stale(const char *state_dir, char ***ret_collected, bool *ret_restored)
 {
+        _cleanup_free_ char *net_dir = NULL;
         _cleanup_close_ int dir_fd = -EBADF, global = -EBADF;
-        int r;
+        int r, n;
 
         *ret_restored = false;
+        if (asprintf(&net_dir, "%s/net", state_dir) < 0)
+                return -ENOMEM;
+        /* No STATE_DIR/net: no container with VirtualEthernet= ever ran, nothing to collect (and
+         * a container without it does not make the directory at its stop). */
+        if (access(net_dir, F_OK) < 0)
+                return errno == ENOENT ? 0 : negative_errno();
+        /* Under the allocation lock, as net_allocate() collects: a /30 lock held now is a
+         * container that runs or is being started (its lock is taken under this same lock,
+         * before anything its recipe names exists), and is never touched. */
         r = alloc_dir_open(state_dir, "net", &dir_fd, &global);
         if (r < 0)
                 return r;
+        n = collect_garbage(dir_fd, ret_collected);
         if (faccessat(dir_fd, NET_FORWARD_RECORD, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : negative_errno(); /* not ours to turn off */
-        /* Dead containers' locks are free, but their links and elements go now, not at some
-         * later start. */
-        collect_garbage(dir_fd);
+                return errno == ENOENT ? n : negative_errno(); /* not ours to turn off */
         if (any_subnet_in_use(dir_fd))
-                return 0;
+                return n;
         r = sysctl_write(NET_IP_FORWARD, "0\n");
         if (r < 0)
                 return r;
         if (unlinkat(dir_fd, NET_FORWARD_RECORD, 0) < 0)
                 return negative_errno();
         *ret_restored = true;
-        return 0;
+        return n;
 }

@@ -41,6 +41,11 @@ int net_sysctl_read_flag(const char *path);
 #define NET_IP_FORWARD     "/proc/sys/net/ipv4/ip_forward"
 #define NET_FORWARD_RECORD "ip_forward"
 int net_forward_enable(const char *state_dir, const char *name, bool *ret_changed);
-/* Collects dead containers' leftovers; then, when berth's record is there and no /30 lock is
- * held, writes 0 and removes the record (*ret_restored true). */
-int net_forward_restore(const char *state_dir, bool *ret_restored);
+/* The stale sweep: collects every dead container's leftovers (their recipes undone, as
+ * net_allocate() does first); then, when berth's forwarding record is there and no /30 lock is
+ * held, writes 0 to net.ipv4.ip_forward and removes the record (*ret_restored true). Run at each
+ * container's stop (the supervisor's teardown, and `berth cleanup` from berth@.service's
+ * ExecStopPost=, for a supervisor that was SIGKILLed). Nothing to do without STATE_DIR/net.
+ * Returns how many dead containers' recipes were undone, their names appended to *ret_collected
+ * when given, or -errno. */
+int net_collect_stale(const char *state_dir, char ***ret_collected, bool *ret_restored);

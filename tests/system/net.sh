@@ -73,15 +73,18 @@ check "after systemctl stop: no address lock is held" sh -c '
         done'
 check_eq "after systemctl stop: forwarding as it was before" "$(sysctl -n net.ipv4.ip_forward)" "$fwd_before"
 
-# The supervisor SIGKILLed (systemctl kill): its elements stay until the next start collects them;
-# that start's stop leaves nothing either.
+# The supervisor SIGKILLed (systemctl kill): its unit's ExecStopPost= (berth cleanup) removes its
+# elements once it is gone; the next start works, and its stop leaves nothing either.
 systemctl start berth@netweb
 systemctl kill --kill-who=main --signal=SIGKILL berth@netweb
-for _ in $(seq 50); do systemctl is-active -q berth@netweb || break; sleep 0.2; done
+for _ in $(seq 100); do
+        case $(systemctl show -P ActiveState berth@netweb) in inactive | failed) break ;; esac
+        sleep 0.2
+done
 systemctl stop berth-netweb.scope 2>/dev/null
 systemctl reset-failed berth@netweb 2>/dev/null
-check "SIGKILL: the killed supervisor's elements are still there" \
-        test "$(nft list table ip berth 2>/dev/null | grep -c 'elements =')" -gt 0
+check_eq "SIGKILL: the killed supervisor's elements are gone with its unit" \
+        "$(nft list table ip berth 2>/dev/null | grep -c 'elements =')" "0"
 check "SIGKILL: the next systemctl start works" systemctl start berth@netweb
 systemctl stop berth@netweb
 check_eq "SIGKILL, start, stop: no element in table ip berth" \

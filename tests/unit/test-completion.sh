@@ -80,7 +80,7 @@ help_options() {
 
 # Verbs and global options: what `berth --help` lists.
 expect "berth st" "start status stop"
-expect "berth " "audit cat copy-from copy-to exec images import list logs reload restart rm-image run start status stop verify"
+expect "berth " "audit cat cleanup copy-from copy-to exec images import list logs reload restart rm-image run start status stop verify"
 expect "berth --" "$(help_options "")"
 expect "berth import web --" "--help --keep-setuid --max-size= --oci= --verify-key="
 # Every verb's options are exactly those its --help lists.
