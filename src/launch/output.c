@@ -214,18 +214,38 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
         (void)send_all(o->stream >= 0 ? o->stream : o->target, iov, k);
 }
 
-/* Emits the complete lines in the buffer; also the incomplete rest when flushing, or when it
- * fills the buffer. */
+/* Where a line of the payload's ends: at a newline or at a NUL, where journald's stream reader
+ * ends it too. Passed on inside a line, a NUL would begin a new line for journald, and a "<0>"
+ * after it would be read as that line's priority (an emergency, walled to every terminal). */
+static char *line_end(char *p, size_t n)
+{
+        char *nl = memchr(p, '\n', n);
+        char *nul = memchr(p, 0, nl ? (size_t)(nl - p) : n);
+
+        return nul ?: nl;
+}
+
+/* Emits the complete lines in the buffer; also the incomplete rest when flushing. A line longer
+ * than OUTPUT_LINE_CHUNK goes in pieces of that size, so that with berth's "<N>" and the newline
+ * each is at most journald's default LineMax=: journald would break a longer one itself, and read
+ * the payload's bytes after its break as a new line, "<N>" included. */
 static void emit_lines(OutputRelay *o, bool flush)
 {
         size_t start = 0;
-        char *nl;
+        char *end;
 
-        while ((nl = memchr(o->buf + start, '\n', o->len - start))) {
-                emit_line(o, o->buf + start, (size_t)(nl - (o->buf + start)));
-                start = (size_t)(nl - o->buf) + 1;
+        for (;;) {
+                end = line_end(o->buf + start, o->len - start);
+                if (end && (size_t)(end - (o->buf + start)) <= OUTPUT_LINE_CHUNK) {
+                        emit_line(o, o->buf + start, (size_t)(end - (o->buf + start)));
+                        start = (size_t)(end - o->buf) + 1;
+                } else if (o->len - start >= OUTPUT_LINE_CHUNK) {
+                        emit_line(o, o->buf + start, OUTPUT_LINE_CHUNK);
+                        start += OUTPUT_LINE_CHUNK;
+                } else
+                        break;
         }
-        if (start < o->len && (flush || (start == 0 && o->len == OUTPUT_LINE_MAX))) {
+        if (start < o->len && flush) {
                 emit_line(o, o->buf + start, o->len - start);
                 start = o->len;
         }
