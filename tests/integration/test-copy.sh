@@ -144,6 +144,18 @@ cp_from $N /root/suid "$H/suid"
 check_eq "copy-from a setuid file exits 0" "$CP_RC" 0
 check_eq "... without setuid/setgid on the host" "$(stat -c '%a' "$H/suid")" "755"
 
+# A file's size is the container's to set: copied hole for hole, a sparse 256 MiB file with two
+# bytes of data takes no more room on the host than in the container (written out as zeros, a
+# 'truncate -s 1P' filled the host's disk).
+inside sh -c 'printf a >/tmp/sparse && truncate -s 268435456 /tmp/sparse && printf z | dd of=/tmp/sparse bs=1 seek=268435455 conv=notrunc 2>/dev/null'
+cp_from $N /tmp/sparse "$H/sparse"
+check_eq "copy-from a sparse file exits 0" "$CP_RC" 0
+check_eq "... size and the bytes at both ends kept" \
+        "$(stat -c %s "$H/sparse") $(head -c 1 "$H/sparse")$(tail -c 1 "$H/sparse")" "268435456 az"
+check "... and its holes: under 1 MiB allocated on the host (got $(du -k "$H/sparse" | cut -f1) KiB)" \
+        test "$(du -k "$H/sparse" | cut -f1)" -lt 1024
+rm -f "$H/sparse"
+
 check "no temporary file left inside" bash -c "! timeout 30 '$BERTH' exec -T $N -- /bin/busybox ls -A /tmp /root </dev/null | grep -q '^.#berth-copy'"
 kill "$IT_BG_PID"
 it_wait
