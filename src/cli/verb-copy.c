@@ -86,6 +86,7 @@ typedef struct Copy {
         bool selinux;
         char label[256]; /* the container root's label, given to what the child creates */
         ssize_t label_len;
+        mode_t umask; /* the caller's: copy-from's host files get the container's modes less it */
 } Copy;
 
 /* The one error line (first one wins), printed by verb_copy(). */
@@ -397,14 +398,16 @@ static void inside_owner(const Copy *c, const CopyMsg *m, uid_t *uid, gid_t *gid
 }
 
 /* Owner, mode and label of a copy. Inside (copy-to): the mapped owner, the mode as it was, the
- * container root's SELinux label. On the host (copy-from): the caller's, never setuid/setgid. */
+ * container root's SELinux label. On the host (copy-from): the caller's, never setuid/setgid, and
+ * less the caller's umask as cp(1) makes them: a container's 0777 directory or 0666 file would let
+ * every local user change what the admin copied out. */
 static int finish_inode(const Copy *c, bool inside, int fd, const CopyMsg *m)
 {
         uid_t uid;
         gid_t gid;
 
         if (!inside)
-                return RET_NERRNO(fchmod(fd, m->mode & 01777));
+                return RET_NERRNO(fchmod(fd, m->mode & 01777 & ~c->umask));
         inside_owner(c, m, &uid, &gid);
         /* chown first: it clears setuid/setgid. */
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, m->mode & 07777) < 0)
@@ -660,6 +663,8 @@ static int copy_run(Copy *c, char **ret_error)
         pid_t pid;
         int r, status;
 
+        c->umask = umask(0077);
+        (void)umask(c->umask);
         if (c->to) {
                 host_fd = open_entry(AT_FDCWD, c->host_path, &st);
                 if (host_fd < 0) {
@@ -777,7 +782,8 @@ static void help(const char *verb)
                 printf("Copy a regular file or a directory tree out of the running container NAME to the\n"
                        "host. CONTAINER-PATH is opened as the container's root inside its root; symlinks,\n"
                        "FIFOs, sockets and device nodes in it are refused. HOST-PATH defaults to\n"
-                       "CONTAINER-PATH; the copies are owned by the caller, without setuid/setgid bits.\n");
+                       "CONTAINER-PATH; the copies are owned by the caller, with their modes less the\n"
+                       "caller's umask and without setuid/setgid bits.\n");
         printf("\nThe target is created, never overwritten unless --force is given; a failed copy\n"
                "leaves nothing under its name.\n\n"
                "Options:\n"

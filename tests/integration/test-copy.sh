@@ -144,6 +144,13 @@ cp_from $N /root/suid "$H/suid"
 check_eq "copy-from a setuid file exits 0" "$CP_RC" 0
 check_eq "... without setuid/setgid on the host" "$(stat -c '%a' "$H/suid")" "755"
 
+# The container's modes less the caller's umask (as cp makes them): a world-writable directory or
+# file of the container's is not one on the host, where every local user could change it.
+inside sh -c 'mkdir /tmp/open && echo w >/tmp/open/w && chmod 0777 /tmp/open && chmod 0666 /tmp/open/w'
+(umask 022 && cp_from $N /tmp/open "$H/open" && echo "$CP_RC" >"$IT_WORK/cp.rc")
+check_eq "copy-from a world-writable tree under umask 022 exits 0" "$(cat "$IT_WORK/cp.rc")" 0
+check_eq "... directory 755, file 644 on the host" "$(stat -c '%a' "$H/open" "$H/open/w" | tr '\n' ' ')" "755 644 "
+
 # A file's size is the container's to set: copied hole for hole, a sparse 256 MiB file with two
 # bytes of data takes no more room on the host than in the container (written out as zeros, a
 # 'truncate -s 1P' filled the host's disk).
