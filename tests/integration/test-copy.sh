@@ -166,4 +166,33 @@ rm -f "$H/sparse"
 check "no temporary file left inside" bash -c "! timeout 30 '$BERTH' exec -T $N -- /bin/busybox ls -A /tmp /root </dev/null | grep -q '^.#berth-copy'"
 kill "$IT_BG_PID"
 it_wait
+
+# The recorded leader's PID now names a host process (the payload gone, its PID reused; made
+# certain here by writing a host process's PID into the state). Without a user namespace no
+# uid_map tells them apart: joined, the host process's namespaces are the host's own, and the
+# copy landed in the host's root. It is not the supervisor's child: refused as not running.
+N2=copyhost$$
+it_container $N2 <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'trap "exit 0" TERM; /bin/sleep 120 & wait'
+[Security]
+PrivateUsers=no
+C
+it_start $N2 || { fail "container $N2 starts"; sed "s/^/# /" "$IT_ERR"; }
+sleep 120 &
+HOSTPID=$!
+IT_PIDS+=("$HOSTPID")
+REAL_LEADER=$(it_leader $N2)
+sed -i "s/^LEADER=.*/LEADER=$HOSTPID/" "$BERTH_STATE_DIR/$N2/state"
+cp_to $N2 "$H/f" "$IT_WORK/landed"
+check_eq "copy-to when the leader's PID names a host process: exit status 3" "$CP_RC" 3
+check "... nothing landed in the host's root" test ! -e "$IT_WORK/landed"
+timeout 30 "$BERTH" exec -T $N2 -- /bin/busybox touch "$IT_WORK/landed-exec" </dev/null >/dev/null 2>&1
+check_eq "exec then: exit status 3" "$?" 3
+check "... nothing ran in the host's root" test ! -e "$IT_WORK/landed-exec"
+sed -i "s/^LEADER=.*/LEADER=$REAL_LEADER/" "$BERTH_STATE_DIR/$N2/state"
+kill "$HOSTPID"
+kill "$IT_BG_PID"
+it_wait
 tap_done
