@@ -2,6 +2,7 @@
 /* The container's notify socket (src/systemd/notify.c): a payload flooding it must not keep the
  * supervisor away from its signals (issue 13, finding 19): one call reads a bounded number of
  * datagrams and says whether more are pending. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,35 @@ static void test_relay(void)
                 buf[n < 0 ? 0 : n] = 0;
                 CHECK(n < 0 && !ev.ready, "a datagram with a NUL is dropped whole (relayed: \"%s\")",
                       oneline(buf, want, sizeof(want)));
+        }
+        /* An fd sent along (FDSTORE=1 with SCM_RIGHTS) is neither relayed nor kept: once the
+         * message is read, the pipe's write end the payload sent is closed, and its reader sees EOF. */
+        {
+                char control[CMSG_SPACE(sizeof(int))] = {}, c;
+                struct iovec iov = { .iov_base = (char *)"READY=1\nFDSTORE=1", .iov_len = 17 };
+                struct msghdr mh = { .msg_iov = &iov,
+                                     .msg_iovlen = 1,
+                                     .msg_control = control,
+                                     .msg_controllen = sizeof(control) };
+                struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+                int p[2];
+
+                if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+                        abort();
+                cm->cmsg_level = SOL_SOCKET;
+                cm->cmsg_type = SCM_RIGHTS;
+                cm->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(cm), &p[1], sizeof(int));
+                if (sendmsg(s[1], &mh, 0) < 0)
+                        abort();
+                p[1] = safe_close(p[1]); /* the message holds the only other reference */
+                ev = (NotifyEvents){};
+                (void)notify_socket_process(s[0], &ev);
+                n = recv(m, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+                buf[n < 0 ? 0 : n] = 0;
+                CHECK(n >= 0 && streq(buf, "READY=1"), "with an fd attached: READY=1 relayed, FDSTORE=1 not");
+                CHECK(read(p[0], &c, 1) == 0, "the fd sent along is closed once read (its pipe reads EOF)");
+                safe_close(p[0]);
         }
         unsetenv("NOTIFY_SOCKET");
         safe_close(m);
