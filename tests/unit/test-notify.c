@@ -77,8 +77,10 @@ static void test_relay(void)
                 { "STATUS=a\nSTOPPING=1\nSTATUS=b", "STOPPING=1\nSTATUS=b" },
                 /* the text systemctl status shows the admin: no escape sequence, C1 control or
                  * byte that is not UTF-8 reaches it raw */
-                { "STATUS=\033]0;owned\a\033[2J\xc2\x9b" "31m\xff ok \xc3\xa9",
-                  "STATUS=\\x1b]0;owned\\a\\x1b[2J\\xc2\\x9b" "31m\\xff ok \xc3\xa9" },
+                { "STATUS=\033]0;owned\a\033[2J\xc2\x9b"
+                  "31m\xff ok \xc3\xa9",
+                  "STATUS=\\x1b]0;owned\\a\\x1b[2J\\xc2\\x9b"
+                  "31m\\xff ok \xc3\xa9" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 char got[256];
@@ -150,7 +152,8 @@ static void test_relay(void)
                 (void)notify_socket_process(s[0], &ev);
                 n = recv(m, buf, sizeof(buf) - 1, MSG_DONTWAIT);
                 buf[n < 0 ? 0 : n] = 0;
-                CHECK(n >= 0 && streq(buf, "READY=1"), "with an fd attached: READY=1 relayed, FDSTORE=1 not");
+                CHECK(n >= 0 && streq(buf, "READY=1"),
+                      "with an fd attached: READY=1 relayed, FDSTORE=1 not");
                 CHECK(read(p[0], &c, 1) == 0, "the fd sent along is closed once read (its pipe reads EOF)");
                 safe_close(p[0]);
         }
