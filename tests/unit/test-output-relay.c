@@ -18,7 +18,10 @@ typedef struct Bench {
         int reader; /* journald's end */
 } Bench;
 
-static void bench_open(Bench *b, bool errors)
+/* The relay writing to the unit's journal stream (target; berth's own could not be opened), which
+ * reads a "<N>" at the start of every line: the lines carry berth's. With own_stream, to berth's
+ * own stream, whose header (no level prefix) gives the priority: the lines go as they are. */
+static void bench_open_to(Bench *b, bool errors, bool own_stream)
 {
         int p[2], s[2];
 
@@ -27,8 +30,8 @@ static void bench_open(Bench *b, bool errors)
         (void)fcntl(p[0], F_SETFL, O_NONBLOCK);
         (void)fcntl(s[1], F_SETFL, O_NONBLOCK);
         *b = (Bench){
-                .o = { .target = -EBADF,
-                       .stream = s[0],
+                .o = { .target = own_stream ? -EBADF : s[0],
+                       .stream = own_stream ? s[0] : -EBADF,
                        .errors = errors,
                        .fd = p[0],
                        .child_fd = -EBADF,
@@ -38,10 +41,17 @@ static void bench_open(Bench *b, bool errors)
         };
 }
 
+static void bench_open(Bench *b, bool errors)
+{
+        bench_open_to(b, errors, false);
+}
+
 static void bench_close(Bench *b)
 {
         safe_close(b->o.fd);
         safe_close(b->o.stream);
+        if (b->o.stream < 0)
+                safe_close(b->o.target);
         safe_close(b->writer);
         safe_close(b->reader);
         free(b->o.buf);
@@ -138,6 +148,16 @@ int main(void)
                 CHECK(n == sizeof(want) - 1 && memcmp(out, want, n) == 0,
                       "a NUL ends a line: no byte after it is read by journald as a priority");
         }
+        bench_close(&b);
+
+        /* berth's own stream has its priority in the header and no level prefix: nothing of the
+         * payload's is read as a priority, not even where journald breaks a line at a LineMax=
+         * the admin made small (tests/system/journal.sh checks what journald records). */
+        bench_open_to(&b, true, true);
+        put(&b, "<0>boom\nplain\n");
+        (void)output_relay_read(&b.o);
+        CHECK_STREQ(got(&b), "<0>boom\nplain\n",
+                    "own stream: the lines as the payload wrote them, no <3> added");
         bench_close(&b);
         return test_done();
 }
