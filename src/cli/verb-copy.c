@@ -86,6 +86,7 @@ typedef struct Copy {
         bool selinux;
         char label[256]; /* the container root's label, given to what the child creates */
         ssize_t label_len;
+        mode_t umask; /* the caller's: copy-from's host files get the container's modes less it */
 } Copy;
 
 /* The one error line (first one wins), printed by verb_copy(). */
@@ -165,16 +166,13 @@ static int commit_tmp(int dir_fd, const char *tmp, const char *target, bool forc
         return rm_rf_at(dir_fd, tmp); /* now the old one */
 }
 
-static int copy_bytes(int in, int out, uint64_t max)
+/* Copies [from, to) of in to the same offsets of out; *ret_end: where it stopped (less than to
+ * when in ended early: it shrank). */
+static int copy_range(int in, int out, char *buf, uint64_t from, uint64_t to, uint64_t *ret_end)
 {
-        _cleanup_free_ char *buf = malloc(COPY_BUFFER);
-        uint64_t done = 0;
-
-        if (!buf)
-                return -ENOMEM;
-        while (done < max) {
-                size_t want = max - done < COPY_BUFFER ? (size_t)(max - done) : COPY_BUFFER;
-                ssize_t n = read(in, buf, want);
+        while (from < to) {
+                size_t want = to - from < COPY_BUFFER ? (size_t)(to - from) : COPY_BUFFER;
+                ssize_t n = pread(in, buf, want, (off_t)from);
 
                 if (n < 0 && errno == EINTR)
                         continue;
@@ -183,16 +181,68 @@ static int copy_bytes(int in, int out, uint64_t max)
                 if (n == 0)
                         break;
                 for (ssize_t w = 0; w < n;) {
-                        ssize_t k = write(out, buf + w, n - w);
+                        ssize_t k = pwrite(out, buf + w, n - w, (off_t)(from + w));
                         if (k < 0 && errno == EINTR)
                                 continue;
                         if (k < 0)
                                 return negative_errno();
                         w += k;
                 }
-                done += n;
+                from += n;
         }
+        *ret_end = from;
         return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+        return a < b ? a : b;
+}
+
+/* Copies at most max bytes (the size in had when opened: the sender's side may make it grow).
+ * Holes stay holes: a file's size is whatever its owner set (truncate -s 1P in a container), and
+ * writing its holes out as zeros would fill the disk of the side that receives it. */
+static int copy_bytes(int in, int out, uint64_t max)
+{
+        _cleanup_free_ char *buf = malloc(COPY_BUFFER);
+        uint64_t off = 0, end = 0;
+        int r = 0;
+
+        if (!buf)
+                return -ENOMEM;
+        while (off < max) {
+                off_t data = lseek(in, (off_t)off, SEEK_DATA), hole;
+                uint64_t upto;
+
+                if (data < 0 && errno == ENXIO) { /* a hole up to the end */
+                        struct stat st;
+
+                        if (fstat(in, &st) < 0)
+                                return negative_errno();
+                        end = min_u64((uint64_t)st.st_size, max);
+                        break;
+                }
+                if (data < 0) { /* no SEEK_DATA here: every byte is data */
+                        r = copy_range(in, out, buf, off, max, &end);
+                        break;
+                }
+                if ((uint64_t)data >= max) {
+                        end = max;
+                        break;
+                }
+                hole = lseek(in, data, SEEK_HOLE);
+                if (hole < 0)
+                        return negative_errno();
+                upto = min_u64((uint64_t)hole, max);
+                r = copy_range(in, out, buf, (uint64_t)data, upto, &end);
+                if (r < 0 || end < upto) /* an error, or it shrank */
+                        break;
+                off = end;
+        }
+        if (r < 0)
+                return r;
+        /* The size, with the last hole (what was skipped stays unallocated). */
+        return RET_NERRNO(ftruncate(out, (off_t)end));
 }
 
 /* Splits an absolute path into its directory and last component (a plain name). */
@@ -348,14 +398,16 @@ static void inside_owner(const Copy *c, const CopyMsg *m, uid_t *uid, gid_t *gid
 }
 
 /* Owner, mode and label of a copy. Inside (copy-to): the mapped owner, the mode as it was, the
- * container root's SELinux label. On the host (copy-from): the caller's, never setuid/setgid. */
+ * container root's SELinux label. On the host (copy-from): the caller's, never setuid/setgid, and
+ * less the caller's umask as cp(1) makes them: a container's 0777 directory or 0666 file would let
+ * every local user change what the admin copied out. */
 static int finish_inode(const Copy *c, bool inside, int fd, const CopyMsg *m)
 {
         uid_t uid;
         gid_t gid;
 
         if (!inside)
-                return RET_NERRNO(fchmod(fd, m->mode & 01777));
+                return RET_NERRNO(fchmod(fd, m->mode & 01777 & ~c->umask));
         inside_owner(c, m, &uid, &gid);
         /* chown first: it clears setuid/setgid. */
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, m->mode & 07777) < 0)
@@ -611,6 +663,8 @@ static int copy_run(Copy *c, char **ret_error)
         pid_t pid;
         int r, status;
 
+        c->umask = umask(0077);
+        (void)umask(c->umask);
         if (c->to) {
                 host_fd = open_entry(AT_FDCWD, c->host_path, &st);
                 if (host_fd < 0) {
@@ -728,7 +782,8 @@ static void help(const char *verb)
                 printf("Copy a regular file or a directory tree out of the running container NAME to the\n"
                        "host. CONTAINER-PATH is opened as the container's root inside its root; symlinks,\n"
                        "FIFOs, sockets and device nodes in it are refused. HOST-PATH defaults to\n"
-                       "CONTAINER-PATH; the copies are owned by the caller, without setuid/setgid bits.\n");
+                       "CONTAINER-PATH; the copies are owned by the caller, with their modes less the\n"
+                       "caller's umask and without setuid/setgid bits.\n");
         printf("\nThe target is created, never overwritten unless --force is given; a failed copy\n"
                "leaves nothing under its name.\n\n"
                "Options:\n"

@@ -477,7 +477,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         }
         /* The process the pidfd pins is the recorded payload: its user namespace maps the
          * recorded range (a PID reused since would not). */
-        r = join_leader_matches_record(x.state.leader_pid, &x.rec);
+        r = join_leader_matches_record(x.state.leader_pid, x.pidfd, &x.rec);
         if (r < 0) {
                 status = EXIT_NOT_RUNNING;
                 r = exec_error(&x, r, "The leader %d is not the recorded payload", (int)x.state.leader_pid);

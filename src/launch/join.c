@@ -25,20 +25,45 @@ void join_target_done(JoinTarget *t)
         t->pidfd = safe_close(t->pidfd);
 }
 
-int join_leader_matches_record(pid_t leader, const ConfinementRecord *rec)
+/* The PPid: line of /proc/PID/status, or -errno. */
+static pid_t pid_get_ppid(pid_t pid)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[64], line[256];
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        while (fgets(line, sizeof(line), f))
+                if (strneq(line, "PPid:", 5))
+                        return (pid_t)strtol(line + 5, NULL, 10);
+        return -EBADMSG;
+}
+
+int join_leader_matches_record(pid_t leader, int pidfd, const ConfinementRecord *rec)
 {
         _cleanup_fclose_ FILE *f = NULL;
         char path[64];
         unsigned inside, outside, size;
 
-        if (rec->uid_size == 0)
-                return 0;
-        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)leader);
-        f = fopen(path, "re");
-        if (!f)
-                return negative_errno();
-        if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 ||
-            outside != rec->uid_base || size != rec->uid_size)
+        /* The payload is the supervisor's own child. Without a user namespace (PrivateUsers=no)
+         * this is all that tells it from a host process that got its PID since: joined, such a
+         * process's namespaces are the host's, and copy-to would write to the host's root. */
+        if (pid_get_ppid(leader) != rec->supervisor_pid)
+                return -ESTALE;
+        if (rec->uid_size > 0) {
+                snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)leader);
+                f = fopen(path, "re");
+                if (!f)
+                        return negative_errno();
+                if (fscanf(f, "%u %u %u", &inside, &outside, &size) != 3 || inside != 0 ||
+                    outside != rec->uid_base || size != rec->uid_size)
+                        return -ESTALE;
+        }
+        /* What /proc/PID showed was the process pidfd pins only if that one still lives now: a
+         * PID is not reused while its process lives. */
+        if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
                 return -ESTALE;
         return 0;
 }
@@ -106,7 +131,7 @@ int join_target_open(const char *state_dir, const char *name, JoinTarget *t, cha
         if (t->pidfd < 0)
                 return -ESRCH;
         /* The pidfd pins the recorded payload: its user namespace maps the recorded range. */
-        if (join_leader_matches_record(t->state.leader_pid, &t->rec) < 0)
+        if (join_leader_matches_record(t->state.leader_pid, t->pidfd, &t->rec) < 0)
                 return -ESRCH;
         r = join_namespaces_to_join(t->state.leader_pid, CLONE_NEWUSER | CLONE_NEWNS, &t->ns_flags);
         if (r < 0)

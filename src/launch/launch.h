@@ -53,9 +53,9 @@ typedef struct JoinTarget {
 } JoinTarget;
 
 void join_target_done(JoinTarget *t);
-/* 0 when the user namespace of leader maps rec's range (so a reused PID is not taken for the
- * payload), -ESTALE when not. */
-int join_leader_matches_record(pid_t leader, const ConfinementRecord *rec);
+/* 0 when leader, pinned by pidfd, is rec's payload: the child of its supervisor, whose user
+ * namespace maps rec's range (so a reused PID is not taken for the payload); -ESTALE when not. */
+int join_leader_matches_record(pid_t leader, int pidfd, const ConfinementRecord *rec);
 /* Which of the wanted namespaces (CLONE_NEW* flags) of pid differ from ours: setns() refuses to
  * re-enter one's own user namespace, and a container may share some (PrivateUsers=no, Private=no). */
 int join_namespaces_to_join(pid_t pid, int wanted, int *ret_flags);

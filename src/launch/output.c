@@ -12,9 +12,10 @@
  * The payload's bytes are hostile input: they must not choose their priority (a "<0>" line is an
  * emergency journald walls to every terminal) nor pass for berth's own messages ("<3>berth: ...").
  * So the lines go to a journal stream of berth's own whose identifier is the container's name
- * (SYSLOG_IDENTIFIER=NAME, not berth), and each line carries berth's priority in front of whatever
- * the payload wrote: <6> (info) for stdout, <3> (error) for stderr; a "<N>" of the payload's is
- * text. Without the journal (a terminal, a pipe, a file, --register=no from a shell), stdio is
+ * (SYSLOG_IDENTIFIER=NAME, not berth) and whose priority is berth's, 6 (info) for stdout, 3 (error)
+ * for stderr, with no level prefix: a "<N>" of the payload's is text. (Only where that stream
+ * cannot be opened do the lines go to the unit's stream, with berth's "<6>" or "<3>" in front.)
+ * Without the journal (a terminal, a pipe, a file, --register=no from a shell), stdio is
  * inherited unchanged. */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,9 @@ static int send_all(int fd, struct iovec *iov, size_t n);
  * in a unit, that unit as fallback for journald's attribution (it needs it when the supervisor has
  * exited before journald reads the stream; journald takes it from root only). The protocol of
  * sd_journal_stream_fd(), written here because that function cannot pass the unit: identifier,
- * unit, priority, level_prefix, forward to syslog, kmsg, console, one per line. */
+ * unit, priority, level_prefix, forward to syslog, kmsg, console, one per line. No level prefix:
+ * every line has the stream's priority, and journald reads no "<N>" in the payload's bytes, also
+ * where it breaks a line longer than its LineMax= (which the admin may set as low as 79). */
 static int journal_stream_open(const char *identifier, int priority, int *ret_fd)
 {
         static const struct sockaddr_un sa = { .sun_family = AF_UNIX,
@@ -54,7 +57,7 @@ static int journal_stream_open(const char *identifier, int priority, int *ret_fd
                 return negative_errno();
         (void)shutdown(fd, SHUT_RD);
         (void)sd_pid_get_unit(0, &unit);
-        if (asprintf(&header, "%s\n%s\n%d\n1\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
+        if (asprintf(&header, "%s\n%s\n%d\n0\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
                 return -ENOMEM;
         r = send_all(fd, &(struct iovec){ .iov_base = header, .iov_len = strlen(header) }, 1);
         if (r < 0)
@@ -207,25 +210,48 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
                 }
                 /* journald refused the entry: the line still goes to the stream */
         }
-        iov[k++] = (struct iovec){ .iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3 };
+        /* Our own stream has the priority in its header; the unit's (journald could not give us
+         * one) reads a "<N>" in front of every line. */
+        if (o->stream < 0)
+                iov[k++] = (struct iovec){ .iov_base = (char *)(o->errors ? "<3>" : "<6>"), .iov_len = 3 };
         iov[k++] = (struct iovec){ .iov_base = p, .iov_len = n };
         iov[k++] = (struct iovec){ .iov_base = (char *)"\n", .iov_len = 1 };
         /* nowhere to report a failure: the journal is the report */
         (void)send_all(o->stream >= 0 ? o->stream : o->target, iov, k);
 }
 
-/* Emits the complete lines in the buffer; also the incomplete rest when flushing, or when it
- * fills the buffer. */
+/* Where a line of the payload's ends: at a newline or at a NUL, where journald's stream reader
+ * ends it too. Passed on inside a line, a NUL would begin a new line for journald, and a "<0>"
+ * after it would be read as that line's priority (an emergency, walled to every terminal). */
+static char *line_end(char *p, size_t n)
+{
+        char *nl = memchr(p, '\n', n);
+        char *nul = memchr(p, 0, nl ? (size_t)(nl - p) : n);
+
+        return nul ?: nl;
+}
+
+/* Emits the complete lines in the buffer; also the incomplete rest when flushing. A line longer
+ * than OUTPUT_LINE_CHUNK goes in pieces of that size, so that with berth's "<N>" and the newline
+ * each is at most journald's default LineMax=: journald would break a longer one itself, and read
+ * the payload's bytes after its break as a new line, "<N>" included. */
 static void emit_lines(OutputRelay *o, bool flush)
 {
         size_t start = 0;
-        char *nl;
+        char *end;
 
-        while ((nl = memchr(o->buf + start, '\n', o->len - start))) {
-                emit_line(o, o->buf + start, (size_t)(nl - (o->buf + start)));
-                start = (size_t)(nl - o->buf) + 1;
+        for (;;) {
+                end = line_end(o->buf + start, o->len - start);
+                if (end && (size_t)(end - (o->buf + start)) <= OUTPUT_LINE_CHUNK) {
+                        emit_line(o, o->buf + start, (size_t)(end - (o->buf + start)));
+                        start = (size_t)(end - o->buf) + 1;
+                } else if (o->len - start >= OUTPUT_LINE_CHUNK) {
+                        emit_line(o, o->buf + start, OUTPUT_LINE_CHUNK);
+                        start += OUTPUT_LINE_CHUNK;
+                } else
+                        break;
         }
-        if (start < o->len && (flush || (start == 0 && o->len == OUTPUT_LINE_MAX))) {
+        if (start < o->len && flush) {
                 emit_line(o, o->buf + start, o->len - start);
                 start = o->len;
         }

@@ -25,6 +25,8 @@ typedef struct OutputRelay {
 } OutputRelay;
 /* journald's default LineMax=: a longer line is split there anyway. */
 #define OUTPUT_LINE_MAX (48U * 1024U)
+/* The most of a payload's line relayed as one line: with "<N>" and "\n", OUTPUT_LINE_MAX bytes. */
+#define OUTPUT_LINE_CHUNK (OUTPUT_LINE_MAX - 4U)
 
 /* output.c, for the supervisor: relays what the pipe holds now. Returns > 0 when it relayed
  * something, 0 at EOF (the relay is closed), -EAGAIN when the pipe is empty. */

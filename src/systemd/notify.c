@@ -12,6 +12,7 @@
 #include "log.h"
 #include "macro.h"
 #include "notify.h"
+#include "string-util.h"
 
 int notify_manager(const char *state)
 {
@@ -78,10 +79,12 @@ static bool line_is_relayed(const char *line)
 
 /* Relays the assignments we act on from one message (newline-separated KEY=VALUE), together in
  * one message as they came (systemd reads RELOADING=1 with its MONOTONIC_USEC=). Of several
- * STATUS= lines only the last is relayed: the manager keeps only the last. */
+ * STATUS= lines only the last is relayed: the manager keeps only the last. Its text is the
+ * container's and systemctl status prints it on the admin's terminal as it is: control characters,
+ * C1 controls and bytes that are not UTF-8 go escaped (\x1b). */
 static int relay_message(char *buf, NotifyEvents *events)
 {
-        const char *status = NULL;
+        _cleanup_free_ char *status = NULL;
         char out[NOTIFY_MESSAGE_MAX + 1];
         size_t n = 0;
         char *save = NULL;
@@ -90,7 +93,10 @@ static int relay_message(char *buf, NotifyEvents *events)
                 size_t len = strlen(line);
 
                 if (strneq(line, "STATUS=", 7)) {
-                        status = line;
+                        free(status);
+                        status = cescape(line);
+                        if (!status)
+                                return -ENOMEM;
                         continue;
                 }
                 if (!line_is_relayed(line) || n + len + 1 > NOTIFY_MESSAGE_MAX)
@@ -125,12 +131,18 @@ int notify_socket_process(int fd, NotifyEvents *events)
          * wakeup; poll() says when more are there. */
         for (unsigned i = 0; i < NOTIFY_DATAGRAMS_PER_WAKEUP; i++) {
                 char buf[NOTIFY_MESSAGE_MAX + 1];
-                ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+                /* MSG_TRUNC: n is the datagram's whole length. fds sent along are closed by the
+                 * kernel (no control buffer); they never reach us. */
+                ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT | MSG_TRUNC);
                 if (n < 0) {
                         if (errno == EAGAIN || errno == EINTR)
                                 return 0;
                         return negative_errno();
                 }
+                /* As systemd does: a datagram longer than the buffer, or one with a NUL, is dropped
+                 * whole (cut, "WATCHDOG_USEC=10000000" could arrive as "WATCHDOG_USEC=1"). */
+                if ((size_t)n > sizeof(buf) - 1 || memchr(buf, 0, (size_t)n))
+                        continue;
                 buf[n] = 0;
                 int r = relay_message(buf, events);
                 if (r < 0)

@@ -27,7 +27,7 @@ typedef struct NotifyEvents {
         bool watchdog;  /* WATCHDOG=1 or WATCHDOG=trigger seen */
 } NotifyEvents;
 
-/* The longest notification read from the container (longer datagrams are cut). */
+/* The longest notification read from the container (longer datagrams are dropped, as systemd does). */
 #define NOTIFY_MESSAGE_MAX 4095U
 
 /* At most this many datagrams per notify_socket_process() call: a container flooding its notify

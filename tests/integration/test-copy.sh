@@ -144,7 +144,55 @@ cp_from $N /root/suid "$H/suid"
 check_eq "copy-from a setuid file exits 0" "$CP_RC" 0
 check_eq "... without setuid/setgid on the host" "$(stat -c '%a' "$H/suid")" "755"
 
+# The container's modes less the caller's umask (as cp makes them): a world-writable directory or
+# file of the container's is not one on the host, where every local user could change it.
+inside sh -c 'mkdir /tmp/open && echo w >/tmp/open/w && chmod 0777 /tmp/open && chmod 0666 /tmp/open/w'
+(umask 022 && cp_from $N /tmp/open "$H/open" && echo "$CP_RC" >"$IT_WORK/cp.rc")
+check_eq "copy-from a world-writable tree under umask 022 exits 0" "$(cat "$IT_WORK/cp.rc")" 0
+check_eq "... directory 755, file 644 on the host" "$(stat -c '%a' "$H/open" "$H/open/w" | tr '\n' ' ')" "755 644 "
+
+# A file's size is the container's to set: copied hole for hole, a sparse 256 MiB file with two
+# bytes of data takes no more room on the host than in the container (written out as zeros, a
+# 'truncate -s 1P' filled the host's disk).
+inside sh -c 'printf a >/tmp/sparse && truncate -s 268435456 /tmp/sparse && printf z | dd of=/tmp/sparse bs=1 seek=268435455 conv=notrunc 2>/dev/null'
+cp_from $N /tmp/sparse "$H/sparse"
+check_eq "copy-from a sparse file exits 0" "$CP_RC" 0
+check_eq "... size and the bytes at both ends kept" \
+        "$(stat -c %s "$H/sparse") $(head -c 1 "$H/sparse")$(tail -c 1 "$H/sparse")" "268435456 az"
+check "... and its holes: under 1 MiB allocated on the host (got $(du -k "$H/sparse" | cut -f1) KiB)" \
+        test "$(du -k "$H/sparse" | cut -f1)" -lt 1024
+rm -f "$H/sparse"
+
 check "no temporary file left inside" bash -c "! timeout 30 '$BERTH' exec -T $N -- /bin/busybox ls -A /tmp /root </dev/null | grep -q '^.#berth-copy'"
+kill "$IT_BG_PID"
+it_wait
+
+# The recorded leader's PID now names a host process (the payload gone, its PID reused; made
+# certain here by writing a host process's PID into the state). Without a user namespace no
+# uid_map tells them apart: joined, the host process's namespaces are the host's own, and the
+# copy landed in the host's root. It is not the supervisor's child: refused as not running.
+N2=copyhost$$
+it_container $N2 <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'trap "exit 0" TERM; /bin/sleep 120 & wait'
+[Security]
+PrivateUsers=no
+C
+it_start $N2 || { fail "container $N2 starts"; sed "s/^/# /" "$IT_ERR"; }
+sleep 120 &
+HOSTPID=$!
+IT_PIDS+=("$HOSTPID")
+REAL_LEADER=$(it_leader $N2)
+sed -i "s/^LEADER=.*/LEADER=$HOSTPID/" "$BERTH_STATE_DIR/$N2/state"
+cp_to $N2 "$H/f" "$IT_WORK/landed"
+check_eq "copy-to when the leader's PID names a host process: exit status 3" "$CP_RC" 3
+check "... nothing landed in the host's root" test ! -e "$IT_WORK/landed"
+timeout 30 "$BERTH" exec -T $N2 -- /bin/busybox touch "$IT_WORK/landed-exec" </dev/null >/dev/null 2>&1
+check_eq "exec then: exit status 3" "$?" 3
+check "... nothing ran in the host's root" test ! -e "$IT_WORK/landed-exec"
+sed -i "s/^LEADER=.*/LEADER=$REAL_LEADER/" "$BERTH_STATE_DIR/$N2/state"
+kill "$HOSTPID"
 kill "$IT_BG_PID"
 it_wait
 tap_done

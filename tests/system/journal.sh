@@ -14,7 +14,7 @@ JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
 cleanup() {
         kill -CONT "$JOURNALD" 2>/dev/null
         systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge berth@jesc 2>/dev/null
-        rm -rf "$W" /etc/berth/jesc.sh
+        rm -rf "$W" /etc/berth/jesc.sh /etc/berth/jnul.sh /etc/systemd/journald.conf.d/berth-test-linemax.conf
 }
 trap cleanup EXIT
 T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
@@ -152,6 +152,27 @@ check "berth logs shows the line escaped" grep -qF "esc-log-$T \x1b]0;pwned\a \x
 grep -q "$ESC" <<<"$status$logs" && diag "$(printf '%s\n%s\n' "$status" "$logs" | cat -v)"
 systemctl stop berth@jesc
 
+# --- the relay's own journal stream (berth run --register=no under a unit): journald ends a line
+# at a NUL and breaks one at LineMax= (48K), and reads a "<N>" at the start of each line it makes:
+# no byte of the payload's may land there --------------------------------------------------------
+cat >/etc/berth/jnul.sh <<'EOT'
+printf 'nul-a-%s\000<0>nul-emerg-%s\n' "$1" "$1"
+printf '%*s' 49149 '' | tr ' ' x
+printf '<0>\n'
+echo "nul-done-$1"
+EOT
+printf '[Container]\nExec=/bin/bash /etc/berth/jnul.sh %s\n' "$T" >"$W/jnul.container"
+check "systemd-run berth run --register=no, whose payload writes a NUL and a 48K line" \
+        systemd-run --wait --quiet --unit="jnul-$T" -p StandardOutput=journal -p StandardError=journal \
+        "$(command -v berth)" run --register=no --file "$W/jnul.container"
+journalctl --sync
+check_eq "the text after the NUL is a line of its own, info (PRIORITY=6), its <0> kept as text" \
+        "$(priority_of "jnul-$T.service" "<0>nul-emerg-$T")" 6
+check_eq "no line of the unit is an emergency (PRIORITY=0)" \
+        "$(journalctl --no-pager -o cat -u "jnul-$T.service" PRIORITY=0 | wc -l)" 0
+check_eq "the lines around are there (info)" "$(priority_of "jnul-$T.service" "nul-done-$T")" 6
+rm -f /etc/berth/jnul.sh
+
 # --- without the journal: the payload writes to the caller's stdout and stderr itself ---------
 cat >"$W/plain.container" <<EOT
 [Container]
@@ -163,5 +184,25 @@ check_eq "stdout is the caller's file, as is" "$(cat "$W/out")" "plain-out-$T
 regular file
 regular file"
 check_eq "stderr is the caller's file, without priority prefixes" "$(cat "$W/err")" "plain-err-$T"
+
+# --- an admin's small LineMax= (last: journald restarts with it): journald breaks the payload's
+# line there, and the bytes after the break must not be read as a priority ---------------------
+mkdir -p /etc/systemd/journald.conf.d
+printf '[Journal]\nLineMax=1K\n' >/etc/systemd/journald.conf.d/berth-test-linemax.conf
+systemctl restart systemd-journald
+cat >/etc/berth/jnul.sh <<'EOT'
+printf '%*s' 1021 '' | tr ' ' y
+printf '<0>small-emerg-%s\n' "$1"
+echo "small-done-$1"
+EOT
+check "LineMax=1K: systemd-run berth run --register=no, whose payload's line is broken there" \
+        systemd-run --wait --quiet --unit="jsmall-$T" -p StandardOutput=journal \
+        "$(command -v berth)" run --register=no --file "$W/jnul.container"
+journalctl --sync
+check_eq "LineMax=1K: no line of the unit is an emergency (PRIORITY=0)" \
+        "$(journalctl --no-pager -o cat -u "jsmall-$T.service" PRIORITY=0 | wc -l)" 0
+check_eq "LineMax=1K: the text after the break is info (PRIORITY=6)" \
+        "$(priority_of "jsmall-$T.service" "small-emerg-$T")" 6
+rm -f /etc/berth/jnul.sh /etc/systemd/journald.conf.d/berth-test-linemax.conf
 
 tap_done
