@@ -7,7 +7,7 @@
 # Also what else the supervisor relays from a payload's notify socket: RELOADING=1 and WATCHDOG=1
 # (with berth@NAME's WatchdogSec= passed on as $WATCHDOG_USEC).
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 T=$(mktemp -d /tmp/berth-boot-notify.XXXXXX)
 chmod 755 "$T"
 NAMES="bnnone bndef bnrel"
@@ -22,7 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p /etc/berth
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 up() { for _ in $(seq 100); do grep -qx up "$T/$1/log" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 # container NAME [Container] lines...: a Boot=yes "init" that records it runs, sends READY=1 only

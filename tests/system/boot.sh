@@ -6,7 +6,7 @@
 # inside restarts the service with a new leader, poweroff stops it cleanly; both without
 # Capability=CAP_SYS_BOOT (issue 15).
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 mkdir -p /etc/berth
 N=tboot$$
 W=$(mktemp -d)
@@ -16,7 +16,6 @@ cleanup() {
 }
 trap cleanup EXIT
 T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 wait_for() { for _ in $(seq 150); do "$@" && return 0; sleep 0.1; done; return 1; }
 state_is() { [ "$(prop "berth@$N.service" ActiveState)" = "$1" ]; }
 

@@ -6,7 +6,7 @@
 # $CREDENTIALS_DIRECTORY; LoadCredential= in NAME.container itself too. The bytes never show in
 # berth's own journal lines, berth status, or under /run/berth, during the run or after it.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 mkdir -p /etc/berth
 W=$(mktemp -d)
 D=/etc/systemd/system/berth@cr1.service.d
@@ -16,7 +16,6 @@ cleanup() {
         systemctl daemon-reload
 }
 trap cleanup EXIT
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 rnd() { tr -d - </proc/sys/kernel/random/uuid; }
 SET=set-$(rnd) LOAD=load-$(rnd) ENC=enc-$(rnd) OWN=own-$(rnd)
 mkdir -m 0700 /etc/berth-creds

@@ -11,13 +11,12 @@
 #   - a supervisor SIGKILLed after each pipeline step (BERTH_TEST_KILL_AT) leaves no scope or
 #     cgroup behind, and the next start works.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 N=${HARDENING_CONTAINERS:-50}
 W=$(mktemp -d)
 trap 'rm -rf "$W" /run/systemd/system/berth@hk.service.d; systemctl daemon-reload' EXIT
 mkdir -p /etc/berth
 
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # A payload that stops on SIGTERM (as PID 1 of its namespace it would ignore it otherwise).
 payload="Exec=/bin/sh -c 'trap \"exit 0\" TERM; while :; do sleep 0.5; done'"

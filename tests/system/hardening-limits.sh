@@ -6,10 +6,9 @@
 # memory controllers are available (the VM bed: on the plain host's hybrid cgroups bed 1's cgroup2
 # has neither), so the enforcement checks run there and are not counted elsewhere.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 PROBE=$BERTH_BUILD/tests/integration/escape/escape-probe
 mkdir -p /etc/berth
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 scope_cg() { echo "/sys/fs/cgroup$(prop "berth-$1.scope" ControlGroup)"; }
 wait_for() { # FILE PATTERN: until FILE's content matches (20 s)
         for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done

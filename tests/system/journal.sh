@@ -7,7 +7,7 @@
 # SYSLOG_IDENTIFIER and berth's priority, never one of their own (issue 13, finding 10). Without
 # the journal, stdio is the caller's, unchanged.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 mkdir -p /etc/berth
 W=$(mktemp -d)
 JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
@@ -18,7 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 ran() { # NAME EXEC: /etc/berth/NAME.container runs EXEC; systemctl start berth@NAME, until it ended
         printf '[Container]\nExec=%s\n' "$2" >"/etc/berth/$1.container"
         systemctl start "berth@$1.service" || return 1

@@ -7,7 +7,7 @@
 # the prompt once it appears. Without a terminal, or with --no-ask-password, nothing asks and the
 # call fails. Needs polkitd (pkttyagent) in the bed, which the host's root provides.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 U=berthpk$$
 PW=pk-$(tr -d - </proc/sys/kernel/random/uuid)
 N=pk$$
@@ -24,7 +24,6 @@ cleanup() {
         rm -rf "$T"
 }
 trap cleanup EXIT
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 
 if ! command -v pkttyagent >/dev/null || [ ! -x /usr/lib/polkit-1/polkitd ]; then
         fail "polkitd (pkttyagent, polkitd) is installed (.ci/packages lists it)"

@@ -3,14 +3,13 @@
 # Runs inside test bed 1 (started by bed.sh) as a service of the bed's systemd. Asserts what
 # systemd itself reports (systemctl show, machinectl, /proc/PID/cgroup) about berth's scopes.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 HELPER=$BERTH_BUILD/tests/system/scope-helper
 HELPER_STATE=/run/berth-test
 hlist() { BERTH_STATE_DIR=$HELPER_STATE berth list "$@"; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 wait_gone() { # unit: wait until systemd has forgotten it (CollectMode=inactive-or-failed), 30 s
         for _ in $(seq 300); do
                 [ "$(prop "$1" LoadState)" = not-found ] && return 0

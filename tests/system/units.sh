@@ -6,7 +6,7 @@
 # machines.target is reported; a masked container's service is masked, not failed; an escaped
 # instance name (systemd-escape) is refused with the unit to start instead.
 set -u
-. "$BERTH_SRC/tests/lib/tap.sh"
+. "$BERTH_SRC/tests/system/lib.sh"
 GEN=$BERTH_BUILD/units/berth-generator
 T=$(mktemp -d /tmp/berth-units.XXXXXX)
 chmod 755 "$T"
@@ -23,7 +23,6 @@ cleanup() {
         rm -rf "$T"
 }
 trap cleanup EXIT
-prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 has() { tr ' ' '\n' <<<"$1" | grep -qx "$2"; } # has LIST WORD
 
 mkdir -p /etc/berth
