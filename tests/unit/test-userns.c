@@ -152,9 +152,8 @@ static void test_nss_overlap(void)
 
 static bool exists_at(const char *dir, const char *name)
 {
-        char path[PATH_MAX];
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-        return access(path, F_OK) == 0;
+        _cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return dfd >= 0 && faccessat(dfd, name, F_OK, 0) == 0;
 }
 
 /* The NSS enumeration is cached (issue 16) but must still see what the old per-start enumeration
