@@ -279,6 +279,41 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
                 return $rc
         }
         check_eq "in sa's label, sa's own /secret reads" "$(as_a cat sa/secret)" "secret of sa"
+        # Each container's own cgroup carries its file label and pair (what an init under Boot=yes
+        # manages); what is made below it inherits them; another pair's is out of reach.
+        cga=/sys/fs/cgroup$(cut -d: -f3 "/proc/${pa:-0}/cgroup") cgb=/sys/fs/cgroup$(cut -d: -f3 "/proc/${pb:-0}/cgroup")
+        as_a_in() { # DIR ARGS: busybox ARGS in sa's label, with DIR as its working directory
+                (cd "$1" && shift && runcon "$la" /var/lib/berth-vm/sa/bin/busybox "$@" < /dev/null \
+                        > /var/lib/berth-vm/sa/as-a.out 2>&1)
+                local rc=$?
+                cat /var/lib/berth-vm/sa/as-a.out
+                return $rc
+        }
+        check_eq "sa's cgroup ($cga) carries sa's file label and pair" "$(stat -c %C "$cga" 2>&1)" \
+                "system_u:object_r:berth_container_file_t:$level_a"
+        check_eq "so does its cgroup.procs" "$(stat -c %C "$cga/cgroup.procs" 2>&1)" \
+                "system_u:object_r:berth_container_file_t:$level_a"
+        check "in sa's label, a cgroup is made in sa's own cgroup" as_a_in "$cga" mkdir berth-vm-probe
+        check_eq "it inherits sa's label and pair" "$(stat -c %C "$cga/berth-vm-probe/cgroup.procs" 2>&1)" \
+                "system_u:object_r:berth_container_file_t:$level_a"
+        rmdir "$cga/berth-vm-probe" 2> /dev/null
+        cg_rc=0
+        as_a_in "$cgb" mkdir berth-vm-probe > /dev/null || cg_rc=$?
+        rmdir "$cgb/berth-vm-probe" 2> /dev/null
+        if [ "$mode" = enforcing ]; then
+                check "in sa's label, making a cgroup in sb's is refused" test "$cg_rc" -ne 0
+        else
+                check_eq "permissive: in sa's label, making a cgroup in sb's succeeds (only logged)" "$cg_rc" 0
+        fi
+        avc_cgroup_seen() { # SOURCE-CONTEXT TARGET-LEVEL: such an AVC on a cgroup2 object (10 s)
+                for _ in $(seq 20); do
+                        grep -a 'avc: .*denied' /var/log/audit/audit.log | grep -F "scontext=$1 " |
+                                grep -F 'dev="cgroup2"' | grep -qF ":$2 " && return 0
+                        sleep 0.5
+                done
+                return 1
+        }
+        check "the audit log has the AVC for sa reaching sb's cgroup" avc_cgroup_seen "$la" "$level_b"
         check "in sa's label, sa's own payload takes a signal (SIGCONT)" as_a kill -CONT "$pa"
         out=$(as_a cat sb/secret)
         signal_rc=0
