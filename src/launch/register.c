@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <systemd/sd-bus.h>
 
+#include "cgroup.h"
 #include "launch-context.h"
 #include "log.h"
 #include "machined.h"
@@ -29,6 +30,22 @@ int launch_register(LaunchContext *ctx)
                 if (r < 0)
                         return launch_error(ctx, r,
                                             "Failed to delegate the payload's cgroup to the container");
+        }
+        /* Under SELinux, the payload's cgroup is the container's own object: its directory and
+         * files carry the container's file label and pair, so an init inside (Boot=yes) may
+         * manage it, and what it creates there inherits that label (kernfs labels a new node
+         * from its parent's xattr); the host's cgroup_t stays out of the container's reach. */
+        if (ctx->labels.enforced && ctx->labels.file) {
+                _cleanup_free_ char *cgroup = NULL, *path = NULL;
+
+                r = cgroup_pid_get_path(ctx->pid, &cgroup);
+                if (r >= 0)
+                        r = cgroup_fs_path(cgroup, NULL, &path);
+                if (r >= 0)
+                        r = selinux_relabel_tree(path, ctx->labels.file);
+                if (r < 0)
+                        return launch_error(ctx, r, "Failed to label the container's cgroup %s",
+                                            strna(path));
         }
         r = machined_register(ctx->bus, ctx->config, ctx->pid, ctx->config->directory ?: "/",
                               &machine_error);
