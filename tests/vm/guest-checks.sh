@@ -420,6 +420,8 @@ fi
 # system-boot-debian: a booted Debian in berth_container_t under enforcing).
 if [ -e system-tests.filter ]; then
         diag "BERTH_VM_SYSTEM_TESTS=$(cat system-tests.filter): only these system tests: $(cut -f1 system-tests | tr '\n' ' ')"
+elif [ "$mode" != permissive ]; then
+        diag "the enforcing boot runs the system tests BERTH_VM_ENFORCING_TESTS names (default none): $(cut -f1 system-tests | tr '\n' ' ')"
 else
         check "the system suite has tests to run here" test -s system-tests
 fi
