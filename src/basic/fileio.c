@@ -114,3 +114,29 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
                 (void)unlinkat(dirfd, tmp, 0);
         return r;
 }
+
+int stdio_check_handoff(int fd)
+{
+        struct stat st;
+        int flags;
+
+        flags = fcntl(fd, F_GETFL);
+        if (flags < 0)
+                return errno == EBADF ? 0 : negative_errno();
+        if (flags & O_PATH)
+                return -EBADFD;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        return S_ISDIR(st.st_mode) ? -EISDIR : 0;
+}
+
+const char *stdio_name(int fd)
+{
+        static const char *const names[] = { "standard input", "standard output", "standard error" };
+        return fd >= 0 && fd < 3 ? names[fd] : "a standard stream";
+}
+
+const char *stdio_handoff_what(int error)
+{
+        return error == -EISDIR ? "a directory" : error == -EBADFD ? "an O_PATH descriptor" : "unusable";
+}

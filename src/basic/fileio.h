@@ -18,3 +18,13 @@ typedef enum WriteFileFlags {
  * exactly (the umask is not applied). Returns 0 or -errno. */
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                          WriteFileFlags flags);
+
+/* Whether fd, one of the caller's standard streams, may be handed to a container as it is. A
+ * directory, or an O_PATH handle of anything, is a handle on the host's file tree: openat()
+ * relative to it, or /proc/self/fd/N, reaches past the container's root (`berth run NAME < /`).
+ * Returns 0 (also for a closed fd: nothing is handed), -EISDIR for a directory, -EBADFD for an
+ * O_PATH handle. */
+int stdio_check_handoff(int fd);
+/* For the callers' messages: "standard input", and what stdio_check_handoff() found. */
+const char *stdio_name(int fd);
+const char *stdio_handoff_what(int error);

@@ -29,6 +29,7 @@ static void help(void)
                "  -t --tty              Run CMD on a pty berth relays (default when stdin is a tty)\n"
                "  -T --no-tty           No pty: standard input, output and error are passed through,\n"
                "                        each one that is a terminal through a pipe berth relays\n"
+               "                        (a directory or O_PATH descriptor is refused)\n"
                "  -u --user=USER        Run CMD as USER (name or UID, from the container's\n"
                "                        /etc/passwd; default root)\n"
                "  -E --env=VAR=VALUE    Set an environment variable for CMD (repeatable; also\n"

@@ -45,6 +45,7 @@
 #include "cgroup.h"
 #include "error-record.h"
 #include "exit-status.h"
+#include "fileio.h"
 #include "launch-context.h"
 #include "pty-relay.h"
 #include "record.h"
@@ -440,6 +441,23 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 goto finish;
         }
 
+        /* What the command is handed as it is (no pty: each stream that is not a terminal) is
+         * never a handle on the host's file tree. Checked before anything is made. */
+        x.pty = o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
+        for (int i = 0; !x.pty && i < 3; i++) {
+                if (isatty(i))
+                        continue; /* relayed through a pipe */
+                r = stdio_check_handoff(i);
+                if (r < 0) {
+                        r = exec_error(
+                                &x, r,
+                                "Refusing to hand the command berth's %s: %s gives a handle on the "
+                                "host's files past the container's root; redirect it from or to a file",
+                                stdio_name(i), stdio_handoff_what(r));
+                        goto finish;
+                }
+        }
+
         r = state_read(o->state_dir, name, &x.state);
         if (r == -ESRCH) {
                 status = EXIT_NOT_RUNNING;
@@ -494,7 +512,6 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         r = exec_make_cgroup(&x);
         if (r < 0)
                 goto finish;
-        x.pty = o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
         /* Read before the clone; the relay reads it again when it starts and on SIGWINCH. */
         if (x.pty)
                 x.have_winsize = ioctl(STDIN_FILENO, TIOCGWINSZ, &x.winsize) >= 0;

@@ -122,6 +122,7 @@ int launch_network_setup(LaunchContext *ctx);       /* veth.c: veth pair, forwar
 void launch_network_teardown(LaunchContext *ctx);   /* veth.c: at exit */
 int launch_open_notify(LaunchContext *ctx);         /* boot.c */
 void launch_close_notify(LaunchContext *ctx);       /* boot.c: at exit */
+int launch_check_stdin(LaunchContext *ctx);         /* output.c */
 int launch_open_output(LaunchContext *ctx);         /* output.c */
 void launch_close_output(LaunchContext *ctx);       /* output.c: at exit */
 int launch_load_credentials(LaunchContext *ctx);    /* credentials.c */

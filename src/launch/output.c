@@ -30,6 +30,7 @@
 #include <systemd/sd-login.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "launch-context.h"
 #include "log.h"
 
@@ -107,6 +108,23 @@ static int open_relay(OutputRelay *o, int target, const char *name, bool scope)
         /* Only the supervisor's end: the payload writes to a blocking pipe, as to any other. */
         if (fcntl(o->fd, F_SETFL, O_NONBLOCK) < 0)
                 return negative_errno();
+        return 0;
+}
+
+/* Without a console the payload inherits berth's standard input as it is (stdout and stderr go
+ * through the relay): never a handle on the host's file tree. Checked before anything is made. */
+int launch_check_stdin(LaunchContext *ctx)
+{
+        int r;
+
+        if (ctx->options->interactive)
+                return 0; /* the console pty replaces it */
+        r = stdio_check_handoff(STDIN_FILENO);
+        if (r < 0)
+                return launch_error(ctx, r,
+                                    "Refusing to hand the container berth's %s: %s gives a handle on the "
+                                    "host's files past its root; redirect it from a file or /dev/null",
+                                    stdio_name(STDIN_FILENO), stdio_handoff_what(r));
         return 0;
 }
 

@@ -29,6 +29,7 @@ int launch_run(const ContainerConfig *c, const LaunchOptions *o, char **ret_erro
                 int (*run)(LaunchContext *ctx);
                 const char *kill_at;
         } steps[] = {
+                { launch_check_stdin, NULL },             /* what the payload inherits: not a host tree */
                 { launch_lock, "lock" },                  /* 1: the per-container lock (config: caller) */
                 { launch_allocate_identity, "identity" }, /* 2: UID range, MCS pair, labels, seccomp */
                 { launch_record_confinement, NULL },      /* what `berth exec` confines with (record.h) */

@@ -192,4 +192,25 @@ else
         fail "notify flood: the container did not start: $(head -c 300 "$IT_ERR")"
 fi
 
+# berth run hands the payload its standard input as it is (no console): a directory there (`< /`)
+# would give the payload the host's file tree past its root. Refused before anything is made:
+# exit 125, the error names standard input, the payload never ran, no state is left.
+H=$IT_WORK/hostdir # a directory of the host any user may search, with a readable file
+mkdir -p "$H" && chmod 755 "$H"
+echo "host file $$" >"$H/host-marker"
+chmod 644 "$H/host-marker"
+it_container dirin <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'cat /proc/self/fd/0/host-marker; echo payload-ran'
+C
+timeout 60 "$BERTH" run --register=no dirin <"$H" >"$IT_WORK/dirin.out" 2>"$IT_WORK/dirin.err"
+check_eq "run with a directory as stdin: refused (125)" "$?" 125
+check "the error names standard input and the directory" \
+        grep -q "standard input: a directory" "$IT_WORK/dirin.err"
+check "the payload never ran" bash -c '! grep -q "payload-ran\|host file" "$1"' _ "$IT_WORK/dirin.out"
+check "no state of it is left" test ! -e "$BERTH_STATE_DIR/dirin/state"
+timeout 60 "$BERTH" run --register=no dirin <"$H/host-marker" >"$IT_WORK/dirin.out" 2>&1
+check_eq "with a plain file as stdin it runs (0)" "$?" 0
+
 tap_done

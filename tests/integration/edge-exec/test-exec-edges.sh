@@ -336,4 +336,44 @@ for round in 1 2 3 4 5 6 7 8; do
 done
 check_eq "two concurrent starts of one name: exactly one runs, in every round" "$rounds_ok" 8
 
+# --- the caller's standard streams: never a handle on the host's file tree ---------------------
+# A directory as stdin (`< /`), or an O_PATH descriptor as stdout, handed to the command as it is
+# would let it read (and, in world-writable directories, create) host files past its root through
+# openat() or /proc/self/fd/N. Refused before anything is made; a plain file still works.
+it_container fd$U <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/probe wait-signal
+C
+if it_start fd$U; then
+        H=$IT_WORK/hostdir # a directory of the host any user may search, with a readable file
+        mkdir -p "$H" && chmod 755 "$H"
+        echo "host file $U" >"$H/host-marker"
+        chmod 644 "$H/host-marker"
+        out=$("$BERTH" exec -T fd$U -- /bin/sh -c 'cat /proc/self/fd/0/host-marker' <"$H" 2>&1)
+        rc=$?
+        check_eq "exec -T with a directory as stdin: refused (125)" "$rc" 125
+        check "the error names standard input and the directory" \
+                grep -q "standard input: a directory" <<<"$out"
+        check "the command never ran (the host file was not read through it)" \
+                bash -c '! grep -q "host file" <<<"$1"' _ "$out"
+        out=$(python3 -c '
+import os, subprocess, sys
+fd = os.open(sys.argv[1], os.O_PATH)
+r = subprocess.run([sys.argv[2], "exec", "-T", sys.argv[3], "--", "/bin/sh", "-c",
+                    "cat /proc/self/fd/1/host-marker >&2"],
+                   stdin=subprocess.DEVNULL, stdout=fd, stderr=subprocess.PIPE)
+sys.stdout.write("%d %s" % (r.returncode, r.stderr.decode(errors="replace")))
+' "$H" "$BERTH" fd$U 2>&1)
+        check_eq "exec -T with an O_PATH descriptor as stdout: refused (125)" "${out%% *}" 125
+        check "the error names standard output and the O_PATH descriptor" \
+                grep -q "standard output: an O_PATH descriptor" <<<"$out"
+        check "no host file read through it" bash -c '! grep -q "host file" <<<"$1"' _ "$out"
+        check_eq "a plain file as stdin still reaches the command" \
+                "$("$BERTH" exec -T fd$U -- /bin/cat <"$H/host-marker" 2>&1)" "host file $U"
+        stop_bg fd$U
+else
+        fail "container fd$U starts: $(head -c 300 "$IT_ERR")"
+fi
+
 tap_done
