@@ -147,16 +147,42 @@ static int exec_make_cgroup(ExecContext *x)
         return 0;
 }
 
-/* -T: each of stdin/stdout/stderr that is a terminal is replaced by a pipe we relay. */
+/* A socket pair whose sockets carry the container's process label: the command may write to
+ * its end (its own type and pair), berth reads the other. */
+static int exec_labelled_socketpair(ExecContext *x, int p[2])
+{
+        int r;
+
+        r = selinux_write_sockcreate_label(x->rec.label);
+        if (r >= 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+                r = negative_errno();
+        (void)selinux_write_sockcreate_label(NULL);
+        if (r < 0)
+                return exec_error(x, r, "Failed to create a socket pair labelled %s", x->rec.label);
+        return 0;
+}
+
+/* -T: each of stdin/stdout/stderr that is a terminal is replaced by a pipe we relay. Under
+ * SELinux so is every one of them, whatever it is: handed as it is, it carries the caller's
+ * level, and where the caller is an administrator's shell (s0-s0:c0.c1023) the container's pair
+ * does not dominate it, so MCS refuses the command's use of it (`berth exec NAME -- CMD | ...`
+ * got nothing). They go through socket pairs labelled as the container's process instead. */
 static int exec_make_pipes(ExecContext *x)
 {
+        bool labelled = x->rec.label_enforced && x->rec.label;
+        int r;
+
         for (int i = 0; i < 3; i++) {
                 int p[2];
 
                 x->child_stdio[i] = i;
-                if (!isatty(i))
+                if (labelled) {
+                        r = exec_labelled_socketpair(x, p);
+                        if (r < 0)
+                                return r;
+                } else if (!isatty(i))
                         continue;
-                if (pipe2(p, O_CLOEXEC) < 0)
+                else if (pipe2(p, O_CLOEXEC) < 0)
                         return exec_error(x, negative_errno(), "Failed to create a pipe");
                 x->child_stdio[i] = i == 0 ? p[0] : p[1];
                 x->relay_fds[i] = i == 0 ? p[1] : p[0];

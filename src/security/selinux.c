@@ -362,21 +362,24 @@ int selinux_compute_labels(const ContainerConfig *c, const McsPair *p, SelinuxLa
         return 0;
 }
 
-int selinux_write_exec_label(const char *label)
+/* /proc/thread-self/attr/ATTR = label (NULL: back to the default). */
+static int write_attr(const char *attr, const char *label)
 {
         struct open_how how = {
                 .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
                 .resolve = RESOLVE_NO_MAGICLINKS,
         };
         _cleanup_close_ int fd = -EBADF;
+        char path[64];
         struct statfs sfs;
-        size_t n = strlen(label) + 1; /* with its NUL, as libselinux writes it */
+        size_t n = label ? strlen(label) + 1 : 0; /* with its NUL, as libselinux writes it */
         ssize_t w;
 
         /* What setexeccon() does, through an fd checked to be procfs: a mount over the payload's
          * /proc/<pid>/attr (CVE-2019-16884) would take the label and the payload would run
          * unlabelled. berth refuses such mounts (binds.c); this is the second lock. */
-        fd = (int)syscall(SYS_openat2, AT_FDCWD, "/proc/thread-self/attr/exec", &how, sizeof(how));
+        snprintf(path, sizeof(path), "/proc/thread-self/attr/%s", attr);
+        fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
         if (fd < 0)
                 return negative_errno();
         if (fstatfs(fd, &sfs) < 0)
@@ -387,6 +390,16 @@ int selinux_write_exec_label(const char *label)
         if (w < 0)
                 return negative_errno();
         return (size_t)w == n ? 0 : -EIO;
+}
+
+int selinux_write_exec_label(const char *label)
+{
+        return write_attr("exec", label);
+}
+
+int selinux_write_sockcreate_label(const char *label)
+{
+        return write_attr("sockcreate", label);
 }
 
 int selinux_set_exec_label(const SelinuxLabels *l)

@@ -49,6 +49,8 @@ void selinux_labels_done(SelinuxLabels *l);
 int selinux_set_exec_label(const SelinuxLabels *l);
 /* The write itself, whatever the host's SELinux state (tests). */
 int selinux_write_exec_label(const char *label);
+/* setsockcreatecon(): the label of the sockets this thread creates next (NULL: its own again). */
+int selinux_write_sockcreate_label(const char *label);
 /* Labels the tree at root (a Directory= image, never the host's /) with l->file, like podman's
  * ":Z": the container's domain may only use files of its own category pair. The walk goes by
  * fd (openat O_NOFOLLOW, labels set through /proc/self/fd): symlinks are labelled, not

@@ -343,6 +343,17 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check "berth copy-from sa" berth copy-from sa /copied /tmp/copy-out
         check_eq "copy-from brings the content back" "$(cat /tmp/copy-out 2>&1)" "copied into sa"
         rm -f /tmp/copy-in /tmp/copy-out
+        # berth exec from this shell (unconfined_t, s0-s0:c0.c1023) into a pipe and a file: the
+        # command's stdout and stderr reach them through berth's relay (handed as they are, MCS
+        # refused the command's writes under enforcing: the pair does not dominate c0.c1023).
+        out=$(berth exec -T sa -- /bin/busybox sh -c 'echo to-stdout; echo to-stderr >&2' 2>&1 | cat)
+        check_eq "berth exec -T sa: stdout and stderr reach the caller's pipe" \
+                "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" "to-stderr to-stdout "
+        berth exec -T sa -- /bin/busybox echo to-file > /tmp/exec-out 2>&1
+        check_eq "berth exec -T sa: stdout reaches the caller's file" "$(cat /tmp/exec-out 2>&1)" "to-file"
+        check_eq "berth exec -T sa: the caller's stdin is read" \
+                "$(echo from-stdin | berth exec -T sa -- /bin/busybox cat 2>&1)" "from-stdin"
+        rm -f /tmp/exec-out
         systemctl stop berth@sa berth@sb
 fi
 # Notify=yes under SELinux (both boots): the payload, in its own label, sends READY=1 to the
@@ -421,7 +432,7 @@ fi
 if [ -e system-tests.filter ]; then
         diag "BERTH_VM_SYSTEM_TESTS=$(cat system-tests.filter): only these system tests: $(cut -f1 system-tests | tr '\n' ' ')"
 elif [ "$mode" != permissive ]; then
-        diag "the enforcing boot runs the system tests BERTH_VM_ENFORCING_TESTS names (default none): $(cut -f1 system-tests | tr '\n' ' ')"
+        diag "the enforcing boot runs the system tests BERTH_VM_ENFORCING_TESTS names (default system-boot-debian): $(cut -f1 system-tests | tr '\n' ' ')"
 else
         check "the system suite has tests to run here" test -s system-tests
 fi

@@ -141,11 +141,11 @@ mkdir -p "$job/prepared"
 : > "$job/prepared/list"
 declare -A prepared=()
 # The enforcing boot runs only the system tests that prove a policy fact no other check does
-# (BERTH_VM_ENFORCING_TESTS, a regex of names; default none: system-boot-debian, a booted Debian under
+# (BERTH_VM_ENFORCING_TESTS, a regex of names; default system-boot-debian: a booted Debian under
 # Boot=yes in berth_container_t), to stay inside its time budget; guest-checks.sh asserts that
 # they caused no AVC denial of berth_container_t.
 if [ "$mode" != permissive ]; then
-        enforcing_tests=${BERTH_VM_ENFORCING_TESTS-}
+        enforcing_tests=${BERTH_VM_ENFORCING_TESTS-system-boot-debian}
         if [ -n "$enforcing_tests" ]; then
                 grep -E "^(${enforcing_tests})"$'\t' "$job/system-tests" > "$job/system-tests.new"
         else
