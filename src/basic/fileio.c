@@ -130,13 +130,16 @@ int stdio_check_handoff(int fd)
         return S_ISDIR(st.st_mode) ? -EISDIR : 0;
 }
 
-const char *stdio_name(int fd)
+const char *stdio_handoff_refusal(int fd, int error, char buf[static STDIO_REFUSAL_MAX])
 {
         static const char *const names[] = { "standard input", "standard output", "standard error" };
-        return fd >= 0 && fd < 3 ? names[fd] : "a standard stream";
-}
 
-const char *stdio_handoff_what(int error)
-{
-        return error == -EISDIR ? "a directory" : error == -EBADFD ? "an O_PATH descriptor" : "unusable";
+        (void)snprintf(buf, STDIO_REFUSAL_MAX,
+                       "berth's %s: %s gives a handle on the host's files past the container's root; "
+                       "redirect it from or to a file or /dev/null",
+                       fd >= 0 && fd < 3 ? names[fd] : "standard stream",
+                       error == -EISDIR   ? "a directory"
+                       : error == -EBADFD ? "an O_PATH descriptor"
+                                          : "unusable");
+        return buf;
 }

@@ -25,6 +25,6 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
  * Returns 0 (also for a closed fd: nothing is handed), -EISDIR for a directory, -EBADFD for an
  * O_PATH handle. */
 int stdio_check_handoff(int fd);
-/* For the callers' messages: "standard input", and what stdio_check_handoff() found. */
-const char *stdio_name(int fd);
-const char *stdio_handoff_what(int error);
+/* The one message for a refusal of stdio_check_handoff(): what fd is, and the fix. */
+#define STDIO_REFUSAL_MAX 192
+const char *stdio_handoff_refusal(int fd, int error, char buf[static STDIO_REFUSAL_MAX]);

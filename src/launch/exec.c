@@ -162,27 +162,34 @@ static int exec_labelled_socketpair(ExecContext *x, int p[2])
         return 0;
 }
 
-/* -T: each of stdin/stdout/stderr that is a terminal is replaced by a pipe we relay. Under
- * SELinux so is every one of them, whatever it is: handed as it is, it carries the caller's
- * level, and where the caller is an administrator's shell (s0-s0:c0.c1023) the container's pair
- * does not dominate it, so MCS refuses the command's use of it (`berth exec NAME -- CMD | ...`
- * got nothing). They go through socket pairs labelled as the container's process instead. */
+/* Whether the command gets fd 0, 1 or 2 through berth rather than as the caller's own:
+ * - with a pty, all three are the pty;
+ * - with -T, each one that is a terminal is replaced by a pipe we relay;
+ * - under SELinux, every one of them, whatever it is: handed as it is, it carries the caller's
+ *   level, and where the caller is an administrator's shell (s0-s0:c0.c1023) the container's pair
+ *   does not dominate it, so MCS refuses the command's use of it (`berth exec NAME -- CMD | ...`
+ *   got nothing). They go through socket pairs labelled as the container's process instead.
+ * What is handed as it is must never be a handle on the host's file tree (checked first). */
+static bool exec_relays(const ExecContext *x, int fd)
+{
+        return x->pty || (x->rec.label_enforced && x->rec.label) || isatty(fd);
+}
+
 static int exec_make_pipes(ExecContext *x)
 {
-        bool labelled = x->rec.label_enforced && x->rec.label;
         int r;
 
         for (int i = 0; i < 3; i++) {
                 int p[2];
 
                 x->child_stdio[i] = i;
-                if (labelled) {
+                if (!exec_relays(x, i))
+                        continue;
+                if (x->rec.label_enforced && x->rec.label) {
                         r = exec_labelled_socketpair(x, p);
                         if (r < 0)
                                 return r;
-                } else if (!isatty(i))
-                        continue;
-                else if (pipe2(p, O_CLOEXEC) < 0)
+                } else if (pipe2(p, O_CLOEXEC) < 0)
                         return exec_error(x, negative_errno(), "Failed to create a pipe");
                 x->child_stdio[i] = i == 0 ? p[0] : p[1];
                 x->relay_fds[i] = i == 0 ? p[1] : p[0];
@@ -467,23 +474,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 goto finish;
         }
 
-        /* What the command is handed as it is (no pty: each stream that is not a terminal) is
-         * never a handle on the host's file tree. Checked before anything is made. */
         x.pty = o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
-        for (int i = 0; !x.pty && i < 3; i++) {
-                if (isatty(i))
-                        continue; /* relayed through a pipe */
-                r = stdio_check_handoff(i);
-                if (r < 0) {
-                        r = exec_error(
-                                &x, r,
-                                "Refusing to hand the command berth's %s: %s gives a handle on the "
-                                "host's files past the container's root; redirect it from or to a file",
-                                stdio_name(i), stdio_handoff_what(r));
-                        goto finish;
-                }
-        }
-
         r = state_read(o->state_dir, name, &x.state);
         if (r == -ESRCH) {
                 status = EXIT_NOT_RUNNING;
@@ -511,6 +502,19 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 status = EXIT_NOT_RUNNING;
                 r = exec_error(&x, -ESTALE, "The container restarted meanwhile");
                 goto finish;
+        }
+        /* What the command is handed as it is: checked before anything is made. */
+        for (int i = 0; i < 3; i++) {
+                char why[STDIO_REFUSAL_MAX];
+
+                if (exec_relays(&x, i))
+                        continue;
+                r = stdio_check_handoff(i);
+                if (r < 0) {
+                        r = exec_error(&x, r, "Refusing to hand the command %s",
+                                       stdio_handoff_refusal(i, r, why));
+                        goto finish;
+                }
         }
         x.pidfd = (int)syscall(SYS_pidfd_open, x.state.leader_pid, 0);
         if (x.pidfd < 0) {

@@ -120,11 +120,11 @@ int launch_check_stdin(LaunchContext *ctx)
         if (ctx->options->interactive)
                 return 0; /* the console pty replaces it */
         r = stdio_check_handoff(STDIN_FILENO);
-        if (r < 0)
-                return launch_error(ctx, r,
-                                    "Refusing to hand the container berth's %s: %s gives a handle on the "
-                                    "host's files past its root; redirect it from a file or /dev/null",
-                                    stdio_name(STDIN_FILENO), stdio_handoff_what(r));
+        if (r < 0) {
+                char why[STDIO_REFUSAL_MAX];
+                return launch_error(ctx, r, "Refusing to hand the container %s",
+                                    stdio_handoff_refusal(STDIN_FILENO, r, why));
+        }
         return 0;
 }
 
