@@ -6,9 +6,11 @@
  *                                 "build" (seccomp_build_filter: libseccomp rule building),
  *                                 "compile" (seccomp_filter_export: BPF generation, once per start
  *                                 in the supervisor), "load" (seccomp_bpf_load of that BPF in a
- *                                 fresh child: what a start pays there), "seccomp_load" (libseccomp's
- *                                 own load of the built filter in a fresh child, which generates
- *                                 the BPF again: what berth paid there before), "cache-read"
+ *                                 fresh child: what a start pays there), "load-lib-allowlist" (the
+ *                                 same with libseccomp's allowlist program in place of berth's own:
+ *                                 what a start paid before issue 16), "seccomp_load" (libseccomp's
+ *                                 own load of the argument programs in a fresh child, which
+ *                                 generates their BPF again), "cache-read"
  *                                 (seccomp_compile with a warm cache: key, read, checks),
  *                                 "build+compile+load" (a first start, everything in a child) and
  *                                 "cache+load" (any later start, in a child). The cache lives in a
