@@ -17,9 +17,15 @@
  *         ld  [nr]
  *         a balanced binary search over the map's ranges [lo_k, lo_k+1), lo_0 = 0, which
  *         together cover every 32-bit nr: a node is "jge lo_mid" with the lower half right
- *         after it (jf 0) and the upper half after that; a leaf is "ret ACTION_k". When the
- *         lower half is longer than a conditional jump reaches (255), the node is
- *         "jge lo_mid, 0, 1" followed by "ja upper".
+ *         after it and the upper half after that; a half of one range is a jump straight to
+ *         the block's "ret ACTION" for it, one per distinct action, after the last node:
+ *         "jge lo_mid, upper, ret_A" (jf to ret_A when the lower half is one range of A).
+ *         ret ACTION_0
+ *         ret ACTION_1 ...
+ *
+ * A conditional jump reaches 255 instructions ahead. A block whose shared RETs are out of reach
+ * is written with one RET per leaf instead (a leaf is "ret ACTION_k" in the node's place; a node
+ * whose lower half is too long for jt is "jge lo_mid, 0, 1" followed by "ja upper").
  *
  * Every (arch, nr) pair reaches exactly one RET; there is no fall-through. */
 #include <errno.h>
@@ -133,6 +139,77 @@ static int tree_emit(Emitter *e, const Range *r, size_t n)
         return k;
 }
 
+/* A jump of a node to a block's shared RET, patched once the RETs are placed. */
+typedef struct Fixup {
+        size_t at;
+        bool jt;
+        uint32_t action;
+} Fixup;
+
+/* The search over r[0..n), n >= 2, with halves of one range left to fixups; -ERANGE when an
+ * upper half is out of a conditional jump's reach. */
+static int shared_tree_emit(Emitter *e, const Range *r, size_t n, Fixup *fx, size_t *n_fx)
+{
+        size_t half = n / 2, node = e->n;
+        int k;
+
+        k = emit(e, BPF_JMP | BPF_JGE | BPF_K, r[half].lo, 0, 0);
+        if (k < 0)
+                return k;
+        if (half == 1)
+                fx[(*n_fx)++] = (Fixup){ node, false, r[0].action };
+        else {
+                k = shared_tree_emit(e, r, half, fx, n_fx);
+                if (k < 0)
+                        return k;
+        }
+        if (n - half == 1) {
+                fx[(*n_fx)++] = (Fixup){ node, true, r[half].action };
+                return 0;
+        }
+        if (e->n - (node + 1) > UINT8_MAX)
+                return -ERANGE;
+        e->insns[node].jt = (uint8_t)(e->n - (node + 1));
+        return shared_tree_emit(e, r + half, n - half, fx, n_fx);
+}
+
+/* The search over r[0..n) with one RET per distinct action after the last node; -ERANGE when a
+ * RET is out of some node's reach. */
+static int shared_block_emit(Emitter *e, const Range *r, size_t n)
+{
+        _cleanup_free_ Fixup *fx = NULL;
+        size_t n_fx = 0, rets = 0;
+        int k;
+
+        if (n < 2)
+                return -ERANGE;
+        fx = calloc(n, sizeof(*fx));
+        if (!fx)
+                return -ENOMEM;
+        k = shared_tree_emit(e, r, n, fx, &n_fx);
+        if (k < 0)
+                return k;
+        rets = e->n;
+        for (size_t i = 0; i < n_fx; i++) {
+                size_t at = rets;
+
+                while (at < e->n && e->insns[at].k != fx[i].action)
+                        at++;
+                if (at == e->n) {
+                        k = emit(e, BPF_RET | BPF_K, fx[i].action, 0, 0);
+                        if (k < 0)
+                                return k;
+                }
+                if (at - (fx[i].at + 1) > UINT8_MAX)
+                        return -ERANGE;
+                if (fx[i].jt)
+                        e->insns[fx[i].at].jt = (uint8_t)(at - (fx[i].at + 1));
+                else
+                        e->insns[fx[i].at].jf = (uint8_t)(at - (fx[i].at + 1));
+        }
+        return 0;
+}
+
 int seccomp_number_map_compile(const SyscallActionMap *maps, size_t n_maps, uint32_t bad_arch_action,
                                struct sock_filter **ret)
 {
@@ -170,8 +247,14 @@ int seccomp_number_map_compile(const SyscallActionMap *maps, size_t n_maps, uint
                         break;
                 e.insns[ja].k = (uint32_t)(e.n - (ja + 1));
                 r = emit(&e, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
-                if (r >= 0)
+                if (r < 0)
+                        break;
+                size_t start = e.n;
+                r = shared_block_emit(&e, ranges, n_ranges);
+                if (r == -ERANGE) { /* too long for shared RETs, or a single range */
+                        e.n = start;
                         r = tree_emit(&e, ranges, n_ranges);
+                }
         }
         if (r < 0)
                 return r;

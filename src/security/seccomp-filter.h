@@ -8,7 +8,7 @@
  *  - allowlist: by syscall name for the x86_64, x86 and x32 ABIs. Allowed names ALLOW, every
  *    other name libseccomp knows ERRNO(EPERM), anything else (newer syscalls) ERRNO(ENOSYS).
  *    Not libseccomp's BPF: the names are turned into numbers per ABI with libseccomp's tables and
- *    compiled by seccomp-bpf.c into a range search, a third of libseccomp's length (issue 16);
+ *    compiled by seccomp-bpf.c into a range search, a fifth of libseccomp's length (issue 16);
  *  - arguments: the [restrict] rules of policy/seccomp/allowlist.conf (clone/unshare namespace
  *    flags, clone3, personality), default ALLOW, same three ABIs;
  *  - arguments_native: restrictions libseccomp can only express on x86_64/x32 because it names

@@ -319,7 +319,7 @@ static int numbered_syscalls(const NumberedSyscall **ret, size_t *ret_n)
 
 /* Allowed names ALLOW, every other name libseccomp knows ERRNO(EPERM), other numbers
  * ERRNO(ENOSYS), another arch KILL_PROCESS: what allowlist_build_libseccomp() says, compiled by
- * seccomp-bpf.c into a third of the instructions. */
+ * seccomp-bpf.c into a fifth of the instructions. */
 static int allowlist_build(const NameList *allowed, bool nnp, SeccompProgram *ret)
 {
         _cleanup_free_ SyscallAction *actions = NULL;

@@ -25,6 +25,7 @@
 #include "../lib/x86-32-syscall.h"
 
 #include "caps.h"
+#include "seccomp-bpf.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
 #include "seccomp-test-util.h"
@@ -777,6 +778,86 @@ static void test_x86_socket_rules(void)
         }
 }
 
+/* The expected answer of map for nr: the last entry for nr, else the default. */
+static uint32_t map_lookup(const SyscallActionMap *m, uint32_t nr)
+{
+        for (size_t i = m->n; i-- > 0;)
+                if (m->v[i].nr == nr)
+                        return m->v[i].action;
+        return m->default_action;
+}
+
+/* seccomp-bpf.c on maps no policy has: long ones (blocks past a conditional jump's reach: one RET
+ * per leaf, JA over long lower halves; past BPF_MAXINSNS), the ends of the number space, repeats
+ * and conflicts. The answers are checked against the map itself. */
+static void test_number_map_generator(void)
+{
+        const uint32_t answers[] = { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM,
+                                     SECCOMP_RET_ERRNO | EACCES, SECCOMP_RET_KILL_THREAD };
+        const size_t sizes[] = { 0, 1, 2, 3, 100, 700, 3000 };
+        unsigned seed = 16;
+
+        for (size_t t = 0; t < ELEMENTSOF(sizes); t++) {
+                _cleanup_free_ SyscallAction *v = calloc(sizes[t] + 4, sizeof(*v));
+                _cleanup_free_ struct sock_filter *insns = NULL;
+                size_t n = 0, differ = 0, asked = 0;
+
+                if (!v)
+                        return;
+                for (size_t i = 0; i < sizes[t]; i++) /* dense, so runs and gaps alternate */
+                        v[n++] = (SyscallAction){ (uint32_t)(rand_r(&seed) % (3 * sizes[t] + 1)),
+                                                  answers[rand_r(&seed) % ELEMENTSOF(answers)] };
+                for (size_t i = 0; i < n; i++) /* a repeat must agree: keep the first answer */
+                        for (size_t j = 0; j < i; j++)
+                                if (v[j].nr == v[i].nr)
+                                        v[i].action = v[j].action;
+                if (sizes[t] >= 2) {
+                        v[n++] = (SyscallAction){ 0, answers[0] };
+                        v[n++] = (SyscallAction){ UINT32_MAX, answers[1] };
+                        for (size_t i = 0; i + 2 < n; i++)
+                                if (v[i].nr == 0)
+                                        v[i].action = answers[0];
+                }
+                SyscallActionMap maps[] = {
+                        { AUDIT_ARCH_X86_64, SECCOMP_RET_ERRNO | ENOSYS, v, n },
+                        { AUDIT_ARCH_I386, SECCOMP_RET_ALLOW, v, n / 2 },
+                };
+                int r = seccomp_number_map_compile(maps, ELEMENTSOF(maps), SECCOMP_RET_KILL_PROCESS, &insns);
+                if (sizes[t] > 1000) { /* some 4000 ranges: past BPF_MAXINSNS */
+                        CHECK(r == -E2BIG, "map of %zu numbers is too long for one program (E2BIG)", n);
+                        continue;
+                }
+                CHECK(r > 0, "map of %zu numbers compiles (%s)", n, r < 0 ? strerror(-r) : "ok");
+                if (r <= 0)
+                        continue;
+                const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64 };
+                for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                        for (uint64_t k = 0; k < 3 * sizes[t] + 8; k++)
+                                for (int top = 0; top < 2; top++) {
+                                        uint32_t nr = top ? UINT32_MAX - (uint32_t)k : (uint32_t)k;
+                                        struct seccomp_data d = { .nr = (int)nr, .arch = arches[a] };
+                                        uint32_t want =
+                                                a == 2 ? SECCOMP_RET_KILL_PROCESS : map_lookup(&maps[a], nr);
+                                        asked++;
+                                        if (bpf_run(insns, (size_t)r, &d) != want && differ++ < 5)
+                                                printf("# arch 0x%08x nr 0x%08x: 0x%08x, want 0x%08x\n",
+                                                       arches[a], nr, bpf_run(insns, (size_t)r, &d), want);
+                                }
+                CHECK(differ == 0, "map of %zu numbers: %d BPF instructions answer all %zu (arch, nr) asked",
+                      n, r, asked);
+        }
+
+        _cleanup_free_ struct sock_filter *insns = NULL;
+        SyscallAction conflict[] = { { 5, SECCOMP_RET_ALLOW }, { 5, SECCOMP_RET_ERRNO | EPERM } };
+        SyscallActionMap m[] = { { AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, conflict, 2 },
+                                 { AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, NULL, 0 } };
+        CHECK(seccomp_number_map_compile(m, 1, SECCOMP_RET_KILL_PROCESS, &insns) == -EEXIST,
+              "one number with two answers is refused (EEXIST)");
+        m[0].n = 1;
+        CHECK(seccomp_number_map_compile(m, 2, SECCOMP_RET_KILL_PROCESS, &insns) == -EINVAL,
+              "one arch twice is refused (EINVAL)");
+}
+
 /* libseccomp's allowlist program for the same config (seccomp_export_bpf through a memfd). */
 static int reference_export(const ContainerConfig *c, uint64_t caps, struct sock_filter **ret, size_t *ret_n)
 {
@@ -993,6 +1074,7 @@ int main(void)
         test_load_equivalence();
         test_x86_socket_rules();
         test_boot();
+        test_number_map_generator();
         test_allowlist_generator();
         test_allowlist_generator_loaded();
         return test_done();
