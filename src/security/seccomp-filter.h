@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-/* seccomp: the allowlist in policy/seccomp/ compiled with libseccomp (src/security/seccomp.c).
+/* seccomp: the allowlist in policy/seccomp/ compiled to BPF (src/security/seccomp.c).
  * (Not named seccomp.h: that would shadow libseccomp's <seccomp.h> on the include path.)
  *
  * A built filter is up to four programs, loaded together:
  *  - allowlist: by syscall name for the x86_64, x86 and x32 ABIs. Allowed names ALLOW, every
- *    other name libseccomp knows ERRNO(EPERM), anything else (newer syscalls) ERRNO(ENOSYS);
+ *    other name libseccomp knows ERRNO(EPERM), anything else (newer syscalls) ERRNO(ENOSYS).
+ *    Not libseccomp's BPF: the names are turned into numbers per ABI with libseccomp's tables and
+ *    compiled by seccomp-bpf.c into a range search, a fifth of libseccomp's length (issue 16);
  *  - arguments: the [restrict] rules of policy/seccomp/allowlist.conf (clone/unshare namespace
  *    flags, clone3, personality), default ALLOW, same three ABIs;
  *  - arguments_native: restrictions libseccomp can only express on x86_64/x32 because it names
@@ -43,7 +45,7 @@ typedef struct SeccompProgram {
 } SeccompProgram;
 
 typedef struct SeccompFilter {
-        scmp_filter_ctx allowlist;
+        SeccompProgram allowlist; /* written by seccomp-bpf.c, not libseccomp */
         scmp_filter_ctx arguments;
         scmp_filter_ctx arguments_native; /* NULL when there is nothing to restrict */
         SeccompProgram x86_direct;        /* n_insns 0 when there is nothing to restrict */
@@ -90,6 +92,12 @@ int seccomp_program_load(const SeccompProgram *p);
 /* Loads it; call last, right before execve. Installs exactly what seccomp_load() would for each
  * program, without generating the BPF again (which costs tens of milliseconds). */
 int seccomp_bpf_load(const SeccompBpf *b);
+
+/* The allowlist program of c's filter as libseccomp compiles it from the same names (what berth
+ * loaded before it wrote that program itself): the reference tests compare the generated one
+ * with, and benchmarks time. Same errors as seccomp_build_filter(). */
+int seccomp_allowlist_reference(const ContainerConfig *c, uint64_t caps, scmp_filter_ctx *ret,
+                                const char **ret_bad_name);
 
 /* The expanded syscall names of "@set", or NULL when no such set. */
 const char *const *seccomp_set_lookup(const char *name);

@@ -15,11 +15,16 @@
 
 #include "build-id.h"
 #include "log.h"
+#include "seccomp-bpf.h"
 #include "seccomp-cache.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
 #include "sha256.h"
 #include "strv.h"
+
+/* Bumped whenever the BPF written for the same inputs changes, so cached programs of an older
+ * generator are not loaded: 2 is the allowlist written by seccomp-bpf.c instead of libseccomp. */
+#define SECCOMP_GENERATOR_VERSION 2
 
 /* The highest syscall number we ask libseccomp to name (x86_64 and x86 are in the 450s). */
 #define SYSCALL_NR_SCAN_MAX 1024
@@ -210,7 +215,9 @@ static int filter_new(uint32_t def_action, bool all_abis, bool nnp, scmp_filter_
         return 0;
 }
 
-static int allowlist_build(const NameList *allowed, bool nnp, scmp_filter_ctx *ret)
+/* The allowlist as libseccomp compiles it from names (what berth loaded before issue 16): the
+ * reference seccomp_allowlist_reference() hands to tests and benchmarks. */
+static int allowlist_build_libseccomp(const NameList *allowed, bool nnp, scmp_filter_ctx *ret)
 {
         _cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
         const NameList *known;
@@ -241,6 +248,126 @@ static int allowlist_build(const NameList *allowed, bool nnp, scmp_filter_ctx *r
                         return r;
         }
         *ret = TAKE_PTR(ctx);
+        return 0;
+}
+
+/* An ABI the allowlist covers: libseccomp's name for it (to name its syscalls), the arch the
+ * kernel reports for it, and the first number of its table. x32 shares AUDIT_ARCH_X86_64 with
+ * x86_64; its numbers carry bit 0x40000000 (__X32_SYSCALL_BIT). */
+typedef struct AllowlistAbi {
+        uint32_t scmp_arch;
+        uint32_t audit_arch;
+        uint32_t nr_base;
+} AllowlistAbi;
+
+#define X32_SYSCALL_BIT UINT32_C(0x40000000)
+
+/* The ABIs filter_new(..., all_abis = true, ...) puts in a libseccomp filter; ABIs that share an
+ * arch are adjacent. */
+static size_t allowlist_abis(AllowlistAbi ret[static 3])
+{
+        uint32_t native = seccomp_arch_native();
+
+        if (native != SCMP_ARCH_X86_64) {
+                ret[0] = (AllowlistAbi){ native, native, 0 }; /* SCMP_ARCH_* is AUDIT_ARCH_* there */
+                return 1;
+        }
+        ret[0] = (AllowlistAbi){ SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, 0 };
+        ret[1] = (AllowlistAbi){ SCMP_ARCH_X32, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT };
+        ret[2] = (AllowlistAbi){ SCMP_ARCH_X86, AUDIT_ARCH_I386, 0 };
+        return 3;
+}
+
+/* A syscall of one ABI by number, named as libseccomp names it there. */
+typedef struct NumberedSyscall {
+        uint32_t audit_arch;
+        uint32_t nr;
+        char *name;
+} NumberedSyscall;
+
+/* Every numbered syscall of the allowlist's ABIs, scanned once per process like known_names().
+ * From number to name, so a call libseccomp names by a pseudo number on one ABI but rewrites to
+ * a direct one (i386 socket: 359) comes out under the number libseccomp's rule lands on. */
+static int numbered_syscalls(const NumberedSyscall **ret, size_t *ret_n)
+{
+        static NumberedSyscall *table = NULL;
+        static size_t n_table = 0;
+        AllowlistAbi abis[3];
+        size_t n_abis = allowlist_abis(abis), n = 0;
+        NumberedSyscall *t;
+
+        if (table) {
+                *ret = table;
+                *ret_n = n_table;
+                return 0;
+        }
+        t = calloc(n_abis * SYSCALL_NR_SCAN_MAX, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        for (size_t a = 0; a < n_abis; a++)
+                for (uint32_t nr = abis[a].nr_base; nr < abis[a].nr_base + SYSCALL_NR_SCAN_MAX; nr++) {
+                        char *name = seccomp_syscall_resolve_num_arch(abis[a].scmp_arch, (int)nr);
+                        if (name)
+                                t[n++] = (NumberedSyscall){ abis[a].audit_arch, nr, name };
+                }
+        table = t;
+        n_table = n;
+        *ret = table;
+        *ret_n = n_table;
+        return 0;
+}
+
+/* Allowed names ALLOW, every other name libseccomp knows ERRNO(EPERM), other numbers
+ * ERRNO(ENOSYS), another arch KILL_PROCESS: what allowlist_build_libseccomp() says, compiled by
+ * seccomp-bpf.c into a fifth of the instructions. */
+static int allowlist_build(const NameList *allowed, bool nnp, SeccompProgram *ret)
+{
+        _cleanup_free_ SyscallAction *actions = NULL;
+        _cleanup_free_ struct sock_filter *insns = NULL;
+        SyscallActionMap maps[3] = {};
+        const NumberedSyscall *table;
+        const NameList *known;
+        AllowlistAbi abis[3];
+        size_t n_abis = allowlist_abis(abis), n_maps = 0, n_table, n = 0;
+        int r;
+
+        r = known_names(&known);
+        if (r < 0)
+                return r;
+        r = numbered_syscalls(&table, &n_table);
+        if (r < 0)
+                return r;
+        actions = calloc(n_table ?: 1, sizeof(*actions));
+        if (!actions)
+                return -ENOMEM;
+        for (size_t a = 0; a < n_abis; a++) {
+                SyscallActionMap *m = NULL;
+
+                for (size_t i = 0; i < n_maps && !m; i++)
+                        if (maps[i].arch == abis[a].audit_arch)
+                                m = &maps[i];
+                if (!m) { /* ABIs sharing an arch are adjacent: so are their actions */
+                        m = &maps[n_maps++];
+                        *m = (SyscallActionMap){ .arch = abis[a].audit_arch,
+                                                 .default_action = SECCOMP_RET_ERRNO | ENOSYS,
+                                                 .v = actions + n };
+                }
+                for (size_t i = 0; i < n_table; i++) {
+                        const NumberedSyscall *s = &table[i];
+                        if (s->audit_arch != abis[a].audit_arch || s->nr < abis[a].nr_base ||
+                            s->nr >= abis[a].nr_base + SYSCALL_NR_SCAN_MAX)
+                                continue;
+                        if (name_list_contains(allowed, s->name))
+                                actions[n++] = (SyscallAction){ s->nr, SECCOMP_RET_ALLOW };
+                        else if (name_list_contains(known, s->name))
+                                actions[n++] = (SyscallAction){ s->nr, SECCOMP_RET_ERRNO | EPERM };
+                }
+                m->n = (size_t)(actions + n - m->v);
+        }
+        r = seccomp_number_map_compile(maps, n_maps, SECCOMP_RET_KILL_PROCESS, &insns);
+        if (r < 0)
+                return r;
+        *ret = (SeccompProgram){ .n_insns = (uint16_t)r, .insns = TAKE_PTR(insns), .no_new_privs = nnp };
         return 0;
 }
 
@@ -515,7 +642,7 @@ static int arguments_build(const NameList *allowed, uint64_t caps, bool boot, bo
 
 void seccomp_filter_done(SeccompFilter *f)
 {
-        seccomp_releasep(&f->allowlist);
+        free(f->allowlist.insns);
         seccomp_releasep(&f->arguments);
         seccomp_releasep(&f->arguments_native);
         free(f->x86_direct.insns);
@@ -563,6 +690,18 @@ int seccomp_build_filter(const ContainerConfig *c, uint64_t caps, SeccompFilter 
         if (r < 0)
                 return r;
         return filter_build(&allowed, caps, filter_is_boot(c), filter_wants_nnp(c, caps), ret);
+}
+
+int seccomp_allowlist_reference(const ContainerConfig *c, uint64_t caps, scmp_filter_ctx *ret,
+                                const char **ret_bad_name)
+{
+        _cleanup_(name_list_done) NameList allowed = {};
+        int r;
+
+        r = allowed_names(c, caps, &allowed, ret_bad_name);
+        if (r < 0)
+                return r;
+        return allowlist_build_libseccomp(&allowed, filter_wants_nnp(c, caps), ret);
 }
 
 void seccomp_bpf_done(SeccompBpf *b)
@@ -639,29 +778,39 @@ static int program_export(scmp_filter_ctx ctx, SeccompProgram *ret)
         return 0;
 }
 
+static int program_copy(const SeccompProgram *p, SeccompProgram *ret)
+{
+        *ret = *p;
+        ret->insns = insns_dup(p->insns, p->n_insns);
+        return ret->insns ? 0 : -ENOMEM;
+}
+
 int seccomp_filter_export(const SeccompFilter *f, SeccompBpf *ret)
 {
-        scmp_filter_ctx order[] = { f->arguments_native, f->arguments, f->allowlist };
+        scmp_filter_ctx order[] = { f->arguments_native, f->arguments };
         _cleanup_seccomp_bpf_ SeccompBpf b = {};
+        int r;
 
-        if (!f->allowlist)
+        if (f->allowlist.n_insns == 0)
                 return -EINVAL;
         if (f->x86_direct.n_insns > 0) {
-                SeccompProgram *p = &b.programs[b.n_programs];
-                *p = f->x86_direct;
-                p->insns = insns_dup(f->x86_direct.insns, f->x86_direct.n_insns);
-                if (!p->insns)
-                        return -ENOMEM;
+                r = program_copy(&f->x86_direct, &b.programs[b.n_programs]);
+                if (r < 0)
+                        return r;
                 b.n_programs++;
         }
         for (size_t i = 0; i < ELEMENTSOF(order); i++) {
                 if (!order[i])
                         continue;
-                int r = program_export(order[i], &b.programs[b.n_programs]);
+                r = program_export(order[i], &b.programs[b.n_programs]);
                 if (r < 0)
                         return r;
                 b.n_programs++;
         }
+        r = program_copy(&f->allowlist, &b.programs[b.n_programs]);
+        if (r < 0)
+                return r;
+        b.n_programs++;
         *ret = b;
         b = (SeccompBpf){};
         return 0;
@@ -697,6 +846,8 @@ static void filter_key(const NameList *allowed, uint64_t caps, bool boot, bool n
 
         sha256_init(&h);
         hash_string(&h, "berth " BERTH_VERSION);
+        /* How the programs are generated (the build ID stands for it too, when there is one). */
+        hash_u64(&h, SECCOMP_GENERATOR_VERSION);
         hash_build_id(&h, build_id_of_address((const void *)filter_key, id), id);
         hash_build_id(&h, build_id_of_library("libseccomp.so", id), id);
         hash_u64(&h, v ? v->major : 0);

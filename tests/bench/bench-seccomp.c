@@ -6,9 +6,11 @@
  *                                 "build" (seccomp_build_filter: libseccomp rule building),
  *                                 "compile" (seccomp_filter_export: BPF generation, once per start
  *                                 in the supervisor), "load" (seccomp_bpf_load of that BPF in a
- *                                 fresh child: what a start pays there), "seccomp_load" (libseccomp's
- *                                 own load of the built filter in a fresh child, which generates
- *                                 the BPF again: what berth paid there before), "cache-read"
+ *                                 fresh child: what a start pays there), "load-lib-allowlist" (the
+ *                                 same with libseccomp's allowlist program in place of berth's own:
+ *                                 what a start paid before issue 16), "seccomp_load" (libseccomp's
+ *                                 own load of the argument programs in a fresh child, which
+ *                                 generates their BPF again), "cache-read"
  *                                 (seccomp_compile with a warm cache: key, read, checks),
  *                                 "build+compile+load" (a first start, everything in a child) and
  *                                 "cache+load" (any later start, in a child). The cache lives in a
@@ -74,6 +76,7 @@ static bool seccomp_mode_is_filter(void)
 
 typedef enum Step {
         STEP_LOAD,         /* seccomp_bpf_load(bpf) */
+        STEP_LOAD_LIB,     /* the same with libseccomp's allowlist program in place of berth's */
         STEP_SECCOMP_LOAD, /* libseccomp's seccomp_load() of every program of lib */
         STEP_ALL,          /* build, export, load */
         STEP_CACHED,       /* seccomp_compile() from the cache in dir, load */
@@ -83,6 +86,7 @@ typedef struct Input {
         const ContainerConfig *config;
         const SeccompFilter *lib;
         const SeccompBpf *bpf;
+        const SeccompBpf *bpf_lib; /* bpf with libseccomp's allowlist (seccomp_allowlist_reference) */
         const char *dir;
 } Input;
 
@@ -94,15 +98,15 @@ static int step_run(Step step, const Input *in)
 
         switch (step) {
         case STEP_LOAD: return seccomp_bpf_load(in->bpf);
+        case STEP_LOAD_LIB: return seccomp_bpf_load(in->bpf_lib);
         case STEP_SECCOMP_LOAD: {
-                scmp_filter_ctx order[] = { in->lib->arguments_native, in->lib->arguments,
-                                            in->lib->allowlist };
+                scmp_filter_ctx order[] = { in->lib->arguments_native, in->lib->arguments };
                 if (in->lib->x86_direct.n_insns > 0 && seccomp_program_load(&in->lib->x86_direct) < 0)
                         return -EIO;
                 for (size_t i = 0; i < ELEMENTSOF(order); i++)
                         if (order[i] && seccomp_load(order[i]) < 0)
                                 return -EIO;
-                return 0;
+                return seccomp_program_load(&in->lib->allowlist);
         }
         case STEP_ALL:
                 if (build(in->config, &f) < 0 || seccomp_filter_export(&f, &b) < 0)
@@ -175,6 +179,40 @@ static int export_programs(const ContainerConfig *c, const char *dir)
         return 0;
 }
 
+/* b with its last program (the allowlist) replaced by the one libseccomp compiles from the same
+ * names: the load berth paid before it wrote that program itself. */
+static int with_lib_allowlist(const ContainerConfig *c, const SeccompBpf *b, SeccompBpf *ret)
+{
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ref = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        SeccompProgram *last;
+        struct stat st;
+
+        if (seccomp_allowlist_reference(c, caps_effective_set(c), &ref, NULL) < 0)
+                return -EINVAL;
+        fd = memfd_create("bench-seccomp", MFD_CLOEXEC);
+        if (fd < 0 || seccomp_export_bpf(ref, fd) < 0 || fstat(fd, &st) < 0)
+                return -EIO;
+        for (size_t i = 0; i < b->n_programs; i++) {
+                ret->programs[i] = b->programs[i];
+                ret->programs[i].insns = calloc(b->programs[i].n_insns, sizeof(struct sock_filter));
+                if (!ret->programs[i].insns)
+                        return -ENOMEM;
+                memcpy(ret->programs[i].insns, b->programs[i].insns,
+                       b->programs[i].n_insns * sizeof(struct sock_filter));
+                ret->n_programs++;
+        }
+        last = &ret->programs[ret->n_programs - 1];
+        free(last->insns);
+        last->n_insns = (uint16_t)(st.st_size / sizeof(struct sock_filter));
+        last->insns = malloc(st.st_size);
+        if (!last->insns || pread(fd, last->insns, st.st_size, 0) != st.st_size)
+                return -EIO;
+        fprintf(stderr, "bench-seccomp: allowlist program: %u BPF instructions (libseccomp's: %u)\n",
+                b->programs[b->n_programs - 1].n_insns, last->n_insns);
+        return 0;
+}
+
 static void print_row(const char *name, unsigned i, uint64_t ns)
 {
         printf("%s\t%u\t%llu\t0\t0\t0\n", name, i, (unsigned long long)ns);
@@ -192,6 +230,7 @@ int main(int argc, char **argv)
                 Step step;
         } in_child[] = {
                 { "load", STEP_LOAD },
+                { "load-lib-allowlist", STEP_LOAD_LIB },
                 { "seccomp_load", STEP_SECCOMP_LOAD },
                 { "build+compile+load", STEP_ALL },
                 { "cache+load", STEP_CACHED },
@@ -199,6 +238,7 @@ int main(int argc, char **argv)
         _cleanup_config_ ContainerConfig *c = NULL;
         const char *export = NULL;
         char dir[] = "/tmp/bench-seccomp.XXXXXX";
+        _cleanup_seccomp_bpf_ SeccompBpf b_lib = {};
         unsigned reps = 1000;
         int o, r, ret = 1;
 
@@ -242,7 +282,9 @@ int main(int argc, char **argv)
                         goto out;
                 print_row("cache-read", i, now_ns() - t0);
 
-                Input in = { .config = c, .lib = &f, .bpf = &b, .dir = dir };
+                if (i == 0 && with_lib_allowlist(c, &b, &b_lib) < 0)
+                        goto out;
+                Input in = { .config = c, .lib = &f, .bpf = &b, .bpf_lib = &b_lib, .dir = dir };
                 for (size_t k = 0; k < ELEMENTSOF(in_child); k++) {
                         r = time_in_child(in_child[k].step, &in, &ns);
                         if (r < 0) {

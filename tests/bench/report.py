@@ -318,8 +318,10 @@ def markdown(opts):
                        "capability set. build: seccomp_build_filter() (libseccomp rules); compile: "
                        "seccomp_filter_export() (BPF generation, in the supervisor before the root is "
                        "touched); load: seccomp_bpf_load() of that BPF in a fresh child (what a start pays "
-                       "there); seccomp_load: libseccomp's own load of the built filter, which generates the "
-                       "BPF again (what berth paid there before it loaded its own BPF); cache-read: "
+                       "there); load-lib-allowlist: the same with libseccomp's allowlist program in place of "
+                       "berth's own (src/security/seccomp-bpf.c; what a start paid before issue 16's "
+                       "generator); seccomp_load: libseccomp's own load of the argument programs, which "
+                       "generates their BPF again (what berth paid there before it loaded its own BPF); cache-read: "
                        "seccomp_compile() answered from the cache (key, read, checks); build+compile+load: "
                        "a first start; cache+load: every later start of a filter seen before. "
                        "The CPU column is not measured here (0).", ""]

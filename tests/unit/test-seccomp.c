@@ -11,10 +11,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +25,7 @@
 #include "../lib/x86-32-syscall.h"
 
 #include "caps.h"
+#include "seccomp-bpf.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
 #include "seccomp-test-util.h"
@@ -146,15 +149,16 @@ static long probe_run(Probe p)
  * again in seccomp_load(), in seccomp_bpf_load()'s order. */
 static int load_with_libseccomp(const SeccompFilter *f)
 {
-        scmp_filter_ctx order[] = { f->arguments_native, f->arguments, f->allowlist };
+        scmp_filter_ctx order[] = { f->arguments_native, f->arguments };
 
-        /* berth's own program for the direct i386 calls comes first and is not libseccomp's. */
+        /* berth's own programs, for the direct i386 calls (first) and the allowlist (last), are
+         * not libseccomp's. */
         if (f->x86_direct.n_insns > 0 && seccomp_program_load(&f->x86_direct) < 0)
                 return -1;
         for (size_t i = 0; i < ELEMENTSOF(order); i++)
                 if (order[i] && seccomp_load(order[i]) < 0)
                         return -1;
-        return 0;
+        return seccomp_program_load(&f->allowlist) < 0 ? -1 : 0;
 }
 
 /* Loads b (or else lib, or nothing) in a child, runs the probe; returns its errno, 0 on success,
@@ -774,6 +778,262 @@ static void test_x86_socket_rules(void)
         }
 }
 
+/* The expected answer of map for nr: the last entry for nr, else the default. */
+static uint32_t map_lookup(const SyscallActionMap *m, uint32_t nr)
+{
+        for (size_t i = m->n; i-- > 0;)
+                if (m->v[i].nr == nr)
+                        return m->v[i].action;
+        return m->default_action;
+}
+
+/* seccomp-bpf.c on maps no policy has: long ones (blocks past a conditional jump's reach: one RET
+ * per leaf, JA over long lower halves; past BPF_MAXINSNS), the ends of the number space, repeats
+ * and conflicts. The answers are checked against the map itself. */
+static void test_number_map_generator(void)
+{
+        const uint32_t answers[] = { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM,
+                                     SECCOMP_RET_ERRNO | EACCES, SECCOMP_RET_KILL_THREAD };
+        const size_t sizes[] = { 0, 1, 2, 3, 100, 700, 3000 };
+        unsigned seed = 16;
+
+        for (size_t t = 0; t < ELEMENTSOF(sizes); t++) {
+                _cleanup_free_ SyscallAction *v = calloc(sizes[t] + 4, sizeof(*v));
+                _cleanup_free_ struct sock_filter *insns = NULL;
+                size_t n = 0, differ = 0, asked = 0;
+
+                if (!v)
+                        return;
+                for (size_t i = 0; i < sizes[t]; i++) /* dense, so runs and gaps alternate */
+                        v[n++] = (SyscallAction){ (uint32_t)(rand_r(&seed) % (3 * sizes[t] + 1)),
+                                                  answers[rand_r(&seed) % ELEMENTSOF(answers)] };
+                for (size_t i = 0; i < n; i++) /* a repeat must agree: keep the first answer */
+                        for (size_t j = 0; j < i; j++)
+                                if (v[j].nr == v[i].nr)
+                                        v[i].action = v[j].action;
+                if (sizes[t] >= 2) {
+                        v[n++] = (SyscallAction){ 0, answers[0] };
+                        v[n++] = (SyscallAction){ UINT32_MAX, answers[1] };
+                        for (size_t i = 0; i + 2 < n; i++)
+                                if (v[i].nr == 0)
+                                        v[i].action = answers[0];
+                }
+                SyscallActionMap maps[] = {
+                        { AUDIT_ARCH_X86_64, SECCOMP_RET_ERRNO | ENOSYS, v, n },
+                        { AUDIT_ARCH_I386, SECCOMP_RET_ALLOW, v, n / 2 },
+                };
+                int r = seccomp_number_map_compile(maps, ELEMENTSOF(maps), SECCOMP_RET_KILL_PROCESS, &insns);
+                if (sizes[t] > 1000) { /* some 4000 ranges: past BPF_MAXINSNS */
+                        CHECK(r == -E2BIG, "map of %zu numbers is too long for one program (E2BIG)", n);
+                        continue;
+                }
+                CHECK(r > 0, "map of %zu numbers compiles (%s)", n, r < 0 ? strerror(-r) : "ok");
+                if (r <= 0)
+                        continue;
+                const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64 };
+                for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                        for (uint64_t k = 0; k < 3 * sizes[t] + 8; k++)
+                                for (int top = 0; top < 2; top++) {
+                                        uint32_t nr = top ? UINT32_MAX - (uint32_t)k : (uint32_t)k;
+                                        struct seccomp_data d = { .nr = (int)nr, .arch = arches[a] };
+                                        uint32_t want =
+                                                a == 2 ? SECCOMP_RET_KILL_PROCESS : map_lookup(&maps[a], nr);
+                                        asked++;
+                                        if (bpf_run(insns, (size_t)r, &d) != want && differ++ < 5)
+                                                printf("# arch 0x%08x nr 0x%08x: 0x%08x, want 0x%08x\n",
+                                                       arches[a], nr, bpf_run(insns, (size_t)r, &d), want);
+                                }
+                CHECK(differ == 0, "map of %zu numbers: %d BPF instructions answer all %zu (arch, nr) asked",
+                      n, r, asked);
+        }
+
+        _cleanup_free_ struct sock_filter *insns = NULL;
+        SyscallAction conflict[] = { { 5, SECCOMP_RET_ALLOW }, { 5, SECCOMP_RET_ERRNO | EPERM } };
+        SyscallActionMap m[] = { { AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, conflict, 2 },
+                                 { AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, NULL, 0 } };
+        CHECK(seccomp_number_map_compile(m, 1, SECCOMP_RET_KILL_PROCESS, &insns) == -EEXIST,
+              "one number with two answers is refused (EEXIST)");
+        m[0].n = 1;
+        CHECK(seccomp_number_map_compile(m, 2, SECCOMP_RET_KILL_PROCESS, &insns) == -EINVAL,
+              "one arch twice is refused (EINVAL)");
+}
+
+/* libseccomp's allowlist program for the same config (seccomp_export_bpf through a memfd). */
+static int reference_export(const ContainerConfig *c, uint64_t caps, struct sock_filter **ret, size_t *ret_n)
+{
+        _cleanup_(seccomp_releasep) scmp_filter_ctx ref = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct sock_filter *insns;
+        struct stat st;
+        int r;
+
+        r = seccomp_allowlist_reference(c, caps, &ref, NULL);
+        if (r < 0)
+                return r;
+        fd = memfd_create("test-seccomp", MFD_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = seccomp_export_bpf(ref, fd);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        insns = malloc(st.st_size);
+        if (!insns)
+                return -ENOMEM;
+        if (pread(fd, insns, st.st_size, 0) != st.st_size) {
+                free(insns);
+                return -EIO;
+        }
+        *ret = insns;
+        *ret_n = (size_t)st.st_size / sizeof(*insns);
+        return 0;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* The numbers worth asking both programs about: every nr in [0, 4096) and in [0x40000000,
+ * 0x40001000) (x32), the top of the range, and every constant either program compares nr with,
+ * +-1 (the range boundaries of berth's, the rule numbers of libseccomp's). */
+static size_t probe_numbers(const struct sock_filter *a, size_t n_a, const struct sock_filter *b, size_t n_b,
+                            uint32_t **ret)
+{
+        size_t n = 0, cap = 2 * 4096 + 3 + 3 * (n_a + n_b);
+        uint32_t *v = calloc(cap, sizeof(*v));
+
+        if (!v)
+                return 0;
+        for (uint32_t nr = 0; nr < 4096; nr++) {
+                v[n++] = nr;
+                v[n++] = 0x40000000 + nr;
+        }
+        v[n++] = 0x7fffffff;
+        v[n++] = 0x80000000;
+        v[n++] = 0xffffffff;
+        for (size_t p = 0; p < 2; p++)
+                for (size_t i = 0; i < (p ? n_b : n_a); i++) {
+                        const struct sock_filter *in = p ? &b[i] : &a[i];
+                        if (BPF_CLASS(in->code) != BPF_JMP || BPF_OP(in->code) == BPF_JA)
+                                continue;
+                        v[n++] = in->k - 1;
+                        v[n++] = in->k;
+                        v[n++] = in->k + 1;
+                }
+        qsort(v, n, sizeof(*v), compare_u32);
+        *ret = v;
+        return n;
+}
+
+/* berth's allowlist program (seccomp-bpf.c) answers every (arch, nr) exactly as the program
+ * libseccomp compiles from the same names, and is shorter. Both run in the interpreter above on
+ * every arch the kernel could report: the three x86 ABIs' and foreign ones. */
+static void test_allowlist_generator(void)
+{
+        const struct {
+                const char *what;
+                char **filter;
+                uint64_t extra_caps;
+                bool boot;
+        } cases[] = {
+                { "default", NULL, 0, false },
+                { "@keyring", STRV_MAKE("@keyring"), 0, false },
+                { "~socket", STRV_MAKE("~socket"), 0, false },
+                { "~socketcall", STRV_MAKE("~socketcall"), 0, false },
+                { "~@ipc", STRV_MAKE("~@ipc"), 0, false },
+                { "@namespaces", STRV_MAKE("@namespaces"), 0, false },
+                { "CAP_SYS_ADMIN", NULL, UINT64_C(1) << CAP_SYS_ADMIN, false },
+                { "Boot=yes", NULL, 0, true },
+        };
+        const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0 };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_config_ ContainerConfig *c = NULL;
+                _cleanup_seccomp_filter_ SeccompFilter f = {};
+                _cleanup_free_ struct sock_filter *ref = NULL;
+                _cleanup_free_ uint32_t *nrs = NULL;
+                size_t n_ref = 0, n_nrs, differ = 0, asked = 0;
+                uint64_t caps;
+                int r;
+
+                r = test_config_with_filter(cases[i].filter, &c);
+                if (r >= 0) {
+                        c->boot = cases[i].boot;
+                        caps = caps_effective_set(c) | cases[i].extra_caps;
+                        r = seccomp_build_filter(c, caps, &f, NULL);
+                }
+                if (r >= 0)
+                        r = reference_export(c, caps, &ref, &n_ref);
+                CHECK(r >= 0, "%s: both allowlist programs build (%s)", cases[i].what, strerror(-r));
+                if (r < 0)
+                        continue;
+                printf("# %s: allowlist program %u BPF instructions, libseccomp's %zu\n", cases[i].what,
+                       f.allowlist.n_insns, n_ref);
+                CHECK(f.allowlist.n_insns < n_ref, "%s: berth's allowlist program is shorter (%u < %zu)",
+                      cases[i].what, f.allowlist.n_insns, n_ref);
+
+                n_nrs = probe_numbers(f.allowlist.insns, f.allowlist.n_insns, ref, n_ref, &nrs);
+                for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                        for (size_t k = 0; k < n_nrs; k++) {
+                                struct seccomp_data d = { .nr = (int)nrs[k], .arch = arches[a] };
+                                uint32_t ours = bpf_run(f.allowlist.insns, f.allowlist.n_insns, &d);
+                                uint32_t theirs = bpf_run(ref, n_ref, &d);
+                                char b1[64], b2[64];
+
+                                asked++;
+                                if (ours == theirs && ours != UINT32_MAX)
+                                        continue;
+                                if (differ++ < 10)
+                                        printf("# %s: arch 0x%08x nr 0x%08x: berth %s, libseccomp %s\n",
+                                               cases[i].what, arches[a], nrs[k], answer_name(ours, b1),
+                                               answer_name(theirs, b2));
+                        }
+                CHECK(n_nrs > 0 && differ == 0,
+                      "%s: berth's allowlist answers all %zu (arch, nr) pairs asked like libseccomp's (%zu "
+                      "differ)",
+                      cases[i].what, asked, differ);
+        }
+}
+
+/* The generated allowlist program alone, loaded into the kernel: allowed calls work, known ones
+ * outside the list fail with EPERM, unknown numbers with ENOSYS, on every x86 ABI. */
+static void test_allowlist_generator_loaded(void)
+{
+        _cleanup_config_ ContainerConfig *c = NULL;
+        _cleanup_seccomp_filter_ SeccompFilter f = {};
+        SeccompBpf only = {};
+        bool ia32 = probe(NULL, P_X86_GETPID) == 0;
+        int r;
+
+        r = test_config_with_filter(NULL, &c);
+        if (r >= 0)
+                r = seccomp_build_filter(c, caps_default_set(), &f, NULL);
+        CHECK(r >= 0, "default filter builds (%s)", strerror(-r));
+        if (r < 0)
+                return;
+        only.n_programs = 1;
+        only.programs[0] = f.allowlist; /* borrowed: not seccomp_bpf_done()ed */
+
+        CHECK(probe(&only, P_GETPID) == 0, "allowlist program alone: getpid allowed");
+        CHECK(probe(&only, P_KEYCTL) == EPERM, "allowlist program alone: keyctl EPERM");
+        CHECK(probe(&only, P_MOUNT) == EPERM, "allowlist program alone: mount EPERM");
+        CHECK(probe(&only, P_UNKNOWN_1000) == ENOSYS, "allowlist program alone: syscall(1000) ENOSYS");
+        CHECK(probe(&only, P_MSEAL) == ENOSYS,
+              "allowlist program alone: mseal (unknown to libseccomp) ENOSYS");
+        CHECK(probe(&only, P_X32_KEYCTL) == EPERM, "allowlist program alone: x32 keyctl EPERM");
+        if (ia32) {
+                CHECK(probe(&only, P_X86_GETPID) == 0, "allowlist program alone: i386 getpid allowed");
+                CHECK(probe(&only, P_X86_KEYCTL) == EPERM, "allowlist program alone: i386 keyctl EPERM");
+                CHECK(probe(&only, P_X86_UNKNOWN) == ENOSYS,
+                      "allowlist program alone: i386 syscall 1000 ENOSYS");
+        } else
+                CHECK(probe(&only, P_X86_KEYCTL) == PROBE_KILLED_BY(SIGSEGV),
+                      "allowlist program alone: i386 keyctl unreachable (no IA32 emulation here)");
+}
+
 /* Boot=yes (issue 15): what a booted system needs passes the filter: the uevent socket
  * systemd-logind watches devices with, and reboot(2) through the kept CAP_SYS_BOOT; the audit
  * socket stays refused, and DropCapability=CAP_SYS_BOOT takes reboot(2) away again. */
@@ -814,5 +1074,8 @@ int main(void)
         test_load_equivalence();
         test_x86_socket_rules();
         test_boot();
+        test_number_map_generator();
+        test_allowlist_generator();
+        test_allowlist_generator_loaded();
         return test_done();
 }
