@@ -423,7 +423,7 @@ fi
 # test's environment, as an administrator's unconfined_t. BED_SEED's tree is copied into / and,
 # as the guest booted before, the manager reloads (generators run) and machines.target is started
 # again. Values naming src/ or build/ files point into the guest's copy of them.
-# One boot has 1300 s: the suite runs in the permissive boot (SELinux on, denials logged, not
+# One boot has 1700 s: the suite runs in the permissive boot (SELinux on, denials logged, not
 # enforced): its containers share host directories and binaries with the default confined label,
 # which enforcing would refuse by design. The enforcing boot proves the confinement above, and
 # runs the few system tests that prove what the policy lets a container do (Boot=yes).

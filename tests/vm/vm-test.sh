@@ -187,7 +187,7 @@ rm -f "$job/system-tests.new"
 printf '#!/bin/sh\nexec ./guest-checks.sh %s\n' "$mode" > "$job/run.sh"
 chmod +x "$job/run.sh" "$job/guest-checks.sh"
 
-"$here/vm-run.sh" --selinux="$mode" --timeout=1300 "$img" "$job" > "$job/relay.out" 2> "$job/vm-run.log"
+"$here/vm-run.sh" --selinux="$mode" --timeout=1700 "$img" "$job" > "$job/relay.out" 2> "$job/vm-run.log"
 rc=$?
 sed 's/^vm-run: /# vm-run: /' "$job/vm-run.log"
 if [ "$rc" -ge 124 ] && [ "$rc" -le 126 ]; then
