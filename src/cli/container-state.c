@@ -9,6 +9,7 @@
 #include "container-state.h"
 #include "job.h"
 #include "load.h"
+#include "sd-lib.h"
 #include "state.h"
 #include "strv.h"
 
@@ -42,8 +43,9 @@ char *container_unit_active_state(sd_bus *bus, const char *name)
                 return NULL;
         if (unit_object_path(bus, unit, &path) < 0)
                 return NULL;
-        if (sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
-                                       "org.freedesktop.systemd1.Unit", "ActiveState", NULL, &active) < 0)
+        if (sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                           "org.freedesktop.systemd1.Unit", "ActiveState", NULL,
+                                           &active) < 0)
                 return NULL;
         return active;
 }
@@ -57,14 +59,14 @@ static char *unit_failure_reason(sd_bus *bus, const char *name)
 
         if (asprintf(&unit, "berth@%s.service", name) < 0 || unit_object_path(bus, unit, &path) < 0)
                 return NULL;
-        (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
-                                         "org.freedesktop.systemd1.Service", "Result", NULL, &result);
-        (void)sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
-                                          "org.freedesktop.systemd1.Service", "ExecMainCode", NULL, 'i',
-                                          &code);
-        (void)sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
-                                          "org.freedesktop.systemd1.Service", "ExecMainStatus", NULL, 'i',
-                                          &status);
+        (void)sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                             "org.freedesktop.systemd1.Service", "Result", NULL, &result);
+        (void)sym_sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                              "org.freedesktop.systemd1.Service", "ExecMainCode", NULL, 'i',
+                                              &code);
+        (void)sym_sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                              "org.freedesktop.systemd1.Service", "ExecMainStatus", NULL,
+                                              'i', &status);
         if (code == 1 /* CLD_EXITED */) {
                 _cleanup_free_ char *d = exit_status_describe(status);
                 if (asprintf(&s, "Result: %s, %s", strna(result), strna(d)) < 0)

@@ -4,20 +4,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "journal-show.h"
 #include "log.h"
 #include "macro.h"
+#include "sd-lib.h"
 #include "string-util.h"
 #include "strv.h"
-
-static void journal_closep(sd_journal **j)
-{
-        if (*j)
-                sd_journal_close(*j);
-}
 
 /* The same match set as journalctl -u UNIT: messages from the unit's processes, and systemd's
  * own messages about it. */
@@ -30,10 +24,12 @@ static int add_unit_matches(sd_journal *j, const char *unit)
         if (asprintf(&m1, "_SYSTEMD_UNIT=%s", unit) < 0 || asprintf(&m2, "UNIT=%s", unit) < 0 ||
             asprintf(&m3, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0)
                 return -ENOMEM;
-        if ((r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, m1, 0)) < 0 ||
-            (r = sd_journal_add_disjunction(j)) < 0 || (r = sd_journal_add_match(j, "_PID=1", 0)) < 0 ||
-            (r = sd_journal_add_match(j, m2, 0)) < 0 || (r = sd_journal_add_disjunction(j)) < 0 ||
-            (r = sd_journal_add_match(j, "_UID=0", 0)) < 0 || (r = sd_journal_add_match(j, m3, 0)) < 0)
+        if ((r = sym_sd_journal_add_disjunction(j)) < 0 || (r = sym_sd_journal_add_match(j, m1, 0)) < 0 ||
+            (r = sym_sd_journal_add_disjunction(j)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "_PID=1", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, m2, 0)) < 0 || (r = sym_sd_journal_add_disjunction(j)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, m3, 0)) < 0)
                 return r;
         return 0;
 }
@@ -45,7 +41,7 @@ static char *field(sd_journal *j, const char *name, size_t max)
         const void *d;
         size_t l, n = strlen(name);
 
-        if (sd_journal_get_data(j, name, &d, &l) < 0 || l <= n + 1)
+        if (sym_sd_journal_get_data(j, name, &d, &l) < 0 || l <= n + 1)
                 return NULL;
         l -= n + 1;
         return cescape_length((const char *)d + n + 1, l < max ? l : max);
@@ -62,7 +58,7 @@ static void print_entry(sd_journal *j, FILE *f)
         msg = field(j, "MESSAGE", 8192);
         if (!msg)
                 return;
-        (void)sd_journal_get_realtime_usec(j, &usec);
+        (void)sym_sd_journal_get_realtime_usec(j, &usec);
         sec = (time_t)(usec / 1000000);
         if (!localtime_r(&sec, &tm) || strftime(ts, sizeof(ts), "%b %d %H:%M:%S", &tm) == 0)
                 snprintf(ts, sizeof(ts), "@%" PRIu64, usec / 1000000);
@@ -95,7 +91,9 @@ int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
         _cleanup_(journal_closep) sd_journal *j = NULL;
         int r, n = 0;
 
-        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+        r = sd_lib_load(NULL);
+        if (r >= 0)
+                r = sym_sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return r;
         STRV_FOREACH (u, units) {
@@ -105,11 +103,11 @@ int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
         }
 
         if (o->lines == UINT64_MAX)
-                r = sd_journal_seek_head(j);
+                r = sym_sd_journal_seek_head(j);
         else {
-                r = sd_journal_seek_tail(j);
+                r = sym_sd_journal_seek_tail(j);
                 if (r >= 0 && o->lines > 0)
-                        r = sd_journal_previous_skip(j, o->lines);
+                        r = sym_sd_journal_previous_skip(j, o->lines);
                 /* after the tail/skip we are on the oldest wanted entry: print it and go forward */
                 if (r > 0) {
                         print_entry(j, f);
@@ -120,7 +118,7 @@ int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
                 return r;
 
         for (;;) {
-                r = sd_journal_next(j);
+                r = sym_sd_journal_next(j);
                 if (r < 0)
                         return r;
                 if (r > 0) {
@@ -131,7 +129,7 @@ int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
                 if (!o->follow)
                         break;
                 fflush(f);
-                r = sd_journal_wait(j, UINT64_MAX);
+                r = sym_sd_journal_wait(j, UINT64_MAX);
                 if (r < 0)
                         return r;
         }
@@ -163,18 +161,21 @@ int journal_last_error(const char *unit, char **ret)
 
         if (asprintf(&m, "_SYSTEMD_UNIT=%s", unit) < 0)
                 return -ENOMEM;
-        r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+        r = sd_lib_load(NULL);
+        if (r >= 0)
+                r = sym_sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return r;
         /* Matches on one field are OR'ed, on different fields AND'ed. */
-        if ((r = sd_journal_add_match(j, m, 0)) < 0 || (r = sd_journal_add_match(j, "PRIORITY=0", 0)) < 0 ||
-            (r = sd_journal_add_match(j, "PRIORITY=1", 0)) < 0 ||
-            (r = sd_journal_add_match(j, "PRIORITY=2", 0)) < 0 ||
-            (r = sd_journal_add_match(j, "PRIORITY=3", 0)) < 0)
+        if ((r = sym_sd_journal_add_match(j, m, 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "PRIORITY=0", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "PRIORITY=1", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "PRIORITY=2", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "PRIORITY=3", 0)) < 0)
                 return r;
-        if ((r = sd_journal_seek_tail(j)) < 0)
+        if ((r = sym_sd_journal_seek_tail(j)) < 0)
                 return r;
-        r = sd_journal_previous(j);
+        r = sym_sd_journal_previous(j);
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         *ret = field(j, "MESSAGE", 1024);

@@ -11,6 +11,7 @@
 #include "exit-status.h"
 #include "load.h"
 #include "log.h"
+#include "sd-lib.h"
 #include "state.h"
 #include "strv.h"
 #include "table.h"
@@ -155,7 +156,7 @@ int verb_list(int argc, char **argv)
         _cleanup_(table_freep) Table *t = NULL;
         _cleanup_strv_free_ char **names = NULL, **unreadable = NULL, **declared = NULL, **invalid = NULL,
                                  **every = NULL;
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
         const char *state_dir = state_dir_get();
         bool all = false;
         int c, r;
@@ -185,7 +186,8 @@ int verb_list(int argc, char **argv)
                         return log_error_errno(r, "Failed to list the declared containers: %m"),
                                EXIT_FAILURE_GENERIC;
         }
-        if ((unreadable || declared) && sd_bus_open_system(&bus) < 0)
+        /* without libsystemd (or the bus), states come from the state files alone */
+        if ((unreadable || declared) && (sd_lib_load(NULL) < 0 || sym_sd_bus_open_system(&bus) < 0))
                 bus = NULL;
         r = union_sorted(&every, names, unreadable, declared);
         if (r < 0)

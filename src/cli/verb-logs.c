@@ -10,6 +10,7 @@
 #include "journal-show.h"
 #include "load.h"
 #include "log.h"
+#include "sd-lib.h"
 #include "strv.h"
 #include "verb-options.h"
 #include "verbs.h"
@@ -41,6 +42,7 @@ int verb_logs(int argc, char **argv)
         };
         JournalShowOptions o = { .lines = UINT64_MAX };
         _cleanup_strv_free_ char **units = NULL;
+        _cleanup_free_ char *dlerr = NULL;
         int c, r;
 
         while ((c = verb_getopt(&v, argc, argv)) > 0)
@@ -53,6 +55,11 @@ int verb_logs(int argc, char **argv)
                 }
         if (c < 0)
                 return v.exit_status;
+        r = sd_lib_load(&dlerr);
+        if (r < 0) {
+                log_error("'berth logs' needs libsystemd.so.0: %s", strna(dlerr));
+                return EXIT_FAILURE_GENERIC;
+        }
         if (journal_container_units(v.name, &units) < 0)
                 return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
 

@@ -3,13 +3,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 
 #include "exit-status.h"
 #include "job.h"
 #include "load.h"
 #include "log.h"
 #include "polkit-agent.h"
+#include "sd-lib.h"
 #include "strv.h"
 #include "verbs.h"
 
@@ -57,9 +57,10 @@ int verb_start(int argc, char **argv)
                 { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
                 {},
         };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;
         _cleanup_strv_free_ char **units = NULL, **jobs = NULL;
+        _cleanup_free_ char *dlerr = NULL;
         const StartVerb *v = NULL;
         _cleanup_(polkit_agentp) pid_t agent = 0;
         bool block = true, ask_password = true;
@@ -92,14 +93,19 @@ int verb_start(int argc, char **argv)
                         return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         }
 
-        r = sd_bus_open_system(&bus);
+        r = sd_lib_load(&dlerr);
+        if (r < 0) {
+                log_error("'berth %s' needs libsystemd.so.0: %s", v->verb, strna(dlerr));
+                return EXIT_FAILURE_GENERIC;
+        }
+        r = sym_sd_bus_open_system(&bus);
         if (r < 0) {
                 log_error_errno(r, "Failed to connect to the system bus: %m");
                 return EXIT_FAILURE_GENERIC;
         }
         /* Like systemctl: systemd may let polkit ask the caller to authenticate, through the
          * text agent on a terminal (or a graphical agent of the session). */
-        r = sd_bus_set_allow_interactive_authorization(bus, ask_password);
+        r = sym_sd_bus_set_allow_interactive_authorization(bus, ask_password);
         if (r < 0) {
                 log_error_errno(r, "Failed to allow interactive authorization: %m");
                 return EXIT_FAILURE_GENERIC;
@@ -119,15 +125,15 @@ int verb_start(int argc, char **argv)
         }
 
         STRV_FOREACH (u, units) {
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_(bus_error_done) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
                 const char *job;
 
-                r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                       "org.freedesktop.systemd1.Manager", v->method, &error, &reply, "ss",
-                                       *u, "replace");
+                r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", v->method, &error, &reply,
+                                           "ss", *u, "replace");
                 if (r >= 0)
-                        r = sd_bus_message_read(reply, "o", &job);
+                        r = sym_sd_bus_message_read(reply, "o", &job);
                 if (r < 0) {
                         log_error("Failed to %s %s: %s", v->verb, *u,
                                   error.message ? error.message : strerror(-r));

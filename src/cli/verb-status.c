@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
 
 #include "cgroup-tree.h"
@@ -18,6 +17,7 @@
 #include "log.h"
 #include "nft.h"
 #include "provenance.h"
+#include "sd-lib.h"
 #include "state.h"
 #include "status-json.h"
 #include "string-util.h"
@@ -64,11 +64,11 @@ static void unit_state(sd_bus *bus, const char *unit, char **active, char **sub)
         _cleanup_free_ char *path = NULL;
 
         if (bus && unit_object_path(bus, unit, &path) >= 0) {
-                (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
-                                                 "org.freedesktop.systemd1.Unit", "ActiveState", NULL,
-                                                 active);
-                (void)sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
-                                                 "org.freedesktop.systemd1.Unit", "SubState", NULL, sub);
+                (void)sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                                     "org.freedesktop.systemd1.Unit", "ActiveState", NULL,
+                                                     active);
+                (void)sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                                     "org.freedesktop.systemd1.Unit", "SubState", NULL, sub);
         }
 }
 
@@ -95,9 +95,9 @@ static void print_limits(sd_bus *bus, const char *scope)
                 uint64_t v;
                 char buf[64];
 
-                if (sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
-                                                "org.freedesktop.systemd1.Scope", limits[i].property, NULL,
-                                                't', &v) < 0 ||
+                if (sym_sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                                    "org.freedesktop.systemd1.Scope", limits[i].property,
+                                                    NULL, 't', &v) < 0 ||
                     v == UINT64_MAX)
                         continue; /* infinity, or not set */
                 if (limits[i].type == TABLE_SIZE)
@@ -211,7 +211,7 @@ int verb_status(int argc, char **argv)
                 .help = help,
                 .args = VERB_ARGS_ONE_NAME,
         };
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(runtime_state_done) RuntimeState s = {};
         _cleanup_free_ char *unit = NULL, *active = NULL, *sub = NULL, *main_file = NULL;
         _cleanup_strv_free_ char **dropins = NULL, **errors = NULL;
@@ -246,7 +246,7 @@ int verb_status(int argc, char **argv)
                 return EXIT_NO_SUCH;
         }
 
-        if (sd_bus_open_system(&bus) < 0)
+        if (sd_lib_load(NULL) < 0 || sym_sd_bus_open_system(&bus) < 0)
                 bus = NULL; /* status works from the state files alone */
         unit_state(bus, unit, &active, &sub);
 

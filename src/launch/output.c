@@ -26,13 +26,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
-#include <systemd/sd-journal.h>
-#include <systemd/sd-login.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "launch-context.h"
 #include "log.h"
+#include "sd-lib.h"
 
 static int send_all(int fd, struct iovec *iov, size_t n);
 
@@ -57,7 +56,8 @@ static int journal_stream_open(const char *identifier, int priority, int *ret_fd
         if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
                 return negative_errno();
         (void)shutdown(fd, SHUT_RD);
-        (void)sd_pid_get_unit(0, &unit);
+        if (sd_lib_load(NULL) >= 0) /* else no unit fallback: journald still reads the stream */
+                (void)sym_sd_pid_get_unit(0, &unit);
         if (asprintf(&header, "%s\n%s\n%d\n0\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
                 return -ENOMEM;
         r = send_all(fd, &(struct iovec){ .iov_base = header, .iov_len = strlen(header) }, 1);
@@ -89,10 +89,10 @@ static int open_relay(OutputRelay *o, int target, const char *name, bool scope)
          * still read it, but not when we have exited before it reads them (journald busy), which a
          * stream survives with its unit fallback: so they name this unit in OBJECT_SYSTEMD_UNIT=
          * too, and journalctl -u berth@NAME finds them either way. */
-        if (r >= 0 && scope) {
+        if (r >= 0 && scope && sd_lib_load(NULL) >= 0) {
                 _cleanup_free_ char *unit = NULL;
 
-                (void)sd_pid_get_unit(0, &unit);
+                (void)sym_sd_pid_get_unit(0, &unit);
                 if (asprintf(&o->identifier, "SYSLOG_IDENTIFIER=%s", name) < 0 ||
                     asprintf(&o->object, "OBJECT_SYSTEMD_UNIT=berth-%s.scope", name) < 0 ||
                     (unit && asprintf(&o->object_unit, "OBJECT_SYSTEMD_UNIT=%s", unit) < 0))
@@ -223,7 +223,7 @@ static void emit_line(OutputRelay *o, char *p, size_t n)
                         };
                         memcpy(message, "MESSAGE=", strlen("MESSAGE="));
                         memcpy(message + strlen("MESSAGE="), p, n);
-                        if (sd_journal_sendv(entry, ELEMENTSOF(entry) - !o->object_unit) >= 0)
+                        if (sym_sd_journal_sendv(entry, ELEMENTSOF(entry) - !o->object_unit) >= 0)
                                 return;
                 }
                 /* journald refused the entry: the line still goes to the stream */

@@ -2,22 +2,27 @@
 /* Step 4: hand the payload to systemd: berth-NAME.scope (Delegate=yes, [Resources]) and machined.
  * Only with --register=yes; --register=no runs without systemd. */
 #include <errno.h>
-#include <systemd/sd-bus.h>
 
 #include "cgroup.h"
+#include "error-record.h"
 #include "launch-context.h"
 #include "log.h"
 #include "machined.h"
 #include "scope.h"
+#include "sd-lib.h"
 
 int launch_register(LaunchContext *ctx)
 {
-        _cleanup_free_ char *syserr = NULL, *machine_error = NULL;
+        _cleanup_free_ char *syserr = NULL, *machine_error = NULL, *dlerr = NULL;
         int r;
 
         if (!ctx->options->register_scope)
                 return 0;
-        r = sd_bus_default_system(&ctx->bus);
+        r = sd_lib_load(&dlerr);
+        if (r < 0)
+                return error_record(&ctx->error, 0, "Registering %s needs libsystemd.so.0: %s",
+                                    ctx->config->name, strna(dlerr));
+        r = sym_sd_bus_default_system(&ctx->bus);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to connect to the system bus");
         r = scope_register(ctx->bus, ctx->config, ctx->pid, &ctx->scope, &syserr);
@@ -69,5 +74,5 @@ void launch_unregister(LaunchContext *ctx)
         if (ctx->scope)
                 (void)scope_unregister(ctx->bus, ctx->scope);
         ctx->machine_registered = false;
-        ctx->bus = sd_bus_flush_close_unref(ctx->bus);
+        ctx->bus = sym_sd_bus_flush_close_unref(ctx->bus);
 }

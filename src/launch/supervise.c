@@ -22,6 +22,7 @@
 
 #include "notify.h"
 #include "pty-relay.h"
+#include "sd-lib.h"
 
 static int exit_status_of(const LaunchContext *ctx, const siginfo_t *si)
 {
@@ -104,13 +105,13 @@ static void process_bus(LaunchContext *ctx)
 
         /* Until its queue is empty: sd_bus_get_events() asks for POLLIN only then. */
         while (ctx->bus) {
-                r = sd_bus_process(ctx->bus, NULL);
+                r = sym_sd_bus_process(ctx->bus, NULL);
                 if (r == 0)
                         return;
                 if (r < 0) {
                         log_warning_errno(r, "Lost the bus connection of container %s, ignoring: %m",
                                           ctx->config->name);
-                        ctx->bus = sd_bus_flush_close_unref(ctx->bus);
+                        ctx->bus = sym_sd_bus_flush_close_unref(ctx->bus);
                         return;
                 }
         }
@@ -157,8 +158,8 @@ int launch_supervise(LaunchContext *ctx)
                 int bus_fd, bus_events;
 
                 process_bus(ctx); /* also what came in during the registration's calls */
-                bus_fd = ctx->bus ? sd_bus_get_fd(ctx->bus) : -EBADF;
-                bus_events = bus_fd >= 0 ? sd_bus_get_events(ctx->bus) : 0;
+                bus_fd = ctx->bus ? sym_sd_bus_get_fd(ctx->bus) : -EBADF;
+                bus_events = bus_fd >= 0 ? sym_sd_bus_get_events(ctx->bus) : 0;
                 struct pollfd p[5 + RELAY_CHANNELS_MAX + 1] = {
                         { .fd = sfd, .events = POLLIN },
                         { .fd = ctx->notify_fd, .events = POLLIN },

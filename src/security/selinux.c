@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SELinux: MCS pairs under STATE_DIR/mcs/ and the container's labels (libselinux). */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "dlopen-util.h"
+#include "log.h"
 #include "selinux.h"
 
 #define BERTH_PROCESS_CONTEXT "system_u:system_r:berth_container_t:s0"
@@ -25,36 +26,31 @@
  * every berth process mapped two more shared objects and resolved some 230 more symbols at
  * start, and ran its constructor, on hosts without SELinux too (issue 16). Labels are strings
  * berth composes itself (context_parse() below); only the kernel's answers need the library. */
-static struct {
-        void *dl;
-        int (*is_selinux_enabled)(void);
-        int (*security_check_context)(const char *con);
-        const char *(*selinux_lxc_contexts_path)(void);
-        int (*getfilecon_raw)(const char *path, char **con);
-        int (*setfilecon_raw)(const char *path, const char *con);
-        void (*freecon)(char *con);
-} lib;
+static void *selinux_dl;
+static int (*sym_is_selinux_enabled)(void);
+static int (*sym_security_check_context)(const char *con);
+static const char *(*sym_selinux_lxc_contexts_path)(void);
+static int (*sym_getfilecon_raw)(const char *path, char **con);
+static int (*sym_setfilecon_raw)(const char *path, const char *con);
+static void (*sym_freecon)(char *con);
 
 static int selinux_lib_load(void)
 {
-        void *dl;
+        static const DlopenSymbol symbols[] = {
+                DLOPEN_SYMBOL(is_selinux_enabled),
+                DLOPEN_SYMBOL(security_check_context),
+                DLOPEN_SYMBOL(selinux_lxc_contexts_path),
+                DLOPEN_SYMBOL(getfilecon_raw),
+                DLOPEN_SYMBOL(setfilecon_raw),
+                DLOPEN_SYMBOL(freecon),
+        };
+        _cleanup_free_ char *error = NULL;
+        int r;
 
-        if (lib.dl)
-                return 0;
-        dl = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-        if (!dl)
-                return -EOPNOTSUPP;
-        if (!(*(void **)&lib.is_selinux_enabled = dlsym(dl, "is_selinux_enabled")) ||
-            !(*(void **)&lib.security_check_context = dlsym(dl, "security_check_context")) ||
-            !(*(void **)&lib.selinux_lxc_contexts_path = dlsym(dl, "selinux_lxc_contexts_path")) ||
-            !(*(void **)&lib.getfilecon_raw = dlsym(dl, "getfilecon_raw")) ||
-            !(*(void **)&lib.setfilecon_raw = dlsym(dl, "setfilecon_raw")) ||
-            !(*(void **)&lib.freecon = dlsym(dl, "freecon"))) {
-                dlclose(dl);
-                return -EOPNOTSUPP;
-        }
-        lib.dl = dl;
-        return 0;
+        r = dlopen_many(&selinux_dl, "libselinux.so.1", symbols, ELEMENTSOF(symbols), &error);
+        if (r < 0)
+                log_debug("SELinux labels need %s", strna(error));
+        return r;
 }
 
 /* Whether the kernel has selinuxfs where libselinux looks for it: mounted on /sys/fs/selinux or
@@ -91,7 +87,7 @@ static int selinux_enabled(void)
         r = selinux_lib_load();
         if (r < 0)
                 return r;
-        return lib.is_selinux_enabled() > 0;
+        return sym_is_selinux_enabled() > 0;
 }
 
 /* A security context as libselinux's context_new() splits it: user:role:type[:range], the range
@@ -255,7 +251,7 @@ int mcs_reserve(const char *state_dir, const char *label, McsPair *ret)
 /* Reads key = "value" from the policy's lxc_contexts. */
 static int lxc_context(const char *key, char **ret)
 {
-        const char *path = lib.selinux_lxc_contexts_path ? lib.selinux_lxc_contexts_path() : NULL;
+        const char *path = sym_selinux_lxc_contexts_path ? sym_selinux_lxc_contexts_path() : NULL;
         _cleanup_free_ char *line = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         size_t allocated = 0;
@@ -296,7 +292,7 @@ static int base_contexts(bool enabled, char **ret_process, char **ret_file)
         _cleanup_free_ char *process = NULL, *file = NULL;
 
         if (enabled && lxc_context("process", &process) >= 0 && lxc_context("file", &file) >= 0 &&
-            lib.security_check_context(process) == 0 && lib.security_check_context(file) == 0) {
+            sym_security_check_context(process) == 0 && sym_security_check_context(file) == 0) {
                 *ret_process = TAKE_PTR(process);
                 *ret_file = TAKE_PTR(file);
                 return 0;
@@ -433,13 +429,13 @@ static int label_fd(int fd, const char *label)
         if (selinux_lib_load() < 0)
                 return -EOPNOTSUPP;
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-        if (lib.getfilecon_raw(path, &current) >= 0) {
+        if (sym_getfilecon_raw(path, &current) >= 0) {
                 same = streq(current, label);
-                lib.freecon(current);
+                sym_freecon(current);
                 if (same)
                         return 0;
         }
-        return lib.setfilecon_raw(path, label) < 0 ? negative_errno() : 0;
+        return sym_setfilecon_raw(path, label) < 0 ? negative_errno() : 0;
 }
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);

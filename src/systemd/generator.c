@@ -20,11 +20,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "load.h"
 #include "macro.h"
+#include "sd-lib.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -54,9 +54,9 @@ static _printf_(2, 3) void gen_log(int level, const char *fmt, ...)
                                  msg);
                 if (n > 0)
                         (void)!write(kmsg_fd, rec, n < (int)sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
-        } else
-                sd_journal_send("MESSAGE=berth-generator: %s", msg, "PRIORITY=%d", level,
-                                "SYSLOG_IDENTIFIER=berth-generator", NULL);
+        } else if (sd_lib_load(NULL) >= 0) /* else on stderr only, which systemd reads too */
+                sym_sd_journal_send("MESSAGE=berth-generator: %s", msg, "PRIORITY=%d", level,
+                                    "SYSLOG_IDENTIFIER=berth-generator", NULL);
 }
 
 static int mkdir_p(const char *path)

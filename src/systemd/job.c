@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "sd-lib.h"
 #include "strv.h"
 #include "time-util.h"
 
@@ -24,7 +25,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
         int r;
 
         (void)error;
-        r = sd_bus_message_read(m, "uoss", &id, &path, &unit, &result);
+        r = sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result);
         if (r < 0)
                 return 0; /* a malformed signal is not ours to fail on */
         if (asprintf(&entry, "%s\t%s", path, result) < 0)
@@ -40,20 +41,20 @@ int job_wait_new(sd_bus *bus, JobWait **ret)
         w = calloc(1, sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->bus = sd_bus_ref(bus);
+        w->bus = sym_sd_bus_ref(bus);
         /* Neither the match nor Subscribe waits for its reply (two bus round trips less per start,
          * issue 16): the bus and the manager handle one connection's messages in order, so both are
          * in effect before the manager sees the call that makes the job. A failed AddMatch closes the
          * connection (sd-bus's default), which fails the wait; Subscribe's only error, AlreadySubscribed, is
          * harmless, so it asks for no reply at all. The manager only emits job signals on the
          * system bus while a client is subscribed. */
-        r = sd_bus_match_signal_async(bus, &w->slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                      "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL,
-                                      w);
+        r = sym_sd_bus_match_signal_async(bus, &w->slot, "org.freedesktop.systemd1",
+                                          "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                          "JobRemoved", on_job_removed, NULL, w);
         if (r < 0)
                 return r;
-        r = sd_bus_call_method_async(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                     "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
+        r = sym_sd_bus_call_method_async(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                         "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(w);
@@ -64,8 +65,8 @@ JobWait *job_wait_free(JobWait *w)
 {
         if (!w)
                 return NULL;
-        sd_bus_slot_unref(w->slot);
-        sd_bus_unref(w->bus);
+        sym_sd_bus_slot_unref(w->slot);
+        sym_sd_bus_unref(w->bus);
         strv_free(w->removed);
         free(w);
         return NULL;
@@ -90,7 +91,7 @@ int job_wait_for(JobWait *w, const char *job_path, uint64_t timeout_usec, char *
                 result = removed_result(w, job_path);
                 if (result)
                         break;
-                r = sd_bus_process(w->bus, NULL);
+                r = sym_sd_bus_process(w->bus, NULL);
                 if (r < 0)
                         return r;
                 if (r > 0)
@@ -102,7 +103,7 @@ int job_wait_for(JobWait *w, const char *job_path, uint64_t timeout_usec, char *
                                 return -ETIME;
                         left = deadline - n;
                 }
-                r = sd_bus_wait(w->bus, left);
+                r = sym_sd_bus_wait(w->bus, left);
                 if (r < 0)
                         return r;
         }
@@ -116,16 +117,19 @@ int job_wait_for(JobWait *w, const char *job_path, uint64_t timeout_usec, char *
 
 int unit_object_path(sd_bus *bus, const char *unit, char **ret_path)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_error_done) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *path;
         int r;
 
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "LoadUnit", &error, &reply, "s", unit);
+        if (!bus)
+                return -ENOTCONN; /* no bus (and maybe no libsystemd): no unit to ask about */
+        r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                   "org.freedesktop.systemd1.Manager", "LoadUnit", &error, &reply, "s",
+                                   unit);
         if (r < 0)
                 return r;
-        r = sd_bus_message_read(reply, "o", &path);
+        r = sym_sd_bus_message_read(reply, "o", &path);
         if (r < 0)
                 return r;
         *ret_path = strdup(path);
@@ -163,8 +167,8 @@ int job_result_message(sd_bus *bus, const char *unit, const char *job_result, ch
                                                         : "org.freedesktop.systemd1.Service";
 
         if (streq(job_result, "failed") && unit_object_path(bus, unit, &path) >= 0 &&
-            sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "Result", NULL,
-                                       &unit_result) >= 0)
+            sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, "Result", NULL,
+                                           &unit_result) >= 0)
                 why = unit_result_explanation(unit_result);
 
         if (streq(job_result, "canceled"))

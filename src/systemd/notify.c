@@ -7,16 +7,25 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <systemd/sd-daemon.h>
 
 #include "log.h"
 #include "macro.h"
 #include "notify.h"
+#include "sd-lib.h"
 #include "string-util.h"
 
 int notify_manager(const char *state)
 {
-        int r = sd_notify(0, state);
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        if (!getenv("NOTIFY_SOCKET"))
+                return 0; /* no service manager listens: libsystemd stays unloaded */
+        r = sd_lib_load(&error);
+        if (r < 0)
+                return log_warning_errno(r, "Telling the service manager %s needs libsystemd.so.0: %s",
+                                         state, strna(error));
+        r = sym_sd_notify(0, state);
         return r < 0 ? r : 0;
 }
 

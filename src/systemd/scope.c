@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <systemd/sd-login.h>
 
 #include "cgroup.h"
 #include "error-record.h"
 #include "job.h"
 #include "log.h"
 #include "scope.h"
+#include "sd-lib.h"
 #include "string-util.h"
 
 #define SCOPE_JOB_TIMEOUT_USEC (90ULL * 1000000ULL)
@@ -84,8 +84,9 @@ static bool manager_supports_pidfds(sd_bus *bus)
 {
         _cleanup_free_ char *version = NULL;
 
-        if (sd_bus_get_property_string(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                       "org.freedesktop.systemd1.Manager", "Version", NULL, &version) < 0)
+        if (sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "Version", NULL,
+                                           &version) < 0)
                 return false;
         return strtoul(version, NULL, 10) >= 253;
 }
@@ -94,24 +95,24 @@ static int append_u64(sd_bus_message *m, const char *name, uint64_t v)
 {
         if (v == CONFIG_UNSET)
                 return 0;
-        return sd_bus_message_append(m, "(sv)", name, "t", v);
+        return sym_sd_bus_message_append(m, "(sv)", name, "t", v);
 }
 
 /* A (sv) property whose variant the caller fills between these two. */
 static int property_open(sd_bus_message *m, const char *name, const char *contents)
 {
-        int r = sd_bus_message_open_container(m, 'r', "sv");
+        int r = sym_sd_bus_message_open_container(m, 'r', "sv");
         if (r >= 0)
-                r = sd_bus_message_append(m, "s", name);
+                r = sym_sd_bus_message_append(m, "s", name);
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', contents);
+                r = sym_sd_bus_message_open_container(m, 'v', contents);
         return r;
 }
 
 static int property_close(sd_bus_message *m)
 {
-        int r = sd_bus_message_close_container(m);
-        return r < 0 ? r : sd_bus_message_close_container(m);
+        int r = sym_sd_bus_message_close_container(m);
+        return r < 0 ? r : sym_sd_bus_message_close_container(m);
 }
 
 static int append_pids(sd_bus_message *m, pid_t pid, bool pidfds, int *ret_pidfd)
@@ -120,23 +121,23 @@ static int append_pids(sd_bus_message *m, pid_t pid, bool pidfds, int *ret_pidfd
                 int fd = (int)syscall(SYS_pidfd_open, pid, 0);
                 if (fd >= 0) {
                         *ret_pidfd = fd;
-                        return sd_bus_message_append(m, "(sv)", "PIDFDs", "ah", 1, fd);
+                        return sym_sd_bus_message_append(m, "(sv)", "PIDFDs", "ah", 1, fd);
                 }
         }
-        return sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
+        return sym_sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
 }
 
 /* The service's effective TimeoutStopUSec= (unit file, drop-ins, set-property). */
 static int service_timeout_stop(sd_bus *bus, const char *service, uint64_t *ret)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_error_done) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *path = NULL;
         int r = unit_object_path(bus, service, &path);
         if (r < 0)
                 return r;
-        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
-                                           "org.freedesktop.systemd1.Service", "TimeoutStopUSec", &error,
-                                           't', ret);
+        return sym_sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path,
+                                               "org.freedesktop.systemd1.Service", "TimeoutStopUSec", &error,
+                                               't', ret);
 }
 
 static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t pid, bool pidfds,
@@ -150,12 +151,13 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
 
         if (asprintf(&description, "berth container %s", c->name) < 0)
                 return -ENOMEM;
-        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        r = sym_sd_bus_message_open_container(m, 'a', "(sv)");
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice", "s",
-                                  c->slice ? c->slice : "machine.slice", "Delegate", "b", 1, "CollectMode",
-                                  "s", "inactive-or-failed", "DevicePolicy", "s", "closed");
+        r = sym_sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", description, "Slice",
+                                      "s", c->slice ? c->slice : "machine.slice", "Delegate", "b", 1,
+                                      "CollectMode", "s", "inactive-or-failed", "DevicePolicy", "s",
+                                      "closed");
         if (r < 0)
                 return r;
         r = append_pids(m, pid, pidfds, ret_pidfd);
@@ -163,9 +165,9 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                 return r;
 
         /* Stop with the service that supervises us, also when it is killed. */
-        if (sd_pid_get_unit(0, &caller) >= 0 &&
+        if (sym_sd_pid_get_unit(0, &caller) >= 0 &&
             (endswith(caller, ".service") || endswith(caller, ".scope"))) {
-                r = sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, caller);
+                r = sym_sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, caller);
                 if (r < 0)
                         return r;
         }
@@ -174,10 +176,10 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
          * stop berth-NAME.scope, a stopped slice or session) asks its Controller=, this
          * supervisor (scope_watch_stop_requests()); once the supervisor is gone, what is left in
          * the scope is an orphan: SIGKILL, no second grace period. */
-        r = sd_bus_get_unique_name(sd_bus_message_get_bus(m), &unique);
+        r = sym_sd_bus_get_unique_name(sym_sd_bus_message_get_bus(m), &unique);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i",
-                                          SIGKILL);
+                r = sym_sd_bus_message_append(m, "(sv)(sv)", "Controller", "s", unique, "KillSignal", "i",
+                                              SIGKILL);
         if (r < 0)
                 return r;
         /* Under a service (berth@NAME.service) the supervisor stops the service instead, so its
@@ -189,8 +191,8 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
         if (caller && endswith(caller, ".service")) {
                 uint64_t timeout = UINT64_MAX;
 
-                (void)service_timeout_stop(sd_bus_message_get_bus(m), caller, &timeout);
-                r = sd_bus_message_append(m, "(sv)", "Before", "as", 1, caller);
+                (void)service_timeout_stop(sym_sd_bus_message_get_bus(m), caller, &timeout);
+                r = sym_sd_bus_message_append(m, "(sv)", "Before", "as", 1, caller);
                 if (r < 0)
                         return r;
                 /* The scope's own clock must not end a requested stop before the service's. */
@@ -199,15 +201,16 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
 
         r = property_open(m, "DeviceAllow", "a(ss)");
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(ss)");
+                r = sym_sd_bus_message_open_container(m, 'a', "(ss)");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(device_allow); i++)
-                r = sd_bus_message_append(m, "(ss)", device_allow[i][0], device_allow[i][1]);
+                r = sym_sd_bus_message_append(m, "(ss)", device_allow[i][0], device_allow[i][1]);
         /* the admin's DeviceAllow= (opt-in, berth audit counts it); systemd resolves a path to its
          * major:minor when it builds the scope's device program */
         for (size_t i = 0; r >= 0 && i < c->n_device_allow; i++)
-                r = sd_bus_message_append(m, "(ss)", c->device_allow[i].device, c->device_allow[i].access);
+                r = sym_sd_bus_message_append(m, "(ss)", c->device_allow[i].device,
+                                              c->device_allow[i].access);
         if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = sym_sd_bus_message_close_container(m);
         if (r >= 0)
                 r = property_close(m);
         if (r < 0)
@@ -231,13 +234,13 @@ static int append_properties(sd_bus_message *m, const ContainerConfig *c, pid_t 
                         return r;
                 r = property_open(m, "AllowedCPUs", "ay");
                 if (r >= 0)
-                        r = sd_bus_message_append_array(m, 'y', mask, size);
+                        r = sym_sd_bus_message_append_array(m, 'y', mask, size);
                 if (r >= 0)
                         r = property_close(m);
                 if (r < 0)
                         return r;
         }
-        return sd_bus_message_close_container(m);
+        return sym_sd_bus_message_close_container(m);
 }
 
 /* The scope's cgroup: read from the kernel where pid (put into the scope by the finished job,
@@ -260,8 +263,8 @@ static int scope_control_group(sd_bus *bus, const char *scope, pid_t pid, char *
         r = unit_object_path(bus, scope, &path);
         if (r < 0)
                 return r;
-        return sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
-                                          "org.freedesktop.systemd1.Scope", "ControlGroup", NULL, ret);
+        return sym_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                              "org.freedesktop.systemd1.Scope", "ControlGroup", NULL, ret);
 }
 
 /* systemd asks the scope's Controller= (us) to stop it. Under a service: stop the service, whose
@@ -281,9 +284,9 @@ static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_
                 return 0;
         }
         log_info("systemd asked to stop the container's scope (RequestStop): stopping %s.", service);
-        r = sd_bus_call_method_async(sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
-                                     "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                                     "StopUnit", NULL, NULL, "ss", service, "replace");
+        r = sym_sd_bus_call_method_async(sym_sd_bus_message_get_bus(m), NULL, "org.freedesktop.systemd1",
+                                         "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                                         "StopUnit", NULL, NULL, "ss", service, "replace");
         if (r < 0)
                 log_warning_errno(r, "Failed to stop %s: %m", service);
         return 0;
@@ -293,7 +296,7 @@ static int on_request_stop(sd_bus_message *m, void *userdata, sd_bus_error *ret_
  * the caller's service, or NULL. */
 static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char *service)
 {
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(bus_slot_unrefp) sd_bus_slot *slot = NULL;
         _cleanup_free_ char *path = NULL, *userdata = service ? strdup(service) : NULL;
         int r;
 
@@ -302,19 +305,20 @@ static int scope_watch_stop_requests(sd_bus *bus, const char *scope, const char 
         r = unit_object_path(bus, scope, &path);
         if (r < 0)
                 return r;
-        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path,
-                                "org.freedesktop.systemd1.Scope", "RequestStop", on_request_stop, userdata);
+        r = sym_sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", path,
+                                    "org.freedesktop.systemd1.Scope", "RequestStop", on_request_stop,
+                                    userdata);
         if (r < 0)
                 return r;
-        sd_bus_slot_set_destroy_callback(slot, free);
+        sym_sd_bus_slot_set_destroy_callback(slot, free);
         TAKE_PTR(userdata);
-        return sd_bus_slot_set_floating(slot, 1);
+        return sym_sd_bus_slot_set_floating(slot, 1);
 }
 
 int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_scope, char **ret_error)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(bus_error_done) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(job_wait_freep) JobWait *w = NULL;
         _cleanup_free_ char *scope = NULL, *result = NULL, *cgroup = NULL, *caller = NULL;
         _cleanup_close_ int pidfd = -EBADF;
@@ -329,27 +333,28 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         if (r < 0)
                 return r;
 
-        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                           "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+        r = sym_sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
+                                               "/org/freedesktop/systemd1",
+                                               "org.freedesktop.systemd1.Manager", "StartTransientUnit");
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(m, "ss", scope, "fail");
+        r = sym_sd_bus_message_append(m, "ss", scope, "fail");
         if (r < 0)
                 return r;
         r = append_properties(m, c, pid, manager_supports_pidfds(bus), &pidfd);
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(m, "a(sa(sv))", 0);
+        r = sym_sd_bus_message_append(m, "a(sa(sv))", 0);
         if (r < 0)
                 return r;
 
-        r = sd_bus_call(bus, m, 0, &error, &reply);
+        r = sym_sd_bus_call(bus, m, 0, &error, &reply);
         if (r < 0) {
                 (void)error_record(ret_error, 0, "Failed to start transient scope %s: %s", scope,
                                    error.message ?: strerror(-r));
                 return r;
         }
-        r = sd_bus_message_read(reply, "o", &job);
+        r = sym_sd_bus_message_read(reply, "o", &job);
         if (r < 0)
                 return r;
         r = job_wait_for(w, job, SCOPE_JOB_TIMEOUT_USEC, &result);
@@ -364,7 +369,7 @@ int scope_register(sd_bus *bus, const ContainerConfig *c, pid_t pid, char **ret_
         r = scope_control_group(bus, scope, pid, &cgroup);
         if (r < 0)
                 return r;
-        (void)sd_pid_get_unit(0, &caller);
+        (void)sym_sd_pid_get_unit(0, &caller);
         r = scope_watch_stop_requests(bus, scope, caller && endswith(caller, ".service") ? caller : NULL);
         if (r < 0)
                 return r;
@@ -388,15 +393,15 @@ int scope_delegate_payload(pid_t pid, uid_t uid, gid_t gid)
 
 int scope_unregister(sd_bus *bus, const char *scope)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_error_done) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
         /* ignore-dependencies: the payload is gone, so a stop job of the scope that waits for the
          * service's (Before=) can run now, and this is no stop of anything else. */
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", scope,
-                               "ignore-dependencies");
-        if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+        r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                   "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", scope,
+                                   "ignore-dependencies");
+        if (r < 0 && sym_sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
                 return 0; /* already collected */
         return r;
 }

@@ -17,11 +17,12 @@
 #include "machined.h"
 #include "notify.h"
 #include "scope.h"
+#include "sd-lib.h"
 #include "state.h"
 
 int main(int argc, char **argv)
 {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_config_ ContainerConfig *c = NULL;
         _cleanup_free_ char *scope = NULL, *error = NULL;
         _cleanup_close_ int lock_fd = -EBADF;
@@ -63,7 +64,9 @@ int main(int argc, char **argv)
                         pause();
         }
 
-        r = sd_bus_open_system(&bus);
+        r = sd_lib_load(NULL);
+        if (r >= 0)
+                r = sym_sd_bus_open_system(&bus);
         if (r >= 0)
                 r = scope_register(bus, c, child, &scope, &error);
         if (r < 0) {
