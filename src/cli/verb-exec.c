@@ -26,6 +26,9 @@ static void help(void)
                "Under systemd it runs in a cgroup of its own in the container's scope.\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
+               "  -n --no-stdin         CMD reads /dev/null; berth never reads its standard input\n"
+               "                        (like ssh -n: safe in a 'while read' loop; implies -T,\n"
+               "                        refused with -t)\n"
                "  -t --tty              Run CMD on a pty berth relays (default when stdin is a tty)\n"
                "  -T --no-tty           No pty: standard input, output and error are passed through,\n"
                "                        each one that is a terminal through a pipe berth relays\n"
@@ -47,6 +50,7 @@ int verb_exec(int argc, char **argv)
 {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
+                { "no-stdin", no_argument, NULL, 'n' },
                 { "tty", no_argument, NULL, 't' },
                 { "no-tty", no_argument, NULL, 'T' },
                 { "user", required_argument, NULL, 'u' },
@@ -61,9 +65,10 @@ int verb_exec(int argc, char **argv)
         const char *name;
         int c_opt, r;
 
-        while ((c_opt = getopt_long(argc, argv, "+htTu:E:w:", options, NULL)) >= 0)
+        while ((c_opt = getopt_long(argc, argv, "+hntTu:E:w:", options, NULL)) >= 0)
                 switch (c_opt) {
                 case 'h': help(); return EXIT_OK;
+                case 'n': o.no_stdin = true; break;
                 case 't': o.tty = 1; break;
                 case 'T': o.tty = 0; break;
                 case 'u':
@@ -90,6 +95,10 @@ int verb_exec(int argc, char **argv)
                         break;
                 default: return EXIT_USAGE;
                 }
+        if (o.no_stdin && o.tty == 1) {
+                log_error("-n/--no-stdin and -t/--tty exclude each other: a pty needs standard input.");
+                return EXIT_USAGE;
+        }
         if (argc - optind < 2) {
                 log_error("'berth exec' needs a container name and a command.");
                 return EXIT_USAGE;

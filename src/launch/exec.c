@@ -9,6 +9,7 @@
  * container controls. The command is never handed a terminal of the caller's: it gets a pty of
  * the container's own devpts, opened inside, whose master berth relays (-t, the default when stdin
  * is a terminal), or, with -T, pipes in place of each of stdin/stdout/stderr that is a terminal.
+ * With -n its stdin is the host's /dev/null, opened here, and berth never reads its own stdin.
  * It is always a session leader of its own. A process it leaves behind holds nothing of the
  * caller's: the master closes when berth exits.
  *
@@ -37,6 +38,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -172,7 +174,27 @@ static int exec_labelled_socketpair(ExecContext *x, int p[2])
  * What is handed as it is must never be a handle on the host's file tree (checked first). */
 static bool exec_relays(const ExecContext *x, int fd)
 {
+        if (fd == STDIN_FILENO && x->o->no_stdin)
+                return false;
         return x->pty || (x->rec.label_enforced && x->rec.label) || isatty(fd);
+}
+
+/* -n: the host's /dev/null, opened by us (never a path inside the container), so that reading
+ * stdin is the same everywhere: the command gets EOF and the caller's stdin stays unread. */
+static int exec_open_null(ExecContext *x)
+{
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        fd = open("/dev/null", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return exec_error(x, negative_errno(), "Failed to open /dev/null");
+        if (fstat(fd, &st) < 0)
+                return exec_error(x, negative_errno(), "Failed to inspect /dev/null");
+        if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                return exec_error(x, -ENODEV, "Refusing /dev/null of the host: not the null device");
+        x->child_stdio[STDIN_FILENO] = TAKE_FD(fd);
+        return 0;
 }
 
 static int exec_make_pipes(ExecContext *x)
@@ -183,6 +205,12 @@ static int exec_make_pipes(ExecContext *x)
                 int p[2];
 
                 x->child_stdio[i] = i;
+                if (i == STDIN_FILENO && x->o->no_stdin) {
+                        r = exec_open_null(x);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 if (!exec_relays(x, i))
                         continue;
                 if (x->rec.label_enforced && x->rec.label) {
@@ -474,7 +502,8 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 goto finish;
         }
 
-        x.pty = o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
+        /* -n: no pty (the CLI refuses -n with -t), and stdin is never looked at. */
+        x.pty = o->no_stdin ? false : o->tty >= 0 ? o->tty : isatty(STDIN_FILENO);
         r = state_read(o->state_dir, name, &x.state);
         if (r == -ESRCH) {
                 status = EXIT_NOT_RUNNING;
@@ -507,7 +536,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         for (int i = 0; i < 3; i++) {
                 char why[STDIO_REFUSAL_MAX];
 
-                if (exec_relays(&x, i))
+                if (exec_relays(&x, i) || (i == STDIN_FILENO && o->no_stdin))
                         continue;
                 r = stdio_check_handoff(i);
                 if (r < 0) {

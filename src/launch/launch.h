@@ -34,6 +34,7 @@ typedef struct ExecOptions {
         const char *user;              /* --user: resolved in the container's /etc/passwd; NULL: root */
         const char *working_directory; /* NULL: WorkingDirectory= of the payload, else the user's home */
         int tty;                       /* 1: a pty (-t), 0: none (-T), -1: when stdin is a terminal */
+        bool no_stdin;                 /* -n: /dev/null of the host as stdin, ours never read; no pty */
 } ExecOptions;
 
 /* Runs o->argv in the running container name (exec.c), confined with the record its payload's

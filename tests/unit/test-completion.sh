@@ -127,7 +127,7 @@ expect "berth exec web " ""
 # exec's options with a value (--user, --env, --working-directory): the value is not a name.
 expect "berth exec --user " ""
 expect "berth exec --user root --env K=V " "run1 web"
-expect_has "berth exec --" "--tty --no-tty --user= --env="
+expect_has "berth exec --" "--no-stdin --tty --no-tty --user= --env="
 # Option values.
 expect "berth list --output=j" "json json-pretty"
 expect "berth list --output " "json json-pretty text"

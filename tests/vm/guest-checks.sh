@@ -353,6 +353,9 @@ if start_ok sa "container sa starts (SELinux checks)" && start_ok sb "container 
         check_eq "berth exec -T sa: stdout reaches the caller's file" "$(cat /tmp/exec-out 2>&1)" "to-file"
         check_eq "berth exec -T sa: the caller's stdin is read" \
                 "$(echo from-stdin | berth exec -T sa -- /bin/busybox cat 2>&1)" "from-stdin"
+        # -n: the relay reads nothing of the caller's stdin ahead (a `while read` loop keeps it).
+        check_eq "berth exec -n sa: the command reads /dev/null, the caller's next read gets line a" \
+                "$(printf 'a\nb\n' | { berth exec -n sa -- /bin/busybox cat; read -r x; echo "$x"; } 2>&1)" "a"
         rm -f /tmp/exec-out
         systemctl stop berth@sa berth@sb
 fi

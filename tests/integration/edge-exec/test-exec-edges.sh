@@ -371,6 +371,22 @@ sys.stdout.write("%d %s" % (r.returncode, r.stderr.decode(errors="replace")))
         check "no host file read through it" bash -c '! grep -q "host file" <<<"$1"' _ "$out"
         check_eq "a plain file as stdin still reaches the command" \
                 "$("$BERTH" exec -T fd$U -- /bin/cat <"$H/host-marker" 2>&1)" "host file $U"
+
+        # -n (as ssh -n): the command reads /dev/null and berth never reads its own stdin, so a
+        # `while read` loop around exec keeps every line (under SELinux the relay read ahead).
+        check_eq "exec -n: the command reads nothing, the caller's next read gets the first line" \
+                "$(printf 'a\nb\n' | { "$BERTH" exec -n fd$U -- /bin/cat; read -r x; echo "$x"; } 2>&1)" "a"
+        n=0
+        while read -r line; do
+                "$BERTH" exec -n fd$U -- /bin/cat && n=$((n + 1))
+        done < <(printf '1\n2\n3\n')
+        check_eq "exec -n in a while-read loop: one exec per line" "$n" 3
+        "$BERTH" exec -n fd$U -- /bin/sh -c : <"$H"
+        check_eq "exec -n: stdin is never looked at (a directory there is not refused)" "$?" 0
+        out=$("$BERTH" exec -n -t fd$U -- /bin/sh -c : 2>&1)
+        rc=$?
+        check_eq "exec -n -t: a usage error (2)" "$rc" 2
+        check "the error names -n and -t" bash -c 'grep -q -- "-n/--no-stdin" <<<"$1" && grep -q -- "-t/--tty" <<<"$1"' _ "$out"
         stop_bg fd$U
 else
         fail "container fd$U starts: $(head -c 300 "$IT_ERR")"
