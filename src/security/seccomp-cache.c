@@ -204,6 +204,21 @@ static int serialize(const uint8_t key[SHA256_DIGEST_SIZE], const SeccompBpf *b,
         return 0;
 }
 
+static bool file_has_content_at(int dfd, const char *name, const uint8_t *data, size_t size)
+{
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ uint8_t *buf = NULL;
+        struct stat st;
+
+        fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 || check_private(fd, S_IFREG) < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size != size)
+                return false;
+        buf = malloc(size);
+        if (!buf)
+                return false;
+        return pread(fd, buf, size, 0) == (ssize_t)size && memcmp(buf, data, size) == 0;
+}
+
 int seccomp_cache_write(const char *state_dir, const uint8_t key[SHA256_DIGEST_SIZE], const SeccompBpf *b)
 {
         _cleanup_close_ int dfd = -EBADF;
@@ -219,6 +234,12 @@ int seccomp_cache_write(const char *state_dir, const uint8_t key[SHA256_DIGEST_S
         if (r < 0)
                 return r;
         key_to_name(key, name);
+        /* Content-addressed: a copy already there, private and ours, holding exactly these bytes
+         * needs no rewrite (every start of a container writes its own copy again). Compared byte
+         * for byte, not trusted by name. Saves the temporary file, link and a rename over the old
+         * copy, which on ext4 (auto_da_alloc) waits for writeback. */
+        if (file_has_content_at(dfd, name, buf, size))
+                return 0;
         /* Complete or absent under its name: a start killed half-way leaves nothing a reader takes.
          * 0600 and ours, as seccomp_cache_read() checks. No fsync: a file torn by a crash fails the
          * digest check and is compiled again. */

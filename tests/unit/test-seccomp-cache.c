@@ -183,6 +183,23 @@ int main(void)
         key_from_name(name, key);
         CHECK(seccomp_cache_read(state, key, &read_back) == 0 && bpf_equal(&read_back, &fresh),
               "entry reads back as the compiled filter");
+        /* the same bytes again: the copy there is kept (no new file per start), other bytes
+         * under that name replace it */
+        struct stat kept_before, kept_after;
+        CHECK(stat(entry_path(names[0]), &kept_before) == 0 &&
+                      seccomp_cache_write(state, key, &fresh) == 0 &&
+                      stat(entry_path(names[0]), &kept_after) == 0 &&
+                      kept_after.st_ino == kept_before.st_ino,
+              "writing the same filter again keeps the entry's inode");
+        seccomp_bpf_done(&read_back);
+        CHECK(plant(key, &keyring) && stat(entry_path(names[0]), &kept_after) == 0 &&
+                      kept_after.st_ino != kept_before.st_ino &&
+                      seccomp_cache_read(state, key, &read_back) == 0 && bpf_equal(&read_back, &keyring),
+              "writing other programs under the key replaces the entry");
+        seccomp_bpf_done(&read_back);
+        CHECK(seccomp_cache_write(state, key, &fresh) == 0 &&
+                      seccomp_cache_read(state, key, &read_back) == 0 && bpf_equal(&read_back, &fresh),
+              "... and writing the filter again restores it");
         memset(&other, 0, sizeof(other));
         key[0] ^= 1;
         CHECK(seccomp_cache_read(state, key, &other) == -ENOENT && other.n_programs == 0,
