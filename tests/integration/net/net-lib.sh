@@ -32,6 +32,20 @@ ip link add host0 type veth peer name wan0 netns "$WAN_PID"
 ip addr add "$HOST_IP/24" dev host0 && ip link set host0 up
 wan ip link set lo up && wan ip addr add "$WAN_IP/24" dev wan0 && wan ip link set wan0 up
 
+# wan_httpd DIR: busybox httpd on the wan side's port 9000 serving DIR, returning once it listens.
+# In the foreground of a job of ours: its daemon mode would outlive the test, and with it the wan
+# namespace (8 of them were left running before). net_cleanup kills it with IT_PIDS.
+wan_httpd() {
+        wan "$IT_BUSYBOX" httpd -f -p 9000 -h "$1" &
+        IT_PIDS+=("$!")
+        for _ in $(seq 100); do
+                wan ss -Hltn 'sport = :9000' | grep -q . && return 0
+                sleep 0.05
+        done
+        echo "Bail out! the wan side's httpd does not listen on port 9000"
+        exit 1
+}
+
 # web_container NAME [[Network] lines...]: an httpd in the container serving the page, that ends
 # on SIGTERM (a PID 1 without handler would ignore it) and prints "serving" once it listens.
 web_container() {

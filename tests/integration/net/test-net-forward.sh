@@ -13,7 +13,7 @@ fi
 . "${IT_LIB:?}"
 . "$(dirname "$0")/net-lib.sh"
 mkdir -p "$IT_WORK/wan-www" && echo wan >"$IT_WORK/wan-www/index.html"
-wan "$IT_BUSYBOX" httpd -p 9000 -h "$IT_WORK/wan-www"
+wan_httpd "$IT_WORK/wan-www"
 
 fwd() { sysctl -n net.ipv4.ip_forward; }
 record() { test -e "$BERTH_STATE_DIR/net/ip_forward"; }

@@ -16,7 +16,7 @@ WAN_WWW=$IT_WORK/wan-www
 mkdir -p "$WAN_WWW/cgi-bin"
 printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' >"$WAN_WWW/cgi-bin/ip"
 chmod 755 "$WAN_WWW/cgi-bin/ip"
-wan "$IT_BUSYBOX" httpd -p 9000 -h "$WAN_WWW"
+wan_httpd "$WAN_WWW"
 
 get() { curl -s --max-time 5 "$@"; }
 elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
