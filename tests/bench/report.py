@@ -158,7 +158,7 @@ def markdown(opts):
         md.append("| load (1/5/15 min) before → after | " +
                   "; ".join(f"{a[0]} {a[2].strip()}" for a in loads if a[1] == "load-before") + " |")
     md += ["", "Times are wall clock from fork to reap of the tool's command (bench-rr), tools run "
-           "interleaved round-robin; CPU is user+sys of the command and every process it reaped. "
+           "interleaved round-robin; CPU is user+sys of the command and all its descendants (bench-rr is their child subreaper, so processes a tool orphans are counted too; kernel work deferred to kernel threads, such as a network namespace's teardown, is counted for no tool). "
            "The machine is shared with other builds: compare ratios, not absolute numbers.", ""]
 
     if "a" in only:
