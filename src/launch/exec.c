@@ -164,19 +164,35 @@ static int exec_labelled_socketpair(ExecContext *x, int p[2])
         return 0;
 }
 
-/* Whether the command gets fd 0, 1 or 2 through berth rather than as the caller's own:
+/* How the command gets fd 0, 1 or 2: as the caller's own, through berth, or as /dev/null. */
+typedef enum ExecStreamMode {
+        EXEC_STREAM_HANDED,  /* the caller's fd as it is: never a handle on the host's file tree */
+        EXEC_STREAM_RELAYED, /* the pty, or a pipe or socket pair berth relays */
+        EXEC_STREAM_NULLED,  /* -n, stdin only: the host's /dev/null, the caller's stdin unread */
+} ExecStreamMode;
+
+/* Under SELinux the relayed streams are socket pairs labelled as the container's process. */
+static bool exec_labels_streams(const ExecContext *x)
+{
+        return x->rec.label_enforced && x->rec.label;
+}
+
+/* The one decision per stream, in this order:
+ * - with -n, stdin is the host's /dev/null, whatever else holds (-n never comes with a pty);
  * - with a pty, all three are the pty;
+ * - under SELinux, every one of them is relayed, whatever it is: handed as it is, it carries the
+ *   caller's level, and where the caller is an administrator's shell (s0-s0:c0.c1023) the
+ *   container's pair does not dominate it, so MCS refuses the command's use of it (`berth exec
+ *   NAME -- CMD | ...` got nothing);
  * - with -T, each one that is a terminal is replaced by a pipe we relay;
- * - under SELinux, every one of them, whatever it is: handed as it is, it carries the caller's
- *   level, and where the caller is an administrator's shell (s0-s0:c0.c1023) the container's pair
- *   does not dominate it, so MCS refuses the command's use of it (`berth exec NAME -- CMD | ...`
- *   got nothing). They go through socket pairs labelled as the container's process instead.
- * What is handed as it is must never be a handle on the host's file tree (checked first). */
-static bool exec_relays(const ExecContext *x, int fd)
+ * - the rest is handed as it is (checked first, stdio_check_handoff()). */
+static ExecStreamMode exec_stream_mode(const ExecContext *x, int fd)
 {
         if (fd == STDIN_FILENO && x->o->no_stdin)
-                return false;
-        return x->pty || (x->rec.label_enforced && x->rec.label) || isatty(fd);
+                return EXEC_STREAM_NULLED;
+        if (x->pty || exec_labels_streams(x) || isatty(fd))
+                return EXEC_STREAM_RELAYED;
+        return EXEC_STREAM_HANDED;
 }
 
 /* -n: the host's /dev/null, opened by us (never a path inside the container), so that reading
@@ -205,15 +221,16 @@ static int exec_make_pipes(ExecContext *x)
                 int p[2];
 
                 x->child_stdio[i] = i;
-                if (i == STDIN_FILENO && x->o->no_stdin) {
+                switch (exec_stream_mode(x, i)) {
+                case EXEC_STREAM_HANDED: continue;
+                case EXEC_STREAM_NULLED:
                         r = exec_open_null(x);
                         if (r < 0)
                                 return r;
                         continue;
+                case EXEC_STREAM_RELAYED: break;
                 }
-                if (!exec_relays(x, i))
-                        continue;
-                if (x->rec.label_enforced && x->rec.label) {
+                if (exec_labels_streams(x)) {
                         r = exec_labelled_socketpair(x, p);
                         if (r < 0)
                                 return r;
@@ -536,7 +553,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
         for (int i = 0; i < 3; i++) {
                 char why[STDIO_REFUSAL_MAX];
 
-                if (exec_relays(&x, i) || (i == STDIN_FILENO && o->no_stdin))
+                if (exec_stream_mode(&x, i) != EXEC_STREAM_HANDED)
                         continue;
                 r = stdio_check_handoff(i);
                 if (r < 0) {
