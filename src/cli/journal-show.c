@@ -91,7 +91,7 @@ int journal_show_units(char *const *units, const JournalShowOptions *o, FILE *f)
         _cleanup_(journal_closep) sd_journal *j = NULL;
         int r, n = 0;
 
-        r = sd_lib_load(NULL);
+        r = sd_lib_load(NULL, NULL);
         if (r >= 0)
                 r = sym_sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
@@ -161,7 +161,7 @@ int journal_last_error(const char *unit, char **ret)
 
         if (asprintf(&m, "_SYSTEMD_UNIT=%s", unit) < 0)
                 return -ENOMEM;
-        r = sd_lib_load(NULL);
+        r = sd_lib_load(NULL, NULL);
         if (r >= 0)
                 r = sym_sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)

@@ -187,7 +187,7 @@ int verb_list(int argc, char **argv)
                                EXIT_FAILURE_GENERIC;
         }
         /* without libsystemd (or the bus), states come from the state files alone */
-        if ((unreadable || declared) && (sd_lib_load(NULL) < 0 || sym_sd_bus_open_system(&bus) < 0))
+        if ((unreadable || declared) && (sd_lib_load(NULL, NULL) < 0 || sym_sd_bus_open_system(&bus) < 0))
                 bus = NULL;
         r = union_sorted(&every, names, unreadable, declared);
         if (r < 0)

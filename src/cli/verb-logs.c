@@ -55,9 +55,9 @@ int verb_logs(int argc, char **argv)
                 }
         if (c < 0)
                 return v.exit_status;
-        r = sd_lib_load(&dlerr);
+        r = sd_lib_load(&dlerr, "'berth logs'");
         if (r < 0) {
-                log_error("'berth logs' needs libsystemd.so.0: %s", strna(dlerr));
+                log_error("%s", strna(dlerr));
                 return EXIT_FAILURE_GENERIC;
         }
         if (journal_container_units(v.name, &units) < 0)

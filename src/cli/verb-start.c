@@ -93,9 +93,9 @@ int verb_start(int argc, char **argv)
                         return log_error("Out of memory."), EXIT_FAILURE_GENERIC;
         }
 
-        r = sd_lib_load(&dlerr);
+        r = sd_lib_load(&dlerr, "'berth %s'", v->verb);
         if (r < 0) {
-                log_error("'berth %s' needs libsystemd.so.0: %s", v->verb, strna(dlerr));
+                log_error("%s", strna(dlerr));
                 return EXIT_FAILURE_GENERIC;
         }
         r = sym_sd_bus_open_system(&bus);

@@ -246,7 +246,7 @@ int verb_status(int argc, char **argv)
                 return EXIT_NO_SUCH;
         }
 
-        if (sd_lib_load(NULL) < 0 || sym_sd_bus_open_system(&bus) < 0)
+        if (sd_lib_load(NULL, NULL) < 0 || sym_sd_bus_open_system(&bus) < 0)
                 bus = NULL; /* status works from the state files alone */
         unit_state(bus, unit, &active, &sub);
 

@@ -56,7 +56,7 @@ static int journal_stream_open(const char *identifier, int priority, int *ret_fd
         if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
                 return negative_errno();
         (void)shutdown(fd, SHUT_RD);
-        if (sd_lib_load(NULL) >= 0) /* else no unit fallback: journald still reads the stream */
+        if (sd_lib_load(NULL, NULL) >= 0) /* else no unit fallback: journald still reads the stream */
                 (void)sym_sd_pid_get_unit(0, &unit);
         if (asprintf(&header, "%s\n%s\n%d\n0\n0\n0\n0\n", identifier, strempty(unit), priority) < 0)
                 return -ENOMEM;
@@ -89,7 +89,7 @@ static int open_relay(OutputRelay *o, int target, const char *name, bool scope)
          * still read it, but not when we have exited before it reads them (journald busy), which a
          * stream survives with its unit fallback: so they name this unit in OBJECT_SYSTEMD_UNIT=
          * too, and journalctl -u berth@NAME finds them either way. */
-        if (r >= 0 && scope && sd_lib_load(NULL) >= 0) {
+        if (r >= 0 && scope && sd_lib_load(NULL, NULL) >= 0) {
                 _cleanup_free_ char *unit = NULL;
 
                 (void)sym_sd_pid_get_unit(0, &unit);

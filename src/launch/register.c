@@ -4,7 +4,6 @@
 #include <errno.h>
 
 #include "cgroup.h"
-#include "error-record.h"
 #include "launch-context.h"
 #include "log.h"
 #include "machined.h"
@@ -13,15 +12,14 @@
 
 int launch_register(LaunchContext *ctx)
 {
-        _cleanup_free_ char *syserr = NULL, *machine_error = NULL, *dlerr = NULL;
+        _cleanup_free_ char *syserr = NULL, *machine_error = NULL;
         int r;
 
         if (!ctx->options->register_scope)
                 return 0;
-        r = sd_lib_load(&dlerr);
+        r = sd_lib_load(&ctx->error, "Registering %s", ctx->config->name);
         if (r < 0)
-                return error_record(&ctx->error, 0, "Registering %s needs libsystemd.so.0: %s",
-                                    ctx->config->name, strna(dlerr));
+                return r;
         r = sym_sd_bus_default_system(&ctx->bus);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to connect to the system bus");

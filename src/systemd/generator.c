@@ -54,7 +54,7 @@ static _printf_(2, 3) void gen_log(int level, const char *fmt, ...)
                                  msg);
                 if (n > 0)
                         (void)!write(kmsg_fd, rec, n < (int)sizeof(rec) ? (size_t)n : sizeof(rec) - 1);
-        } else if (sd_lib_load(NULL) >= 0) /* else on stderr only, which systemd reads too */
+        } else if (sd_lib_load(NULL, NULL) >= 0) /* else on stderr only, which systemd reads too */
                 sym_sd_journal_send("MESSAGE=berth-generator: %s", msg, "PRIORITY=%d", level,
                                     "SYSLOG_IDENTIFIER=berth-generator", NULL);
 }

@@ -21,10 +21,9 @@ int notify_manager(const char *state)
 
         if (!getenv("NOTIFY_SOCKET"))
                 return 0; /* no service manager listens: libsystemd stays unloaded */
-        r = sd_lib_load(&error);
+        r = sd_lib_load(&error, "Telling the service manager %s", state);
         if (r < 0)
-                return log_warning_errno(r, "Telling the service manager %s needs libsystemd.so.0: %s",
-                                         state, strna(error));
+                return log_warning_errno(r, "%s", strna(error));
         r = sym_sd_notify(0, state);
         return r < 0 ? r : 0;
 }

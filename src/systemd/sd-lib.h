@@ -73,8 +73,11 @@ SD_LIB_FOREACH_SYMBOL(SD_LIB_DECLARE)
 #undef SD_LIB_DECLARE
 
 /* 0 once libsystemd.so.0 is loaded (a no-op after the first time); -EOPNOTSUPP when it or one of
- * the functions above is missing, with the loader's line in *ret_error (when not NULL). */
-int sd_lib_load(char **ret_error);
+ * the functions above is missing. Then, when error_slot is not NULL, the one message for it is
+ * recorded there as error_record() does (kept if the slot already holds a line): "PURPOSE needs
+ * libsystemd.so.0 (install libsystemd0): <the loader's line>", PURPOSE formatted from purpose and
+ * what follows (e.g. "Registering %s", name). Callers that can do without pass NULL, NULL. */
+int sd_lib_load(char **error_slot, const char *purpose, ...) _printf_(2, 3);
 
 /* Cleanup helpers through the table (systemd's own, sd_bus_unrefp and the like, call the linked
  * library). The objects exist only when libsystemd was loaded; an unset error needs no library. */

@@ -45,10 +45,18 @@ Exec=/probe exit 0
 C
 LD_LIBRARY_PATH=$IT_WORK/nolib timeout 60 "$BERTH" run --register=yes nolib </dev/null >/dev/null 2>"$IT_WORK/nolib.err"
 check_eq "registering without libsystemd: exit status 125" "$?" "125"
-check "registering without libsystemd: the error names the container and the library" \
-        grep -q '^berth: Registering nolib needs libsystemd.so.0: .*libsystemd.so.0' "$IT_WORK/nolib.err"
+check "registering without libsystemd: the error names the container, the library and the fix" \
+        grep -q '^berth: Registering nolib needs libsystemd.so.0 (install libsystemd0): .*libsystemd.so.0' "$IT_WORK/nolib.err"
 diag "$(cat "$IT_WORK/nolib.err")"
 LD_LIBRARY_PATH=$IT_WORK/nolib timeout 60 "$BERTH" run --register=no nolib </dev/null >/dev/null 2>&1
 check_eq "an unregistered run without libsystemd: exit status 0" "$?" "0"
+# The verbs that need it say so the same way (one message, built by sd_lib_load()).
+for verb in logs start; do
+        LD_LIBRARY_PATH=$IT_WORK/nolib timeout 60 "$BERTH" $verb nolib </dev/null >/dev/null 2>"$IT_WORK/nolib-$verb.err"
+        check_eq "berth $verb without libsystemd: exit status 1" "$?" "1"
+        check "berth $verb without libsystemd: the error names the verb, the library and the fix" \
+                grep -q "^berth: 'berth $verb' needs libsystemd.so.0 (install libsystemd0): .*libsystemd.so.0" \
+                "$IT_WORK/nolib-$verb.err"
+done
 
 tap_done

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
                         pause();
         }
 
-        r = sd_lib_load(NULL);
+        r = sd_lib_load(NULL, NULL);
         if (r >= 0)
                 r = sym_sd_bus_open_system(&bus);
         if (r >= 0)
