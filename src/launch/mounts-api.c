@@ -27,9 +27,37 @@ static const char *const read_only_paths[] = {
 
 #define ATTR_API (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
+/* The empty read-only tmpfs over a masked directory. One is made per start and attached where
+ * first needed; every other masked directory gets a bind of it, not a file system of its own (a
+ * host with 64 CPUs has 64 thermal_throttle directories, and a tmpfs costs a superblock). It is
+ * cloned once attached: a 6.1 kernel refuses to clone a detached mount (EINVAL). */
+typedef struct EmptyDir {
+        int attached; /* mount fd of the first one, once attached; -EBADF before */
+} EmptyDir;
+
+static int empty_dir_mount(const EmptyDir *e, int *ret_mount_fd)
+{
+        if (e->attached >= 0)
+                return mount_clone(e->attached, "", false, ret_mount_fd);
+        return mount_new_fs("tmpfs", (const char *const[]){ "size=0", "mode=0555", NULL },
+                            ATTR_API | MOUNT_ATTR_RDONLY, ret_mount_fd);
+}
+
+static void empty_dir_done(EmptyDir *e)
+{
+        safe_close(e->attached);
+}
+
+/* After m (from empty_dir_mount()) is attached: the first one is kept for the clones. */
+static void empty_dir_keep(EmptyDir *e, int *m)
+{
+        if (e->attached < 0)
+                e->attached = TAKE_FD(*m);
+}
+
 /* Masks path (mask: /dev/null over a file, an empty read-only tmpfs over a directory) or makes it
  * read-only (!mask: a read-only bind of itself). A path this kernel does not have is left alone. */
-static int cover_path(LaunchChild *ch, const char *path, bool mask)
+static int cover_path(LaunchChild *ch, EmptyDir *empty, const char *path, bool mask)
 {
         _cleanup_close_ int fd = -EBADF, m = -EBADF;
         struct stat st;
@@ -45,8 +73,7 @@ static int cover_path(LaunchChild *ch, const char *path, bool mask)
                 return negative_errno();
         dir = S_ISDIR(st.st_mode);
         if (mask && dir)
-                r = mount_new_fs("tmpfs", (const char *const[]){ "size=0", "mode=0555", NULL },
-                                 ATTR_API | MOUNT_ATTR_RDONLY, &m);
+                r = empty_dir_mount(empty, &m);
         else if (mask)
                 r = child_clone_dev_null(ch, &m);
         else {
@@ -59,12 +86,15 @@ static int cover_path(LaunchChild *ch, const char *path, bool mask)
         /* Onto fd, resolved above inside the root: resolving the path again (as
          * mount_attach_in_root() would) finds the same inode, since nothing in the container runs
          * yet, and every path here names /proc or /sys, which that check lets through. */
-        return mount_attach_at(m, fd);
+        r = mount_attach_at(m, fd);
+        if (r >= 0 && mask && dir)
+                empty_dir_keep(empty, &m);
+        return r;
 }
 
 /* Docker masks each CPU's thermal_throttle (its counters tell about the host's load, and some
  * kernels let root reset them); the CPUs are those of the /sys the container got. */
-static int mask_thermal_throttle(LaunchChild *ch)
+static int mask_thermal_throttle(LaunchChild *ch, EmptyDir *empty)
 {
         _cleanup_close_ int fd = -EBADF;
         DIR *d;
@@ -96,27 +126,28 @@ static int mask_thermal_throttle(LaunchChild *ch)
                 if (n == 0 || de->d_name[3 + n]) /* cpu0, cpu1, ...: not cpufreq, cpuidle */
                         continue;
                 snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/thermal_throttle", de->d_name);
-                r = cover_path(ch, path, true);
+                r = cover_path(ch, empty, path, true);
         }
         closedir(d);
         return r;
 }
 
-static int mount_sys(LaunchChild *ch)
+static int mount_sys(LaunchChild *ch, EmptyDir *empty)
 {
         const ContainerConfig *c = ch->ctx->config;
+        _cleanup_close_ int m = -EBADF;
         int r;
 
         r = mount_new_fs_in_root(ch->rootfd, "sysfs", NULL, ATTR_API | MOUNT_ATTR_RDONLY, "/sys");
         if (r < 0 && !c->private_network && ch->ctx->range.size > 0) {
                 /* sysfs of the host's network namespace cannot be mounted from a user namespace:
                  * show the host's, read-only (its cgroupfs is covered below). */
-                _cleanup_close_ int m = -EBADF;
-                r = mount_clone(AT_FDCWD, "/sys", true, &m);
+                _cleanup_close_ int host_sys = -EBADF;
+                r = mount_clone(AT_FDCWD, "/sys", true, &host_sys);
                 if (r >= 0)
-                        r = mount_set_attr(m, ATTR_API | MOUNT_ATTR_RDONLY, true);
+                        r = mount_set_attr(host_sys, ATTR_API | MOUNT_ATTR_RDONLY, true);
                 if (r >= 0)
-                        r = mount_attach_in_root(m, ch->rootfd, "/sys", TARGET_DIRECTORY);
+                        r = mount_attach_in_root(host_sys, ch->rootfd, "/sys", TARGET_DIRECTORY);
         }
         if (r < 0)
                 return r;
@@ -128,35 +159,39 @@ static int mount_sys(LaunchChild *ch)
         if (ch->registered)
                 r = mount_new_fs_in_root(ch->rootfd, "cgroup2", NULL,
                                          ATTR_API | (c->boot ? 0 : MOUNT_ATTR_RDONLY), "/sys/fs/cgroup");
-        if (r < 0)
-                r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
-                                         (const char *const[]){ "size=0", "mode=0555", NULL },
-                                         ATTR_API | MOUNT_ATTR_RDONLY, "/sys/fs/cgroup");
+        if (r >= 0)
+                return r;
+        r = empty_dir_mount(empty, &m);
+        if (r >= 0)
+                r = mount_attach_in_root(m, ch->rootfd, "/sys/fs/cgroup", TARGET_DIRECTORY);
+        if (r >= 0)
+                empty_dir_keep(empty, &m);
         return r;
 }
 
 int child_mount_api_fs(LaunchChild *ch)
 {
+        _cleanup_(empty_dir_done) EmptyDir empty = { .attached = -EBADF };
         int r;
 
         r = mount_new_fs_in_root(ch->rootfd, "proc", NULL, ATTR_API, "/proc");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /proc");
-        r = mount_sys(ch);
+        r = mount_sys(ch, &empty);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /sys");
         for (size_t i = 0; i < ELEMENTSOF(masked_paths); i++) {
-                r = cover_path(ch, masked_paths[i], true);
+                r = cover_path(ch, &empty, masked_paths[i], true);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mask %s",
                                                   masked_paths[i]);
         }
-        r = mask_thermal_throttle(ch);
+        r = mask_thermal_throttle(ch, &empty);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r,
                                           "Failed to mask /sys/devices/system/cpu/cpu*/thermal_throttle");
         for (size_t i = 0; i < ELEMENTSOF(read_only_paths); i++) {
-                r = cover_path(ch, read_only_paths[i], false);
+                r = cover_path(ch, &empty, read_only_paths[i], false);
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to make %s read-only",
                                                   read_only_paths[i]);

@@ -72,6 +72,13 @@ echo "interrupts $(/bin/busybox wc -c </proc/interrupts)"
 for t in /sys/devices/system/cpu/cpu*/thermal_throttle; do
         [ -d "$t" ] && echo "$t $(/bin/busybox stat -f -c %t "$t") $(/bin/busybox ls -A "$t" | /bin/busybox wc -l)"
 done
+# the masked directories: device (one tmpfs for all), file system type, entries, writable?
+for d in /proc/acpi /sys/firmware /sys/fs/cgroup /sys/devices/system/cpu/cpu*/thermal_throttle; do
+        [ -d "$d" ] || continue
+        w=rw
+        /bin/busybox touch "$d/x" 2>/dev/null || w=ro
+        echo "emptydir $d $(/bin/busybox stat -c %d "$d") $(/bin/busybox stat -f -c %t "$d") $(/bin/busybox ls -A "$d" | /bin/busybox wc -l) $w"
+done
 exit 0
 EOS
 chmod 755 "$IT_ROOT/fs-facts.sh"
@@ -95,6 +102,14 @@ check_eq "each of the host's $host_tt thermal_throttle dirs is an empty tmpfs" \
         "$(grep -c '/thermal_throttle 1021994 0$' "$IT_OUT")" "$host_tt"
 check_eq "no thermal_throttle inside is left unmasked" \
         "$(grep '/thermal_throttle ' "$IT_OUT" | grep -vc ' 1021994 0$')" 0
+# Every masked directory (and, unregistered, /sys/fs/cgroup) is the same empty read-only tmpfs:
+# binds of one file system, not a superblock each.
+check "/proc/acpi, /sys/firmware and /sys/fs/cgroup are masked" \
+        test "$(grep -c '^emptydir /proc/acpi \|^emptydir /sys/firmware \|^emptydir /sys/fs/cgroup ' "$IT_OUT")" = 3
+check_eq "each masked directory is an empty read-only tmpfs" \
+        "$(grep '^emptydir ' "$IT_OUT" | grep -vc ' 1021994 0 ro$')" 0
+check_eq "all masked directories are one file system" \
+        "$(sed -n 's/^emptydir [^ ]* \([0-9]*\) .*/\1/p' "$IT_OUT" | sort -u | wc -l)" 1
 it_container fs-sized <<C
 [Container]
 Directory=$IT_ROOT
