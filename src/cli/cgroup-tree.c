@@ -123,9 +123,12 @@ static int show_level(const char *cgroup, const char *prefix, FILE *f)
                     !(escaped = cescape(children[i])))
                         return -ENOMEM;
                 fprintf(f, "%s%s%s\n", prefix, last ? "└─" : "├─", escaped);
+                /* The subtree is the container's: one it made unreadable (nested past PATH_MAX, say)
+                 * is noted where it is, and its siblings are still shown. Giving up on the whole
+                 * tree would let a container hide any process in a sub-cgroup sorted after it. */
                 r = show_level(sub, subprefix, f);
                 if (r < 0 && r != -ENOENT) /* a sub-cgroup removed meanwhile is no error */
-                        return r;
+                        fprintf(f, "%s└─(not readable: %s)\n", subprefix, strerror(-r));
         }
         return 0;
 }

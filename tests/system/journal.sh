@@ -13,8 +13,8 @@ W=$(mktemp -d)
 JOURNALD=$(systemctl show -P MainPID systemd-journald.service)
 cleanup() {
         kill -CONT "$JOURNALD" 2>/dev/null
-        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge berth@jesc 2>/dev/null
-        rm -rf "$W" /etc/berth/jesc.sh /etc/berth/jnul.sh /etc/systemd/journald.conf.d/berth-test-linemax.conf
+        systemctl stop berth@jlong berth@jshort berth@jfork berth@jbusy berth@jforge berth@jesc berth@jdeep 2>/dev/null
+        rm -rf "$W" /etc/berth/jesc.sh /etc/berth/jdeep.sh /etc/berth/jdeep.py /etc/berth/jdeep.container /etc/berth/jnul.sh /etc/systemd/journald.conf.d/berth-test-linemax.conf
 }
 trap cleanup EXIT
 T=$(tr -d - </proc/sys/kernel/random/uuid) # this run's lines are unique in the journal
@@ -150,6 +150,49 @@ check_eq "berth logs prints no raw ESC byte" "$(grep -c "$ESC" <<<"$logs")" 0
 check "berth logs shows the line escaped" grep -qF "esc-log-$T \x1b]0;pwned\a \x1b[2J" <<<"$logs"
 grep -q "$ESC" <<<"$status$logs" && diag "$(printf '%s\n%s\n' "$status" "$logs" | cat -v)"
 systemctl stop berth@jesc
+
+# --- a booted container owns its cgroup subtree: a sub-cgroup it nests past PATH_MAX (as the host
+# sees it) must not hide the processes in the sub-cgroups sorted after it from berth status ------
+cat >/etc/berth/jdeep.py <<'EOT'
+import os, sys
+fds = [os.open("/sys/fs/cgroup", os.O_RDONLY | os.O_DIRECTORY)]
+for _ in range(17): # 17 names of 250 bytes: 4267 bytes below the scope
+        if sys.argv[1] == "make":
+                os.mkdir("a" * 250, dir_fd=fds[-1])
+        try:
+                fds.append(os.open("a" * 250, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fds[-1]))
+        except FileNotFoundError:
+                break
+if sys.argv[1] == "remove":
+        for i in reversed(range(len(fds) - 1)):
+                os.rmdir("a" * 250, dir_fd=fds[i])
+EOT
+cat >/etc/berth/jdeep.sh <<'EOT'
+#!/bin/bash
+python3 /etc/berth/jdeep.py make
+mkdir /sys/fs/cgroup/z-late
+(exec -a "late-proc-$1" sleep 1000) &
+echo $! >/sys/fs/cgroup/z-late/cgroup.procs
+trap 'kill $!; python3 /etc/berth/jdeep.py remove; exit 0' RTMIN+3 TERM
+echo "deep-ready-$1"
+while :; do sleep 0.1; done
+EOT
+chmod 755 /etc/berth/jdeep.sh
+printf '[Container]\nBoot=yes\nNotify=no\nExec=/etc/berth/jdeep.sh %s\n' "$T" >/etc/berth/jdeep.container
+check "systemctl start berth@jdeep, a booted container that nests a sub-cgroup past PATH_MAX" \
+        systemctl start berth@jdeep
+for _ in $(seq 100); do
+        journalctl --sync
+        unit_lines berth@jdeep.service | grep -q "^deep-ready-$T\$" && break
+        sleep 0.1
+done
+status=$(berth status --no-pager jdeep 2>&1)
+check "berth status shows the process in the sub-cgroup after the deep one" \
+        grep -q "late-proc-$T 1000" <<<"$status"
+check "berth status notes the subtree it cannot read, where it is" \
+        grep -q "└─(not readable: File name too long)" <<<"$status"
+grep -q "late-proc-$T" <<<"$status" || diag "$(grep -v "^ *│* *└─a*$" <<<"$status")"
+systemctl stop berth@jdeep
 
 # --- the relay's own journal stream (berth run --register=no under a unit): journald ends a line
 # at a NUL and breaks one at LineMax= (48K), and reads a "<N>" at the start of each line it makes:
