@@ -195,7 +195,13 @@ int launch_send_host_sources(LaunchContext *ctx)
         }
 
         if (ctx->notify_dir) {
+                /* Read-only: connect() needs no writable mount, and the directory is berth's, in its
+                 * state directory. Where the container's root is host root (PrivateUsers=no or
+                 * identity) a writable bind let it replace the socket with a directory, and every
+                 * later start failed to bind it. */
                 r = mount_clone(AT_FDCWD, ctx->notify_dir, false, &fd);
+                if (r >= 0)
+                        r = mount_set_attr(fd, MOUNT_ATTR_RDONLY, false);
                 if (r >= 0)
                         r = send_source(ctx, SOURCE_NOTIFY, fd);
                 if (r < 0)

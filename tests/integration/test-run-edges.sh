@@ -207,6 +207,43 @@ else
         fail "notify flood: the container did not start: $(head -c 300 "$IT_ERR")"
 fi
 
+# /run/host/notify is berth's own STATE_DIR/NAME/notify. A container whose root is host root there
+# (PrivateUsers=no or identity) replaced the socket with a directory through it, and every later
+# start of the container failed to bind the socket ("Address already in use"). The directory is
+# bound read-only: nothing is made or removed in it, and the socket still takes the payload's
+# datagrams.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("listening", flush=True)
+with open(sys.argv[2], "w") as log:
+    while True:
+        log.write(s.recv(65536).decode().replace("\n", " ") + "\n"); log.flush()' \
+        "$IT_WORK/manager-ro.sock" "$IT_WORK/manager-ro.log" >"$IT_WORK/listener-ro.out" &
+IT_PIDS+=("$!")
+for _ in $(seq 100); do grep -q listening "$IT_WORK/listener-ro.out" && break; sleep 0.1; done
+for mode in no identity; do
+        it_container "notify-ro-$mode" <<C
+[Container]
+Directory=$IT_ROOT
+Notify=yes
+Exec=/bin/sh -c 'rm -f /run/host/notify/notify; mkdir /run/host/notify/notify /run/host/notify/planted; /probe notify READY=1; sleep 1'
+[Security]
+PrivateUsers=$mode
+C
+        ready=$(grep -cx READY=1 "$IT_WORK/manager-ro.log")
+        NOTIFY_SOCKET=$IT_WORK/manager-ro.sock bounded_run "notify-ro-$mode"
+        check_eq "PrivateUsers=$mode: the run ends (0)" "$IT_RC" 0
+        check_eq "PrivateUsers=$mode: the socket is left in place, the payload's READY=1 is relayed" \
+                "$(grep -x sent "$IT_OUT")/$(grep -cx READY=1 "$IT_WORK/manager-ro.log")" "sent/$((ready + 1))"
+        check "PrivateUsers=$mode: nothing is made in berth's state directory" \
+                test ! -e "$BERTH_STATE_DIR/notify-ro-$mode/notify/planted"
+        NOTIFY_SOCKET=$IT_WORK/manager-ro.sock bounded_run "notify-ro-$mode"
+        check_eq "PrivateUsers=$mode: the next start binds the socket and runs (0)" "$IT_RC" 0
+        [ "$IT_RC" = 0 ] || diag "$(cat "$IT_ERR")"
+done
+
 # berth run hands the payload its standard input as it is (no console): a directory there (`< /`)
 # would give the payload the host's file tree past its root. Refused before anything is made:
 # exit 125, the error names standard input, the payload never ran, no state is left.
