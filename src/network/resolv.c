@@ -10,8 +10,6 @@
 #include "macro.h"
 #include "resolv.h"
 
-#define RESOLV_LINE_MAX 1024
-
 static bool is_loopback(const char *server)
 {
         struct in_addr a4;
@@ -24,29 +22,37 @@ static bool is_loopback(const char *server)
         return false;
 }
 
-/* "nameserver ADDR" → ADDR in buf, or NULL for any other line. */
-static const char *nameserver_of(const char *line, char buf[RESOLV_LINE_MAX])
+/* "nameserver ADDR" → ADDR (to be freed), or NULL for any other line. */
+static char *nameserver_of(const char *line)
 {
-        if (sscanf(line, " nameserver %1023s", buf) != 1)
+        char *ns = NULL;
+
+        if (sscanf(line, " nameserver %ms", &ns) != 1)
                 return NULL;
-        return buf;
+        return ns;
 }
 
+/* Lines are read whole, however long (glibc reads resolv.conf with getline() too): a long
+ * search or options line must reach the container as one line, not cut into two. */
 static void add_upstream(FILE *out, const char *upstream_path)
 {
         _cleanup_fclose_ FILE *f = fopen(upstream_path, "re");
-        char line[RESOLV_LINE_MAX], ns[RESOLV_LINE_MAX];
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
 
         if (!f)
                 return;
-        while (fgets(line, sizeof(line), f))
-                if (nameserver_of(line, ns) && !is_loopback(ns))
+        while (getline(&line, &size, f) >= 0) {
+                _cleanup_free_ char *ns = nameserver_of(line);
+                if (ns && !is_loopback(ns))
                         fprintf(out, "nameserver %s\n", ns);
+        }
 }
 
 int resolv_conf_build(const char *host_path, const char *upstream_path, char **ret)
 {
-        char line[RESOLV_LINE_MAX], ns[RESOLV_LINE_MAX];
+        _cleanup_free_ char *line = NULL;
+        size_t line_size = 0;
         char *buf = NULL;
         size_t size = 0;
         _cleanup_fclose_ FILE *in = NULL;
@@ -61,13 +67,16 @@ int resolv_conf_build(const char *host_path, const char *upstream_path, char **r
                 "# container, replaced by the upstream servers of %s or dropped.\n",
                 host_path, upstream_path);
         in = fopen(host_path, "re");
-        while (in && fgets(line, sizeof(line), in)) {
-                if (!strchr(line, '\n'))
-                        strcat(line, "\n");
+        while (in && getline(&line, &line_size, in) >= 0) {
+                _cleanup_free_ char *ns = NULL;
+
                 if (line[0] == '#' || line[0] == ';')
                         continue;
-                if (!nameserver_of(line, ns)) {
+                ns = nameserver_of(line);
+                if (!ns) {
                         fputs(line, out); /* search, domain, options */
+                        if (!strchr(line, '\n'))
+                                fputc('\n', out);
                         continue;
                 }
                 if (!is_loopback(ns))

@@ -146,7 +146,57 @@ static void test_resolv(void)
                       strstr(out, "\nnameserver 198.51.100.1\nnameserver 192.0.2.53\n"),
               "a real server is kept, ::1 replaced");
         free(out);
-        for (const char *f = "host\0upstream\0host2\0"; *f; f += strlen(f) + 1) {
+        out = NULL;
+        /* Lines of any length pass whole: a search line of 1023 bytes without a newline filled the
+         * old fixed 1024-byte line buffer and the newline added to it was written past its end
+         * (ASan: stack-buffer-overflow), and a longer one reached the container cut in two. */
+        for (size_t len = 1022; len <= 1024; len++) {
+                char *text = malloc(len + 1), *want = NULL, *name = NULL, *h = NULL;
+
+                if (!text || asprintf(&name, "long%zu", len) < 0) {
+                        CHECK(false, "allocate");
+                        free(text);
+                        break;
+                }
+                memcpy(text, "search ", 7);
+                memset(text + 7, 'a', len - 7);
+                text[len] = 0;
+                h = write_tmp(dir, name, text);
+                CHECK(h && asprintf(&want, "\n%s\n", text) >= 0 && resolv_conf_build(h, up, &out) == 0 &&
+                              strstr(out, want),
+                      "a %zu-byte search line without a newline is kept whole, with one added", len);
+                free(out);
+                out = NULL;
+                if (h)
+                        unlink(h);
+                free(h);
+                free(want);
+                free(name);
+                free(text);
+        }
+        free(host);
+        host = write_tmp(dir, "host3", "nameserver 127.0.0.53\n");
+        {
+                /* 1023 bytes, then what only looks like a server: a word of the search line. */
+                char *longline = NULL, *u = NULL;
+                if (asprintf(&longline, "search %01015d nameserver 203.0.113.9\nnameserver 192.0.2.54\n",
+                             0) >= 0 &&
+                    (u = write_tmp(dir, "upstream2", longline)))
+                        CHECK(resolv_conf_build(host, u, &out) == 0 &&
+                                      strstr(out, "\nnameserver 192.0.2.54\n") &&
+                                      !strstr(out, "203.0.113.9"),
+                              "a long line in the upstream file is one line: its tail is not read as a "
+                              "server");
+                else
+                        CHECK(false, "allocate");
+                if (u)
+                        unlink(u);
+                free(u);
+                free(longline);
+                free(out);
+                out = NULL;
+        }
+        for (const char *f = "host\0upstream\0host2\0host3\0"; *f; f += strlen(f) + 1) {
                 char p[256];
                 snprintf(p, sizeof(p), "%s/%s", dir, f);
                 unlink(p);
