@@ -186,8 +186,9 @@ int launch_network_setup(LaunchContext *ctx)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
         r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac, ctx->pid);
         if (r == -EEXIST && !ctx->ifname_shortened) {
-                /* bt-NAME is this container's alone and we hold its lock: a leftover of a supervisor
-                 * killed moments ago whose namespace the kernel has not freed yet. */
+                /* bt-NAME is this container's alone (no shortened name equals it) and we hold its
+                 * lock: a leftover of a supervisor killed moments ago whose namespace the kernel has
+                 * not freed yet. */
                 (void)netlink_link_delete(ctx->ifname);
                 r = netlink_veth_create(ctx->ifname, altname, host_mac, CONTAINER_IFNAME, container_mac,
                                         ctx->pid);

@@ -120,8 +120,11 @@ bool net_host_ifname(const char *name, char ret[IFNAMSIZ])
                 snprintf(ret, IFNAMSIZ, NET_IFNAME_PREFIX "%s", name);
                 return false;
         }
-        /* bt- + 7 characters + '-' + 4 hex digits: distinct names that share a prefix stay apart. */
-        snprintf(ret, IFNAMSIZ, NET_IFNAME_PREFIX "%.*s-%04x", (int)(room - 5), name,
+        /* bt- + 7 characters + '_' + 4 hex digits: distinct names that share a prefix stay apart.
+         * '_' is never in a container name, so no bt-NAME is ever a shortened name: with '-', the
+         * container "applica-1a2b" was given the link name of a running "application-frontend"
+         * and, taking the existing link for a leftover of its own, deleted that container's. */
+        snprintf(ret, IFNAMSIZ, NET_IFNAME_PREFIX "%.*s_%04x", (int)(room - 5), name,
                  (unsigned)(alloc_hash(name) & 0xffff));
         return true;
 }

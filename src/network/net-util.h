@@ -30,8 +30,9 @@ bool net_prefix_overlaps(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
 uint32_t net_pool_slots(uint8_t pool_prefix);
 uint32_t net_pool_candidate(uint32_t pool, uint8_t pool_prefix, const char *name, uint32_t k);
 
-/* "bt-NAME", or when that does not fit IFNAMSIZ "bt-" + a cut of NAME + "-" + 4 hex digits of
- * its hash. Returns true when shortened (then "bt-NAME" goes on the link as an altname). */
+/* "bt-NAME", or when that does not fit IFNAMSIZ "bt-" + a cut of NAME + "_" + 4 hex digits of
+ * its hash ('_', which no container name has: a bt-NAME never equals a shortened name). Returns
+ * true when shortened (then "bt-NAME" goes on the link as an altname). */
 bool net_host_ifname(const char *name, char ret[IFNAMSIZ]);
 /* A stable, locally administered unicast MAC for name and side ("host" or "container"). */
 void net_mac(const char *name, const char *side, uint8_t ret[6]);

@@ -86,8 +86,18 @@ static void test_names(void)
         CHECK(!net_host_ifname("abcdefghijkl", n) && strcmp(n, "bt-abcdefghijkl") == 0,
               "12 characters still fit");
         CHECK(net_host_ifname("abcdefghijklm", n) && strlen(n) == IFNAMSIZ - 1 &&
-                      strncmp(n, "bt-abcdefg-", 11) == 0,
+                      strncmp(n, "bt-abcdefg_", 11) == 0,
               "13 characters: cut and hashed to 15 (%s)", n);
+        /* A valid 12-character name made of the cut and the hash ("applica-1a2b") keeps a link
+         * name of its own: bt-NAME is never another container's shortened name. */
+        {
+                char twin[IFNAMSIZ];
+                net_host_ifname("application-frontend", n);
+                snprintf(twin, sizeof(twin), "%.7s-%.4s", n + 3, n + 11);
+                CHECK(!net_host_ifname(twin, m) && strcmp(n, m) != 0,
+                      "container %s does not get the link name of application-frontend (%s, %s)", twin, m,
+                      n);
+        }
         net_host_ifname("application-one", n);
         net_host_ifname("application-two", m);
         CHECK(strcmp(n, m) != 0, "long names sharing a prefix get different links (%s, %s)", n, m);

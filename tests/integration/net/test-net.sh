@@ -112,10 +112,27 @@ fi
 web_container application-frontend
 if it_start application-frontend && it_wait_output '^serving'; then
         short=$(state_of application-frontend INTERFACE)
-        check "long name: the link is bt- + 7 characters + '-' + 4 hex digits" \
-                sh -c "echo '$short' | grep -qx 'bt-applica-[0-9a-f]\{4\}'"
+        check "long name: the link is bt- + 7 characters + '_' + 4 hex digits" \
+                sh -c "echo '$short' | grep -qx 'bt-applica_[0-9a-f]\{4\}'"
         check "long name: bt-application-frontend finds the link (altname)" \
                 sh -c "ip -o link show dev bt-application-frontend | grep -q '$short'"
+        # A container named like the cut and the hash (applica-XXXX, a valid name) once got the same
+        # link name, took the running one's link for a leftover of its own and deleted it.
+        frontend=$IT_BG_PID
+        twin=${short:3:7}-${short:11:4}
+        faddr=$(state_of application-frontend ADDRESS)
+        web_container "$twin"
+        if it_start "$twin" && it_wait_output '^serving'; then
+                check_eq "the twin $twin has a link of its own" "$(links)" "$(printf '%s\n' "$short" "bt-$twin" | sort)"
+                check "the twin's start left application-frontend its eth0" \
+                        nsenter -t "$(it_leader application-frontend)" -n ip link show eth0
+                check_eq "application-frontend still answers on its address" \
+                        "$(get "http://${faddr%/30}/")" "hello from the container"
+                stop "$IT_BG_PID"
+        else
+                fail "the twin $twin did not start: $(cat "$IT_ERR")"
+        fi
+        IT_BG_PID=$frontend
         stop "$IT_BG_PID"
         check_eq "long name: after stop no bt-* link" "$(links)" ""
 else
