@@ -145,16 +145,17 @@ void net_ula_prefix(const char *machine_id, uint32_t subnet, uint8_t ret[16])
 {
         char buf[128];
         uint64_t h;
-        uint32_t id = (subnet >> 2) & 0xffff;
 
         snprintf(buf, sizeof(buf), "berth-ula/%s", machine_id);
         h = alloc_hash(buf);
         memset(ret, 0, 16);
         ret[0] = 0xfd;
-        for (size_t i = 1; i <= 5; i++)
+        for (size_t i = 1; i <= 3; i++)
                 ret[i] = (uint8_t)(h >> (8 * (i - 1)));
-        ret[6] = (uint8_t)(id >> 8);
-        ret[7] = (uint8_t)id;
+        /* The whole /30 network, unique among running containers (its lock): 16 bits of its index
+         * were not, across pools and Address= (10.1.0.4/30 and 10.5.0.4/30 shared one /64). */
+        for (size_t i = 0; i < 4; i++)
+                ret[4 + i] = (uint8_t)(subnet >> (8 * (3 - i)));
 }
 
 const char *net_format_ipv4(uint32_t a, char buf[16])

@@ -37,9 +37,9 @@ bool net_host_ifname(const char *name, char ret[IFNAMSIZ]);
 /* A stable, locally administered unicast MAC for name and side ("host" or "container"). */
 void net_mac(const char *name, const char *side, uint8_t ret[6]);
 
-/* IPv6=yes: the container's ULA /64, fdXX:XXXX:XXXX:SSSS::/64, where the 40-bit global ID comes
- * from the host's machine ID (one /48 per host) and the subnet ID SSSS is the 16 low bits of the
- * /30's index (unique among the /30s of a pool of /14 or smaller). Host end ::1, container ::2. */
+/* IPv6=yes: the container's ULA /64, fdHH:HHHH:AABB:CCDD::/64, where the 24 bits HHHHHH come from
+ * the host's machine ID and AA.BB.CC.DD is the container's IPv4 /30 network, which its lock keeps
+ * unique among running containers (whatever their pools or Address=). Host end ::1, container ::2. */
 void net_ula_prefix(const char *machine_id, uint32_t subnet, uint8_t ret[16]);
 
 /* Dotted quad into buf (16 bytes). */

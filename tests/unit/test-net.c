@@ -107,6 +107,20 @@ static void test_names(void)
         CHECK(memcmp(mac, mac2, 6) != 0, "host and container ends differ");
 }
 
+static void test_ula(void)
+{
+        uint8_t a[16], b[16], c[16];
+
+        /* The /30s of two containers (another pool, or Address=) whose index shares its low 16
+         * bits once got the same /64, hence the same addresses on two links. */
+        net_ula_prefix("0123456789abcdef0123456789abcdef", 0x0A010004, a); /* 10.1.0.4/30 */
+        net_ula_prefix("0123456789abcdef0123456789abcdef", 0x0A050004, b); /* 10.5.0.4/30 */
+        net_ula_prefix("0123456789abcdef0123456789abcdef", 0x0A010004, c);
+        CHECK(a[0] == 0xfd && memcmp(a + 8, (const uint8_t[8]){}, 8) == 0, "a ULA /64 (fd00::/8)");
+        CHECK(memcmp(a, b, 8) != 0, "10.1.0.4/30 and 10.5.0.4/30 get different /64s");
+        CHECK(memcmp(a, c, 8) == 0, "the same /30 on the same host gets the same /64");
+}
+
 static char *write_tmp(const char *dir, const char *name, const char *text)
 {
         char *p;
@@ -274,6 +288,7 @@ int main(void)
         test_prefixes();
         test_pool();
         test_names();
+        test_ula();
         test_resolv();
         return test_done();
 }

@@ -191,6 +191,25 @@ if it_start web6 && it_wait_output '^serving'; then
 else
         fail "web6 did not start: $(cat "$IT_ERR")"
 fi
+# Two /30s whose index shares its 16 low bits (here through Address=; also two pools) once got the
+# same ULA /64: the same addresses on two links, the second container's IPv6 traffic routed to
+# the first, and the first stop deleting the other's masquerade element.
+web_container v6a "IPv6=yes" "Address=10.1.0.4/30"
+web_container v6b "IPv6=yes" "Address=10.5.0.4/30"
+if it_start v6a && it_wait_output '^serving' && v6a=$IT_BG_PID && it_start v6b && it_wait_output '^serving'; then
+        a6=$(state_of v6a ADDRESS6) b6=$(state_of v6b ADDRESS6)
+        diag "v6a: $a6, v6b: $b6"
+        check "(d) two containers never share an IPv6 address" test "${a6%/64}" != "${b6%/64}"
+        check "(d) the host routes v6b's address to v6b's link" \
+                sh -c "ip -6 route get '${b6%/64}' | grep -q 'dev bt-v6b '"
+        stop "$IT_BG_PID"
+        check_eq "(d) v6b's stop left v6a's address in the masquerade set" \
+                "$(nft list set ip6 berth addresses | grep -c "${a6%/64}")" "1"
+        stop "$v6a"
+else
+        fail "v6a or v6b did not start: $(cat "$IT_ERR")"
+        [ -n "${v6a:-}" ] && stop "$v6a"
+fi
 
 # berth verify: an AddressPool= that overlaps the host's network is an error at its line.
 it_container pool <<C
