@@ -71,6 +71,22 @@ static int check_ipv6(LaunchContext *ctx)
         return 0;
 }
 
+/* The host end never takes router advertisements: with IPv6 forwarding off (any host whose
+ * containers all have IPv6=no) and the kernel's default accept_ra=1, a container root with
+ * CAP_NET_RAW sending one gave the host a default IPv6 route through the container and an address
+ * in a prefix of its choosing, so the host's IPv6 traffic went to that container. Set before the
+ * link is up; a host without IPv6 has nothing to set. */
+static int host_link_refuse_ra(const char *ifname)
+{
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (asprintf(&path, "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname) < 0)
+                return -ENOMEM;
+        r = net_sysctl_write(path, "0\n");
+        return r == -ENOENT ? 0 : r;
+}
+
 static int resolv_conf_write(LaunchContext *ctx)
 {
         _cleanup_free_ char *text = NULL, *dir = NULL, *path = NULL;
@@ -203,6 +219,10 @@ int launch_network_setup(LaunchContext *ctx)
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
         ctx->link_created = true;
+        r = host_link_refuse_ra(ctx->ifname);
+        if (r < 0)
+                return launch_error(ctx, r, "Failed to turn off router advertisements on %s (accept_ra)",
+                                    ctx->ifname);
         r = netlink_addr_add_ipv4(ctx->ifname, ctx->host_addr, NET_SUBNET_PREFIX);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to add address %s/30 to %s",

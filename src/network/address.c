@@ -366,7 +366,7 @@ int net_sysctl_read_flag(const char *path)
         return v[0] != '0';
 }
 
-static int sysctl_write(const char *path, const char *value)
+int net_sysctl_write(const char *path, const char *value)
 {
         _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
         size_t len = strlen(value);
@@ -401,7 +401,7 @@ int net_forward_enable(const char *state_dir, const char *name, bool *ret_change
                      name);
         if (write(rfd, text, (size_t)n) != n)
                 return negative_errno() ?: -EIO;
-        r = sysctl_write(NET_IP_FORWARD, "1\n");
+        r = net_sysctl_write(NET_IP_FORWARD, "1\n");
         if (r < 0) {
                 (void)unlinkat(dir_fd, NET_FORWARD_RECORD, 0);
                 return r;
@@ -434,7 +434,7 @@ int net_collect_stale(const char *state_dir, char ***ret_collected, bool *ret_re
                 return errno == ENOENT ? n : negative_errno(); /* not ours to turn off */
         if (any_subnet_in_use(dir_fd))
                 return n;
-        r = sysctl_write(NET_IP_FORWARD, "0\n");
+        r = net_sysctl_write(NET_IP_FORWARD, "0\n");
         if (r < 0)
                 return r;
         if (unlinkat(dir_fd, NET_FORWARD_RECORD, 0) < 0)

@@ -32,6 +32,8 @@ void net_allocation_release(NetAllocation *a);
 
 /* A 0/1 sysctl file: 1 when its value is not "0", 0 when it is, or -errno. */
 int net_sysctl_read_flag(const char *path);
+/* Writes value to a sysctl file; -errno on failure. */
+int net_sysctl_write(const char *path, const char *value);
 
 /* net.ipv4.ip_forward, a host-wide switch. berth turns it on only for a container that needs it,
  * and records in STATE_DIR/net/ip_forward that it did; when the last container with

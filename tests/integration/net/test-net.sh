@@ -139,6 +139,38 @@ else
         fail "application-frontend did not start: $(cat "$IT_ERR")"
 fi
 
+# A router advertisement from the container (its root with CAP_NET_RAW, played here by nsenter
+# into its network namespace): this host forwards no IPv6, so with accept_ra=1 on bt-ra it took a
+# default route through the container and an address in the container's prefix.
+web_container ra
+if it_start ra && it_wait_output '^serving'; then
+        check_eq "bt-ra does not accept router advertisements" "$(sysctl -n net.ipv6.conf.bt-ra.accept_ra)" "0"
+        # An RA must come from a link-local address that passed duplicate address detection.
+        for _ in $(seq 50); do
+                nsenter -t "$(it_leader ra)" -n ip -6 -o addr show dev eth0 scope link | grep -v tentative |
+                        grep -q fe80 && break
+                sleep 0.1
+        done
+        nsenter -t "$(it_leader ra)" -n python3 - <<'PY'
+import socket, struct
+idx = socket.if_nametoindex("eth0")
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0)  # router lifetime 1800 s
+prefix = struct.pack("!BBBBIII", 3, 4, 64, 0xC0, 86400, 14400, 0) + socket.inet_pton(socket.AF_INET6, "2001:db8:bad::")
+s.sendto(ra + prefix, ("ff02::1", 0, 0, idx))
+PY
+        sleep 1
+        check_eq "an RA from the container gives the host no default route through it" \
+                "$(ip -6 route show default dev bt-ra)" ""
+        check_eq "... and no address in the container's prefix" \
+                "$(ip -6 addr show dev bt-ra | grep -c 2001:db8:bad)" "0"
+        stop "$IT_BG_PID"
+else
+        fail "ra did not start: $(cat "$IT_ERR")"
+fi
+
 # (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
 web_container victim "Port=8081:80"
 if it_start victim && it_wait_output '^serving'; then
