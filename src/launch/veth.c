@@ -74,16 +74,22 @@ static int check_ipv6(LaunchContext *ctx)
 /* The host end never takes router advertisements: with IPv6 forwarding off (any host whose
  * containers all have IPv6=no) and the kernel's default accept_ra=1, a container root with
  * CAP_NET_RAW sending one gave the host a default IPv6 route through the container and an address
- * in a prefix of its choosing, so the host's IPv6 traffic went to that container. Set before the
- * link is up; a host without IPv6 has nothing to set. */
-static int host_link_refuse_ra(const char *ifname)
+ * in a prefix of its choosing, so the host's IPv6 traffic went to that container. Without IPv6=yes
+ * the host end has no IPv6 at all: berth's ip6 table knows nothing of that link, so with IPv6
+ * forwarding on (for another container) the host forwarded whatever IPv6 frame the container
+ * addressed to it, from any source address it liked. Set before the link is up; a host without
+ * IPv6 has nothing to set. */
+static int host_link_ipv6(const char *ifname, bool ipv6)
 {
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *ra = NULL, *disable = NULL;
         int r;
 
-        if (asprintf(&path, "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname) < 0)
+        if (asprintf(&ra, "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname) < 0 ||
+            asprintf(&disable, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname) < 0)
                 return -ENOMEM;
-        r = net_sysctl_write(path, "0\n");
+        r = net_sysctl_write(ra, "0\n");
+        if (r >= 0 && !ipv6)
+                r = net_sysctl_write(disable, "1\n");
         return r == -ENOENT ? 0 : r;
 }
 
@@ -219,10 +225,10 @@ int launch_network_setup(LaunchContext *ctx)
         if (r < 0)
                 return launch_error(ctx, r, "Failed to create the veth pair %s", ctx->ifname);
         ctx->link_created = true;
-        r = host_link_refuse_ra(ctx->ifname);
+        r = host_link_ipv6(ctx->ifname, c->ipv6);
         if (r < 0)
-                return launch_error(ctx, r, "Failed to turn off router advertisements on %s (accept_ra)",
-                                    ctx->ifname);
+                return launch_error(ctx, r, "Failed to set accept_ra%s on %s",
+                                    c->ipv6 ? "" : " and disable_ipv6", ctx->ifname);
         r = netlink_addr_add_ipv4(ctx->ifname, ctx->host_addr, NET_SUBNET_PREFIX);
         if (r < 0)
                 return launch_error(ctx, r, "Failed to add address %s/30 to %s",

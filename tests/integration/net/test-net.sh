@@ -242,6 +242,47 @@ else
         fail "v6a or v6b did not start: $(cat "$IT_ERR")"
         [ -n "${v6a:-}" ] && stop "$v6a"
 fi
+# IPv6=no with the host forwarding IPv6 (for another container): an IPv6 frame the container
+# (root with CAP_NET_RAW, played by nsenter) addresses to the host end, from a source address it
+# made up, was forwarded to wan; berth's ip6 table does not know that link at all.
+web_container no6
+if it_start no6 && it_wait_output '^serving'; then
+        check_eq "IPv6=no: the host end has no IPv6" "$(sysctl -n net.ipv6.conf.bt-no6.disable_ipv6)" "1"
+        wan python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", 9999))
+s.settimeout(3)
+try:
+    print("received from", s.recvfrom(100)[1][0])
+except OSError:
+    print("nothing")
+' >"$IT_WORK/no6.wan" &
+        listener=$!
+        sleep 0.5
+        nsenter -t "$(it_leader no6)" -n python3 - "$(ip -o link show bt-no6 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')" <<'PY'
+import socket, struct, sys
+src = socket.inet_pton(socket.AF_INET6, "2001:db8::77")  # not the container's, not anyone's
+dst = socket.inet_pton(socket.AF_INET6, "2001:db8::2")  # wan
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+data = b"spoofed"
+n = 8 + len(data)
+udp = struct.pack("!HHHH", 40000, 9999, n, 0) + data
+b = src + dst + struct.pack("!I3xB", n, 17) + udp + b"\0" * (len(udp) % 2)
+t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+while t >> 16:
+    t = (t >> 16) + (t & 0xFFFF)
+udp = udp[:6] + struct.pack("!H", (~t & 0xFFFF) or 0xFFFF) + udp[8:]
+ip6 = struct.pack("!IHBB", 6 << 28, n, 17, 64) + src + dst
+s.send(bytes.fromhex(sys.argv[1].replace(":", "")) + s.getsockname()[4] + b"\x86\xdd" + ip6 + udp)
+PY
+        wait "$listener"
+        check_eq "IPv6=no: a spoofed IPv6 packet from the container is not forwarded" "$(cat "$IT_WORK/no6.wan")" "nothing"
+        stop "$IT_BG_PID"
+else
+        fail "no6 did not start: $(cat "$IT_ERR")"
+fi
 
 # berth verify: an AddressPool= that overlaps the host's network is an error at its line.
 it_container pool <<C
