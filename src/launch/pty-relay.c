@@ -57,12 +57,13 @@ void relay_window_size(Relay *r)
                 (void)ioctl(r->master, TIOCSWINSZ, &ws);
 }
 
-/* Copies one chunk; returns false at EOF or error of the source. */
-static bool copy_chunk(int from, int to, bool eio_is_hangup, bool crlf)
+/* Copies one chunk (*ret_read: its size as read); returns false at EOF or error of the source. */
+static bool copy_chunk(int from, int to, bool eio_is_hangup, bool crlf, size_t *ret_read)
 {
         char buf[4096];
         ssize_t n = read(from, buf, sizeof(buf));
 
+        *ret_read = n > 0 ? (size_t)n : 0;
         if (n <= 0)
                 return n < 0 && (errno == EINTR || errno == EAGAIN || (eio_is_hangup && errno == EIO));
         if (crlf)
@@ -97,8 +98,10 @@ void relay_process(Relay *r, const struct pollfd *p)
 {
         for (size_t i = 0; i < r->n_channels; i++) {
                 RelayChannel *c = &r->channels[i];
+                size_t n;
+
                 if (c->from >= 0 && p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-                    !copy_chunk(c->from, c->to, r->eio_is_hangup, c->crlf))
+                    !copy_chunk(c->from, c->to, r->eio_is_hangup, c->crlf, &n))
                         channel_eof(c);
         }
 }
@@ -108,12 +111,15 @@ void relay_drain(Relay *r)
         for (size_t i = 0; i < r->n_channels; i++) {
                 RelayChannel *c = &r->channels[i];
                 struct pollfd q = { .fd = c->from, .events = POLLIN };
+                size_t left = RELAY_DRAIN_MAX, n;
 
                 if (!c->output || c->from < 0)
                         continue;
-                while (poll(&q, 1, 0) > 0 && (q.revents & POLLIN) &&
-                       copy_chunk(c->from, c->to, false, c->crlf))
-                        ;
+                /* At most RELAY_DRAIN_MAX: a process left behind that writes as fast as we read
+                 * would keep the pipe full, and us draining (signals blocked) for ever. */
+                while (left > 0 && poll(&q, 1, 0) > 0 && (q.revents & POLLIN) &&
+                       copy_chunk(c->from, c->to, false, c->crlf, &n))
+                        left -= n < left ? n : left;
         }
 }
 

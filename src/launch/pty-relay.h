@@ -13,6 +13,11 @@
 #include <termios.h>
 
 #define RELAY_CHANNELS_MAX 3
+/* What relay_drain() copies at most from each channel once the command is gone: more than the
+ * container's side can have buffered (a pipe it sized to pipe-max-size, 1 MiB by default; a pty's
+ * buffers, 64 KiB), so the last output is kept whole, and a bound, so that what the command left
+ * behind cannot keep berth from returning by writing on. */
+#define RELAY_DRAIN_MAX (2U * 1024U * 1024U)
 
 typedef struct RelayChannel {
         int from; /* -1 once at EOF */
@@ -44,7 +49,8 @@ void relay_window_size(Relay *r);
 size_t relay_pollfds(const Relay *r, struct pollfd *p);
 /* Copies what the poll said is ready. */
 void relay_process(Relay *r, const struct pollfd *p);
-/* Copies what the container's side still holds now, without waiting for more. */
+/* Copies what the container's side still holds now, without waiting for more, and at most
+ * RELAY_DRAIN_MAX bytes of each channel. */
 void relay_drain(Relay *r);
 /* Restores the caller's terminal; closes the `close_to` ends still open. */
 void relay_stop(Relay *r);

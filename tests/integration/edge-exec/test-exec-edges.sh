@@ -14,7 +14,7 @@ it_setup
 IT_ROOT=$IT_WORK/root
 it_build_root "$IT_ROOT"
 cp "${ESCAPE_PROBE:?}" "$IT_ROOT/escape-probe"
-for a in stty grep tr pwd tty sed cut; do ln -sf busybox "$IT_ROOT/bin/$a"; done
+for a in stty grep tr pwd tty sed cut yes; do ln -sf busybox "$IT_ROOT/bin/$a"; done
 ADMIN_TTY=${ADMIN_TTY_PY:?}
 U=$$
 
@@ -211,6 +211,31 @@ if it_start pa$U; then
         check_eq "exec runs the command in a session of its own" \
                 "$("$BERTH" exec -T pa$U -- sh -c '[ "$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f4)" = $$ ] && echo leader' </dev/null 2>&1)" \
                 leader
+        # What the command leaves behind writes on, faster than the administrator's terminal
+        # reads: berth still returns once the command is gone. (Its drain of the output went on
+        # for as long as they wrote, with SIGTERM and ^C blocked: killed only by SIGKILL.)
+        out=$(python3 -c '
+import os, pty, select, subprocess, sys, time
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+                     start_new_session=True)
+os.close(slave)
+end = time.monotonic() + 30
+while p.poll() is None and time.monotonic() < end:
+    if select.select([master], [], [], 0.2)[0]:
+        try:
+            os.read(master, 4096)
+        except OSError:
+            pass
+    time.sleep(0.002)  # a terminal slower than the writers: the pipe stays full
+if p.poll() is None:
+    print("still running 30 s later")
+    p.kill()
+    p.wait()
+else:
+    print("exited %d" % p.returncode)
+' "$BERTH" exec -T pa$U -- sh -c "trap '' HUP; yes & yes & sleep 1; exit 0" 2>&1)
+        check_eq "exec -T: berth returns while what the command left behind floods its output" "$out" "exited 0"
         stop_bg pa$U
 else
         fail "container pa$U starts"; diag "$(cat "$IT_ERR")"
