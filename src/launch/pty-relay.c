@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The terminal relay (pty-relay.h), shared by the supervisor of `berth run` and `berth exec`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -9,8 +10,15 @@
 
 void relay_add(Relay *r, int from, int to, bool close_to, bool output)
 {
+        int flags;
+
         if (from < 0 || r->n_channels >= RELAY_CHANNELS_MAX)
                 return;
+        /* Into the container, `to` is ours (the pty master or a pipe we made): non-blocking, so
+         * that a reader there that stops reading (or a process left behind holding the other end)
+         * cannot keep the relay in a write for ever, deaf to signals and to the command's exit. */
+        if (!output && (flags = fcntl(to, F_GETFL)) >= 0)
+                (void)fcntl(to, F_SETFL, flags | O_NONBLOCK);
         r->channels[r->n_channels++] =
                 (RelayChannel){ .from = from, .to = to, .close_to = close_to, .output = output };
 }
@@ -57,25 +65,36 @@ void relay_window_size(Relay *r)
                 (void)ioctl(r->master, TIOCSWINSZ, &ws);
 }
 
-/* Copies one chunk (*ret_read: its size as read); returns false at EOF or error of the source. */
-static bool copy_chunk(int from, int to, bool eio_is_hangup, bool crlf, size_t *ret_read)
+/* Writes what is pending on c: all of it, or (a non-blocking `to` that is full) what fits, the rest
+ * when there is room again. */
+static void channel_flush(RelayChannel *c)
 {
-        char buf[4096];
-        ssize_t n = read(from, buf, sizeof(buf));
+        while (c->pending_len > 0) {
+                ssize_t w = write(c->to, c->pending + c->pending_off, c->pending_len);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0 && errno == EAGAIN)
+                        return;
+                if (w <= 0) {
+                        c->pending_len = 0; /* the reader went away: drop, keep the container going */
+                        return;
+                }
+                c->pending_off += (size_t)w;
+                c->pending_len -= (size_t)w;
+        }
+}
+
+/* Copies one chunk (*ret_read: its size as read); returns false at EOF or error of the source. */
+static bool copy_chunk(RelayChannel *c, bool eio_is_hangup, size_t *ret_read)
+{
+        ssize_t n = read(c->from, c->pending, sizeof(c->pending));
 
         *ret_read = n > 0 ? (size_t)n : 0;
         if (n <= 0)
                 return n < 0 && (errno == EINTR || errno == EAGAIN || (eio_is_hangup && errno == EIO));
-        if (crlf)
-                n = (ssize_t)strip_crlf(buf, (size_t)n);
-        for (ssize_t off = 0; off < n;) {
-                ssize_t w = write(to, buf + off, n - off);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return true; /* the reader went away: drop, keep the container going */
-                off += w;
-        }
+        c->pending_off = 0;
+        c->pending_len = c->crlf ? strip_crlf(c->pending, (size_t)n) : (size_t)n;
+        channel_flush(c);
         return true;
 }
 
@@ -88,9 +107,14 @@ static void channel_eof(RelayChannel *c)
 
 size_t relay_pollfds(const Relay *r, struct pollfd *p)
 {
-        for (size_t i = 0; i < RELAY_CHANNELS_MAX; i++)
-                p[i] = (struct pollfd){ .fd = i < r->n_channels ? r->channels[i].from : -1,
-                                        .events = POLLIN };
+        for (size_t i = 0; i < RELAY_CHANNELS_MAX; i++) {
+                const RelayChannel *c = i < r->n_channels ? &r->channels[i] : NULL;
+
+                if (c && c->from >= 0 && c->pending_len > 0)
+                        p[i] = (struct pollfd){ .fd = c->to, .events = POLLOUT };
+                else
+                        p[i] = (struct pollfd){ .fd = c ? c->from : -1, .events = POLLIN };
+        }
         return RELAY_CHANNELS_MAX;
 }
 
@@ -100,8 +124,15 @@ void relay_process(Relay *r, const struct pollfd *p)
                 RelayChannel *c = &r->channels[i];
                 size_t n;
 
-                if (c->from >= 0 && p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-                    !copy_chunk(c->from, c->to, r->eio_is_hangup, c->crlf, &n))
+                if (c->from < 0)
+                        continue;
+                if (c->pending_len > 0) {
+                        if (p[i].fd == c->to && p[i].revents)
+                                channel_flush(c);
+                        continue;
+                }
+                if (p[i].fd == c->from && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+                    !copy_chunk(c, r->eio_is_hangup, &n))
                         channel_eof(c);
         }
 }
@@ -117,8 +148,7 @@ void relay_drain(Relay *r)
                         continue;
                 /* At most RELAY_DRAIN_MAX: a process left behind that writes as fast as we read
                  * would keep the pipe full, and us draining (signals blocked) for ever. */
-                while (left > 0 && poll(&q, 1, 0) > 0 && (q.revents & POLLIN) &&
-                       copy_chunk(c->from, c->to, false, c->crlf, &n))
+                while (left > 0 && poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c, false, &n))
                         left -= n < left ? n : left;
         }
 }

@@ -25,6 +25,11 @@ typedef struct RelayChannel {
         bool close_to; /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
         bool output;   /* from the container: drained at the end */
         bool crlf;     /* a terminal's output to a file or pipe: its \r\n line ends as \n */
+        /* Read from `from`, not yet written to `to`: while there is some, `to` is polled for
+         * room instead of `from` for more. Only into the container (its `to` is non-blocking):
+         * a container that reads nothing must not block the relay in a write. */
+        char pending[4096];
+        size_t pending_off, pending_len;
 } RelayChannel;
 
 typedef struct Relay {
@@ -39,7 +44,8 @@ typedef struct Relay {
 /* A pty: stdin → master, master → stdout; the caller's terminal (stdin) raw while it runs. master
  * < 0: nothing to relay. */
 void relay_start_pty(Relay *r, int master);
-/* A plain copy from → to (pipes of `berth exec -T`). */
+/* A plain copy from → to (pipes of `berth exec -T`). Not output (into the container): `to` is
+ * made non-blocking. */
 void relay_add(Relay *r, int from, int to, bool close_to, bool output);
 /* A console master copied to a file or pipe (not a terminal): from → to, \r\n as \n. */
 void relay_add_console(Relay *r, int from, int to);

@@ -236,6 +236,12 @@ else:
     print("exited %d" % p.returncode)
 ' "$BERTH" exec -T pa$U -- sh -c "trap '' HUP; yes & yes & sleep 1; exit 0" 2>&1)
         check_eq "exec -T: berth returns while what the command left behind floods its output" "$out" "exited 0"
+        # Input the command never reads, while what it left behind holds its terminal: berth returns
+        # once the command is gone. (It sat in a write to the full pty for ever, SIGTERM blocked.)
+        head -c 2000000 /dev/zero | tr '\0' a | fold -w 100 >"$IT_WORK/big-input"
+        timeout -s KILL 30 "$BERTH" exec -t pa$U -- sh -c "trap '' HUP; sleep 9$U & sleep 2; exit 0" \
+                <"$IT_WORK/big-input" >/dev/null 2>&1
+        check_eq "exec -t with input the command never reads: berth returns when it exits (137: killed)" "$?" 0
         stop_bg pa$U
 else
         fail "container pa$U starts"; diag "$(cat "$IT_ERR")"
