@@ -407,14 +407,47 @@ static pid_t exec_clone(ExecContext *x)
         return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
-/* Until the child has exec'ed (EOF on the CLOEXEC socket) or said why it could not. */
-static int exec_wait_started(ExecContext *x, int *ret_master)
+/* Until the child has exec'ed (EOF on the CLOEXEC socket) or said why it could not. The child is
+ * in the container's PID namespace, where its root can stop it (SIGSTOP) before the exec: a
+ * termination signal for berth (blocked, so read here) then kills the child and ends the wait,
+ * which would otherwise last for ever. */
+static int exec_wait_started(ExecContext *x, pid_t child, int *ret_master)
 {
+        _cleanup_close_ int sfd = -EBADF;
+        sigset_t mask;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGQUIT);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                return exec_error(x, negative_errno(), "Failed to watch signals");
         for (;;) {
+                struct pollfd p[2] = { { .fd = x->sync_fd, .events = POLLIN },
+                                       { .fd = sfd, .events = POLLIN } };
+                struct signalfd_siginfo ssi;
                 SyncMessage m;
                 int in[1];
                 size_t n_in = 0;
-                int r = sync_recv(x->sync_fd, &m, in, ELEMENTSOF(in), &n_in);
+                int r;
+
+                if (poll(p, ELEMENTSOF(p), -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return exec_error(x, negative_errno(), "Failed to wait for the command's process");
+                }
+                if ((p[1].revents & POLLIN) && read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
+                        (void)kill(child, SIGKILL);
+                        x->exit_status = 128 + (int)ssi.ssi_signo;
+                        (void)exec_error(x, 0, "Interrupted by SIG%s before the command started",
+                                         sigabbrev_np((int)ssi.ssi_signo));
+                        return -EINTR;
+                }
+                if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+                        continue;
+                r = sync_recv(x->sync_fd, &m, in, ELEMENTSOF(in), &n_in);
 
                 if (r < 0)
                         return exec_error(x, r, "Failed to read from the command's process");
@@ -629,7 +662,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                 if (x.child_stdio[i] != i)
                         x.child_stdio[i] = safe_close(x.child_stdio[i]);
 
-        r = exec_wait_started(&x, &master);
+        r = exec_wait_started(&x, child, &master);
         if (r < 0) {
                 siginfo_t si;
                 (void)waitid(P_PID, child, &si, WEXITED);

@@ -14,7 +14,7 @@ it_setup
 IT_ROOT=$IT_WORK/root
 it_build_root "$IT_ROOT"
 cp "${ESCAPE_PROBE:?}" "$IT_ROOT/escape-probe"
-for a in stty grep tr pwd tty sed cut yes; do ln -sf busybox "$IT_ROOT/bin/$a"; done
+for a in stty grep tr pwd tty sed cut yes kill; do ln -sf busybox "$IT_ROOT/bin/$a"; done
 ADMIN_TTY=${ADMIN_TTY_PY:?}
 U=$$
 
@@ -245,6 +245,51 @@ else:
         stop_bg pa$U
 else
         fail "container pa$U starts"; diag "$(cat "$IT_ERR")"
+fi
+
+# --- the container's root stops exec's process before its exec ------------------------------
+# The process is in the container's PID namespace before it runs the command (still berth's own
+# binary there, non-dumpable): the container's root can SIGSTOP it. berth must still end on
+# SIGTERM (it waited on it for ever, the signal blocked: only SIGKILL ended it).
+it_container sp$U <<C
+[Container]
+Directory=$IT_ROOT
+Exec=/bin/sh -c 'while [ ! -e /go ]; do kill -STOP -1 2>/dev/null; done; exec /probe wait-signal'
+C
+rm -f "$IT_ROOT/go"
+if it_start sp$U; then
+        berth_real=$(readlink -f "$BERTH")
+        caught=no rc=
+        for try in 1 2 3 4 5 6 7 8 9 10; do
+                timeout -s KILL 20 "$BERTH" exec -T sp$U -- /probe wait-signal </dev/null >/dev/null 2>"$IT_WORK/sp.err" &
+                t=$!
+                IT_PIDS+=("$t")
+                b= c=
+                for _ in $(seq 50); do
+                        b=$(pgrep -P "$t" | head -1) && c=$(pgrep -P "$b" | head -1) &&
+                                [ "$(awk '{ print $3 }' "/proc/$c/stat" 2>/dev/null)" = T ] && break
+                        c=
+                        sleep 0.1
+                done
+                if [ -n "$c" ] && [ "$(readlink "/proc/$c/exe")" = "$berth_real" ]; then
+                        caught=yes
+                        kill -TERM "$b"
+                        wait "$t"
+                        rc=$?
+                        break
+                fi
+                # Stopped after its exec (the command's, not berth's), or not at all: again.
+                kill -KILL "$t" $b 2>/dev/null
+                wait "$t" 2>/dev/null
+        done
+        diag "exec's process stopped before its exec: $caught (try $try), berth's exit status $rc: $(head -c 300 "$IT_WORK/sp.err")"
+        check_eq "the container's root stopped exec's process before its exec" "$caught" yes
+        check_eq "... and berth exec still ends on SIGTERM (143; 137: killed by timeout)" "$rc" 143
+        check "... saying so" grep -q "Interrupted by SIGTERM before the command started" "$IT_WORK/sp.err"
+        touch "$IT_ROOT/go"
+        stop_bg sp$U
+else
+        fail "container sp$U starts"; diag "$(cat "$IT_ERR")"
 fi
 
 # --- the cgroup exec's command lands in -------------------------------------------------------
