@@ -148,7 +148,8 @@ void relay_drain(Relay *r)
                         continue;
                 /* At most RELAY_DRAIN_MAX: a process left behind that writes as fast as we read
                  * would keep the pipe full, and us draining (signals blocked) for ever. */
-                while (left > 0 && poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c, false, &n))
+                while (left > 0 && poll(&q, 1, 0) > 0 && (q.revents & POLLIN) && copy_chunk(c, false, &n) &&
+                       n > 0) /* nothing read (a non-blocking master's EAGAIN): nothing more now */
                         left -= n < left ? n : left;
         }
 }
