@@ -242,13 +242,20 @@ static int exec_make_pipes(ExecContext *x)
         return 0;
 }
 
-static void exec_signals(sigset_t *mask)
+/* The signals that end berth exec: forwarded to the command, or, before it started, fatal to it. */
+static void exec_termination_signals(sigset_t *mask)
 {
         sigemptyset(mask);
         sigaddset(mask, SIGINT);
         sigaddset(mask, SIGTERM);
         sigaddset(mask, SIGHUP);
         sigaddset(mask, SIGQUIT);
+}
+
+/* What berth exec blocks and reads from a signalfd while it runs. */
+static void exec_signals(sigset_t *mask)
+{
+        exec_termination_signals(mask);
         sigaddset(mask, SIGCHLD);
         sigaddset(mask, SIGWINCH);
 }
@@ -416,11 +423,7 @@ static int exec_wait_started(ExecContext *x, pid_t child, int *ret_master)
         _cleanup_close_ int sfd = -EBADF;
         sigset_t mask;
 
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGQUIT);
+        exec_termination_signals(&mask);
         sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return exec_error(x, negative_errno(), "Failed to watch signals");
