@@ -31,6 +31,14 @@ ran() { # NAME EXEC: /etc/berth/NAME.container runs EXEC; systemctl start berth@
 # for the payload's lines, naming it from root (OBJECT_SYSTEMD_UNIT=; journald cannot file a line
 # read after the supervisor has exited: see output.c)
 unit_lines() { journalctl --no-pager -o cat -u "$1"; }
+wait_line() { # UNIT LINE: until the unit's journal has LINE (10 s at most)
+        for _ in $(seq 100); do
+                journalctl --sync
+                unit_lines "$1" | grep -qxF "$2" && return 0
+                sleep 0.1
+        done
+        return 1
+}
 has_line() { grep -qxF "$2" <<<"$1"; }
 field_of() { # UNIT MESSAGE FIELD: the FIELD= journald recorded for it, one per entry
         journalctl --no-pager -o json -u "$1" "MESSAGE=$2" |
@@ -136,11 +144,7 @@ chmod 755 /etc/berth/jesc.sh
 printf '[Container]\nExec=/bin/bash /etc/berth/jesc.sh %s\n' "$T" >/etc/berth/jesc.container
 check "systemctl start berth@jesc, whose processes and output carry escape sequences" \
         systemctl start berth@jesc
-for _ in $(seq 100); do
-        journalctl --sync
-        unit_lines berth@jesc.service | grep -q "^esc-ready-$T\$" && break
-        sleep 0.1
-done
+wait_line berth@jesc.service "esc-ready-$T"
 status=$(berth status jesc 2>&1)
 logs=$(berth logs jesc 2>&1)
 check_eq "berth status prints no raw ESC byte" "$(grep -c "$ESC" <<<"$status")" 0
@@ -181,11 +185,7 @@ chmod 755 /etc/berth/jdeep.sh
 printf '[Container]\nBoot=yes\nNotify=no\nExec=/etc/berth/jdeep.sh %s\n' "$T" >/etc/berth/jdeep.container
 check "systemctl start berth@jdeep, a booted container that nests a sub-cgroup past PATH_MAX" \
         systemctl start berth@jdeep
-for _ in $(seq 100); do
-        journalctl --sync
-        unit_lines berth@jdeep.service | grep -q "^deep-ready-$T\$" && break
-        sleep 0.1
-done
+wait_line berth@jdeep.service "deep-ready-$T"
 status=$(berth status --no-pager jdeep 2>&1)
 check "berth status shows the process in the sub-cgroup after the deep one" \
         grep -q "late-proc-$T 1000" <<<"$status"
