@@ -252,12 +252,16 @@ static void exec_termination_signals(sigset_t *mask)
         sigaddset(mask, SIGQUIT);
 }
 
-/* What berth exec blocks and reads from a signalfd while it runs. */
+/* What berth exec blocks and reads from a signalfd while it runs. SIGPIPE is the kernel's answer
+ * to a write of the relay into our stdout or stderr whose reader went away (`berth exec NAME yes
+ * | head`): forwarded, the command gets it as it would have, writing into that pipe itself, and
+ * berth lives on to restore the terminal it made raw and to exit as the command did. */
 static void exec_signals(sigset_t *mask)
 {
         exec_termination_signals(mask);
         sigaddset(mask, SIGCHLD);
         sigaddset(mask, SIGWINCH);
+        sigaddset(mask, SIGPIPE);
 }
 
 /* ---- the child: inside every namespace, from here to execve ------------------------------- */

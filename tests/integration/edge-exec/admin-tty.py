@@ -11,7 +11,15 @@
 # --resize R C: when COMMAND's output first contains "RESIZE-NOW", set the window to RxC (the
 # kernel sends SIGWINCH to the terminal's foreground group) and then type a newline.
 #
-# usage: admin-tty.py [--size R C] [--resize R C] COMMAND... [--- AFTER...]
+# --stdout-pipe N: COMMAND's stdout is a pipe instead, as in `COMMAND | head -c N`: N bytes are
+# read from it and then its read end is closed. Prints "STDOUT-PIPE: <bytes read>", and then
+# "TERMIOS: kept" or "TERMIOS: changed", whether the terminal's modes after COMMAND are those it
+# had before (a COMMAND that dies of the pipe's end must not leave the terminal raw). COMMAND
+# still running after 30 s is killed, and "TIMEOUT" printed.
+#
+# usage: admin-tty.py [--size R C] [--resize R C] [--stdout-pipe N] COMMAND... [--- AFTER...]
+import termios
+import time
 import os
 import select
 import subprocess
@@ -23,7 +31,12 @@ from admin_tty import input_queue, make_ctty, open_pty, set_size  # noqa: E402
 args = sys.argv[1:]
 size = (24, 80)
 resize = None
-while args and args[0] in ("--size", "--resize"):
+pipe_bytes = None
+while args and args[0] in ("--size", "--resize", "--stdout-pipe"):
+    if args[0] == "--stdout-pipe":
+        pipe_bytes = int(args[1])
+        args = args[2:]
+        continue
     value = (int(args[1]), int(args[2]))
     if args[0] == "--size":
         size = value
@@ -36,10 +49,30 @@ if "---" in args:
     args, after = args[:i], args[i + 1:]
 
 master, slave = open_pty(size)
-proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-                        preexec_fn=make_ctty, close_fds=True)
+modes_before = termios.tcgetattr(slave)
+pipe_r = pipe_w = None
+if pipe_bytes is not None:
+    pipe_r, pipe_w = os.pipe()
+proc = subprocess.Popen(args, stdin=slave, stdout=slave if pipe_w is None else pipe_w, stderr=slave,
+                        start_new_session=True, preexec_fn=make_ctty, close_fds=True)
+if pipe_w is not None:
+    os.close(pipe_w)
+    got = b""
+    while len(got) < pipe_bytes:
+        chunk = os.read(pipe_r, pipe_bytes - len(got))
+        if not chunk:
+            break
+        got += chunk
+    os.close(pipe_r)
+    print("STDOUT-PIPE: %d" % len(got))
+deadline = time.monotonic() + 30
 output = b""
 while True:
+    if time.monotonic() > deadline:
+        proc.kill()
+        proc.wait()
+        print("TIMEOUT")
+        break
     ready, _, _ = select.select([master], [], [], 0.2)
     if ready:
         try:
@@ -61,6 +94,8 @@ if after:
     env = dict(os.environ, ADMIN_TTY="%d:%d" % (st.st_dev, st.st_ino), ADMIN_SID=str(proc.pid))
     subprocess.run(after, env=env, stdin=subprocess.DEVNULL)
 
+if pipe_bytes is not None:
+    print("TERMIOS: %s" % ("kept" if termios.tcgetattr(slave) == modes_before else "changed"))
 queued = input_queue(slave)
 print("INPUT-QUEUE: %r" % queued)
 sys.exit(proc.returncode)

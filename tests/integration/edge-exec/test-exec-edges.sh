@@ -211,6 +211,19 @@ if it_start pa$U; then
         check_eq "exec runs the command in a session of its own" \
                 "$("$BERTH" exec -T pa$U -- sh -c '[ "$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f4)" = $$ ] && echo leader' </dev/null 2>&1)" \
                 leader
+        # `berth exec NAME yes | head` from the administrator's shell: a pty (stdin is the
+        # terminal), its output relayed into a pipe whose reader goes away. The command gets the
+        # SIGPIPE, as it would have written into the pipe itself; berth restores the terminal it
+        # made raw and exits as the command did. (berth died of the SIGPIPE, the terminal left raw.)
+        out=$(python3 "$ADMIN_TTY" --stdout-pipe 4096 "$BERTH" exec pa$U -- yes 2>&1; echo "exit=$?")
+        diag "$(grep -v '^y' <<<"$out")"
+        check_eq "exec on a terminal, output into a pipe read 4096 bytes: the pipe got them" \
+                "$(sed -n 's/^STDOUT-PIPE: //p' <<<"$out")" 4096
+        check "exec on a terminal, the pipe's reader gone: berth returns" bash -c '! grep -q "^TIMEOUT" <<<"$1"' _ "$out"
+        check_eq "exec on a terminal, the pipe's reader gone: the terminal's modes are restored" \
+                "$(sed -n 's/^TERMIOS: //p' <<<"$out")" kept
+        check_eq "exec on a terminal, the pipe's reader gone: the command died of SIGPIPE (exit 141)" \
+                "$(sed -n 's/^exit=//p' <<<"$out")" 141
         # What the command leaves behind writes on, faster than the administrator's terminal
         # reads: berth still returns once the command is gone. (Its drain of the output went on
         # for as long as they wrote, with SIGTERM and ^C blocked: killed only by SIGKILL.)
