@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "container-state.h"
@@ -48,6 +49,28 @@ char *container_unit_active_state(sd_bus *bus, const char *name)
                                            &active) < 0)
                 return NULL;
         return active;
+}
+
+char *container_unit_invocation_id(sd_bus *bus, const char *name)
+{
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *unit = NULL, *path = NULL;
+        const uint8_t *id;
+        size_t n;
+        char *s;
+
+        if (!bus || asprintf(&unit, "berth@%s.service", name) < 0 || unit_object_path(bus, unit, &path) < 0)
+                return NULL;
+        if (sym_sd_bus_get_property(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit",
+                                    "InvocationID", NULL, &reply, "ay") < 0 ||
+            sym_sd_bus_message_read_array(reply, 'y', (const void **)&id, &n) < 0 || n != 16)
+                return NULL; /* empty: the unit never ran */
+        s = malloc(33);
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                snprintf(s + 2 * i, 3, "%02x", id[i]);
+        return s;
 }
 
 /* systemd's reason for a failed berth@NAME.service: "Result: exit-code, status=1". */

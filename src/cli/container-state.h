@@ -21,6 +21,10 @@ void container_state_done(ContainerState *s);
 /* The unit's ActiveState, or NULL without a bus or when not loaded. */
 char *container_unit_active_state(sd_bus *bus, const char *name);
 
+/* The unit's InvocationID (the ID of its last run, in the journal as _SYSTEMD_INVOCATION_ID=) as
+ * 32 hex digits, or NULL without a bus, when not loaded or when it never ran. */
+char *container_unit_invocation_id(sd_bus *bus, const char *name);
+
 /* Fills *ret for a container that is not running according to the state directory (or whose
  * state this user cannot read). bus may be NULL. Returns 0 or -ENOMEM. */
 int container_state_describe(sd_bus *bus, const char *state_dir, const char *name, ContainerState *ret);

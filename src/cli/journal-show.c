@@ -153,21 +153,29 @@ int journal_parse_lines(const char *s, uint64_t *ret)
         return 0;
 }
 
-int journal_last_error(const char *unit, char **ret)
+int journal_last_error(const char *name, const char *invocation_id, char **ret)
 {
         _cleanup_(journal_closep) sd_journal *j = NULL;
-        _cleanup_free_ char *m = NULL;
+        _cleanup_free_ char *unit = NULL, *payload = NULL, *invocation = NULL;
         int r;
 
-        if (asprintf(&m, "_SYSTEMD_UNIT=%s", unit) < 0)
+        if (asprintf(&unit, "_SYSTEMD_UNIT=berth@%s.service", name) < 0 ||
+            asprintf(&payload, "SYSLOG_IDENTIFIER=%s", name) < 0 ||
+            (invocation_id && asprintf(&invocation, "_SYSTEMD_INVOCATION_ID=%s", invocation_id) < 0))
                 return -ENOMEM;
         r = sd_lib_load(NULL, NULL);
         if (r >= 0)
                 r = sym_sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return r;
-        /* Matches on one field are OR'ed, on different fields AND'ed. */
-        if ((r = sym_sd_journal_add_match(j, m, 0)) < 0 ||
+        /* Matches on one field are OR'ed, on different fields AND'ed. Only berth's own lines (the
+         * unit's stream: SYSLOG_IDENTIFIER=berth, the executable's name) and the payload's (relayed
+         * as NAME, output.c): the unit runs other programs too (ExecStopPost='s systemctl, an
+         * admin's drop-in), whose complaints at its stop are not why the container failed. */
+        if ((r = sym_sd_journal_add_match(j, unit, 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, "SYSLOG_IDENTIFIER=berth", 0)) < 0 ||
+            (r = sym_sd_journal_add_match(j, payload, 0)) < 0 ||
+            (invocation && (r = sym_sd_journal_add_match(j, invocation, 0)) < 0) ||
             (r = sym_sd_journal_add_match(j, "PRIORITY=0", 0)) < 0 ||
             (r = sym_sd_journal_add_match(j, "PRIORITY=1", 0)) < 0 ||
             (r = sym_sd_journal_add_match(j, "PRIORITY=2", 0)) < 0 ||
@@ -175,9 +183,18 @@ int journal_last_error(const char *unit, char **ret)
                 return r;
         if ((r = sym_sd_journal_seek_tail(j)) < 0)
                 return r;
-        r = sym_sd_journal_previous(j);
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
+        for (;;) {
+                _cleanup_free_ char *comm = NULL;
+
+                r = sym_sd_journal_previous(j);
+                if (r <= 0)
+                        return r < 0 ? r : -ENOENT;
+                /* A program of the unit's whose name is the container's (a container called sh):
+                 * not berth. (_COMM is missing when journald read the line after berth exited.) */
+                comm = field(j, "_COMM", 255);
+                if (!comm || streq(comm, "berth"))
+                        break;
+        }
         *ret = field(j, "MESSAGE", 1024);
         return *ret ? 0 : -ENOENT;
 }

@@ -24,6 +24,7 @@ int journal_container_units(const char *name, char ***ret);
 /* The argument of -n/--lines: a count, or "all" (UINT64_MAX). Logs and returns -EINVAL when bad. */
 int journal_parse_lines(const char *s, uint64_t *ret);
 
-/* The MESSAGE of the unit's last entry at priority err or worse (the payload's stderr, berth's
- * errors), escaped for the terminal; -ENOENT when there is none. */
-int journal_last_error(const char *unit, char **ret);
+/* The MESSAGE of the last entry at priority err or worse that berth wrote in berth@NAME.service
+ * (its own errors, the payload's stderr), escaped for the terminal; of its run invocation_id
+ * (32 hex digits) unless NULL. -ENOENT when there is none. */
+int journal_last_error(const char *name, const char *invocation_id, char **ret);

@@ -36,7 +36,8 @@ static void help(void)
                "label, root) and config file, and the last lines of its journal. A container that is not\n"
                "running shows whether it stopped or failed and why: the exit status and systemd's\n"
                "Result= of berth@NAME.service, berth's error line or the payload's last line on stderr\n"
-               "(the journal's last entry at priority err); or that its config is masked or invalid.\n\n"
+               "(the last run's last journal entry at priority err from berth or the payload); or that\n"
+               "its config is masked or invalid.\n\n"
                "Options:\n"
                "  -h --help             Show this help\n"
                "  -n --lines=N          Number of journal lines to show (default 10, 'all' for all)\n"
@@ -263,8 +264,11 @@ int verb_status(int argc, char **argv)
          * complaint; both escaped (the journal's may be the container's). */
         if (failed && cs.error)
                 error_line = cescape_length(cs.error, strlen(cs.error));
-        else if (failed)
-                (void)journal_last_error(unit, &error_line);
+        else if (failed) {
+                /* Of the run that failed: not an older run's complaint. */
+                _cleanup_free_ char *invocation = container_unit_invocation_id(bus, name);
+                (void)journal_last_error(name, invocation, &error_line);
+        }
 
         if (o.output != TABLE_OUTPUT_TEXT) {
                 StatusInfo info = {

@@ -29,6 +29,7 @@
         X(sd_bus_flush_close_unref)                                                                         \
         X(sd_bus_get_events)                                                                                \
         X(sd_bus_get_fd)                                                                                    \
+        X(sd_bus_get_property)                                                                              \
         X(sd_bus_get_property_string)                                                                       \
         X(sd_bus_get_property_trivial)                                                                      \
         X(sd_bus_get_unique_name)                                                                           \
@@ -41,6 +42,7 @@
         X(sd_bus_message_new_method_call)                                                                   \
         X(sd_bus_message_open_container)                                                                    \
         X(sd_bus_message_read)                                                                              \
+        X(sd_bus_message_read_array)                                                                        \
         X(sd_bus_message_unref)                                                                             \
         X(sd_bus_open_system)                                                                               \
         X(sd_bus_process)                                                                                   \

@@ -269,6 +269,51 @@ out=$(berth list --all --no-legend 2>&1)
 echo "$out" | sed 's/^/# /'
 check "berth list --all shows dvfail failed and why" \
         bash -c "echo '$out' | grep -qE '^dvfail +failed \(Result: exit-code, exit status 3\)'"
+dvfail_run() { # starts berth@dvfail afresh and waits until it failed
+        systemctl reset-failed berth@dvfail 2>/dev/null
+        systemctl start berth@dvfail 2>/dev/null
+        for _ in $(seq 100); do [ "$(prop berth@dvfail.service ActiveState)" = failed ] && break; sleep 0.1; done
+        journalctl --sync
+}
+# Another program of the unit complains at its stop, after the payload's line (as berth@.service's
+# ExecStopPost= systemctl once did, "Unit berth-X.scope not loaded"): not why the container failed.
+mkdir -p /run/systemd/system/berth@dvfail.service.d
+cat >/run/systemd/system/berth@dvfail.service.d/noise.conf <<'EOT'
+[Service]
+ExecStopPost=/bin/sh -c 'echo "<3>dvfail-stoppost-noise" >&2'
+EOT
+systemctl daemon-reload
+dvfail_run
+check "the drop-in's ExecStopPost= line is in the unit's journal at priority err" \
+        bash -c "journalctl -u berth@dvfail -p err -o cat | tail -1 | grep -qx dvfail-stoppost-noise"
+out=$(berth status -n 0 dvfail 2>&1)
+echo "$out" | sed 's/^/# /'
+check "berth status shows the payload's last line, not another program's later one in the unit" \
+        bash -c "echo '$out' | grep -q 'Error: dvfail-boom\$'"
+rm -r /run/systemd/system/berth@dvfail.service.d
+systemctl daemon-reload
+# A later run that fails without a word at priority err: no line of an earlier run's.
+cat >/etc/berth/dvfail.container <<'EOT'
+[Container]
+Exec=/bin/sh -c 'exit 4'
+EOT
+dvfail_run
+out=$(berth status -n 0 dvfail 2>&1)
+echo "$out" | sed 's/^/# /'
+check "berth status of a silent failure says why (exit status 4)" \
+        bash -c "echo '$out' | grep -q 'Active: failed (Result: exit-code, exit status 4)'"
+check "berth status of a silent failure shows no error line of an earlier run" \
+        bash -c "! echo '$out' | grep -q 'Error:'"
+# A launch that fails in berth: its own error line, from the unit's stream (SYSLOG_IDENTIFIER=berth).
+cat >/etc/berth/dvfail.container <<'EOT'
+[Container]
+Exec=/dvfail-no-such-program
+EOT
+dvfail_run
+out=$(berth status -n 0 dvfail 2>&1)
+echo "$out" | sed 's/^/# /'
+check "berth status of a launch that failed shows berth's error line" \
+        bash -c "echo '$out' | grep -q 'Error: .*dvfail-no-such-program'"
 systemctl reset-failed berth@dvfail 2>/dev/null
 rm -f /etc/berth/dvfail.container
 
