@@ -70,6 +70,7 @@ typedef struct LaunchContext {
 
         /* step 3 */
         sigset_t saved_sigmask; /* restored in the child before execve */
+        /* cleanup restores saved_sigmask when set (cleared once the payload was supervised) */
         bool sigmask_saved;
         int sync_fd;       /* parent's end of the parent/child socket */
         int child_sync_fd; /* child's end (only meaningful in the child) */
