@@ -163,6 +163,7 @@ typedef struct LaunchChild {
         int resolv_src_fd;            /* detached mount of ctx->resolv_conf */
         int *bind_src_fds;            /* detached mounts, one per config->binds[] */
         int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
+        int dev_null_fd;              /* O_PATH: the container's /dev/null, once a clone needed it */
         int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
         int console_fd;               /* pty slave when interactive */
         bool registered;              /* in its own scope: its cgroup namespace is its own cgroup */

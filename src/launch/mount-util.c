@@ -145,16 +145,14 @@ int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype)
         if (!S_ISDIR(st.st_mode))
                 return 0; /* a file mounted over one in /proc is itself a mount of berth's (a mask) */
         /* A directory may be another file system mounted inside /proc or /sys (a mask's tmpfs,
-         * cgroup2 on /sys/fs/cgroup): walk up through the mounts to the root. */
-        cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (cur < 0)
-                return negative_errno();
+         * cgroup2 on /sys/fs/cgroup): walk up through the mounts to the root, from fd itself
+         * (the caller's: not closed here), then from each parent opened on the way. */
         for (unsigned depth = 0; depth < PATH_MAX / 2; depth++) {
                 int up;
 
                 if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
                         return 0;
-                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                up = openat(cur >= 0 ? cur : fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (up < 0)
                         return negative_errno();
                 safe_close(cur);
