@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -142,4 +143,41 @@ const char *stdio_handoff_refusal(int fd, int error, char buf[static STDIO_REFUS
                        : error == -EBADFD ? "an O_PATH descriptor"
                                           : "unusable");
         return buf;
+}
+
+int read_fd_capped(int fd, size_t size_hint, size_t max, char **ret, size_t *ret_size)
+{
+        /* One byte more than expected: EOF then comes in the next read, not after a regrowth. */
+        size_t cap = (size_hint < max ? size_hint : max) + 1, n = 0;
+        _cleanup_free_ char *buf = malloc(cap);
+
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k;
+
+                if (n == cap) {
+                        char *p;
+
+                        if (n > max)
+                                return -EFBIG;
+                        cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+                        p = realloc(buf, cap);
+                        if (!p)
+                                return -ENOMEM;
+                        buf = p;
+                }
+                k = read(fd, buf + n, cap - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t)k;
+        }
+        *ret = TAKE_PTR(buf);
+        *ret_size = n;
+        return 0;
 }

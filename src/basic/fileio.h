@@ -28,3 +28,9 @@ int stdio_check_handoff(int fd);
 /* The one message for a refusal of stdio_check_handoff(): what fd is, and the fix. */
 #define STDIO_REFUSAL_MAX 192
 const char *stdio_handoff_refusal(int fd, int error, char buf[static STDIO_REFUSAL_MAX]);
+
+/* Reads fd to its end into a new buffer (*ret, *ret_size bytes, not NUL-terminated); -EFBIG when
+ * there is more than max. size_hint (the file's st_size) sizes the buffer: a small file costs a
+ * small allocation, not max bytes mapped and unmapped again, and the buffer grows when the file
+ * did. Returns 0 or -errno. */
+int read_fd_capped(int fd, size_t size_hint, size_t max, char **ret, size_t *ret_size);

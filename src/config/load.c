@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "fileio.h"
 #include "host-paths.h"
 #include "load.h"
 #include "parse-state.h"
@@ -232,38 +233,26 @@ static int read_config_file(ParseState *st, char **ret, size_t *ret_size)
         _cleanup_free_ char *buf = NULL;
         struct stat s;
         size_t n = 0;
+        int r;
 
         fd = open(st->file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) {
-                int r = negative_errno();
+                r = negative_errno();
                 return file_error(st, "cannot open: %s", strerror(-r)) == -ENOMEM ? -ENOMEM : r;
         }
         if (fstat(fd, &s) < 0) {
-                int r = negative_errno();
+                r = negative_errno();
                 return file_error(st, "cannot stat: %s", strerror(-r)) == -ENOMEM ? -ENOMEM : r;
         }
         if (!S_ISREG(s.st_mode))
                 return file_error(st, "not a regular file (expected a text file)");
 
-        buf = malloc(CONFIG_FILE_MAX + 1);
-        if (!buf)
-                return -ENOMEM;
-        /* Read one byte more than allowed: the size in stat may be stale. */
-        while (n < CONFIG_FILE_MAX + 1) {
-                ssize_t k = read(fd, buf + n, CONFIG_FILE_MAX + 1 - n);
-                if (k < 0) {
-                        int r;
-                        if (errno == EINTR)
-                                continue;
-                        r = negative_errno();
-                        return file_error(st, "cannot read: %s", strerror(-r)) == -ENOMEM ? -ENOMEM : r;
-                }
-                if (k == 0)
-                        break;
-                n += k;
-        }
-        if (n > CONFIG_FILE_MAX)
+        /* The size in stat may be stale: read_fd_capped() goes by what read() returns. */
+        r = read_fd_capped(fd, (size_t)s.st_size, CONFIG_FILE_MAX, &buf, &n);
+        if (r == -EFBIG)
                 return file_error(st, "file too large (more than %u bytes)", CONFIG_FILE_MAX);
+        if (r < 0)
+                return file_error(st, "cannot read: %s", strerror(-r)) == -ENOMEM ? -ENOMEM : r;
         *ret = TAKE_PTR(buf);
         *ret_size = n;
         return 0;

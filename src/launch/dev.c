@@ -32,16 +32,16 @@ static const struct {
         { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 };
 
-/* A bind of the container's own /dev/null (a detached mount cannot be cloned on older kernels). */
+/* A bind of the container's own /dev/null (a detached mount cannot be cloned on older kernels).
+ * Resolved once: the console and every mask of /proc clone it before Bind= could mount over it. */
 int child_clone_dev_null(LaunchChild *ch, int *ret_mount_fd)
 {
-        _cleanup_close_ int fd = -EBADF;
-        int r;
-
-        r = resolve_in_root(ch->rootfd, "/dev/null", false, TARGET_FILE, &fd);
-        if (r < 0)
-                return r;
-        return mount_clone(fd, "", false, ret_mount_fd);
+        if (ch->dev_null_fd < 0) {
+                int r = resolve_in_root(ch->rootfd, "/dev/null", false, TARGET_FILE, &ch->dev_null_fd);
+                if (r < 0)
+                        return r;
+        }
+        return mount_clone(ch->dev_null_fd, "", false, ret_mount_fd);
 }
 
 /* Opens a pty in the container's own devpts: master to the supervisor, slave kept as console. */

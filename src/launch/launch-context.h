@@ -70,6 +70,7 @@ typedef struct LaunchContext {
 
         /* step 3 */
         sigset_t saved_sigmask; /* restored in the child before execve */
+        /* cleanup restores saved_sigmask when set (cleared once the payload was supervised) */
         bool sigmask_saved;
         int sync_fd;       /* parent's end of the parent/child socket */
         int child_sync_fd; /* child's end (only meaningful in the child) */
@@ -162,6 +163,7 @@ typedef struct LaunchChild {
         int resolv_src_fd;            /* detached mount of ctx->resolv_conf */
         int *bind_src_fds;            /* detached mounts, one per config->binds[] */
         int node_fds[_HOST_NODE_MAX]; /* detached mounts of the host's /dev nodes */
+        int dev_null_fd;              /* O_PATH: the container's /dev/null, once a clone needed it */
         int rootfd;                   /* O_PATH of LAUNCH_ROOT once the root is mounted */
         int console_fd;               /* pty slave when interactive */
         bool registered;              /* in its own scope: its cgroup namespace is its own cgroup */

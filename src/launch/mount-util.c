@@ -145,16 +145,14 @@ int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype)
         if (!S_ISDIR(st.st_mode))
                 return 0; /* a file mounted over one in /proc is itself a mount of berth's (a mask) */
         /* A directory may be another file system mounted inside /proc or /sys (a mask's tmpfs,
-         * cgroup2 on /sys/fs/cgroup): walk up through the mounts to the root. */
-        cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (cur < 0)
-                return negative_errno();
+         * cgroup2 on /sys/fs/cgroup): walk up through the mounts to the root, from fd itself
+         * (the caller's: not closed here), then from each parent opened on the way. */
         for (unsigned depth = 0; depth < PATH_MAX / 2; depth++) {
                 int up;
 
                 if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
                         return 0;
-                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                up = openat(cur >= 0 ? cur : fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (up < 0)
                         return negative_errno();
                 safe_close(cur);
@@ -188,18 +186,32 @@ int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind,
         return 0;
 }
 
-int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
+/* A tree cloned with open_tree() keeps the propagation of its source: cloned from a host whose /
+ * is shared (systemd as PID 1 makes it so), it would stay a peer of the host's mounts after being
+ * attached in the container's namespace, and pivot_root() refuses a shared new root (EINVAL, seen
+ * on Debian 12's 6.1 kernel in the VM bed). Nothing attached for a container may propagate, so
+ * every clone is made private where it is made, with its attributes in the same call. A new file
+ * system (mount_new_fs()) never has peers: it needs no such call. */
+int mount_clone_with_attr(int dirfd, const char *path, bool recursive, unsigned attrs, int *ret_mount_fd)
 {
+        struct mount_attr a = { .attr_set = attrs, .propagation = MS_PRIVATE };
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
-        int fd;
+        _cleanup_close_ int fd = -EBADF;
 
         if (isempty(path))
                 flags |= AT_EMPTY_PATH;
         fd = open_tree(dirfd, strempty(path), flags);
         if (fd < 0)
                 return negative_errno();
-        *ret_mount_fd = fd;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+                return negative_errno();
+        *ret_mount_fd = TAKE_FD(fd);
         return 0;
+}
+
+int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd)
+{
+        return mount_clone_with_attr(dirfd, path, recursive, 0, ret_mount_fd);
 }
 
 static const char *selinux_context;
@@ -257,25 +269,8 @@ int mount_set_attr(int mount_fd, unsigned attrs, bool recursive)
         return 0;
 }
 
-/* A tree cloned with open_tree() keeps the propagation of its source: cloned from a host whose /
- * is shared (systemd as PID 1 makes it so), it would stay a peer of the host's mounts after being
- * attached in the container's namespace, and pivot_root() refuses a shared new root (EINVAL, seen
- * on Debian 12's 6.1 kernel in the VM bed). Nothing attached for a container may propagate. */
-static int mount_make_private(int mount_fd)
-{
-        struct mount_attr a = { .propagation = MS_PRIVATE };
-
-        if (mount_setattr(mount_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
-                return negative_errno();
-        return 0;
-}
-
 int mount_attach_at(int mount_fd, int target_fd)
 {
-        int r = mount_make_private(mount_fd);
-
-        if (r < 0)
-                return r;
         if (move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return negative_errno();
         return 0;
@@ -316,10 +311,6 @@ int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind 
 
 int mount_attach_path(int mount_fd, const char *path)
 {
-        int r = mount_make_private(mount_fd);
-
-        if (r < 0)
-                return r;
         if (move_mount(mount_fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return negative_errno();
         return 0;

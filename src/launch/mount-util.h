@@ -26,8 +26,11 @@ int resolved_in_kernel_api_fs(int rootfd, int fd, const char **ret_fstype);
 int resolve_target_outside_api_fs(int rootfd, const char *path, TargetKind kind, int *ret_fd,
                                   const char **ret_fstype);
 
-/* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself). */
+/* A detached copy of the mount tree at dirfd/path (path "" means dirfd itself), private (no mount
+ * of it propagates to or from the source's peers). */
 int mount_clone(int dirfd, const char *path, bool recursive, int *ret_mount_fd);
+/* mount_clone() with MOUNT_ATTR_* attrs set on every mount of the copy in the same call. */
+int mount_clone_with_attr(int dirfd, const char *path, bool recursive, unsigned attrs, int *ret_mount_fd);
 /* The SELinux file label given (context=) to every tmpfs, devpts and mqueue that mount_new_fs()
  * creates from now on in this process (the container's child); NULL: none. */
 void mount_set_selinux_context(const char *label);
@@ -36,12 +39,14 @@ void mount_set_selinux_context(const char *label);
 int mount_new_fs(const char *fstype, const char *const *options, unsigned attrs, int *ret_mount_fd);
 /* Sets MOUNT_ATTR_* flags on the (detached or attached) mount at fd, recursively when asked. */
 int mount_set_attr(int mount_fd, unsigned attrs, bool recursive);
-/* Attaches a detached mount (made private first) onto the already resolved target_fd. */
+/* Attaches a detached mount onto the already resolved target_fd. The mount must be private: one
+ * of mount_clone(), userns_open_idmapped() or mount_new_fs(). */
 int mount_attach_at(int mount_fd, int target_fd);
 /* Attaches a detached mount at path inside rootfd, creating the target of kind when missing.
  * -EXDEV when a path outside /proc and /sys resolves into procfs or sysfs (an image symlink). */
 int mount_attach_in_root(int mount_fd, int rootfd, const char *path, TargetKind kind);
-/* Attaches a detached mount at an absolute path of the current mount namespace. */
+/* Attaches a detached (private, as above) mount at an absolute path of the current mount
+ * namespace. */
 int mount_attach_path(int mount_fd, const char *path);
 /* mount_new_fs() attached at path inside rootfd (a directory, created when missing). */
 int mount_new_fs_in_root(int rootfd, const char *fstype, const char *const *options, unsigned attrs,

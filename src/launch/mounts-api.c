@@ -77,9 +77,7 @@ static int cover_path(LaunchChild *ch, EmptyDir *empty, const char *path, bool m
         else if (mask)
                 r = child_clone_dev_null(ch, &m);
         else {
-                r = mount_clone(fd, "", true, &m);
-                if (r >= 0)
-                        r = mount_set_attr(m, MOUNT_ATTR_RDONLY, true);
+                r = mount_clone_with_attr(fd, "", true, MOUNT_ATTR_RDONLY, &m);
         }
         if (r < 0)
                 return r;
@@ -143,9 +141,7 @@ static int mount_sys(LaunchChild *ch, EmptyDir *empty)
                 /* sysfs of the host's network namespace cannot be mounted from a user namespace:
                  * show the host's, read-only (its cgroupfs is covered below). */
                 _cleanup_close_ int host_sys = -EBADF;
-                r = mount_clone(AT_FDCWD, "/sys", true, &host_sys);
-                if (r >= 0)
-                        r = mount_set_attr(host_sys, ATTR_API | MOUNT_ATTR_RDONLY, true);
+                r = mount_clone_with_attr(AT_FDCWD, "/sys", true, ATTR_API | MOUNT_ATTR_RDONLY, &host_sys);
                 if (r >= 0)
                         r = mount_attach_in_root(host_sys, ch->rootfd, "/sys", TARGET_DIRECTORY);
         }

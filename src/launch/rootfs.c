@@ -107,7 +107,8 @@ void launch_child_init(LaunchChild *ch, LaunchContext *ctx)
                              .notify_src_fd = -EBADF,
                              .resolv_src_fd = -EBADF,
                              .rootfd = -EBADF,
-                             .console_fd = -EBADF };
+                             .console_fd = -EBADF,
+                             .dev_null_fd = -EBADF };
         for (size_t i = 0; i < _HOST_NODE_MAX; i++)
                 ch->node_fds[i] = -EBADF;
 }
@@ -117,6 +118,7 @@ void launch_child_done(LaunchChild *ch)
         safe_close(ch->root_src_fd);
         safe_close(ch->notify_src_fd);
         safe_close(ch->resolv_src_fd);
+        safe_close(ch->dev_null_fd);
         if (ch->bind_src_fds)
                 for (size_t i = 0; i < ch->ctx->config->n_binds; i++)
                         safe_close(ch->bind_src_fds[i]);

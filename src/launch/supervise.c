@@ -117,17 +117,6 @@ static void process_bus(LaunchContext *ctx)
         }
 }
 
-/* The payload is gone: nothing to forward to. Signals still pending or arriving now must not
- * end the supervisor half-way through its cleanup once the signal mask is restored. */
-static void ignore_supervised_signals(void)
-{
-        struct sigaction sa = { .sa_handler = SIG_IGN };
-
-        for (int sig = 1; sig <= SIGRTMAX; sig++)
-                if (signal_is_forwarded(sig))
-                        (void)sigaction(sig, &sa, NULL);
-}
-
 int launch_supervise(LaunchContext *ctx)
 {
         _cleanup_close_ int sfd = -EBADF;
@@ -205,7 +194,11 @@ int launch_supervise(LaunchContext *ctx)
                 output_relay_drain(&ctx->output[i]);
         relay_drain(&relay); /* whatever the console still holds */
         relay_stop(&relay);
-        ignore_supervised_signals();
+        /* The payload is gone: nothing to forward to. Signals still pending or arriving now must not
+         * end the supervisor half-way through its cleanup: they stay blocked (cleanup leaves the
+         * mask as it is) until berth exits, which discards them. One flag instead of a
+         * sigaction(SIG_IGN) for each of the 56 signals. */
+        ctx->sigmask_saved = false;
         (void)notify_manager("STOPPING=1");
         ctx->pidfd = safe_close(ctx->pidfd); /* reaped: nothing for cleanup to kill */
         return status;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "exit-status.h"
+#include "fileio.h"
 #include "launch-context.h"
 #include "strv.h"
 
@@ -51,6 +52,7 @@ static int user_db_open(int rootfd, const char *path, FILE **ret)
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t n = 0;
+        int r;
 
         if (rootfd < 0) {
                 root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -87,23 +89,9 @@ static int user_db_open(int rootfd, const char *path, FILE **ret)
                 return -EBADFD;
         if ((uint64_t)st.st_size > USER_DB_SIZE_MAX)
                 return -EFBIG;
-        buf = malloc(USER_DB_SIZE_MAX + 1);
-        if (!buf)
-                return -ENOMEM;
-        /* The size may change under us: read up to the cap, refuse what goes beyond it. */
-        for (;;) {
-                ssize_t k = read(fd, buf + n, USER_DB_SIZE_MAX + 1 - n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t)k;
-                if (n > USER_DB_SIZE_MAX)
-                        return -EFBIG;
-        }
+        r = read_fd_capped(fd, (size_t)st.st_size, USER_DB_SIZE_MAX, &buf, &n);
+        if (r < 0)
+                return r;
         /* A stream over a private copy (freed when the stream is closed), so what fgetpwent()
          * parses cannot change or grow under it. An empty file is an empty stream. */
         _cleanup_fclose_ FILE *f = fmemopen(NULL, n + 1, "w+");

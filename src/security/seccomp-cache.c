@@ -47,8 +47,9 @@ static void key_to_name(const uint8_t key[SHA256_DIGEST_SIZE], char ret[SHA256_H
         strcpy(ret + 2 * SHA256_DIGEST_SIZE, ".bpf");
 }
 
-/* Only what nobody else could have written: ours, and no access for group or others. */
-static int check_private(int fd, mode_t type)
+/* Only what nobody else could have written: ours, and no access for group or others. What fstat()
+ * said goes to *ret_st when not NULL (the reader's size: no second fstat()). */
+static int check_private(int fd, mode_t type, struct stat *ret_st)
 {
         struct stat st;
 
@@ -56,6 +57,8 @@ static int check_private(int fd, mode_t type)
                 return negative_errno();
         if ((st.st_mode & S_IFMT) != type || st.st_uid != geteuid() || (st.st_mode & 0077) != 0)
                 return -EPERM;
+        if (ret_st)
+                *ret_st = st;
         return 0;
 }
 
@@ -75,7 +78,7 @@ static int cache_dir_open(const char *state_dir, bool create, int *ret_fd)
         dfd = openat(sfd, SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (dfd < 0)
                 return errno == ELOOP || errno == ENOTDIR ? -EPERM : negative_errno();
-        r = check_private(dfd, S_IFDIR);
+        r = check_private(dfd, S_IFDIR, NULL);
         if (r < 0)
                 return r;
         *ret_fd = TAKE_FD(dfd);
@@ -145,11 +148,9 @@ int seccomp_cache_read(const char *state_dir, const uint8_t key[SHA256_DIGEST_SI
         fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
                 return errno == ELOOP ? -EPERM : negative_errno();
-        r = check_private(fd, S_IFREG);
+        r = check_private(fd, S_IFREG, &st);
         if (r < 0)
                 return r;
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
         if (st.st_size <= 0 || (size_t)st.st_size > CACHE_SIZE_MAX)
                 return -EBADMSG;
         buf = malloc(st.st_size);
@@ -211,7 +212,7 @@ static bool file_has_content_at(int dfd, const char *name, const uint8_t *data, 
         struct stat st;
 
         fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-        if (fd < 0 || check_private(fd, S_IFREG) < 0 || fstat(fd, &st) < 0 || (size_t)st.st_size != size)
+        if (fd < 0 || check_private(fd, S_IFREG, &st) < 0 || (size_t)st.st_size != size)
                 return false;
         buf = malloc(size);
         if (!buf)

@@ -927,12 +927,21 @@ int seccomp_program_load(const SeccompProgram *p)
 
 int seccomp_bpf_load(const SeccompBpf *b)
 {
+        bool no_new_privs = false;
+
         if (b->n_programs == 0)
                 return -EINVAL;
         for (size_t i = 0; i < b->n_programs; i++) {
-                int r = seccomp_program_load(&b->programs[i]);
+                SeccompProgram p = b->programs[i];
+                int r;
+
+                /* no_new_privs cannot be unset: once is enough for every program that asks. */
+                if (no_new_privs)
+                        p.no_new_privs = false;
+                r = seccomp_program_load(&p);
                 if (r < 0)
                         return r;
+                no_new_privs = no_new_privs || b->programs[i].no_new_privs;
         }
         return 0;
 }

@@ -330,8 +330,10 @@ int userns_open_idmapped(int dirfd, const char *path, int userns_fd, bool recurs
                          int *ret_mount_fd)
 {
         _cleanup_close_ int fd = -EBADF;
+        /* Private in the same call: a clone keeps its source's propagation (see mount_clone()). */
         struct mount_attr attr = {
                 .attr_set = MOUNT_ATTR_IDMAP | attrs,
+                .propagation = MS_PRIVATE,
                 .userns_fd = (uint64_t)userns_fd,
         };
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);

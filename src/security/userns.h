@@ -49,7 +49,8 @@ int userns_write_maps(pid_t pid, const UidRange *r);
 /* Opens an idmapped clone of the mount at dirfd/path (path "" means dirfd itself; open_tree(OPEN_TREE_CLONE)
  * + mount_setattr MOUNT_ATTR_IDMAP with the user namespace of userns_fd); returns the detached mount fd to
  * move_mount() into place. -EOPNOTSUPP when the filesystem refuses idmapping (name it with
- * userns_fs_type()). attrs: more MOUNT_ATTR_* set in the same call (MOUNT_ATTR_NODEV).
+ * userns_fs_type()). attrs: more MOUNT_ATTR_* set in the same call (MOUNT_ATTR_NODEV), which also
+ * makes the copy private (no propagation to or from the source's peers).
  *
  * Intended use by launch: after userns_write_maps(), the parent (host root, initial user
  * namespace: only it may idmap host mounts) opens /proc/CHILD/ns/user O_CLOEXEC, calls this for

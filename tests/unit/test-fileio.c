@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* write_file_atomic_at(): the whole new file or the old one, never through a planted symlink, no
- * temporary file left behind. */
+ * temporary file left behind. read_fd_capped(): all of a file whatever its size said, up to the cap. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -99,6 +99,39 @@ int main(void)
         CHECK(r == -EISDIR, "named: renaming over a directory fails with EISDIR (r=%d)", r);
         CHECK(test_count_entries(d) == 5,
               "named: f, link, link2, busy and empty only: the temporary file was removed");
+
+        /* read_fd_capped(): the size hint only sizes the buffer; what read() returns decides. */
+        char data[100];
+        for (size_t i = 0; i < sizeof(data); i++)
+                data[i] = (char)('a' + i % 26);
+        CHECK(write_file_atomic_at(d, "r", data, sizeof(data), 0600, 0) == 0, "a 100-byte file to read");
+        static const struct {
+                size_t hint, max;
+                int r;
+        } reads[] = {
+                { 100, 100, 0 },     { 100, 1000, 0 },  /* as stat said */
+                { 0, 1000, 0 },      { 7, 100, 0 },     /* the file grew since: the buffer grows */
+                { 1000, 1000, 0 },   { 0, 99, -EFBIG }, /* shrank since; over the cap */
+                { 100, 99, -EFBIG }, { 99, 99, -EFBIG },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(reads); i++) {
+                _cleanup_close_ int fd = openat(d, "r", O_RDONLY | O_CLOEXEC);
+                _cleanup_free_ char *got = NULL;
+                size_t n = 0;
+
+                r = read_fd_capped(fd, reads[i].hint, reads[i].max, &got, &n);
+                CHECK(r == reads[i].r && (r < 0 || (n == sizeof(data) && memcmp(got, data, n) == 0)),
+                      "read_fd_capped(hint %zu, max %zu): %s (r=%d, n=%zu)", reads[i].hint, reads[i].max,
+                      reads[i].r == 0 ? "all 100 bytes" : "EFBIG", r, n);
+        }
+        {
+                _cleanup_close_ int fd = openat(d, "zero", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+                _cleanup_free_ char *got = NULL;
+                size_t n = 1;
+
+                r = read_fd_capped(fd, 0, 10, &got, &n);
+                CHECK(r == 0 && n == 0 && got, "read_fd_capped() of an empty file: a buffer, no bytes");
+        }
 
         close(d);
         CHECK(rm_rf_path(dir) == 0, "scratch directory removed");
