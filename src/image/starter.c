@@ -116,11 +116,12 @@ int starter_config_format(const char *name, const char *root, const char *source
                 _cleanup_free_ char *user = strndup(img->user, n);
                 if (!user)
                         return -ENOMEM;
-                if (img->user[n])
-                        fprintf(f,
-                                "# The image asks for user:group \"%s\"; the group is the user's primary "
-                                "one here.\n",
-                                img->user);
+                if (img->user[n]) {
+                        /* The image's text: a newline in it would start a key of its own. */
+                        fputs("# The image asks for user:group \"", f);
+                        comment_write(f, img->user);
+                        fputs("\"; the group is the user's primary one here.\n", f);
+                }
                 fputs("User=", f);
                 r = value_write(f, user);
                 fputc('\n', f);

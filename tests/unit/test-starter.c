@@ -83,6 +83,21 @@ int main(void)
         CHECK(r == 0 && c3->private_users == PRIVATE_USERS_PICK && streq_ptr(c3->directory, root),
               "a newline in the source path injects nothing (PrivateUsers stays pick)");
 
+        /* The image's User= is also quoted in a comment: a newline in it cannot inject a key
+         * (an image granting itself PrivateUsers=no, i.e. host root). */
+        _cleanup_free_ char *uinj = NULL;
+        _cleanup_config_ ContainerConfig *c4 = NULL;
+        OciImage evil = { .user = "0:0\n[Security]\nPrivateUsers=no\n[Container]\n#" };
+        CHECK(starter_config_format("uinj", root, "/tmp/x", &evil, false, &uinj) == 0,
+              "starter with a hostile image user formatted");
+        test_write(dir, "uinj.container", uinj);
+        errors = strv_free(errors);
+        r = config_load("uinj", &c4, &errors);
+        STRV_FOREACH (e, errors)
+                printf("#   %s\n", *e);
+        CHECK(r == 0 && c4->private_users == PRIVATE_USERS_PICK && streq_ptr(c4->user, "0"),
+              "a newline in the image's user:group injects nothing (PrivateUsers stays pick, User=0)");
+
         /* A plain tarball: no image config, so no Exec= (the default shell runs). */
         _cleanup_free_ char *plain = NULL;
         _cleanup_config_ ContainerConfig *c2 = NULL;
