@@ -4,6 +4,7 @@
 
 #include "starter.h"
 #include "strv.h"
+#include "utf8.h"
 
 /* Writes one word the way extract_first_word() (systemd's rules) reads it back, with '%' doubled
  * because values go through specifier expansion first. */
@@ -37,13 +38,22 @@ static void word_write(FILE *f, const char *w)
 
 /* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. The
  * reader trims surrounding whitespace and joins a line ending in '\\' with the next one (which would
- * swallow the following key, e.g. User=): such values cannot be written. */
+ * swallow the following key, e.g. User=): such values cannot be written. Nor control characters
+ * (C0, DEL, C1) or invalid UTF-8: raw in the file, an image's escape sequences would reach the
+ * terminal of whoever shows it. */
 static int value_write(FILE *f, const char *v)
 {
         size_t n = strlen(v);
 
-        if (strpbrk(v, "\n\r") ||
-            (n > 0 && (v[n - 1] == '\\' || strchr(" \t", v[0]) || strchr(" \t", v[n - 1]))))
+        for (size_t i = 0; i < n;) {
+                uint32_t c;
+                int k = utf8_decode_one(v + i, n - i, &c);
+
+                if (k < 0 || c < 0x20 || (c >= 0x7f && c < 0xa0)) /* C0, DEL, C1, not UTF-8 */
+                        return -EINVAL;
+                i += (size_t)k;
+        }
+        if (n > 0 && (v[n - 1] == '\\' || v[0] == ' ' || v[n - 1] == ' '))
                 return -EINVAL;
         for (const char *p = v; *p; p++)
                 fputs(*p == '%' ? "%%" : (char[]){ *p, 0 }, f);

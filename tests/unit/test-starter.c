@@ -71,6 +71,17 @@ int main(void)
         CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, false, &bad) == -EINVAL,
               "a root path with a newline is refused");
 
+        /* Nor control characters (a terminal's escapes): berth cat or an editor shows the file. */
+        _cleanup_free_ char *esc = NULL;
+        OciImage esc_img = { .working_dir = "/srv/\033]0;PWNED\007" };
+        CHECK(starter_config_format("web", root, "x", &esc_img, false, &esc) == -EINVAL,
+              "a WorkingDir with control characters is refused");
+        _cleanup_free_ char *c1 = NULL;
+        OciImage c1_img = { .working_dir = "/srv/\xc2\x9b"
+                                           "2J" };
+        CHECK(starter_config_format("web", root, "x", &c1_img, false, &c1) == -EINVAL,
+              "a WorkingDir with a C1 control (U+009B, CSI) is refused");
+
         /* The source path only appears in a comment: a newline in it cannot inject a key. */
         _cleanup_free_ char *inj = NULL;
         _cleanup_config_ ContainerConfig *c3 = NULL;
