@@ -28,7 +28,12 @@ static void word_write(FILE *f, const char *w)
                 case '\t': fputs("\\t", f); break;
                 case '%': fputs("%%", f); break;
                 default:
-                        if (*p < 0x20 || *p == 0x7f)
+                        /* C0, DEL and C1 (U+0080..U+009F, 0xc2 0x80..0x9f; U+009B is CSI) as \\xNN:
+                         * no raw escape of the image's in the file. */
+                        if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+                                fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
+                                p++;
+                        } else if (*p < 0x20 || *p == 0x7f)
                                 fprintf(f, "\\x%02x", *p);
                         else
                                 fputc(*p, f);

@@ -66,6 +66,32 @@ int main(void)
         CHECK_STREQ(c->working_directory, "/srv/my app", "WorkingDirectory= is WorkingDir");
         CHECK_STREQ(c->user, "1000", "User= is the user part of user:group");
 
+        /* Control characters, C1 (U+009B, CSI) included, are quoted in the file, never raw, and
+         * read back the same. */
+        {
+                _cleanup_free_ char *ctl = NULL;
+                _cleanup_config_ ContainerConfig *cc = NULL;
+                char *ctl_cmd[] = { "/bin/x", "\033]0;t\007",
+                                    "\xc2\x9b"
+                                    "2J",
+                                    "caf\xc3\xa9", NULL };
+                char *ctl_env[] = { "A=\xc2\x9b"
+                                    "31m",
+                                    NULL };
+                OciImage ctl_img = { .cmd = ctl_cmd, .env = ctl_env };
+
+                CHECK(starter_config_format("ctl", root, "x", &ctl_img, false, &ctl) == 0,
+                      "starter with control characters formatted");
+                CHECK(ctl && !strpbrk(ctl, "\033\007") && !strstr(ctl, "\xc2\x9b") &&
+                              strstr(ctl, "caf\xc3\xa9"),
+                      "the file has no raw ESC, BEL or C1 (and keeps other UTF-8)");
+                test_write(dir, "ctl.container", ctl);
+                errors = strv_free(errors);
+                CHECK(config_load("ctl", &cc, &errors) == 0 && strv_equal(cc->exec, ctl_cmd) &&
+                              strv_equal(cc->environment, ctl_env),
+                      "Exec= and Environment= with control characters read back word for word");
+        }
+
         /* A root whose path contains a newline cannot be written as a one-line value. */
         _cleanup_free_ char *bad = NULL;
         CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, false, &bad) == -EINVAL,
