@@ -14,6 +14,7 @@
 #include "parse-util.h"
 #include "progress-bar.h"
 #include "signature.h"
+#include "string-util.h"
 #include "strv.h"
 #include "trust.h"
 #include "verbs.h"
@@ -182,8 +183,10 @@ int verb_import(int argc, char **argv)
                 : import_tar(&ctx, name, source, search[0], &result);
         progress_bar_finish(&bar);
         if (r < 0) {
-                if (ctx.error)
-                        log_error("Failed to import %s as %s: %s", source, name, ctx.error);
+                /* The message quotes the image's own bytes (member names, media types): escaped. */
+                _cleanup_free_ char *why = ctx.error ? cescape(ctx.error) : NULL;
+                if (why)
+                        log_error("Failed to import %s as %s: %s", source, name, why);
                 else
                         log_error_errno(r, "Failed to import %s as %s: %m", source, name);
                 r = EXIT_FAILURE_GENERIC;

@@ -79,15 +79,19 @@ static void warn_device_allow_unbound(const ContainerConfig *c)
         }
 }
 
+/* The values quoted may be an image's (berth import writes Exec= from its config): escaped. */
 static _printf_(2, 3) void warn(const ContainerConfig *c, const char *fmt, ...)
 {
+        _cleanup_free_ char *text = NULL, *escaped = NULL;
         va_list ap;
+        int r;
 
-        fprintf(stderr, "%s: warning: ", c->path ?: c->name);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        r = vasprintf(&text, fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
+        if (r >= 0)
+                escaped = cescape(text);
+        fprintf(stderr, "%s: warning: %s\n", c->path ?: c->name, escaped ?: "(out of memory)");
 }
 
 /* What the root has to have for the container to start; returns the number of warnings. The root

@@ -4,6 +4,7 @@
 
 #include "starter.h"
 #include "strv.h"
+#include "utf8.h"
 
 /* Writes one word the way extract_first_word() (systemd's rules) reads it back, with '%' doubled
  * because values go through specifier expansion first. */
@@ -27,7 +28,12 @@ static void word_write(FILE *f, const char *w)
                 case '\t': fputs("\\t", f); break;
                 case '%': fputs("%%", f); break;
                 default:
-                        if (*p < 0x20 || *p == 0x7f)
+                        /* C0, DEL and C1 (U+0080..U+009F, 0xc2 0x80..0x9f; U+009B is CSI) as \\xNN:
+                         * no raw escape of the image's in the file. */
+                        if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+                                fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
+                                p++;
+                        } else if (*p < 0x20 || *p == 0x7f)
                                 fprintf(f, "\\x%02x", *p);
                         else
                                 fputc(*p, f);
@@ -37,13 +43,22 @@ static void word_write(FILE *f, const char *w)
 
 /* Single-value keys (Directory=, WorkingDirectory=, User=) take the rest of the line unquoted. The
  * reader trims surrounding whitespace and joins a line ending in '\\' with the next one (which would
- * swallow the following key, e.g. User=): such values cannot be written. */
+ * swallow the following key, e.g. User=): such values cannot be written. Nor control characters
+ * (C0, DEL, C1) or invalid UTF-8: raw in the file, an image's escape sequences would reach the
+ * terminal of whoever shows it. */
 static int value_write(FILE *f, const char *v)
 {
         size_t n = strlen(v);
 
-        if (strpbrk(v, "\n\r") ||
-            (n > 0 && (v[n - 1] == '\\' || strchr(" \t", v[0]) || strchr(" \t", v[n - 1]))))
+        for (size_t i = 0; i < n;) {
+                uint32_t c;
+                int k = utf8_decode_one(v + i, n - i, &c);
+
+                if (k < 0 || c < 0x20 || (c >= 0x7f && c < 0xa0)) /* C0, DEL, C1, not UTF-8 */
+                        return -EINVAL;
+                i += (size_t)k;
+        }
+        if (n > 0 && (v[n - 1] == '\\' || v[0] == ' ' || v[n - 1] == ' '))
                 return -EINVAL;
         for (const char *p = v; *p; p++)
                 fputs(*p == '%' ? "%%" : (char[]){ *p, 0 }, f);
@@ -116,11 +131,12 @@ int starter_config_format(const char *name, const char *root, const char *source
                 _cleanup_free_ char *user = strndup(img->user, n);
                 if (!user)
                         return -ENOMEM;
-                if (img->user[n])
-                        fprintf(f,
-                                "# The image asks for user:group \"%s\"; the group is the user's primary "
-                                "one here.\n",
-                                img->user);
+                if (img->user[n]) {
+                        /* The image's text: a newline in it would start a key of its own. */
+                        fputs("# The image asks for user:group \"", f);
+                        comment_write(f, img->user);
+                        fputs("\"; the group is the user's primary one here.\n", f);
+                }
                 fputs("User=", f);
                 r = value_write(f, user);
                 fputc('\n', f);

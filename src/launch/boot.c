@@ -9,22 +9,10 @@
 #include <unistd.h>
 
 #include "exit-status.h"
+#include "fileio.h"
 #include "launch-context.h"
 #include "mount-util.h"
 #include "notify.h"
-
-static int write_file_at(int dirfd, const char *name, const char *content)
-{
-        _cleanup_close_ int fd =
-                openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0444);
-        size_t n = strlen(content);
-
-        if (fd < 0)
-                return negative_errno();
-        if (write(fd, content, n) != (ssize_t)n)
-                return negative_errno();
-        return 0;
-}
 
 int launch_open_notify(LaunchContext *ctx)
 {
@@ -75,7 +63,11 @@ int child_setup_host_dir(LaunchChild *ch)
         if (r >= 0) {
                 /* O_PATH is enough for a dirfd; reopen as a directory for file creation. */
                 _cleanup_close_ int dir = openat(hostdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                r = dir < 0 ? negative_errno() : write_file_at(dir, "container-manager", "berth\n");
+                /* /run/host may come from a Bind= the container writes: what its last run left
+                 * under that name (a FIFO would block the open for ever) is replaced, not opened. */
+                r = dir < 0 ? negative_errno()
+                            : write_file_atomic_at(dir, "container-manager", "berth\n", strlen("berth\n"),
+                                                   0444, 0);
         }
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to set up %s", LAUNCH_HOST_DIR);

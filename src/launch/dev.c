@@ -124,7 +124,9 @@ int child_mount_dev(LaunchChild *ch)
 
         /* The one target in the image: resolved inside its root, refused in procfs/sysfs. devfd,
          * the new mount's own fd, is its root once attached. */
-        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0755", "size=64k", NULL },
+        /* nr_inodes= on each tmpfs: inodes are kernel memory that size= does not count (about
+         * 0.8 KiB each), and tmpfs's default, half the host's pages, let empty files take GiBs. */
+        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0755", "size=64k", "nr_inodes=4k", NULL },
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &devfd);
         if (r >= 0)
                 r = mount_attach_in_root(devfd, ch->rootfd, "/dev", TARGET_DIRECTORY);
@@ -145,7 +147,8 @@ int child_mount_dev(LaunchChild *ch)
         _cleanup_free_ char *shm_size = NULL;
         if (asprintf(&shm_size, "size=%s", ch->ctx->config->shm_size) < 0)
                 return -ENOMEM;
-        r = dev_new_fs(devfd, "shm", "tmpfs", (const char *const[]){ "mode=1777", shm_size, NULL },
+        r = dev_new_fs(devfd, "shm", "tmpfs",
+                       (const char *const[]){ "mode=1777", shm_size, "nr_inodes=64k", NULL },
                        MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /dev/shm");

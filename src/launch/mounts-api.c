@@ -192,25 +192,29 @@ int child_mount_api_fs(LaunchChild *ch)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to make %s read-only",
                                                   read_only_paths[i]);
         }
-        /* Bounded (RunSize=, TmpSize=): unbounded, each may take half the host's memory. */
+        /* Bounded (RunSize=, TmpSize=): unbounded, each may take half the host's memory. The
+         * inodes too (kernel memory size= does not count; see child_mount_dev()). */
         _cleanup_free_ char *run_size = NULL, *tmp_size = NULL;
         if (asprintf(&run_size, "size=%s", ch->ctx->config->run_size) < 0 ||
             asprintf(&tmp_size, "size=%s", ch->ctx->config->tmp_size) < 0)
                 return -ENOMEM;
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=0755", run_size, NULL },
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
+                                 (const char *const[]){ "mode=0755", run_size, "nr_inodes=128k", NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/run");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run");
-        r = mount_new_fs_in_root(ch->rootfd, "tmpfs", (const char *const[]){ "mode=1777", tmp_size, NULL },
+        r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
+                                 (const char *const[]){ "mode=1777", tmp_size, "nr_inodes=400k", NULL },
                                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/tmp");
         if (r < 0)
                 return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /tmp");
         /* An init without CAP_SYS_ADMIN cannot mount its API file systems itself; systemd leaves
          * alone those already mounted, and /run/lock is the one it treats as fatal. */
         if (ch->ctx->config->boot) {
-                r = mount_new_fs_in_root(ch->rootfd, "tmpfs",
-                                         (const char *const[]){ "mode=1777", "size=5m", NULL }, ATTR_API,
-                                         "/run/lock");
+                r = mount_new_fs_in_root(
+                        ch->rootfd, "tmpfs",
+                        (const char *const[]){ "mode=1777", "size=5m", "nr_inodes=4k", NULL }, ATTR_API,
+                        "/run/lock");
                 if (r < 0)
                         return child_report_error(ch, EXIT_BERTH_FAILED, r, "Failed to mount /run/lock");
         }

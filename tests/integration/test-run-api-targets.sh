@@ -66,6 +66,41 @@ check "... the error says so ($(head -c 200 "$IT_ERR"))" \
         grep -qF "Refusing to mount the notify socket: /run/host/notify resolves into the container's procfs" "$IT_ERR"
 check "... the payload did not run" test ! -s "$IT_OUT"
 
+# /run/host/container-manager is written at every Boot=/Notify= start: from such a writable /run/host
+# source, a FIFO of that name left by the container's previous run kept the start blocked in
+# open() for ever (the supervisor not even stopped by SIGTERM). It is replaced, never opened.
+rm -rf "$IT_WORK/runhost"
+mkdir -p "$IT_WORK/runhost"
+mkfifo "$IT_WORK/runhost/container-manager"
+it_container cmfifo <<C
+[Container]
+Directory=$IT_ROOT
+Notify=yes
+Exec=/probe read /run/host/container-manager
+[Files]
+Bind=$IT_WORK/runhost:/run/host:idmap
+C
+"$BERTH" run --register=no cmfifo </dev/null >"$IT_WORK/cmfifo.out" 2>"$IT_WORK/cmfifo.err" &
+cmfifo_pid=$!
+IT_PIDS+=("$cmfifo_pid")
+for _ in $(seq 200); do
+        kill -0 "$cmfifo_pid" 2>/dev/null || break
+        sleep 0.1
+done
+if kill -0 "$cmfifo_pid" 2>/dev/null; then
+        # Still blocked: a reader releases the open, then the run ends as it would have.
+        timeout 5 cat "$IT_WORK/runhost/container-manager" >/dev/null
+        check "a FIFO at /run/host/container-manager does not block the start" false
+        wait "$cmfifo_pid"
+else
+        wait "$cmfifo_pid"
+        check_eq "a FIFO at /run/host/container-manager does not block the start (exit status 0)" "$?" 0
+        check_eq "... the payload reads berth's 6 bytes there ($(head -c 200 "$IT_WORK/cmfifo.err"))" \
+                "$(cat "$IT_WORK/cmfifo.out")" "ok 6"
+        check "... which replaced the FIFO" test -f "$IT_WORK/runhost/container-manager" -a \
+                ! -p "$IT_WORK/runhost/container-manager"
+fi
+
 # berth's own mounts after /proc (/run, /tmp) follow the same rule: an image whose /tmp is a
 # symlink to /proc/self/attr does not get its tmpfs over the payload's attr directory.
 IT_ROOT2=$IT_WORK/root2

@@ -68,6 +68,9 @@ cat >"$IT_ROOT/fs-facts.sh" <<'EOS'
 for m in /dev/shm /run /tmp; do
         echo "$m $(/bin/busybox stat -f -c '%b*%S' "$m")"
 done
+for m in /dev /dev/shm /run /tmp; do
+        echo "inodes $m $(/bin/busybox stat -f -c %c "$m")"
+done
 echo "interrupts $(/bin/busybox wc -c </proc/interrupts)"
 for t in /sys/devices/system/cpu/cpu*/thermal_throttle; do
         [ -d "$t" ] && echo "$t $(/bin/busybox stat -f -c %t "$t") $(/bin/busybox ls -A "$t" | /bin/busybox wc -l)"
@@ -95,6 +98,13 @@ it_run fs-default
 check_eq "/dev/shm is 64M by default" "$(bytes /dev/shm)" $((64 << 20))
 check_eq "/run is 20% of memory by default" "$(bytes /run)" "$(pct_bytes 20)"
 check_eq "/tmp is 20% of memory by default" "$(bytes /tmp)" "$(pct_bytes 20)"
+# Inodes are kernel memory that size= does not count (about 0.8 KiB each, unreclaimable; 100000
+# empty files in the 64K /dev took 78 MB of slab): tmpfs's default, half the host's pages
+# (millions each), let a default container take gigabytes with empty files.
+check_eq "/dev has at most 4096 inodes" "$(fact "inodes /dev")" 4096
+check_eq "/dev/shm has at most 65536 inodes" "$(fact "inodes /dev/shm")" 65536
+check_eq "/run has at most 131072 inodes" "$(fact "inodes /run")" 131072
+check_eq "/tmp has at most 409600 inodes" "$(fact "inodes /tmp")" 409600
 check_eq "/proc/interrupts reads empty (masked)" "$(fact interrupts)" 0
 host_tt=$(ls -d /sys/devices/system/cpu/cpu*/thermal_throttle 2>/dev/null | wc -l)
 # Where the host's CPUs have none, the container must show none either (nothing left unmasked).

@@ -123,6 +123,13 @@ check "warns about an Exec= that is not executable" \
 check "warns about a missing Directory=" \
         grep -q "^$tmp/nodir.container: warning: \[Container\] Directory=$tmp/missing: No such file" "$tmp/err"
 check "the summary counts the warnings" grep -q "^4 checked, 4 valid, 0 with errors (0 errors), 5 warnings$" "$tmp/out"
+# The values a warning quotes may be an image's (berth import writes Exec= and User= from its
+# config): escape sequences in them reach the terminal escaped.
+printf '[Container]\nDirectory=%s\nExec="/bin/\\x1b]0;PWNED\\x07\\x1b[2J"\n' "$r" > "$tmp/esc.container"
+"$berth" verify "$tmp/esc.container" > "$tmp/out" 2> "$tmp/err"
+check "warns about an Exec= with escapes, escaped" \
+        grep -qF 'Exec=/bin/\x1b]0;PWNED\a\x1b[2J: No such file' "$tmp/err"
+check "the warning carries no ESC or BEL byte" bash -c '! LC_ALL=C grep -q $'"'"'[\x07\x1b]'"'"' "$1"' - "$tmp/err"
 
 # The root's /etc/passwd is the image's: a FIFO there neither hangs verify nor is opened for
 # reading, a symlink (even to a real file inside the root) is refused, as berth run refuses it.

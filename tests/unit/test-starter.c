@@ -66,10 +66,47 @@ int main(void)
         CHECK_STREQ(c->working_directory, "/srv/my app", "WorkingDirectory= is WorkingDir");
         CHECK_STREQ(c->user, "1000", "User= is the user part of user:group");
 
+        /* Control characters, C1 (U+009B, CSI) included, are quoted in the file, never raw, and
+         * read back the same. */
+        {
+                _cleanup_free_ char *ctl = NULL;
+                _cleanup_config_ ContainerConfig *cc = NULL;
+                char *ctl_cmd[] = { "/bin/x", "\033]0;t\007",
+                                    "\xc2\x9b"
+                                    "2J",
+                                    "caf\xc3\xa9", NULL };
+                char *ctl_env[] = { "A=\xc2\x9b"
+                                    "31m",
+                                    NULL };
+                OciImage ctl_img = { .cmd = ctl_cmd, .env = ctl_env };
+
+                CHECK(starter_config_format("ctl", root, "x", &ctl_img, false, &ctl) == 0,
+                      "starter with control characters formatted");
+                CHECK(ctl && !strpbrk(ctl, "\033\007") && !strstr(ctl, "\xc2\x9b") &&
+                              strstr(ctl, "caf\xc3\xa9"),
+                      "the file has no raw ESC, BEL or C1 (and keeps other UTF-8)");
+                test_write(dir, "ctl.container", ctl);
+                errors = strv_free(errors);
+                CHECK(config_load("ctl", &cc, &errors) == 0 && strv_equal(cc->exec, ctl_cmd) &&
+                              strv_equal(cc->environment, ctl_env),
+                      "Exec= and Environment= with control characters read back word for word");
+        }
+
         /* A root whose path contains a newline cannot be written as a one-line value. */
         _cleanup_free_ char *bad = NULL;
         CHECK(starter_config_format("web", "/var/lib/berth/we\nb", "x", NULL, false, &bad) == -EINVAL,
               "a root path with a newline is refused");
+
+        /* Nor control characters (a terminal's escapes): berth cat or an editor shows the file. */
+        _cleanup_free_ char *esc = NULL;
+        OciImage esc_img = { .working_dir = "/srv/\033]0;PWNED\007" };
+        CHECK(starter_config_format("web", root, "x", &esc_img, false, &esc) == -EINVAL,
+              "a WorkingDir with control characters is refused");
+        _cleanup_free_ char *c1 = NULL;
+        OciImage c1_img = { .working_dir = "/srv/\xc2\x9b"
+                                           "2J" };
+        CHECK(starter_config_format("web", root, "x", &c1_img, false, &c1) == -EINVAL,
+              "a WorkingDir with a C1 control (U+009B, CSI) is refused");
 
         /* The source path only appears in a comment: a newline in it cannot inject a key. */
         _cleanup_free_ char *inj = NULL;
@@ -82,6 +119,21 @@ int main(void)
         r = config_load("inj", &c3, &errors);
         CHECK(r == 0 && c3->private_users == PRIVATE_USERS_PICK && streq_ptr(c3->directory, root),
               "a newline in the source path injects nothing (PrivateUsers stays pick)");
+
+        /* The image's User= is also quoted in a comment: a newline in it cannot inject a key
+         * (an image granting itself PrivateUsers=no, i.e. host root). */
+        _cleanup_free_ char *uinj = NULL;
+        _cleanup_config_ ContainerConfig *c4 = NULL;
+        OciImage evil = { .user = "0:0\n[Security]\nPrivateUsers=no\n[Container]\n#" };
+        CHECK(starter_config_format("uinj", root, "/tmp/x", &evil, false, &uinj) == 0,
+              "starter with a hostile image user formatted");
+        test_write(dir, "uinj.container", uinj);
+        errors = strv_free(errors);
+        r = config_load("uinj", &c4, &errors);
+        STRV_FOREACH (e, errors)
+                printf("#   %s\n", *e);
+        CHECK(r == 0 && c4->private_users == PRIVATE_USERS_PICK && streq_ptr(c4->user, "0"),
+              "a newline in the image's user:group injects nothing (PrivateUsers stays pick, User=0)");
 
         /* A plain tarball: no image config, so no Exec= (the default shell runs). */
         _cleanup_free_ char *plain = NULL;

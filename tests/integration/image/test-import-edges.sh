@@ -117,6 +117,33 @@ ln -s "$T/index-elsewhere.json" "$T/oci-index/index.json"
 "$BERTH" import oci-index --oci "$T/oci-index" >/dev/null 2>"$T/err"
 check "an index.json that is a symlink is refused" test $? -ne 0
 
+# --- terminal escapes in what the image names ------------------------------------------------
+# Member names and an OCI media type are the image's bytes: an error quoting them must not write
+# escape sequences (a title change, a screen clear, OSC 52 into the clipboard) to the admin's
+# terminal.
+python3 - "$T/esc.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("../\x1b]0;PWNED\x07\x1b[2J\u009b31m")
+    ti.size = 1
+    t.addfile(ti, io.BytesIO(b"x"))
+PY
+"$BERTH" import esc "$T/esc.tar" >/dev/null 2>"$T/err"
+check "an image whose member escapes the root is refused" test $? -ne 0
+check "the error shows the member name escaped" has "'../\x1b]0;PWNED\a\x1b[2J\xc2\x9b31m'" "$T/err"
+check "the error carries no ESC, BEL or C1 byte" bash -c '! LC_ALL=C grep -q $'"'"'[\x07\x1b\x9b]'"'"' "$1"' - "$T/err"
+python3 "$MAKE_OCI" "$T/oci-esc" '{}' "$T/layer.tar"
+python3 - "$T/oci-esc/index.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["manifests"][0]["mediaType"] = "x\x1b]52;c;cm0gLXJmIH4K\x07"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$BERTH" import oci-esc --oci "$T/oci-esc" >/dev/null 2>"$T/err"
+check "an OCI manifest with an odd media type is refused" test $? -ne 0
+check "the media type is shown escaped" has 'x\x1b]52;c;cm0gLXJmIH4K\a' "$T/err"
+check "the OCI error carries no ESC or BEL byte" bash -c '! LC_ALL=C grep -q $'"'"'[\x07\x1b]'"'"' "$1"' - "$T/err"
+
 # --- decompression bombs ----------------------------------------------------------------------
 mkdir -p "$T/bomb-src"
 head -c 64M /dev/zero >"$T/bomb-src/zeros"
