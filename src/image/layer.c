@@ -153,9 +153,76 @@ static int whiteouts_apply(ImportContext *ctx, const char *what, int archive_fd,
 
 #define XATTR_CAPABILITY "security.capability"
 
+/* Extended attributes of the host's kernel and security modules, not the image's to set: SELinux
+ * labels (security.selinux: the image would pick the type and categories its files are read
+ * under), IMA/EVM and the others of security.*, and trusted.* (overlayfs's own
+ * trusted.overlay.opaque/redirect/metacopy, read from a lower layer). The file capability is
+ * kept only when asked (--keep-setuid). */
+static bool xattr_is_hosts(const char *name, bool keep_capability)
+{
+        if (keep_capability && streq(name, XATTR_CAPABILITY))
+                return false;
+        return strneq(name, "security.", strlen("security.")) ||
+               strneq(name, "trusted.", strlen("trusted."));
+}
+
+/* Removes the xattrs xattr_is_hosts() names from one member; returns whether any went. */
+static int entry_drop_xattrs(struct archive_entry *e, bool keep_capability)
+{
+        struct {
+                char *name;
+                void *value;
+                size_t size;
+        } *keep = NULL;
+        size_t n = 0, cap = (size_t)archive_entry_xattr_count(e), dropped = 0;
+        const char *name;
+        const void *value;
+        size_t size;
+        int r = 0;
+
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+                if (xattr_is_hosts(name, keep_capability))
+                        dropped++;
+        if (dropped == 0)
+                return 0;
+        /* libarchive cannot drop one xattr: copy the others and put them back. */
+        keep = calloc(cap ?: 1, sizeof(*keep));
+        if (!keep)
+                return -ENOMEM;
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < cap) {
+                if (xattr_is_hosts(name, keep_capability))
+                        continue;
+                keep[n].name = strdup(name);
+                keep[n].value = size ? malloc(size) : NULL;
+                if (keep[n].value)
+                        memcpy(keep[n].value, value, size);
+                keep[n].size = size;
+                if (!keep[n].name || (size && !keep[n].value)) {
+                        free(keep[n].name);
+                        r = -ENOMEM;
+                        break;
+                }
+                n++;
+        }
+        if (r >= 0) {
+                archive_entry_xattr_clear(e);
+                for (size_t i = 0; i < n; i++)
+                        archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
+        }
+        for (size_t i = 0; i < n; i++) {
+                free(keep[i].name);
+                free(keep[i].value);
+        }
+        free(keep);
+        return r < 0 ? r : 1;
+}
+
 /* Removes setuid/setgid bits (not a directory's setgid: it only passes the group on) and file
- * capabilities from one member; returns whether anything was removed. */
-static int entry_strip_privileges(struct archive_entry *e)
+ * capabilities from one member, unless keep_setuid; always the host's xattrs (above). Returns
+ * whether a privilege (setuid, setgid, capability) was removed. */
+static int entry_strip_privileges(struct archive_entry *e, bool keep_setuid)
 {
         mode_t perm = archive_entry_perm(e),
                strip = archive_entry_filetype(e) == AE_IFDIR ? S_ISUID : S_ISUID | S_ISGID;
@@ -163,8 +230,9 @@ static int entry_strip_privileges(struct archive_entry *e)
         const char *name;
         const void *value;
         size_t size;
+        int r;
 
-        if (perm & strip) {
+        if (!keep_setuid && (perm & strip)) {
                 archive_entry_set_perm(e, perm & ~strip);
                 stripped = true;
         }
@@ -172,50 +240,10 @@ static int entry_strip_privileges(struct archive_entry *e)
         while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
                 if (streq(name, XATTR_CAPABILITY))
                         has_cap = true;
-        if (has_cap) {
-                /* libarchive cannot drop one xattr: copy the others and put them back. */
-                struct {
-                        char *name;
-                        void *value;
-                        size_t size;
-                } *keep = NULL;
-                size_t n = 0, cap = (size_t)archive_entry_xattr_count(e);
-                int r = 0;
-
-                keep = calloc(cap ?: 1, sizeof(*keep));
-                if (!keep)
-                        return -ENOMEM;
-                archive_entry_xattr_reset(e);
-                while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < cap) {
-                        if (streq(name, XATTR_CAPABILITY))
-                                continue;
-                        keep[n].name = strdup(name);
-                        keep[n].value = size ? malloc(size) : NULL;
-                        if (keep[n].value)
-                                memcpy(keep[n].value, value, size);
-                        keep[n].size = size;
-                        if (!keep[n].name || (size && !keep[n].value)) {
-                                free(keep[n].name);
-                                r = -ENOMEM;
-                                break;
-                        }
-                        n++;
-                }
-                if (r >= 0) {
-                        archive_entry_xattr_clear(e);
-                        for (size_t i = 0; i < n; i++)
-                                archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
-                }
-                for (size_t i = 0; i < n; i++) {
-                        free(keep[i].name);
-                        free(keep[i].value);
-                }
-                free(keep);
-                if (r < 0)
-                        return r;
-                stripped = true;
-        }
-        return stripped;
+        r = entry_drop_xattrs(e, keep_setuid);
+        if (r < 0)
+                return r;
+        return stripped || (has_cap && !keep_setuid);
 }
 
 /* What the image may not carry, and what it may carry only when asked (--keep-setuid). Returns 1
@@ -241,9 +269,7 @@ static int entry_check(ImportContext *ctx, const char *what, const char *path, s
                         what, path, type == AE_IFCHR ? "character" : "block",
                         (unsigned)archive_entry_rdevmajor(e), (unsigned)archive_entry_rdevminor(e));
         }
-        if (ctx->keep_setuid)
-                return 0;
-        r = entry_strip_privileges(e);
+        r = entry_strip_privileges(e, ctx->keep_setuid);
         if (r < 0)
                 return import_error(ctx, r, "%s: cannot rewrite member '%s': %m", what, path);
         if (r > 0)

@@ -89,6 +89,40 @@ check_eq "--keep-setuid keeps the setuid bit" "$(stat -c %a "$r/bin/su-like")" 4
 check_eq "--keep-setuid keeps the setgid bit" "$(stat -c %a "$r/bin/sg-like")" 2755
 check "--keep-setuid keeps the file capability" has "cap_net_raw" <(getcap "$r/bin/ping-like")
 
+# --- the host's extended attributes: security.* (SELinux labels) and trusted.* (overlayfs) ------
+# Set by the image, they would pick the SELinux type and categories its files are read under, or
+# steer overlayfs (opaque, redirect) where the image is a lower layer. Never imported, also with
+# --keep-setuid; user.* is the image's own.
+python3 - "$T/xattr.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    plain = tarfile.TarInfo("plain")
+    t.addfile(plain, io.BytesIO(b""))
+    for name, kind in (("labelled", tarfile.REGTYPE), ("opaque", tarfile.DIRTYPE)):
+        i = tarfile.TarInfo(name)
+        i.type = kind
+        i.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+        i.pax_headers = {"SCHILY.xattr.security.selinux": "system_u:object_r:shadow_t:s0",
+                         "SCHILY.xattr.trusted.overlay.opaque": "y",
+                         "SCHILY.xattr.security.ima": "x"}
+        t.addfile(i, io.BytesIO(b"") if kind == tarfile.REGTYPE else None)
+PY
+for keep in "" --keep-setuid; do
+        "$BERTH" import $keep "xattr${keep:+-kept}" "$T/xattr.tar" >"$T/out" 2>&1
+        check "an image with security.* and trusted.* xattrs imports ${keep:-(default)}" test $? -eq 0
+        r=$BERTH_IMAGE_DIR/xattr${keep:+-kept}
+        for f in labelled opaque; do
+                check_eq "${keep:-import}: $f carries no trusted.* xattr" \
+                        "$(getfattr --absolute-names -d -m '^trusted\.' "$r/$f" 2>/dev/null | grep -c '^trusted')" 0
+                check_eq "${keep:-import}: $f carries no security.ima" \
+                        "$(getfattr --absolute-names -d -m '^security\.ima' "$r/$f" 2>/dev/null | grep -c '^security')" 0
+                # Without SELinux none; with it, what the host's policy gives a new file there.
+                check_eq "${keep:-import}: $f has the label of a file the image did not label" \
+                        "$(getfattr --absolute-names --only-values -n security.selinux "$r/$f" 2>/dev/null)" \
+                        "$(getfattr --absolute-names --only-values -n security.selinux "$r/plain" 2>/dev/null)"
+        done
+done
+
 # --- symlinked OCI blobs -----------------------------------------------------------------------
 # A host file that happens to be a valid layer: with the blob a symlink to it, import would read
 # it (and a symlink to any file makes import report that file's digest).
