@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,11 +72,21 @@ int launch_clone(LaunchContext *ctx)
 }
 
 /* Parent: writes the ID maps, hands over the idmapped root, releases the child, and waits until it
- * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. */
+ * has exec'ed the payload (EOF on the CLOEXEC socket) or reported why it could not. The child's
+ * setup can be held up by what the container controls (a FIFO, a FUSE file in a bind of its own):
+ * SIGTERM, SIGINT, SIGHUP or SIGQUIT (blocked since the clone) kill it and end the start, which
+ * would otherwise wait for ever, deaf to `systemctl stop` and ^C. */
 int launch_release_child(LaunchContext *ctx)
 {
         SyncMessage go = { .type = SYNC_GO, .registered = ctx->scope != NULL };
+        _cleanup_close_ int sfd = -EBADF;
+        sigset_t interrupt;
         int r;
+
+        sync_interrupt_signals(&interrupt);
+        sfd = signalfd(-1, &interrupt, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0)
+                return launch_error(ctx, negative_errno(), "Failed to watch signals");
 
         if (ctx->range.size > 0) {
                 r = userns_write_maps(ctx->pid, &ctx->range);
@@ -91,10 +102,17 @@ int launch_release_child(LaunchContext *ctx)
 
         for (;;) {
                 SyncMessage m;
-                int in[1];
+                int in[1], signo;
                 size_t n_in = 0;
 
-                r = sync_recv(ctx->sync_fd, &m, in, ELEMENTSOF(in), &n_in);
+                r = sync_recv_or_signal(ctx->sync_fd, sfd, &m, in, ELEMENTSOF(in), &n_in, &signo);
+                if (r == -EINTR) {
+                        (void)syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, NULL, 0);
+                        ctx->child_exit_status = 128 + signo;
+                        (void)launch_error(ctx, 0, "Interrupted by SIG%s before the payload started",
+                                           sigabbrev_np(signo));
+                        return -EINTR;
+                }
                 if (r < 0)
                         return launch_error(ctx, r, "Failed to read from payload process");
                 if (r == 0)

@@ -242,23 +242,13 @@ static int exec_make_pipes(ExecContext *x)
         return 0;
 }
 
-/* The signals that end berth exec: forwarded to the command, or, before it started, fatal to it. */
-static void exec_termination_signals(sigset_t *mask)
-{
-        sigemptyset(mask);
-        sigaddset(mask, SIGINT);
-        sigaddset(mask, SIGTERM);
-        sigaddset(mask, SIGHUP);
-        sigaddset(mask, SIGQUIT);
-}
-
 /* What berth exec blocks and reads from a signalfd while it runs. SIGPIPE is the kernel's answer
  * to a write of the relay into our stdout or stderr whose reader went away (`berth exec NAME yes
  * | head`): forwarded, the command gets it as it would have, writing into that pipe itself, and
  * berth lives on to restore the terminal it made raw and to exit as the command did. */
 static void exec_signals(sigset_t *mask)
 {
-        exec_termination_signals(mask);
+        sync_interrupt_signals(mask); /* forwarded to the command, or, before it started, fatal to it */
         sigaddset(mask, SIGCHLD);
         sigaddset(mask, SIGWINCH);
         sigaddset(mask, SIGPIPE);
@@ -427,35 +417,23 @@ static int exec_wait_started(ExecContext *x, pid_t child, int *ret_master)
         _cleanup_close_ int sfd = -EBADF;
         sigset_t mask;
 
-        exec_termination_signals(&mask);
+        sync_interrupt_signals(&mask);
         sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return exec_error(x, negative_errno(), "Failed to watch signals");
         for (;;) {
-                struct pollfd p[2] = { { .fd = x->sync_fd, .events = POLLIN },
-                                       { .fd = sfd, .events = POLLIN } };
-                struct signalfd_siginfo ssi;
                 SyncMessage m;
-                int in[1];
+                int in[1], signo;
                 size_t n_in = 0;
-                int r;
+                int r = sync_recv_or_signal(x->sync_fd, sfd, &m, in, ELEMENTSOF(in), &n_in, &signo);
 
-                if (poll(p, ELEMENTSOF(p), -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return exec_error(x, negative_errno(), "Failed to wait for the command's process");
-                }
-                if ((p[1].revents & POLLIN) && read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
+                if (r == -EINTR) {
                         (void)kill(child, SIGKILL);
-                        x->exit_status = 128 + (int)ssi.ssi_signo;
+                        x->exit_status = 128 + signo;
                         (void)exec_error(x, 0, "Interrupted by SIG%s before the command started",
-                                         sigabbrev_np((int)ssi.ssi_signo));
+                                         sigabbrev_np(signo));
                         return -EINTR;
                 }
-                if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-                        continue;
-                r = sync_recv(x->sync_fd, &m, in, ELEMENTSOF(in), &n_in);
-
                 if (r < 0)
                         return exec_error(x, r, "Failed to read from the command's process");
                 if (r == 0)

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sync.h"
 
@@ -78,6 +80,36 @@ int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_
                 return -EBADMSG;
         }
         return 1;
+}
+
+void sync_interrupt_signals(sigset_t *ret)
+{
+        sigemptyset(ret);
+        sigaddset(ret, SIGINT);
+        sigaddset(ret, SIGTERM);
+        sigaddset(ret, SIGHUP);
+        sigaddset(ret, SIGQUIT);
+}
+
+int sync_recv_or_signal(int fd, int sfd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds,
+                        int *ret_signo)
+{
+        for (;;) {
+                struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+                struct signalfd_siginfo ssi;
+
+                if (poll(p, ELEMENTSOF(p), -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if ((p[1].revents & POLLIN) && read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
+                        *ret_signo = (int)ssi.ssi_signo;
+                        return -EINTR;
+                }
+                if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+                        return sync_recv(fd, m, ret_fds, max_fds, ret_n_fds);
+        }
 }
 
 int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)

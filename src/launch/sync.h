@@ -5,6 +5,7 @@
  * fixed-size messages with optional fds. The child's end is CLOEXEC, so EOF tells the parent that
  * execve() succeeded. */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,14 @@ int sync_send(int fd, const SyncMessage *m, const int *fds, size_t n_fds);
 /* Returns 0 on EOF (the other end closed: in the parent, execve succeeded or the child died),
  * 1 when a message arrived; received fds go to ret_fds (up to max_fds, rest closed). */
 int sync_recv(int fd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds);
+/* The signals that end the parent's wait while its child (of run or exec) sets up: SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT. The child can be blocked there by what the container controls (its
+ * root SIGSTOPs an exec child; a FUSE file, a lock) and, as PID 1 of its namespace, ignores them. */
+void sync_interrupt_signals(sigset_t *ret);
+/* sync_recv(), unless a signal that sfd (a signalfd of signals the caller blocked) reads comes
+ * first: then -EINTR and *ret_signo, and the caller kills the child. */
+int sync_recv_or_signal(int fd, int sfd, SyncMessage *m, int *ret_fds, size_t max_fds, size_t *ret_n_fds,
+                        int *ret_signo);
 /* In a child of run or exec: sends "WHAT for container NAME: strerror(-error)" (no ": ..." when
  * error is 0) as SYNC_ERROR over fd, then the child exits; returns exit_status to exit with. */
 int sync_report_errorv(int fd, const char *name, int exit_status, int error, const char *fmt, va_list ap)

@@ -119,6 +119,43 @@ EOF
         check_eq "killed at '$point': the next start succeeds with the same identity" "$ID" "$reference"
 done
 
+# --- a termination signal while the child is held up in its setup ---------------------------------
+# What the container controls can hold the child up before the payload runs (a FIFO or FUSE file
+# in a bind of its own); the pause stands in for that. SIGTERM (systemctl stop) and SIGINT (^C)
+# end the start: the child is killed, berth exits 128+N naming the signal, nothing stays mounted.
+# (Blocked since the clone and never read, they left berth waiting for ever.)
+for sig in TERM INT; do
+        perr=$IT_WORK/interrupt-$sig.err
+        BERTH_TEST_CHILD_PAUSE_AT=userns "$BERTH" run --register=no fault </dev/null >/dev/null 2>"$perr" &
+        sup=$!
+        IT_PIDS+=("$sup")
+        for _ in $(seq 100); do grep -q "paused at userns" "$perr" && break; sleep 0.1; done
+        child=$(pgrep -P "$sup" | head -n1)
+        if ! grep -q "paused at userns" "$perr" || [ -z "$child" ]; then
+                fail "SIG$sig at setup: the child did not reach the pause: $(head -c 300 "$perr")"
+                continue
+        fi
+        IT_PIDS+=("$child")
+        kill -$sig "$sup"
+        for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$sup" 2>/dev/null; then
+                fail "SIG$sig while the child sets up: berth still waits 10 s later"
+                kill -KILL "$sup" "$child" 2>/dev/null
+                wait "$sup" 2>/dev/null
+                continue
+        fi
+        wait "$sup"
+        rc=$?
+        diag "$(cat "$perr")"
+        check_eq "SIG$sig while the child sets up: berth exits 128+N" "$rc" "$((128 + $(kill -l $sig)))"
+        check "SIG$sig while the child sets up: the error names the signal" \
+                grep -q "Interrupted by SIG$sig before the payload started" "$perr"
+        check "SIG$sig while the child sets up: the child is killed" child_dead "$child"
+        check_eq "SIG$sig while the child sets up: nothing of the container is mounted on the host" "$(our_mounts)" ""
+done
+identity fault
+check_eq "after the interrupted starts: the next start succeeds with the same identity" "$ID" "$reference"
+
 # --- a full state directory ----------------------------------------------------------------------
 full=$IT_WORK/full
 mkdir -p "$full"
