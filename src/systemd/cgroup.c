@@ -83,20 +83,29 @@ int cgroup_fs_path(const char *cgroup, const char *attribute, char **ret)
         return 0;
 }
 
-int cgroup_attach(const char *cgroup, pid_t pid)
+/* Writes a number into the cgroup's attribute file, in one write() as the kernel wants it. */
+static int cgroup_write_u64(const char *cgroup, const char *attribute, uint64_t value)
 {
-        _cleanup_free_ char *procs = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char buf[32];
+        size_t n = (size_t)snprintf(buf, sizeof(buf), "%" PRIu64 "\n", value);
         int r;
 
-        r = cgroup_fs_path(cgroup, "cgroup.procs", &procs);
+        r = cgroup_fs_path(cgroup, attribute, &path);
         if (r < 0)
                 return r;
-        f = fopen(procs, "we");
-        if (!f)
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
                 return negative_errno();
-        fprintf(f, "%d\n", (int)pid);
-        return fflush(f) != 0 || ferror(f) ? negative_errno() : 0;
+        if (write(fd, buf, n) != (ssize_t)n)
+                return negative_errno();
+        return 0;
+}
+
+int cgroup_attach(const char *cgroup, pid_t pid)
+{
+        return cgroup_write_u64(cgroup, "cgroup.procs", (uint64_t)pid);
 }
 
 int cgroup_move_to_sub(const char *cgroup, const char *sub, pid_t pid)
@@ -253,13 +262,20 @@ int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid)
                 { "memory.reclaim", true },
         };
 
+        int r;
+
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 _cleanup_free_ char *p = NULL;
-                int r = cgroup_fs_path(cgroup, files[i].file, &p);
+                r = cgroup_fs_path(cgroup, files[i].file, &p);
                 if (r < 0)
                         return r;
                 if (chown(p, uid, gid) < 0 && !(files[i].optional && errno == ENOENT))
                         return negative_errno();
         }
-        return 0;
+        /* What may be built below, in files that stay root's: every cgroup costs the host kernel
+         * memory that no limit of the container's need count (per-CPU statistics included). */
+        r = cgroup_write_u64(cgroup, "cgroup.max.descendants", CGROUP_DELEGATE_DESCENDANTS_MAX);
+        if (r < 0)
+                return r;
+        return cgroup_write_u64(cgroup, "cgroup.max.depth", CGROUP_DELEGATE_DEPTH_MAX);
 }

@@ -32,5 +32,9 @@ int cgroup_pid_get_unit_path(pid_t pid, const char *unit, char **ret);
 int cgroup_count_tasks(const char *cgroup, uint64_t *ret);
 /* Hands cgroup over to uid/gid the way cgroups(7) describes delegation: the directory and its
  * cgroup.procs, cgroup.threads and cgroup.subtree_control (plus memory.oom.group and
- * memory.reclaim where they exist), so a container's root can build its own tree below. */
+ * memory.reclaim where they exist), so a container's root can build its own tree below, of at
+ * most CGROUP_DELEGATE_DESCENDANTS_MAX cgroups, CGROUP_DELEGATE_DEPTH_MAX deep (cgroup.max.*,
+ * which stay root's). A booted Debian makes a few dozen, 5 deep. */
+#define CGROUP_DELEGATE_DESCENDANTS_MAX 1024
+#define CGROUP_DELEGATE_DEPTH_MAX       32
 int cgroup_delegate(const char *cgroup, uid_t uid, gid_t gid);

@@ -48,6 +48,21 @@ check_eq "the payload cgroup is delegated to the container's root (cgroup.procs,
         "$(stat -c %u:%g /sys/fs/cgroup/machine.slice/berth-t1.scope/payload/cgroup.{procs,subtree_control} | sort -u)" \
         524288:524288
 check_eq "the scope's own cgroup stays root's" "$(stat -c %u /sys/fs/cgroup/machine.slice/berth-t1.scope)" 0
+# What the container's root may build below its payload cgroup is bounded (each cgroup costs the
+# host kernel memory no limit of the container's counts), in files that stay root's: as that root
+# (the delegated uid), CGROUP_DELEGATE_DEPTH_MAX (32) levels and
+# CGROUP_DELEGATE_DESCENDANTS_MAX (1024) cgroups can be made, one more cannot.
+PC=/sys/fs/cgroup/machine.slice/berth-t1.scope/payload
+check_eq "the payload cgroup's cgroup.max.* stay root's" "$(stat -c %u "$PC"/cgroup.max.{descendants,depth} | sort -u)" 0
+as_croot() { setpriv --reuid=524288 --regid=524288 --clear-groups "$@"; }
+made=$(as_croot bash -c 'd=$1; n=0; while [ $n -lt 40 ] && mkdir "$d/d" 2>/dev/null; do d=$d/d; n=$((n + 1)); done; echo $n' _ "$PC")
+check_eq "the container's root can nest cgroups 32 deep below its payload cgroup, not 33" "$made" 32
+for _ in $(seq 40); do rmdir "$(find "$PC/d" -depth -type d -name d 2>/dev/null | head -n1)" 2>/dev/null || break; done
+made=$(as_croot bash -c 'n=0; while [ $n -lt 1100 ] && mkdir "$1/c$n" 2>/dev/null; do n=$((n + 1)); done; echo $n' _ "$PC")
+check_eq "the container's root can make 1024 cgroups below its payload cgroup, not 1025" "$made" 1024
+rmdir "$PC"/c* "$PC"/d 2>/dev/null
+check_eq "the cgroups made for that check are gone" "$(find "$PC" -mindepth 1 -type d | wc -l)" 0
+
 check_eq "the scope's own cgroup holds no process (inner node)" \
         "$(cat /sys/fs/cgroup/machine.slice/berth-t1.scope/cgroup.procs)" ""
 check_eq "STATUS= reached systemd" "$(prop berth-helper-t1.service StatusText)" "payload registered"
