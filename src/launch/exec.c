@@ -243,9 +243,9 @@ static int exec_make_pipes(ExecContext *x)
 }
 
 /* What berth exec blocks and reads from a signalfd while it runs. SIGPIPE is the kernel's answer
- * to a write of the relay into our stdout or stderr whose reader went away (`berth exec NAME yes
- * | head`): forwarded, the command gets it as it would have, writing into that pipe itself, and
- * berth lives on to restore the terminal it made raw and to exit as the command did. */
+ * to a write of the relay whose reader went away: blocked, so berth lives on to restore the
+ * terminal it made raw and to exit as the command did, and never forwarded as such (a write into
+ * the container's stdin raises it too); see exec_relay(). */
 static void exec_signals(sigset_t *mask)
 {
         sync_interrupt_signals(mask); /* forwarded to the command, or, before it started, fatal to it */
@@ -461,6 +461,7 @@ static int exec_relay(ExecContext *x, pid_t child, int master)
         sigset_t mask;
         Relay relay;
         int status = EXIT_BERTH_FAILED;
+        bool sigpipe_sent = false;
 
         exec_signals(&mask);
         sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -496,11 +497,17 @@ static int exec_relay(ExecContext *x, pid_t child, int master)
                         while (read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
                                 if (ssi.ssi_signo == SIGWINCH)
                                         relay_window_size(&relay);
-                                else if (ssi.ssi_signo != SIGCHLD)
+                                else if (ssi.ssi_signo != SIGCHLD && ssi.ssi_signo != SIGPIPE)
                                         (void)kill(child, (int)ssi.ssi_signo);
                         }
                 }
                 relay_process(&relay, p + 1);
+                /* `berth exec NAME yes | head`: the command gets the SIGPIPE, as it would have,
+                 * writing into that pipe itself. Once: what it left behind may write on. */
+                if (!sigpipe_sent && relay_output_broken(&relay)) {
+                        (void)kill(child, SIGPIPE);
+                        sigpipe_sent = true;
+                }
         }
         /* What the command wrote last; what it left behind keeps nothing of ours once we exit. */
         relay_drain(&relay);

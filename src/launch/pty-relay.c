@@ -77,6 +77,7 @@ static void channel_flush(RelayChannel *c)
                         return;
                 if (w <= 0) {
                         c->pending_len = 0; /* the reader went away: drop, keep the container going */
+                        c->broken = c->broken || (c->output && w < 0 && errno == EPIPE);
                         return;
                 }
                 c->pending_off += (size_t)w;
@@ -152,6 +153,14 @@ void relay_drain(Relay *r)
                        n > 0) /* nothing read (a non-blocking master's EAGAIN): nothing more now */
                         left -= n < left ? n : left;
         }
+}
+
+bool relay_output_broken(const Relay *r)
+{
+        for (size_t i = 0; i < r->n_channels; i++)
+                if (r->channels[i].broken)
+                        return true;
+        return false;
 }
 
 void relay_stop(Relay *r)

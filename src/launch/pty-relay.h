@@ -25,6 +25,7 @@ typedef struct RelayChannel {
         bool close_to; /* close `to` at EOF of `from` (a pipe into the container: EOF there) */
         bool output;   /* from the container: drained at the end */
         bool crlf;     /* a terminal's output to a file or pipe: its \r\n line ends as \n */
+        bool broken;   /* output whose reader went away (EPIPE): what comes is dropped */
         /* Read from `from`, not yet written to `to`: while there is some, `to` is polled for
          * room instead of `from` for more. Only into the container (its `to` is non-blocking):
          * a container that reads nothing must not block the relay in a write. */
@@ -58,5 +59,9 @@ void relay_process(Relay *r, const struct pollfd *p);
 /* Copies what the container's side still holds now, without waiting for more, and at most
  * RELAY_DRAIN_MAX bytes of each channel. */
 void relay_drain(Relay *r);
+/* Whether an output channel's reader went away (EPIPE: `berth exec NAME yes | head`). The writes
+ * raise SIGPIPE, which the caller blocks and never acts on: a write into the container whose
+ * reader went away raises it too, and is not the command's business. */
+bool relay_output_broken(const Relay *r);
 /* Restores the caller's terminal; closes the `close_to` ends still open. */
 void relay_stop(Relay *r);

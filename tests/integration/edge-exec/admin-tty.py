@@ -11,13 +11,16 @@
 # --resize R C: when COMMAND's output first contains "RESIZE-NOW", set the window to RxC (the
 # kernel sends SIGWINCH to the terminal's foreground group) and then type a newline.
 #
+# --type-at MARK TEXT: when COMMAND's output first contains MARK, type TEXT on the terminal.
+#
 # --stdout-pipe N: COMMAND's stdout is a pipe instead, as in `COMMAND | head -c N`: N bytes are
 # read from it and then its read end is closed. Prints "STDOUT-PIPE: <bytes read>", and then
 # "TERMIOS: kept" or "TERMIOS: changed", whether the terminal's modes after COMMAND are those it
 # had before (a COMMAND that dies of the pipe's end must not leave the terminal raw). COMMAND
 # still running after 30 s is killed, and "TIMEOUT" printed.
 #
-# usage: admin-tty.py [--size R C] [--resize R C] [--stdout-pipe N] COMMAND... [--- AFTER...]
+# usage: admin-tty.py [--size R C] [--resize R C] [--type-at MARK TEXT] [--stdout-pipe N] COMMAND...
+#                     [--- AFTER...]
 import termios
 import time
 import os
@@ -32,7 +35,12 @@ args = sys.argv[1:]
 size = (24, 80)
 resize = None
 pipe_bytes = None
-while args and args[0] in ("--size", "--resize", "--stdout-pipe"):
+type_at = None
+while args and args[0] in ("--size", "--resize", "--stdout-pipe", "--type-at"):
+    if args[0] == "--type-at":
+        type_at = (args[1].encode(), args[2].encode())
+        args = args[3:]
+        continue
     if args[0] == "--stdout-pipe":
         pipe_bytes = int(args[1])
         args = args[2:]
@@ -80,6 +88,9 @@ while True:
         except OSError:
             data = b""
         output += data
+        if type_at and type_at[0] in output:
+            os.write(master, type_at[1])
+            type_at = None
         if resize and b"RESIZE-NOW" in output:
             set_size(master, resize)
             os.write(master, b"\n")

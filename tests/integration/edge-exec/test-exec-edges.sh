@@ -224,6 +224,15 @@ if it_start pa$U; then
                 "$(sed -n 's/^TERMIOS: //p' <<<"$out")" kept
         check_eq "exec on a terminal, the pipe's reader gone: the command died of SIGPIPE (exit 141)" \
                 "$(sed -n 's/^exit=//p' <<<"$out")" 141
+        # The other way: input typed for a command that closed its stdin. berth's write into that
+        # pipe raises SIGPIPE too, which is not the command's: it goes on. (Forwarded like the one
+        # of a broken output, it killed the command.)
+        out=$(python3 "$ADMIN_TTY" --type-at STDIN-CLOSED $'typed\n' "$BERTH" exec -T pa$U -- \
+                sh -c 'exec 0<&-; echo STDIN-CLOSED; sleep 1; echo still-running' 2>&1; echo "exit=$?")
+        diag "$out"
+        check "exec -T, input typed after the command closed its stdin: the command goes on" \
+                grep -q "^still-running" <<<"$out"
+        check_eq "exec -T, input typed after the command closed its stdin: exit 0" "$(sed -n 's/^exit=//p' <<<"$out")" 0
         # What the command leaves behind writes on, faster than the administrator's terminal
         # reads: berth still returns once the command is gone. (Its drain of the output went on
         # for as long as they wrote, with SIGTERM and ^C blocked: killed only by SIGKILL.)
