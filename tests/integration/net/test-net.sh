@@ -111,6 +111,9 @@ if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
                 "$(cget opened "http://$ogw:9100/")" "hello from the host"
         check_eq "HostAccess=yes: ... and through the host's address $HOST_IP" \
                 "$(cget opened "http://$HOST_IP:9100/")" "hello from the host"
+        check_eq "berth status -o json: host_access true with HostAccess=yes, false without" \
+                "$(for n in opened closed; do "$BERTH" status -o json "$n" | python3 -c 'import json,sys; print(json.load(sys.stdin)["host_access"])'; done | tr '\n' ' ')" \
+                "True False "
         check_eq "only the HostAccess=yes link is in the set host_access" \
                 "$(nft list set ip berth host_access | grep -o '"bt-[a-z]*"')" '"bt-opened"'
         check_eq "default: the host reaches the container's own address" \
