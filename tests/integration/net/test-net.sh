@@ -118,6 +118,10 @@ if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
                 "$(nft list set ip berth host_access | grep -o '"bt-[a-z]*"')" '"bt-opened"'
         check_eq "default: the host reaches the container's own address" \
                 "$(get "http://$caddr/")" "hello from the container"
+        check "default: the host pings the container (the echo reply comes back in)" \
+                sh -c "'$IT_BUSYBOX' ping -c1 -W2 '$caddr' >/dev/null"
+        check "default: the container cannot ping its gateway" \
+                sh -c "! nsenter -t '$(it_leader closed)' -n '$IT_BUSYBOX' ping -c1 -W1 '$cgw' >/dev/null"
         check_eq "default: the host reaches the container's published port" \
                 "$(get "http://$HOST_IP:8084/")" "hello from the container"
         check_eq "default: wan reaches the container's published port" \
@@ -415,6 +419,8 @@ verify_bad dupport '6: [Network] Port=tcp:8080:81: duplicate port tcp:8080 (expe
         VirtualEthernet=yes Port=8080:80 Port=tcp:8080:81
 verify_bad noveth '4: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: ports are published to the container'"'"'s own interface)' \
         Port=8080:80
+verify_bad hostnoveth '4: [Network] HostAccess=yes: HostAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: HostAccess= opens the host to the container'"'"'s own interface)' \
+        HostAccess=yes
 
 # Another table's forward hook with policy drop (what Docker sets): the start says so, and the
 # state (berth status) records it.
