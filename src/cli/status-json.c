@@ -22,8 +22,8 @@ static void uint64_or_null(JsonWriter *w, const char *key, bool known, uint64_t 
                 json_null(w);
 }
 
-/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]) and
- * "forward_blocked", null without it. */
+/* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]),
+ * "forward_blocked" and "host_access" (HostAccess=, a boolean), null without it. */
 static int add_network(JsonWriter *w, const RuntimeState *s)
 {
         string_or_null(w, "address", s ? s->address : NULL);
@@ -43,6 +43,11 @@ static int add_network(JsonWriter *w, const RuntimeState *s)
         } else
                 json_null(w);
         string_or_null(w, "forward_blocked", s ? s->forward_blocked : NULL);
+        json_key(w, "host_access");
+        if (s && s->address)
+                json_boolean(w, s->host_access);
+        else
+                json_null(w);
         return 0;
 }
 

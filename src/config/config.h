@@ -129,7 +129,8 @@ typedef struct ContainerConfig {
         PortForward *ports;
         size_t n_ports;
         ResolvConfMode resolv_conf;
-        bool ipv6; /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
+        bool ipv6;        /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
+        bool host_access; /* HostAccess=yes: may connect to the host's own addresses */
 
         /* [Install] */
         char **wanted_by;

@@ -1112,6 +1112,11 @@ static int parse_ipv6(ParseState *st, const ConfigKey *k, const char *value, voi
         return parse_bool_remembered(st, k, value, field, &st->ipv6_at);
 }
 
+static int parse_host_access(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->host_access_at);
+}
+
 static int parse_address(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         uint32_t a;
@@ -1326,6 +1331,7 @@ static const ConfigKey keys[] = {
         { "Network", "Port", parse_ports, F(ports), 0, NULL, false },
         { "Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false },
         { "Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false },
+        { "Network", "HostAccess", parse_host_access, F(host_access), false, NULL, false },
         { "Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false },
         { "Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false },
         { "Install", "UpheldBy", parse_unit_list, F(upheld_by), 0, NULL, false },
@@ -1553,6 +1559,14 @@ int config_finalize(ParseState *st)
                 r = located_error(st, st->ipv6_at,
                                   "IPv6=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in "
                                   "[Network]: the IPv6 address goes on the container's own interface)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->host_access && !c->virtual_ethernet) {
+                r = located_error(st, st->host_access_at,
+                                  "HostAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes "
+                                  "in [Network]: HostAccess= opens the host to the container's own "
+                                  "interface)");
                 if (r == -ENOMEM)
                         return r;
         }

@@ -114,6 +114,7 @@ int launch_write_state(LaunchContext *ctx)
                 .interface = address ? ctx->ifname : NULL,
                 .ports = ports,
                 .forward_blocked = ctx->forward_blocked,
+                .host_access = ctx->config->virtual_ethernet && ctx->config->host_access,
         };
         r = state_write(ctx->state_dir, &s);
         if (r < 0)

@@ -94,8 +94,9 @@ int state_write(const char *state_dir, const RuntimeState *s)
                 (unsigned)s->uid_size, strempty(s->label), strempty(s->root), strempty(s->scope),
                 strempty(s->config_path));
         if (s->address)
-                fprintf(f, "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\n", s->address,
-                        strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked));
+                fprintf(f, "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\nHOST_ACCESS=%d\n",
+                        s->address, strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked),
+                        s->host_access ? 1 : 0);
         if (s->address6)
                 fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (fclose(f) != 0)
@@ -206,6 +207,7 @@ static const Field state_fields[] = {
         { "INTERFACE", FIELD_STRING, offsetof(RuntimeState, interface) },
         { "PORTS", FIELD_STRING, offsetof(RuntimeState, ports) },
         { "FORWARD_BLOCKED", FIELD_STRING, offsetof(RuntimeState, forward_blocked) },
+        { "HOST_ACCESS", FIELD_INT, offsetof(RuntimeState, host_access) },
 };
 
 static const Field result_fields[] = {

@@ -144,7 +144,7 @@ int launch_allocate_network(LaunchContext *ctx)
          * recorded as its altname bt-NAME: collection must not hit another container's link whose
          * name shortens the same. */
         r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
-                               false, &undo);
+                               c->host_access, false, &undo);
         if (r >= 0 && ctx->ifname_shortened && asprintf(&link, NET_IFNAME_PREFIX "%s", c->name) < 0)
                 r = -ENOMEM;
         if (r >= 0)
@@ -250,7 +250,7 @@ int launch_network_setup(LaunchContext *ctx)
         r = nft_table_batch(c->ipv6, &table);
         if (r >= 0)
                 r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
-                                       c->n_ports, true, &elements);
+                                       c->n_ports, c->host_access, true, &elements);
         /* ... and, in the same run of nft, every table's chains and rules (for the forward check). */
         if (r < 0 || asprintf(&batch, "%s%slist ruleset\n", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
@@ -339,7 +339,7 @@ void launch_network_teardown(LaunchContext *ctx)
         if (ctx->elements_added) {
                 _cleanup_free_ char *undo = NULL;
                 if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
-                                       c->n_ports, false, &undo) >= 0)
+                                       c->n_ports, c->host_access, false, &undo) >= 0)
                         (void)nft_run(undo, NULL, NULL);
                 ctx->elements_added = false;
         }

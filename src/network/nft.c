@@ -167,6 +167,7 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
         fprintf(f,
                 "add table %1$s berth\n"
                 "add set %1$s berth links { type ifname; }\n"
+                "add set %1$s berth host_access { type ifname; }\n"
                 "add set %1$s berth sources { type ifname . %2$s; }\n"
                 "add set %1$s berth addresses { type %2$s; }\n"
                 "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
@@ -178,10 +179,12 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "accept; "
                 "}\n"
                 "add chain %1$s berth forward { type filter hook forward priority filter; policy accept; }\n"
+                "add chain %1$s berth input { type filter hook input priority filter; policy accept; }\n"
                 "flush chain %1$s berth prerouting\n"
                 "flush chain %1$s berth output\n"
                 "flush chain %1$s berth postrouting\n"
-                "flush chain %1$s berth forward\n",
+                "flush chain %1$s berth forward\n"
+                "flush chain %1$s berth input\n",
                 family, addr_type);
         /* Port=: connections to any of the host's own addresses, from outside and from the host
          * itself, but not to loopback: publishing on localhost would need route_localnet, which
@@ -205,6 +208,18 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "add rule %1$s berth forward iifname @links drop\n"
                 "add rule %1$s berth forward oifname @links drop\n",
                 family);
+        /* To the host itself (its end of the link, any other address of it), only answers to the
+         * host's own connections, unless HostAccess=yes put the link in @host_access. Published
+         * ports never get here: prerouting DNATs them to a container, they are forwarded. IPv6
+         * neighbour discovery must pass, or the container cannot resolve its gateway. */
+        fprintf(f,
+                "add rule %1$s berth input iifname @links ct state established,related accept\n"
+                "add rule %1$s berth input iifname @host_access accept\n",
+                family);
+        if (streq(family, "ip6"))
+                fprintf(f, "add rule ip6 berth input iifname @links icmpv6 type { nd-neighbor-solicit, "
+                           "nd-neighbor-advert } accept\n");
+        fprintf(f, "add rule %s berth input iifname @links drop\n", family);
 }
 
 int nft_table_batch(bool ipv6, char **ret)
@@ -227,11 +242,13 @@ int nft_table_batch(bool ipv6, char **ret)
 }
 
 static void elements_batch(FILE *f, const char *family, const char *ifname, const char *a,
-                           const PortForward *ports, size_t n_ports, bool add)
+                           const PortForward *ports, size_t n_ports, bool host_access, bool add)
 {
         const char *verb = add ? "add" : "delete";
 
         fprintf(f, "%s element %s berth links { \"%s\" }\n", verb, family, ifname);
+        if (host_access)
+                fprintf(f, "%s element %s berth host_access { \"%s\" }\n", verb, family, ifname);
         fprintf(f, "%s element %s berth sources { \"%s\" . %s }\n", verb, family, ifname, a);
         fprintf(f, "%s element %s berth addresses { %s }\n", verb, family, a);
         for (size_t i = 0; i < n_ports; i++) {
@@ -246,7 +263,7 @@ static void elements_batch(FILE *f, const char *family, const char *ifname, cons
 }
 
 int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
-                       const PortForward *ports, size_t n_ports, bool add, char **ret)
+                       const PortForward *ports, size_t n_ports, bool host_access, bool add, char **ret)
 {
         char a[INET6_ADDRSTRLEN];
         char *buf = NULL;
@@ -255,10 +272,11 @@ int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_
 
         if (!f)
                 return -ENOMEM;
-        elements_batch(f, "ip", ifname, net_format_ipv4(container_addr, a), ports, n_ports, add);
+        elements_batch(f, "ip", ifname, net_format_ipv4(container_addr, a), ports, n_ports, host_access,
+                       add);
         if (container_addr6)
                 elements_batch(f, "ip6", ifname, inet_ntop(AF_INET6, container_addr6, a, sizeof(a)), ports,
-                               n_ports, add);
+                               n_ports, host_access, add);
         if (fclose(f) != 0) {
                 free(buf);
                 return -ENOMEM;

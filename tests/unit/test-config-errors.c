@@ -365,6 +365,9 @@ static const struct {
           "t.container:2: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (expected "
           "VirtualEthernet=yes "
           "in [Network]: ports are published to the container's own interface)" },
+        { "HostAccess= without VirtualEthernet=", "[Network]\nHostAccess=yes\n",
+          "t.container:2: [Network] HostAccess=yes: HostAccess=yes needs VirtualEthernet=yes (expected "
+          "VirtualEthernet=yes in [Network]: HostAccess= opens the host to the container's own interface)" },
         { "Private=no with VirtualEthernet=yes", "[Network]\nPrivate=no\nVirtualEthernet=yes\n",
           "t.container:2: [Network] Private=no: Private=no cannot be combined with VirtualEthernet=yes "
           "(expected Private=yes: the veth pair is the container's own network namespace)" },

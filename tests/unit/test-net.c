@@ -281,8 +281,40 @@ static void test_forward_drop(void)
         CHECK(nft_find_forward_drop("", &what) == 0 && !what, "an empty ruleset drops nothing");
 }
 
+/* HostAccess=: the link goes into @host_access with the others, and out again with them (the
+ * undo recipe of a killed supervisor is this batch with add false). */
+static void test_host_access_elements(void)
+{
+        static const uint8_t addr6[16] = { 0xfd, 0, [15] = 2 };
+        char *on = NULL, *off = NULL, *plain = NULL, *table = NULL;
+
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, NULL, 0, true, true, &on) == 0 && on &&
+                      strstr(on, "add element ip berth host_access { \"bt-web\" }\n") &&
+                      strstr(on, "add element ip6 berth host_access { \"bt-web\" }\n"),
+              "HostAccess=yes: the link is added to host_access in both families (%s)", on ? on : "none");
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, NULL, NULL, 0, true, false, &off) == 0 && off &&
+                      strstr(off, "delete element ip berth host_access { \"bt-web\" }\n"),
+              "HostAccess=yes: the undo batch deletes it (%s)", off ? off : "none");
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, NULL, 0, false, true, &plain) == 0 && plain &&
+                      !strstr(plain, "host_access") && strstr(plain, "add element ip berth links"),
+              "HostAccess=no: the link is in links only (%s)", plain ? plain : "none");
+        CHECK(nft_table_batch(true, &table) == 0 && table &&
+                      strstr(table, "add chain ip berth input { type filter hook input priority filter; "
+                                    "policy accept; }\n") &&
+                      strstr(table, "flush chain ip6 berth input\n") &&
+                      strstr(table, "add rule ip berth input iifname @links drop\n") &&
+                      strstr(table, "add rule ip6 berth input iifname @links drop\n") &&
+                      strstr(table, "add rule ip berth input iifname @host_access accept\n"),
+              "the table has an input chain, rebuilt each time, that drops what comes from a link");
+        free(on);
+        free(off);
+        free(plain);
+        free(table);
+}
+
 int main(void)
 {
+        test_host_access_elements();
         test_forward_drop();
         test_ports();
         test_prefixes();

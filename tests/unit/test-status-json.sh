@@ -15,7 +15,7 @@ touch "$T/etc/web.container" "$T/etc/db.container" "$T/etc/db.container.d/10-lim
 printf 'NAME=web\nSUPERVISOR=%s\nLEADER=%s\nSINCE=1700000000000000\nUID_BASE=524288\nUID_SIZE=65536\nLABEL=system_u:system_r:container_t:s0:c1,c2\nROOT=/var/lib/berth/web\nSCOPE=\nCONFIG=%s\n' \
         $$ $$ "$T/etc/web.container" >"$T/state/web/state"
 # VirtualEthernet=: the address, link and published ports (src/launch/lock.c writes these lines).
-printf 'ADDRESS=10.213.7.6/30\nINTERFACE=bt-web\nPORTS=tcp:8080:80 udp:5353:53\nFORWARD_BLOCKED=\n' >>"$T/state/web/state"
+printf 'ADDRESS=10.213.7.6/30\nINTERFACE=bt-web\nPORTS=tcp:8080:80 udp:5353:53\nFORWARD_BLOCKED=\nHOST_ACCESS=1\n' >>"$T/state/web/state"
 exec {lockfd}>"$T/state/web/lock"
 flock -x "$lockfd"
 export BERTH_STATE_DIR=$T/state BERTH_CONFIG_PATH=$T/etc
@@ -28,7 +28,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked memory oom_kills tasks cgroup result reason error"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked host_access memory oom_kills tasks cgroup result reason error"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
@@ -45,6 +45,7 @@ check_eq "no IPv6: address6 null" "$(field address6 "$out")" None
 check_eq "interface" "$(field interface "$out")" "'bt-web'"
 check_eq "ports: a list" "$(field ports "$out")" "['tcp:8080:80', 'udp:5353:53']"
 check_eq "forward not blocked: null" "$(field forward_blocked "$out")" None
+check_eq "HostAccess=yes: host_access true" "$(field host_access "$out")" True
 check_eq "no scope: memory null" "$(field memory "$out")" None
 check_eq "no scope: oom_kills null" "$(field oom_kills "$out")" None
 
@@ -61,6 +62,7 @@ kills=$(sed -n 's/^oom_kill //p' "$mnt$cg/memory.events" 2>/dev/null)
 api=$("$BERTH" status -o json api)
 text=$("$BERTH" status --lines=0 api)
 check_eq "scope: cgroup is the leader's own" "$(field cgroup "$api")" "'$cg'"
+check_eq "without VirtualEthernet=: host_access null" "$(field host_access "$api")" None
 if [ -n "$kills" ]; then
         check_eq "scope: oom_kills is memory.events oom_kill ($mnt$cg)" "$(field oom_kills "$api")" "$kills"
         check "scope: text has an 'OOM kills:' line aligned with Memory" grep -qx "  OOM kills: $kills" <<<"$text"
@@ -73,6 +75,7 @@ fi
 webtext=$("$BERTH" status --lines=0 --no-pager web 2>/dev/null)
 check "text: the address and its link" grep -q "^ *Address: 10.213.7.6/30 on bt-web$" <<<"$webtext"
 check "text: the published ports" grep -q "^ *Ports: tcp:8080:80 udp:5353:53$" <<<"$webtext"
+check "text: HostAccess=yes" grep -q "^Host access: yes" <<<"$webtext"
 pretty=$("$BERTH" status --output=json-pretty web)
 check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
 check_eq "json-pretty has the same object" \

@@ -19,6 +19,19 @@ chmod 755 "$WAN_WWW/cgi-bin/ip"
 wan_httpd "$WAN_WWW"
 
 get() { curl -s --max-time 5 "$@"; }
+# A service of the host itself (this namespace), on all of its addresses, IPv4 and IPv6.
+mkdir -p "$IT_WORK/host-www" && echo "hello from the host" >"$IT_WORK/host-www/index.html"
+"$IT_BUSYBOX" httpd -f -p 9100 -h "$IT_WORK/host-www" &
+IT_PIDS+=("$!")
+for _ in $(seq 100); do
+        ss -Hltn 'sport = :9100' | grep -q . && break
+        sleep 0.05
+done
+# cget NAME CURL-ARGS...: curl run in container NAME's network namespace; a connection the host
+# drops times out after 2 s and prints nothing (or 000 with -w '%{http_code}').
+cget() { nsenter -t "$(it_leader "$1")" -n curl -s --max-time 2 "${@:2}"; }
+code_from() { cget "$1" -o /dev/null -w '%{http_code}' "$2"; }
+gateway() { local a; a=$(state_of "$1" ADDRESS); a=${a%/30}; echo "${a%.*}.$((${a##*.} - 1))"; }
 elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
 lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
 
@@ -75,6 +88,56 @@ R"
         check "(e) after stop: the port lock is released" lock_free port-tcp-8080
 else
         fail "web1 did not start: $(cat "$IT_ERR")"
+fi
+
+# The host itself: a container reaches none of its services, through its gateway or any other of
+# the host's addresses, unless HostAccess=yes; the host still reaches into it, and containers
+# still reach each other's published ports through the host's addresses.
+web_container closed "Port=8084:80"
+web_container opened "Port=8085:80" "HostAccess=yes"
+if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
+        it_start opened && it_wait_output '^serving'; then
+        opened=$IT_BG_PID
+        caddr=$(state_of closed ADDRESS)
+        caddr=${caddr%/30}
+        cgw=$(gateway closed) ogw=$(gateway opened)
+        check_eq "default: the host's service through the container's gateway $cgw: no answer" \
+                "$(code_from closed "http://$cgw:9100/")" "000"
+        check_eq "default: ... through the host's address $HOST_IP: no answer" \
+                "$(code_from closed "http://$HOST_IP:9100/")" "000"
+        check_eq "default: ... through another container's gateway $ogw: no answer" \
+                "$(code_from closed "http://$ogw:9100/")" "000"
+        check_eq "HostAccess=yes: the host's service through the gateway $ogw" \
+                "$(cget opened "http://$ogw:9100/")" "hello from the host"
+        check_eq "HostAccess=yes: ... and through the host's address $HOST_IP" \
+                "$(cget opened "http://$HOST_IP:9100/")" "hello from the host"
+        check_eq "berth status -o json: host_access true with HostAccess=yes, false without" \
+                "$(for n in opened closed; do "$BERTH" status -o json "$n" | python3 -c 'import json,sys; print(json.load(sys.stdin)["host_access"])'; done | tr '\n' ' ')" \
+                "True False "
+        check_eq "only the HostAccess=yes link is in the set host_access" \
+                "$(nft list set ip berth host_access | grep -o '"bt-[a-z]*"')" '"bt-opened"'
+        check_eq "default: the host reaches the container's own address" \
+                "$(get "http://$caddr/")" "hello from the container"
+        check "default: the host pings the container (the echo reply comes back in)" \
+                sh -c "'$IT_BUSYBOX' ping -c1 -W2 '$caddr' >/dev/null"
+        check "default: the container cannot ping its gateway" \
+                sh -c "! nsenter -t '$(it_leader closed)' -n '$IT_BUSYBOX' ping -c1 -W1 '$cgw' >/dev/null"
+        check_eq "default: the host reaches the container's published port" \
+                "$(get "http://$HOST_IP:8084/")" "hello from the container"
+        check_eq "default: wan reaches the container's published port" \
+                "$(wan curl -s --max-time 5 "http://$HOST_IP:8084/")" "hello from the container"
+        check_eq "default: the container reaches another's published port through the host's address" \
+                "$(cget closed "http://$HOST_IP:8085/")" "hello from the container"
+        check_eq "default: ... and through its own gateway" \
+                "$(cget closed "http://$cgw:8085/")" "hello from the container"
+        check_eq "HostAccess=yes: the container reaches another's published port" \
+                "$(cget opened "http://$HOST_IP:8084/")" "hello from the container"
+        stop "$opened"
+        stop "$closed"
+        check_eq "after stop: no element left (host_access empty too)" "$(elements)" "0"
+else
+        fail "closed or opened did not start: $(cat "$IT_ERR")"
+        [ -n "${closed:-}" ] && stop "$closed"
 fi
 
 # The supervisor SIGKILLed after each step of the pipeline (src/launch/fault-inject.c): the next
@@ -172,8 +235,10 @@ else
 fi
 
 # (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
-web_container victim "Port=8081:80"
+web_container victim "Port=8081:80" "HostAccess=yes"
 if it_start victim && it_wait_output '^serving'; then
+        check "SIGKILL: the victim's link is in host_access before" \
+                sh -c "nft list set ip berth host_access | grep -q bt-victim"
         vsub=$(state_of victim ADDRESS); vsub=${vsub%/*}; vsub=${vsub%.*}.$((${vsub##*.} - 2))
         kill -KILL "$(state_of victim SUPERVISOR)"
         wait "$IT_BG_PID" 2>/dev/null
@@ -210,6 +275,13 @@ if it_start web6 && it_wait_output '^serving'; then
         addr6=$(state_of web6 ADDRESS6)
         diag "web6: $addr6"
         check "(d) the container has a ULA /64 address" sh -c "echo '$addr6' | grep -q '^fd[0-9a-f:]*::2/64$'"
+        gw6=${addr6%::2/64}::1
+        check_eq "(d) default: the host's service through the IPv6 gateway $gw6: no answer" \
+                "$(code_from web6 "http://[$gw6]:9100/")" "000"
+        check_eq "(d) default: ... through the host's IPv6 address: no answer" \
+                "$(code_from web6 "http://[$HOST_IP6]:9100/")" "000"
+        check_eq "(d) the host reaches the container over IPv6 directly" \
+                "$(get "http://[${addr6%/64}]/")" "hello from the container"
         check_eq "(d) from wan, [HOST]:8080 reaches the container over IPv6" \
                 "$(wan curl -s --max-time 5 "http://[$HOST_IP6]:8080/")" "hello from the container"
         check_eq "(d) from the host itself, its own IPv6 address:8080 works" \
@@ -226,12 +298,19 @@ fi
 # Two /30s whose index shares its 16 low bits (here through Address=; also two pools) once got the
 # same ULA /64: the same addresses on two links, the second container's IPv6 traffic routed to
 # the first, and the first stop deleting the other's masquerade element.
-web_container v6a "IPv6=yes" "Address=10.1.0.4/30"
+web_container v6a "IPv6=yes" "Address=10.1.0.4/30" "HostAccess=yes"
 web_container v6b "IPv6=yes" "Address=10.5.0.4/30"
 if it_start v6a && it_wait_output '^serving' && v6a=$IT_BG_PID && it_start v6b && it_wait_output '^serving'; then
         a6=$(state_of v6a ADDRESS6) b6=$(state_of v6b ADDRESS6)
         diag "v6a: $a6, v6b: $b6"
         check "(d) two containers never share an IPv6 address" test "${a6%/64}" != "${b6%/64}"
+        check_eq "(d) HostAccess=yes: the host's service through the IPv6 gateway" \
+                "$(cget v6a "http://[${a6%::2/64}::1]:9100/")" "hello from the host"
+        check_eq "(d) HostAccess=yes: ... and through the host's IPv6 address" \
+                "$(cget v6a "http://[$HOST_IP6]:9100/")" "hello from the host"
+        check_eq "(d) default: v6b does not reach it" "$(code_from v6b "http://[$HOST_IP6]:9100/")" "000"
+        check_eq "(d) containers stay apart over IPv6: v6b cannot reach v6a's own address" \
+                "$(code_from v6b "http://[${a6%/64}]/")" "000"
         check "(d) the host routes v6b's address to v6b's link" \
                 sh -c "ip -6 route get '${b6%/64}' | grep -q 'dev bt-v6b '"
         stop "$IT_BG_PID"
@@ -340,6 +419,8 @@ verify_bad dupport '6: [Network] Port=tcp:8080:81: duplicate port tcp:8080 (expe
         VirtualEthernet=yes Port=8080:80 Port=tcp:8080:81
 verify_bad noveth '4: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: ports are published to the container'"'"'s own interface)' \
         Port=8080:80
+verify_bad hostnoveth '4: [Network] HostAccess=yes: HostAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: HostAccess= opens the host to the container'"'"'s own interface)' \
+        HostAccess=yes
 
 # Another table's forward hook with policy drop (what Docker sets): the start says so, and the
 # state (berth status) records it.
