@@ -7,12 +7,31 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static int test_n, test_failed;
+
+/* A test line's description, on that one line: a newline in it (a multi-line value quoted) would
+ * start a line TAP does not know. Written as \n. */
+__attribute__((format(printf, 1, 2))) static inline void test_print_description(const char *fmt, ...)
+{
+        char buf[8192];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        for (const char *p = buf; *p; p++)
+                if (*p == '\n')
+                        fputs("\\n", stdout);
+                else
+                        putchar(*p);
+        putchar('\n');
+}
 
 #define CHECK(cond, ...)                                                                                    \
         do {                                                                                                \
@@ -24,8 +43,7 @@ static int test_n, test_failed;
                         test_failed++;                                                                      \
                         printf("not ok %d - ", test_n);                                                     \
                 }                                                                                           \
-                printf(__VA_ARGS__);                                                                        \
-                printf("\n");                                                                               \
+                test_print_description(__VA_ARGS__);                                                        \
                 if (!_ok)                                                                                   \
                         printf("#   failed: %s at %s:%d\n", #cond, __FILE__, __LINE__);                     \
                 fflush(stdout);                                                                             \
