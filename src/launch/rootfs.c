@@ -38,9 +38,11 @@ int child_open_host_sources(LaunchChild *ch)
                                                   host_nodes[i]);
         }
 
-        /* The scratch tmpfs covers the host's /tmp in this mount namespace only. */
+        /* The scratch tmpfs covers the host's /tmp in this mount namespace only. It holds the
+         * upper layer of an ephemeral root: the container's files, their inodes bounded as on its
+         * other tmpfs (child_mount_dev()); its pages are charged to the container's memory. */
         _cleanup_close_ int scratch = -EBADF;
-        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0700", NULL },
+        r = mount_new_fs("tmpfs", (const char *const[]){ "mode=0700", "nr_inodes=1m", NULL },
                          MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &scratch);
         if (r >= 0)
                 r = mount_attach_path(scratch, LAUNCH_SCRATCH);

@@ -68,7 +68,7 @@ cat >"$IT_ROOT/fs-facts.sh" <<'EOS'
 for m in /dev/shm /run /tmp; do
         echo "$m $(/bin/busybox stat -f -c '%b*%S' "$m")"
 done
-for m in /dev /dev/shm /run /tmp; do
+for m in / /dev /dev/shm /run /tmp; do
         echo "inodes $m $(/bin/busybox stat -f -c %c "$m")"
 done
 echo "interrupts $(/bin/busybox wc -c </proc/interrupts)"
@@ -120,6 +120,17 @@ check_eq "each masked directory is an empty read-only tmpfs" \
         "$(grep '^emptydir ' "$IT_OUT" | grep -vc ' 1021994 0 ro$')" 0
 check_eq "all masked directories are one file system" \
         "$(sed -n 's/^emptydir [^ ]* \([0-9]*\) .*/\1/p' "$IT_OUT" | sort -u | wc -l)" 1
+
+# The same for an ephemeral root's upper layer (the scratch tmpfs; an overlay's statfs is its
+# upper layer's): what the container writes to / went there unbounded.
+it_container fs-ephemeral <<C
+[Container]
+Directory=$IT_ROOT
+Ephemeral=yes
+Exec=/fs-facts.sh
+C
+it_run fs-ephemeral
+check_eq "an ephemeral root's upper layer has at most 1048576 inodes" "$(fact "inodes /")" 1048576
 it_container fs-sized <<C
 [Container]
 Directory=$IT_ROOT
