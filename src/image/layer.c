@@ -166,8 +166,9 @@ static bool xattr_is_hosts(const char *name, bool keep_capability)
                strneq(name, "trusted.", strlen("trusted."));
 }
 
-/* Removes the xattrs xattr_is_hosts() names from one member; returns whether any went. */
-static int entry_drop_xattrs(struct archive_entry *e, bool keep_capability)
+/* Removes the xattrs xattr_is_hosts() names from one member; returns whether any went, and in
+ * *ret_capability whether the file capability was one of them. */
+static int entry_drop_xattrs(struct archive_entry *e, bool keep_capability, bool *ret_capability)
 {
         struct {
                 char *name;
@@ -180,10 +181,14 @@ static int entry_drop_xattrs(struct archive_entry *e, bool keep_capability)
         size_t size;
         int r = 0;
 
+        *ret_capability = false;
         archive_entry_xattr_reset(e);
         while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
-                if (xattr_is_hosts(name, keep_capability))
+                if (xattr_is_hosts(name, keep_capability)) {
                         dropped++;
+                        if (streq(name, XATTR_CAPABILITY))
+                                *ret_capability = true;
+                }
         if (dropped == 0)
                 return 0;
         /* libarchive cannot drop one xattr: copy the others and put them back. */
@@ -226,24 +231,17 @@ static int entry_strip_privileges(struct archive_entry *e, bool keep_setuid)
 {
         mode_t perm = archive_entry_perm(e),
                strip = archive_entry_filetype(e) == AE_IFDIR ? S_ISUID : S_ISUID | S_ISGID;
-        bool stripped = false, has_cap = false;
-        const char *name;
-        const void *value;
-        size_t size;
+        bool stripped = false, dropped_cap;
         int r;
 
         if (!keep_setuid && (perm & strip)) {
                 archive_entry_set_perm(e, perm & ~strip);
                 stripped = true;
         }
-        archive_entry_xattr_reset(e);
-        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
-                if (streq(name, XATTR_CAPABILITY))
-                        has_cap = true;
-        r = entry_drop_xattrs(e, keep_setuid);
+        r = entry_drop_xattrs(e, keep_setuid, &dropped_cap);
         if (r < 0)
                 return r;
-        return stripped || (has_cap && !keep_setuid);
+        return stripped || dropped_cap;
 }
 
 /* What the image may not carry, and what it may carry only when asked (--keep-setuid). Returns 1

@@ -93,6 +93,18 @@ child_dead() { # PID: gone, or a zombie waiting for its new parent, within 3 s
         done
         return 1
 }
+# start_paused POINT ERRFILE: `berth run fault` in the background, its child held at POINT;
+# sets sup (berth) and child (its child), both killed by it_cleanup should they survive. Fails
+# when the child did not report the pause within 10 s.
+start_paused() {
+        BERTH_TEST_CHILD_PAUSE_AT=$1 "$BERTH" run --register=no fault </dev/null >/dev/null 2>"$2" &
+        sup=$!
+        IT_PIDS+=("$sup")
+        for _ in $(seq 100); do grep -q "paused at $1" "$2" && break; sleep 0.1; done
+        child=$(pgrep -P "$sup" | head -n1)
+        grep -q "paused at $1" "$2" && [ -n "$child" ] || return 1
+        IT_PIDS+=("$child")
+}
 for point in userns; do
         it_container fault <<EOF
 [Container]
@@ -100,16 +112,10 @@ Directory=$IT_ROOT
 Exec=/bin/sh -c "sleep 30"
 EOF
         perr=$IT_WORK/pause-$point.err
-        BERTH_TEST_CHILD_PAUSE_AT=$point "$BERTH" run --register=no fault </dev/null >/dev/null 2>"$perr" &
-        sup=$!
-        IT_PIDS+=("$sup")
-        for _ in $(seq 100); do grep -q "paused at $point" "$perr" && break; sleep 0.1; done
-        child=$(pgrep -P "$sup" | head -n1)
-        if ! grep -q "paused at $point" "$perr" || [ -z "$child" ]; then
+        start_paused "$point" "$perr" || {
                 fail "pause at '$point': the child did not reach it: $(head -c 300 "$perr")"
                 continue
-        fi
-        IT_PIDS+=("$child") # killed by it_cleanup should it survive
+        }
         kill -KILL "$sup"
         wait "$sup" 2>/dev/null
         check "supervisor killed while the child is paused at '$point': the child dies with it" child_dead "$child"
@@ -126,16 +132,10 @@ done
 # (Blocked since the clone and never read, they left berth waiting for ever.)
 for sig in TERM INT; do
         perr=$IT_WORK/interrupt-$sig.err
-        BERTH_TEST_CHILD_PAUSE_AT=userns "$BERTH" run --register=no fault </dev/null >/dev/null 2>"$perr" &
-        sup=$!
-        IT_PIDS+=("$sup")
-        for _ in $(seq 100); do grep -q "paused at userns" "$perr" && break; sleep 0.1; done
-        child=$(pgrep -P "$sup" | head -n1)
-        if ! grep -q "paused at userns" "$perr" || [ -z "$child" ]; then
+        start_paused userns "$perr" || {
                 fail "SIG$sig at setup: the child did not reach the pause: $(head -c 300 "$perr")"
                 continue
-        fi
-        IT_PIDS+=("$child")
+        }
         kill -$sig "$sup"
         for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.1; done
         if kill -0 "$sup" 2>/dev/null; then
