@@ -5,7 +5,9 @@
 # Builds or reuses the image (build-image.sh), copies the berth of this build into a job directory,
 # boots it (vm-run.sh) and relays the guest's TAP lines as its own, prefixed with the mode.
 # Env: BERTH_BUILD_ROOT / BERTH_SOURCE_ROOT (set by meson), BERTH_VM_CACHE (image cache),
-# BERTH_VM_KEEP=1 keeps the job directory (console.log, out.log) also when everything passed.
+# BERTH_VM_KEEP=1 keeps the whole job directory (disks and copies too), also when everything
+# passed; after a failure only its logs stay (the prepared roots' qcow2 overlays the guest wrote
+# to and the copied tree would cost hundreds of MB in /var/tmp per failed run).
 set -u
 mode=${1:?usage: vm-test.sh permissive|enforcing}
 here=$(dirname "$(readlink -f "$0")")
@@ -17,8 +19,11 @@ build=${BERTH_BUILD_ROOT:-$src/build}
 job=$(mktemp -d /var/tmp/berth-vm-job.XXXXXX)
 keep=${BERTH_VM_KEEP:-0}
 finish() {
-        if [ "$keep" = 1 ] || [ "$TAP_FAILED" -gt 0 ]; then
-                diag "job directory kept for debugging: $job (console.log, out.log)"
+        if [ "$keep" = 1 ]; then
+                diag "job directory kept: $job"
+        elif [ "$TAP_FAILED" -gt 0 ]; then
+                rm -rf "$job/root" "$job/src" "$job/build" "$job"/prepared/*.qcow2
+                diag "logs kept for debugging: $job (console.log, out.log, *.log)"
         else
                 rm -rf "$job"
         fi
