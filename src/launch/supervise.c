@@ -2,8 +2,8 @@
 /* Step 7: the supervisor. Forwards every catchable signal to the payload (SIGTERM and SIGINT as
  * the halt signal when it is an init), turns systemd's RequestStop for the scope into a stop of
  * its service (scope.c), relays the console pty, the payload's output to the journal (output.c)
- * and READY=1, reaps the payload and turns its end into berth's exit status: its exit code, or 128+N
- * when signal N killed it. */
+ * and its notifications (notify.c, at the pace notify-limit.h allows), reaps the payload and turns
+ * its end into berth's exit status: its exit code, or 128+N when signal N killed it. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -117,11 +117,27 @@ static void process_bus(LaunchContext *ctx)
         }
 }
 
+/* The payload ended: what it still said, the last STATUS= a flooding payload sent above all (why
+ * it stopped), reaches the manager before berth's STOPPING=1 instead of being dropped. Bounded: the
+ * datagrams still in the socket are at most its queue (net.unix.max_dgram_qlen, 512 by default;
+ * their writers are gone), read coalesced, and what the bucket held back goes out regardless of it,
+ * in one message (up to three when its states must not share one): once a run, not a flood. */
+static void notify_drain_at_exit(LaunchContext *ctx, NotifyLimit *limit)
+{
+        NotifyEvents ev = {};
+
+        for (unsigned i = 0; ctx->notify_fd >= 0 && i < 1024 / NOTIFY_DATAGRAMS_PER_WAKEUP; i++)
+                if (notify_socket_process(ctx->notify_fd, limit, &ev) <= 0)
+                        break;
+        (void)notify_relay_flush(limit, true);
+}
+
 int launch_supervise(LaunchContext *ctx)
 {
         _cleanup_close_ int sfd = -EBADF;
         sigset_t mask;
         Relay relay;
+        NotifyLimit notify_limit;
         int status = EXIT_BERTH_FAILED;
 
         launch_supervised_signals(&mask);
@@ -141,6 +157,7 @@ int launch_supervise(LaunchContext *ctx)
                 relay_add_console(&relay, ctx->pty_master_fd, STDOUT_FILENO);
         relay.eio_is_hangup = ctx->console_hold_fd >= 0;
         relay_window_size(&relay);
+        notify_limit_init(&notify_limit, NULL);
 
         for (;;) {
                 siginfo_t si = {};
@@ -166,7 +183,10 @@ int launch_supervise(LaunchContext *ctx)
                 }
                 relay_pollfds(&relay, p + 5);
                 *hold = (struct pollfd){ .fd = ctx->console_hold_fd }; /* only its hangup */
-                if (poll(p, ELEMENTSOF(p), -1) < 0) {
+                /* What the payload's notifications held back goes out when the bucket allows, even
+                 * if it sends nothing more: poll() wakes for it then. */
+                (void)notify_relay_flush(&notify_limit, false);
+                if (poll(p, ELEMENTSOF(p), notify_limit_timeout_msec(&notify_limit)) < 0) {
                         if (errno == EINTR)
                                 continue;
                         log_error_errno(negative_errno(), "Failed to wait for container %s: %m",
@@ -180,7 +200,7 @@ int launch_supervise(LaunchContext *ctx)
                 }
                 if (p[1].revents & POLLIN) {
                         NotifyEvents ev = {};
-                        (void)notify_socket_process(ctx->notify_fd, &ev);
+                        (void)notify_socket_process(ctx->notify_fd, &notify_limit, &ev);
                 }
                 launch_console_hold(ctx, hold->revents); /* before the master reads EIO again */
                 relay_process(&relay, p + 5);
@@ -194,6 +214,7 @@ int launch_supervise(LaunchContext *ctx)
                 output_relay_drain(&ctx->output[i]);
         relay_drain(&relay); /* whatever the console still holds */
         relay_stop(&relay);
+        notify_drain_at_exit(ctx, &notify_limit);
         /* The payload is gone: nothing to forward to. Signals still pending or arriving now must not
          * end the supervisor half-way through its cleanup: they stay blocked (cleanup leaves the
          * mask as it is) until berth exits, which discards them. One flag instead of a

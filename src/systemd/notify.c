@@ -85,21 +85,18 @@ static bool line_is_relayed(const char *line)
         return false;
 }
 
-/* Relays the assignments we act on from one message (newline-separated KEY=VALUE), together in
- * one message as they came (systemd reads RELOADING=1 with its MONOTONIC_USEC=). Of several
- * STATUS= lines only the last is relayed: the manager keeps only the last. Its text is the
- * container's and systemctl status prints it on the admin's terminal as it is: control characters,
- * C1 controls and bytes that are not UTF-8 go escaped (\x1b). */
-static int relay_message(char *buf, NotifyEvents *events)
+/* Adds the assignments we act on from one message (newline-separated KEY=VALUE) to what goes to the
+ * manager (NotifyLimit: at once while its budget lasts, coalesced beyond it). Of several STATUS=
+ * lines only the last counts: the manager keeps only the last. Its text is the container's and
+ * systemctl status prints it on the admin's terminal as it is: control characters, C1 controls and
+ * bytes that are not UTF-8 go escaped (\x1b). limit NULL: nothing listens, only *events. */
+static int relay_message(char *buf, NotifyLimit *limit, NotifyEvents *events)
 {
         _cleanup_free_ char *status = NULL;
-        char out[NOTIFY_MESSAGE_MAX + 1];
-        size_t n = 0;
+        unsigned states = 0;
         char *save = NULL;
 
         for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                size_t len = strlen(line);
-
                 if (strneq(line, "STATUS=", 7)) {
                         free(status);
                         status = cescape(line);
@@ -107,33 +104,51 @@ static int relay_message(char *buf, NotifyEvents *events)
                                 return -ENOMEM;
                         continue;
                 }
-                if (!line_is_relayed(line) || n + len + 1 > NOTIFY_MESSAGE_MAX)
+                if (!line_is_relayed(line))
                         continue;
-                if (streq(line, "READY=1"))
+                if (streq(line, "READY=1")) {
                         events->ready = true;
-                else if (streq(line, "STOPPING=1"))
+                        states |= NOTIFY_STATE_READY;
+                } else if (streq(line, "STOPPING=1")) {
                         events->stopping = true;
-                else if (streq(line, "RELOADING=1"))
+                        states |= NOTIFY_STATE_STOPPING;
+                } else if (streq(line, "RELOADING=1")) {
                         events->reloading = true;
-                else if (strneq(line, "WATCHDOG=", 9))
-                        events->watchdog = true;
-                memcpy(out + n, line, len);
-                n += len;
-                out[n++] = '\n';
+                        states |= NOTIFY_STATE_RELOADING;
+                } else {
+                        if (strneq(line, "WATCHDOG=", 9))
+                                events->watchdog = true;
+                        if (limit)
+                                notify_limit_add_line(limit, line);
+                }
         }
-        if (status && n + strlen(status) <= NOTIFY_MESSAGE_MAX) {
-                memcpy(out + n, status, strlen(status));
-                n += strlen(status);
-                out[n++] = '\n';
-        }
-        if (n == 0)
+        if (!limit)
                 return 0;
-        out[n - 1] = 0;
-        return notify_manager(out);
+        notify_limit_add_states(limit, states);
+        if (status)
+                notify_limit_add_line(limit, status);
+        return notify_relay_flush(limit, false);
 }
 
-int notify_socket_process(int fd, NotifyEvents *events)
+int notify_relay_flush(NotifyLimit *limit, bool force)
 {
+        char out[NOTIFY_MESSAGE_MAX + 1];
+        int r = 0;
+
+        while (notify_limit_next(limit, force, out)) {
+                int k = notify_manager(out);
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        return r;
+}
+
+int notify_socket_process(int fd, NotifyLimit *limit, NotifyEvents *events)
+{
+        /* No service manager: nothing is relayed, nothing waits in limit. */
+        if (!getenv("NOTIFY_SOCKET"))
+                limit = NULL;
+
         /* The payload writes to this socket as fast as it likes: reading until it is empty could
          * take forever, and the supervisor's signals and output would wait as long. A few per
          * wakeup; poll() says when more are there. */
@@ -152,7 +167,7 @@ int notify_socket_process(int fd, NotifyEvents *events)
                 if ((size_t)n > sizeof(buf) - 1 || memchr(buf, 0, (size_t)n))
                         continue;
                 buf[n] = 0;
-                int r = relay_message(buf, events);
+                int r = relay_message(buf, limit, events);
                 if (r < 0)
                         return r;
         }

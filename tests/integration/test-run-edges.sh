@@ -228,6 +228,70 @@ else
         fail "notify flood: the container did not start: $(head -c 300 "$IT_ERR")"
 fi
 
+# A payload looping STATUS= must not make the service manager (PID 1 of the host) do work per
+# datagram: the supervisor relays at most NOTIFY_LIMIT_BURST messages at once and
+# NOTIFY_LIMIT_RATE a second after that, coalescing the rest into one message that keeps the
+# latest STATUS=. The payload (python3 of the default root, the host's) sends 20000 STATUS=N as
+# fast as it can, then waits, sending nothing, until the listener has its last STATUS= (a file in
+# a directory bound into the container says so): the supervisor sends what it held back when the
+# bucket allows, not only when the payload ends. The bound follows from the bucket over the whole
+# run's measured time (which holds the relay's): BURST + RATE * seconds, with 10 to spare (berth's
+# own STOPPING=1, rounding). Before the limiter the manager got all 20000.
+flood_listen() { # counts what reaches $IT_WORK/flood-manager.sock until STOPPING=1 (or 60 s of silence)
+        rm -rf "$IT_WORK/flood-manager.sock" "$IT_WORK/flood-manager.log" "$IT_WORK/flood-flag"
+        mkdir -m 0755 "$IT_WORK/flood-flag"
+        python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(60)
+print("listening", flush=True)
+n, last = 0, "none"
+while True:
+    try: m = s.recv(4096).decode()
+    except socket.timeout: break
+    n += 1
+    for line in m.split("\n"):
+        if line.startswith("STATUS="): last = line
+    if last == "STATUS=20000": open(sys.argv[3] + "/got-last", "w").close()
+    if "STOPPING=1" in m: break
+with open(sys.argv[2], "w") as log: print(n, last, file=log)
+' "$IT_WORK/flood-manager.sock" "$IT_WORK/flood-manager.log" "$IT_WORK/flood-flag" >"$IT_WORK/flood-listener.out" &
+        FLOOD_LISTENER=$!
+        IT_PIDS+=("$FLOOD_LISTENER")
+        for _ in $(seq 300); do grep -q listening "$IT_WORK/flood-listener.out" && break; sleep 0.1; done
+}
+it_container status-flood <<C
+[Container]
+Notify=yes
+Exec=/usr/bin/python3 -c 'import os, socket, time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect(os.environ["NOTIFY_SOCKET"]); [s.send(("STATUS=" + str(i)).encode()) for i in range(1, 20001)]; [time.sleep(0.05) for _ in range(200) if not os.path.exists("/mnt/got-last")]; print("sent", "seen" if os.path.exists("/mnt/got-last") else "unseen", flush=True)'
+[Files]
+Bind=$IT_WORK/flood-flag:/mnt:ro
+C
+flood_listen
+start=$(date +%s%N)
+NOTIFY_SOCKET=$IT_WORK/flood-manager.sock bounded_run status-flood
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+wait "$FLOOD_LISTENER"
+read -r got last <"$IT_WORK/flood-manager.log"
+allowed=$((10 + 10 * elapsed_ms / 1000 + 1 + 10))
+check_eq "STATUS= flood: the run ends (0) after the payload sent all" "$IT_RC/$(cut -d' ' -f1 "$IT_OUT")" "0/sent"
+[ "$IT_RC" = 0 ] || diag "$(head -c 500 "$IT_ERR")"
+check "STATUS= flood: the manager got $got messages in $elapsed_ms ms, at most $allowed (10 + 10/s)" \
+        test "$got" -le "$allowed"
+check_eq "STATUS= flood: the payload's last STATUS= reaches the manager" "$last" "STATUS=20000"
+check_eq "STATUS= flood: ... while the payload runs and sends nothing more" "$(cat "$IT_OUT")" "sent seen"
+# No NOTIFY_SOCKET for berth: nothing listens, nothing is relayed, the flood costs the run nothing
+# (the payload does not wait for the listener here).
+flood_listen
+touch "$IT_WORK/flood-flag/got-last"
+bounded_run status-flood
+check_eq "STATUS= flood without NOTIFY_SOCKET: the run ends (0)" "$IT_RC/$(cat "$IT_OUT")" "0/sent seen"
+python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b"STOPPING=1", sys.argv[1])' \
+        "$IT_WORK/flood-manager.sock"
+wait "$FLOOD_LISTENER"
+check_eq "STATUS= flood without NOTIFY_SOCKET: nothing relayed (only the test's own STOPPING=1)" \
+        "$(cat "$IT_WORK/flood-manager.log")" "1 none"
+
 # /run/host/notify is berth's own STATE_DIR/NAME/notify. A container whose root is host root there
 # (PrivateUsers=no or identity) replaced the socket with a directory through it, and every later
 # start of the container failed to bind the socket ("Address already in use"). The directory is
