@@ -2,6 +2,7 @@
 /* The bound on what the container's notify socket makes the service manager do (notify-limit.h). */
 #include <string.h>
 
+#include "macro.h"
 #include "notify-limit.h"
 #include "time-util.h"
 
@@ -59,15 +60,15 @@ static void set_line(char *dst, size_t size, const char *line)
 
 void notify_limit_add_line(NotifyLimit *l, const char *line)
 {
-        if (strncmp(line, "STATUS=", 7) == 0)
+        if (strneq(line, "STATUS=", 7))
                 set_line(l->status, sizeof(l->status), line);
-        else if (strncmp(line, "MONOTONIC_USEC=", 15) == 0)
+        else if (strneq(line, "MONOTONIC_USEC=", 15))
                 set_line(l->monotonic_usec, sizeof(l->monotonic_usec), line);
-        else if (strncmp(line, "WATCHDOG_USEC=", 14) == 0)
+        else if (strneq(line, "WATCHDOG_USEC=", 14))
                 set_line(l->watchdog_usec, sizeof(l->watchdog_usec), line);
-        else if (strcmp(line, "WATCHDOG=1") == 0)
+        else if (streq(line, "WATCHDOG=1"))
                 l->watchdog = true;
-        else if (strcmp(line, "WATCHDOG=trigger") == 0)
+        else if (streq(line, "WATCHDOG=trigger"))
                 l->watchdog_trigger = true;
 }
 
