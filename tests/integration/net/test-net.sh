@@ -94,7 +94,7 @@ fi
 # the host's addresses, unless HostAccess=yes; the host still reaches into it, and containers
 # still reach each other's published ports through the host's addresses.
 web_container closed "Port=8084:80"
-web_container opened "Port=8085:80" "HostAccess=yes"
+web_container opened "Port=8085:80" "Port=udp:7000:7000" "HostAccess=yes"
 if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
         it_start opened && it_wait_output '^serving'; then
         opened=$IT_BG_PID
@@ -132,6 +132,42 @@ if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
                 "$(cget closed "http://$cgw:8085/")" "hello from the container"
         check_eq "HostAccess=yes: the container reaches another's published port" \
                 "$(cget opened "http://$HOST_IP:8084/")" "hello from the container"
+        # A container root with CAP_NET_RAW or CAP_NET_ADMIN (Capability=; played by nsenter) sends
+        # from an address that is not its own to another's published port: the DNAT'd datagram
+        # was forwarded with the forged source, so opened took it for wan's or for another
+        # container's traffic (and answered there). Only its own address passes.
+        for src in "$caddr" 10.213.250.2 "$WAN_IP"; do
+                nsenter -t "$(it_leader opened)" -n python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 7000))
+s.settimeout(2)
+try:
+    print(s.recvfrom(100)[1][0])
+except OSError:
+    print("nothing")
+' >"$IT_WORK/spoof.out" &
+                listener=$!
+                for _ in $(seq 50); do
+                        nsenter -t "$(it_leader opened)" -n ss -Hlun 'sport = :7000' | grep -q . && break
+                        sleep 0.05
+                done
+                nsenter -t "$(it_leader closed)" -n python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT: send from any address
+s.bind((sys.argv[1], 40000))
+s.sendto(b"hi", (sys.argv[2], 7000))
+' "$src" "$HOST_IP"
+                wait "$listener"
+                if [ "$src" = "$caddr" ]; then
+                        check_eq "a container's datagram to another's published UDP port arrives from its address" \
+                                "$(cat "$IT_WORK/spoof.out")" "$caddr"
+                else
+                        check_eq "a datagram forged from $src to another's published port is dropped" \
+                                "$(cat "$IT_WORK/spoof.out")" "nothing"
+                fi
+        done
         stop "$opened"
         stop "$closed"
         check_eq "after stop: no element left (host_access empty too)" "$(elements)" "0"
