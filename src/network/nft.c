@@ -213,17 +213,19 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "add rule %1$s berth forward oifname @links drop\n",
                 family);
         /* To the host itself (its end of the link, any other address of it), only answers to the
-         * host's own connections, unless HostAccess=yes put the link in @host_access. Published
-         * ports never get here: prerouting DNATs them to a container, they are forwarded. IPv6
-         * neighbour discovery must pass, or the container cannot resolve its gateway. */
-        fprintf(f,
-                "add rule %1$s berth input iifname @links ct state established,related accept\n"
-                "add rule %1$s berth input iifname @host_access accept\n",
-                family);
+         * host's own connections, unless HostAccess=yes put the link in @host_access; either way
+         * only from the container's own address, as forwarded traffic. Published ports never get
+         * here: prerouting DNATs them to a container, they are forwarded. IPv6 neighbour discovery
+         * (from link-local addresses) must pass, or the container cannot resolve its gateway. */
         if (streq(family, "ip6"))
                 fprintf(f, "add rule ip6 berth input iifname @links icmpv6 type { nd-neighbor-solicit, "
                            "nd-neighbor-advert } accept\n");
-        fprintf(f, "add rule %s berth input iifname @links drop\n", family);
+        fprintf(f,
+                "add rule %1$s berth input iifname @links iifname . %1$s saddr != @sources drop\n"
+                "add rule %1$s berth input iifname @links ct state established,related accept\n"
+                "add rule %1$s berth input iifname @host_access accept\n"
+                "add rule %1$s berth input iifname @links drop\n",
+                family);
 }
 
 int nft_table_batch(bool ipv6, char **ret)

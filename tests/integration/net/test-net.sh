@@ -32,6 +32,38 @@ done
 cget() { nsenter -t "$(it_leader "$1")" -n curl -s --max-time 2 "${@:2}"; }
 code_from() { cget "$1" -o /dev/null -w '%{http_code}' "$2"; }
 gateway() { local a; a=$(state_of "$1" ADDRESS); a=${a%/30}; echo "${a%.*}.$((${a##*.} - 1))"; }
+# first_source PID PORT NAME OWN FORGED DST: container NAME sends a UDP datagram to DST:PORT from
+# the address FORGED (IP_TRANSPARENT), then one from its own address OWN; prints the source of the
+# first datagram a listener in PID's network namespace on PORT receives ("nothing" within 10 s).
+first_source() {
+        local out=$IT_WORK/first-source listener
+        nsenter -t "$1" -n python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.settimeout(10)
+try:
+    print(s.recvfrom(100)[1][0])
+except OSError:
+    print("nothing")
+' "$2" >"$out" &
+        listener=$!
+        for _ in $(seq 100); do
+                nsenter -t "$1" -n ss -Hlun "sport = :$2" | grep -q . && break
+                sleep 0.05
+        done
+        nsenter -t "$(it_leader "$3")" -n python3 -c '
+import socket, sys
+port, own, forged, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+for src in (forged, own):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT: send from any address
+    s.bind((src, 0))
+    s.sendto(b"hi", (dst, port))
+' "$2" "$4" "$5" "$6"
+        wait "$listener"
+        cat "$out"
+}
 elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
 lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
 
@@ -133,40 +165,20 @@ if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
         check_eq "HostAccess=yes: the container reaches another's published port" \
                 "$(cget opened "http://$HOST_IP:8084/")" "hello from the container"
         # A container root with CAP_NET_RAW or CAP_NET_ADMIN (Capability=; played by nsenter) sends
-        # from an address that is not its own to another's published port: the DNAT'd datagram
-        # was forwarded with the forged source, so opened took it for wan's or for another
-        # container's traffic (and answered there). Only its own address passes.
-        for src in "$caddr" 10.213.250.2 "$WAN_IP"; do
-                nsenter -t "$(it_leader opened)" -n python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 7000))
-s.settimeout(2)
-try:
-    print(s.recvfrom(100)[1][0])
-except OSError:
-    print("nothing")
-' >"$IT_WORK/spoof.out" &
-                listener=$!
-                for _ in $(seq 50); do
-                        nsenter -t "$(it_leader opened)" -n ss -Hlun 'sport = :7000' | grep -q . && break
-                        sleep 0.05
-                done
-                nsenter -t "$(it_leader closed)" -n python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT: send from any address
-s.bind((sys.argv[1], 40000))
-s.sendto(b"hi", (sys.argv[2], 7000))
-' "$src" "$HOST_IP"
-                wait "$listener"
-                if [ "$src" = "$caddr" ]; then
-                        check_eq "a container's datagram to another's published UDP port arrives from its address" \
-                                "$(cat "$IT_WORK/spoof.out")" "$caddr"
-                else
-                        check_eq "a datagram forged from $src to another's published port is dropped" \
-                                "$(cat "$IT_WORK/spoof.out")" "nothing"
-                fi
+        # a datagram from an address that is not its own, then one from its own: the listener
+        # names the first that arrives. To another's published port, the forged one was DNAT'd and
+        # forwarded as it was, so opened took it for wan's or another container's traffic (and
+        # answered there); to the host from the HostAccess=yes container, the host's service saw
+        # the forged peer. Only the container's own address passes.
+        oaddr=$(state_of opened ADDRESS)
+        oaddr=${oaddr%/30}
+        for src in 10.213.250.2 "$WAN_IP"; do
+                check_eq "to another's published port, forged from $src: what arrives is from the sender's own" \
+                        "$(first_source "$(it_leader opened)" 7000 closed "$caddr" "$src" "$HOST_IP")" "$caddr"
+        done
+        for src in 10.213.250.2 "$caddr" "$WAN_IP"; do
+                check_eq "HostAccess=yes: to the host, forged from $src: what arrives is from the sender's own" \
+                        "$(first_source $$ 7001 opened "$oaddr" "$src" "$ogw")" "$oaddr"
         done
         stop "$opened"
         stop "$closed"
