@@ -197,29 +197,35 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "add rule %1$s berth output %1$s daddr != %2$s fib daddr type local "
                 "dnat %1$s to udp dport map @ports_udp\n",
                 family, loopback);
-        /* Outbound: a container's traffic leaves with the host's address. Into a container only
-         * what it asked for, or what a published port leads to (also from another container);
-         * out of it only from its own address, and not straight to another container. */
+        /* Outbound: a container's traffic leaves with the host's address. Nothing is forwarded
+         * from a link but from that container's own address: a root with CAP_NET_RAW or
+         * CAP_NET_ADMIN forging another's (a container's, wan's) would otherwise pass to another
+         * container as an answer or through a published port's DNAT. Into a container only what
+         * it asked for, or what a published port leads to (also from another container); out of
+         * it not straight to another container. */
         fprintf(f,
                 "add rule %1$s berth postrouting %1$s saddr @addresses oifname != @links masquerade\n"
+                "add rule %1$s berth forward iifname @links iifname . %1$s saddr != @sources drop\n"
                 "add rule %1$s berth forward oifname @links ct state established,related accept\n"
                 "add rule %1$s berth forward oifname @links ct status dnat accept\n"
-                "add rule %1$s berth forward iifname . %1$s saddr @sources oifname != @links accept\n"
+                "add rule %1$s berth forward iifname @links oifname != @links accept\n"
                 "add rule %1$s berth forward iifname @links drop\n"
                 "add rule %1$s berth forward oifname @links drop\n",
                 family);
         /* To the host itself (its end of the link, any other address of it), only answers to the
-         * host's own connections, unless HostAccess=yes put the link in @host_access. Published
-         * ports never get here: prerouting DNATs them to a container, they are forwarded. IPv6
-         * neighbour discovery must pass, or the container cannot resolve its gateway. */
-        fprintf(f,
-                "add rule %1$s berth input iifname @links ct state established,related accept\n"
-                "add rule %1$s berth input iifname @host_access accept\n",
-                family);
+         * host's own connections, unless HostAccess=yes put the link in @host_access; either way
+         * only from the container's own address, as forwarded traffic. Published ports never get
+         * here: prerouting DNATs them to a container, they are forwarded. IPv6 neighbour discovery
+         * (from link-local addresses) must pass, or the container cannot resolve its gateway. */
         if (streq(family, "ip6"))
                 fprintf(f, "add rule ip6 berth input iifname @links icmpv6 type { nd-neighbor-solicit, "
                            "nd-neighbor-advert } accept\n");
-        fprintf(f, "add rule %s berth input iifname @links drop\n", family);
+        fprintf(f,
+                "add rule %1$s berth input iifname @links iifname . %1$s saddr != @sources drop\n"
+                "add rule %1$s berth input iifname @links ct state established,related accept\n"
+                "add rule %1$s berth input iifname @host_access accept\n"
+                "add rule %1$s berth input iifname @links drop\n",
+                family);
 }
 
 int nft_table_batch(bool ipv6, char **ret)

@@ -283,6 +283,18 @@ static void test_forward_drop(void)
 
 /* HostAccess=: the link goes into @host_access with the others, and out again with them (the
  * undo recipe of a killed supervisor is this batch with add false). */
+/* Whether the first rule the batch adds to chain ("FAMILY berth CHAIN") is rule. */
+static bool first_rule_is(const char *batch, const char *chain, const char *rule)
+{
+        char prefix[128], want[256];
+        const char *p;
+
+        snprintf(prefix, sizeof(prefix), "add rule %s ", chain);
+        snprintf(want, sizeof(want), "%s%s\n", prefix, rule);
+        p = batch ? strstr(batch, prefix) : NULL;
+        return p && strncmp(p, want, strlen(want)) == 0;
+}
+
 static void test_host_access_elements(void)
 {
         static const uint8_t addr6[16] = { 0xfd, 0, [15] = 2 };
@@ -306,6 +318,14 @@ static void test_host_access_elements(void)
                       strstr(table, "add rule ip6 berth input iifname @links drop\n") &&
                       strstr(table, "add rule ip berth input iifname @host_access accept\n"),
               "the table has an input chain, rebuilt each time, that drops what comes from a link");
+        /* First in its chain: the accepts after it (ct status dnat, established) take any source. */
+        CHECK(first_rule_is(table, "ip berth forward",
+                            "iifname @links iifname . ip saddr != @sources drop") &&
+                      first_rule_is(table, "ip berth input",
+                                    "iifname @links iifname . ip saddr != @sources drop") &&
+                      first_rule_is(table, "ip6 berth forward",
+                                    "iifname @links iifname . ip6 saddr != @sources drop"),
+              "forward and input drop first what a link sends from an address not its own");
         free(on);
         free(off);
         free(plain);

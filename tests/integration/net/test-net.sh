@@ -32,6 +32,48 @@ done
 cget() { nsenter -t "$(it_leader "$1")" -n curl -s --max-time 2 "${@:2}"; }
 code_from() { cget "$1" -o /dev/null -w '%{http_code}' "$2"; }
 gateway() { local a; a=$(state_of "$1" ADDRESS); a=${a%/30}; echo "${a%.*}.$((${a##*.} - 1))"; }
+# first_source PID PORT NAME OWN FORGED DST: container NAME sends a UDP datagram to DST:PORT from
+# the address FORGED, then one from its own address OWN; prints the source of the first datagram
+# a listener in PID's network namespace on PORT receives ("nothing" within 10 s). IPv4 needs a
+# root with CAP_NET_RAW or CAP_NET_ADMIN (IP_TRANSPARENT; root here); IPv6 needs no capability
+# at all (IPV6_FREEBIND): the sender runs without any.
+first_source() {
+        local out=$IT_WORK/first-source listener sender=(python3)
+        case $6 in # nobody's python: root's PATH may lead where nobody cannot go
+        *:*) sender=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all /usr/bin/python3) ;;
+        esac
+        nsenter -t "$1" -n python3 -c '
+import socket, sys
+family = socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET
+s = socket.socket(family, socket.SOCK_DGRAM)
+s.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", int(sys.argv[1])))
+s.settimeout(10)
+try:
+    print(s.recvfrom(100)[1][0])
+except OSError:
+    print("nothing")
+' "$2" "$6" >"$out" &
+        listener=$!
+        for _ in $(seq 100); do
+                nsenter -t "$1" -n ss -Hlun "sport = :$2" | grep -q . && break
+                sleep 0.05
+        done
+        nsenter -t "$(it_leader "$3")" -n "${sender[@]}" -c '
+import socket, sys
+port, own, forged, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+v6 = ":" in dst
+for src in (forged, own):
+    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
+    if v6:
+        s.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND: bind any address, no capability
+    else:
+        s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT: send from any address
+    s.bind((src, 0))
+    s.sendto(b"hi", (dst, port))
+' "$2" "$4" "$5" "$6"
+        wait "$listener"
+        cat "$out"
+}
 elements() { nft list table ip berth 2>/dev/null | grep -c 'elements ='; }
 lock_free() { flock -n -x "$BERTH_STATE_DIR/net/$1.lock" true; }
 
@@ -94,7 +136,7 @@ fi
 # the host's addresses, unless HostAccess=yes; the host still reaches into it, and containers
 # still reach each other's published ports through the host's addresses.
 web_container closed "Port=8084:80"
-web_container opened "Port=8085:80" "HostAccess=yes"
+web_container opened "Port=8085:80" "Port=udp:7000:7000" "HostAccess=yes"
 if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
         it_start opened && it_wait_output '^serving'; then
         opened=$IT_BG_PID
@@ -132,6 +174,22 @@ if it_start closed && it_wait_output '^serving' && closed=$IT_BG_PID &&
                 "$(cget closed "http://$cgw:8085/")" "hello from the container"
         check_eq "HostAccess=yes: the container reaches another's published port" \
                 "$(cget opened "http://$HOST_IP:8084/")" "hello from the container"
+        # A container root with CAP_NET_RAW or CAP_NET_ADMIN (Capability=; played by nsenter) sends
+        # a datagram from an address that is not its own, then one from its own: the listener
+        # names the first that arrives. To another's published port, the forged one was DNAT'd and
+        # forwarded as it was, so opened took it for wan's or another container's traffic (and
+        # answered there); to the host from the HostAccess=yes container, the host's service saw
+        # the forged peer. Only the container's own address passes.
+        oaddr=$(state_of opened ADDRESS)
+        oaddr=${oaddr%/30}
+        for src in 10.213.250.2 "$WAN_IP"; do
+                check_eq "to another's published port, forged from $src: what arrives is from the sender's own" \
+                        "$(first_source "$(it_leader opened)" 7000 closed "$caddr" "$src" "$HOST_IP")" "$caddr"
+        done
+        for src in 10.213.250.2 "$caddr" "$WAN_IP"; do
+                check_eq "HostAccess=yes: to the host, forged from $src: what arrives is from the sender's own" \
+                        "$(first_source $$ 7001 opened "$oaddr" "$src" "$ogw")" "$oaddr"
+        done
         stop "$opened"
         stop "$closed"
         check_eq "after stop: no element left (host_access empty too)" "$(elements)" "0"
@@ -298,7 +356,7 @@ fi
 # Two /30s whose index shares its 16 low bits (here through Address=; also two pools) once got the
 # same ULA /64: the same addresses on two links, the second container's IPv6 traffic routed to
 # the first, and the first stop deleting the other's masquerade element.
-web_container v6a "IPv6=yes" "Address=10.1.0.4/30" "HostAccess=yes"
+web_container v6a "IPv6=yes" "Address=10.1.0.4/30" "HostAccess=yes" "Port=udp:7002:7002"
 web_container v6b "IPv6=yes" "Address=10.5.0.4/30"
 if it_start v6a && it_wait_output '^serving' && v6a=$IT_BG_PID && it_start v6b && it_wait_output '^serving'; then
         a6=$(state_of v6a ADDRESS6) b6=$(state_of v6b ADDRESS6)
@@ -311,6 +369,16 @@ if it_start v6a && it_wait_output '^serving' && v6a=$IT_BG_PID && it_start v6b &
         check_eq "(d) default: v6b does not reach it" "$(code_from v6b "http://[$HOST_IP6]:9100/")" "000"
         check_eq "(d) containers stay apart over IPv6: v6b cannot reach v6a's own address" \
                 "$(code_from v6b "http://[${a6%/64}]/")" "000"
+        # Forged IPv6 sources need no capability (IPV6_FREEBIND): v6b's unprivileged process to
+        # v6a's published port, v6a's to the host it may reach (HostAccess=yes).
+        for src in "${a6%::2/64}::99" "$WAN_IP6"; do
+                check_eq "(d) to another's published port over IPv6, forged from $src without capabilities: what arrives is from the sender's own" \
+                        "$(first_source "$(it_leader v6a)" 7002 v6b "${b6%/64}" "$src" "$HOST_IP6")" "${b6%/64}"
+        done
+        for src in "${b6%/64}" "$WAN_IP6"; do
+                check_eq "(d) HostAccess=yes: to the host over IPv6, forged from $src without capabilities: what arrives is from the sender's own" \
+                        "$(first_source $$ 7003 v6a "${a6%/64}" "$src" "${a6%::2/64}::1")" "${a6%/64}"
+        done
         check "(d) the host routes v6b's address to v6b's link" \
                 sh -c "ip -6 route get '${b6%/64}' | grep -q 'dev bt-v6b '"
         stop "$IT_BG_PID"
