@@ -287,11 +287,11 @@ if want b; then
                 # in the build dir, which the bed bind-mounts from the host. berth's copy sits below
                 # a root-owned 0700 directory, as berth requires of roots (berth.container(5)); the
                 # peers' copy below a 0755 one, which crun's mapped root must traverse.
-                bedroot=$build/bench-bed/root berthroot=$build/bench-bed/berth/root
+                bedroot=$build/bench-bed/root bedberthroot=$build/bench-bed/berth/root
                 rm -rf "$build/bench-bed" && mkdir -m 0755 "$build/bench-bed" && mkdir -m 0700 "$build/bench-bed/berth" &&
-                        cp -a "$root" "$bedroot" && cp -a "$root" "$berthroot"
+                        cp -a "$root" "$bedroot" && cp -a "$root" "$bedberthroot"
                 mkdir -p "$work/seed/etc/berth"
-                printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$berthroot" >"$work/seed/etc/berth/bench.container"
+                printf '[Container]\nDirectory=%s\nExec=/bin/true\n' "$bedberthroot" >"$work/seed/etc/berth/bench.container"
                 python3 "$here/oci-config.py" secure "$bedroot" "$work/oci-secure-bed.json" ${profile:+--seccomp "$profile"}
                 echo "b load-before $(load)" >>"$out/load.txt"
                 BED_SEED=$work/seed BED_TIMEOUT=900 "$top/tests/system/bed.sh" "$top" "$build" \
@@ -372,8 +372,10 @@ if want d; then
                 t0=$(date +%s%N)
                 stop_supervisors 30 || note "d) $? of $n supervisors ignored SIGTERM for 30 s and were killed"
                 echo "$(( ($(date +%s%N) - t0) / 1000 ))" >"$out/d-$n-stop-usec.txt"
-                left=$(find "$BERTH_STATE_DIR" -maxdepth 1 -name "d$n-*" | wc -l)
-                [ "$left" = 0 ] || note "d) $left state dirs left after stopping $n containers"
+                # a stopped container keeps its lock and last result (berth(1), FILES); its running
+                # state goes
+                left=$(find "$BERTH_STATE_DIR" -mindepth 2 -maxdepth 2 -path "*/d$n-*/state" | wc -l)
+                [ "$left" = 0 ] || note "d) $left containers' running state left after stopping $n containers"
                 echo "d-$n load-after $(load)" >>"$out/load.txt"
                 rm -f "$work"/conf/d"$n"-*.container
         done
