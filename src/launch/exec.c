@@ -254,6 +254,19 @@ static void exec_signals(sigset_t *mask)
         sigaddset(mask, SIGPIPE);
 }
 
+/* A write of the relay's last drain into a reader that went away leaves a SIGPIPE pending that
+ * the signalfd no longer reads: berth's own, taken here so that restoring the mask after the
+ * command is gone does not kill berth with it (exit 141 of the command became berth's death by
+ * SIGPIPE, now and then, in `berth exec NAME yes | head`). */
+static void exec_discard_sigpipe(void)
+{
+        sigset_t pipe;
+
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        (void)sigtimedwait(&pipe, NULL, &(struct timespec){});
+}
+
 /* ---- the child: inside every namespace, from here to execve ------------------------------- */
 
 _printf_(4, 5) static int child_fail(ExecContext *x, int exit_status, int error, const char *fmt, ...)
@@ -662,6 +675,7 @@ int launch_exec(const char *name, const ExecOptions *o, char **ret_error)
                         status = x.exit_status;
         } else
                 status = exec_relay(&x, child, master);
+        exec_discard_sigpipe();
         (void)sigprocmask(SIG_SETMASK, &x.saved_sigmask, NULL); /* the command is gone */
 
 finish:
