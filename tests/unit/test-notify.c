@@ -56,24 +56,51 @@ static unsigned drain(int fd)
 
 /* What reaches the service manager (a socket of ours as $NOTIFY_SOCKET) from one datagram the
  * payload sent (issue 21: RELOADING=1 and WATCHDOG=1 were dropped). */
+/* A service manager's notify socket ($NOTIFY_SOCKET, bound in a directory of its own) and a
+ * socket pair standing in for the container's notify socket (s[0] the payload's end). */
+typedef struct Manager {
+        char dir[sizeof("/tmp/berth-test-notify.XXXXXX")],
+                path[sizeof("/tmp/berth-test-notify.XXXXXX") + 16];
+        int m, s[2];
+} Manager;
+
+static void manager_open(Manager *mg)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+        snprintf(mg->dir, sizeof(mg->dir), "/tmp/berth-test-notify.XXXXXX");
+        if (!mkdtemp(mg->dir) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, mg->s) < 0)
+                abort();
+        snprintf(mg->path, sizeof(mg->path), "%s/notify", mg->dir);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", mg->path);
+        mg->m = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (mg->m < 0 || bind(mg->m, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                abort();
+        setenv("NOTIFY_SOCKET", mg->path, 1);
+}
+
+static void manager_close(Manager *mg)
+{
+        safe_close(mg->m);
+        safe_close(mg->s[0]);
+        safe_close(mg->s[1]);
+        unlink(mg->path);
+        rmdir(mg->dir);
+}
+
 static void test_relay(void)
 {
-        char dir[] = "/tmp/berth-test-notify.XXXXXX", path[sizeof(dir) + 16], buf[4096];
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char buf[4096];
+        Manager mg;
         NotifyEvents ev = {};
         NotifyLimit limit;
         char want[256];
-        int s[2], m;
+        int *s, m;
         ssize_t n;
 
-        if (!mkdtemp(dir) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, s) < 0)
-                abort();
-        snprintf(path, sizeof(path), "%s/notify", dir);
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-        m = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (m < 0 || bind(m, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                abort();
-        setenv("NOTIFY_SOCKET", path, 1);
+        manager_open(&mg);
+        m = mg.m;
+        s = mg.s;
         notify_limit_init(&limit, fake_clock);
 
         static const struct {
@@ -168,11 +195,7 @@ static void test_relay(void)
                 safe_close(p[0]);
         }
         unsetenv("NOTIFY_SOCKET");
-        safe_close(m);
-        safe_close(s[0]);
-        safe_close(s[1]);
-        unlink(path);
-        rmdir(dir);
+        manager_close(&mg);
 }
 
 /* The next message the limiter lets go, or "(none)". */
@@ -292,23 +315,18 @@ static void test_coalesce(void)
  * the latest STATUS= in one message (before the limiter: one message per datagram). */
 static void test_flood_relay(void)
 {
-        char dir[] = "/tmp/berth-test-notify.XXXXXX", path[sizeof(dir) + 16], buf[4096], last[4096] = "";
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char buf[4096], last[4096] = "";
+        Manager mg;
         const unsigned flood = 100;
         NotifyEvents ev = {};
         NotifyLimit limit;
         unsigned got = 0;
-        int s[2], m, t;
+        int *s, m, t;
         ssize_t n;
 
-        if (!mkdtemp(dir) || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, s) < 0)
-                abort();
-        snprintf(path, sizeof(path), "%s/notify", dir);
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-        m = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (m < 0 || bind(m, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-                abort();
-        setenv("NOTIFY_SOCKET", path, 1);
+        manager_open(&mg);
+        m = mg.m;
+        s = mg.s;
         notify_limit_init(&limit, fake_clock);
 
         for (unsigned i = 1; i <= flood; i++) {
@@ -353,11 +371,7 @@ static void test_flood_relay(void)
               "without NOTIFY_SOCKET: READY=1 seen, nothing pending");
         CHECK(recv(m, buf, sizeof(buf), MSG_DONTWAIT) < 0, "without NOTIFY_SOCKET: nothing relayed");
 
-        safe_close(m);
-        safe_close(s[0]);
-        safe_close(s[1]);
-        unlink(path);
-        rmdir(dir);
+        manager_close(&mg);
 }
 
 int main(void)
