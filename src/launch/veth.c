@@ -337,10 +337,16 @@ void launch_network_teardown(LaunchContext *ctx)
         if (!c->virtual_ethernet)
                 return;
         if (ctx->elements_added) {
-                _cleanup_free_ char *undo = NULL;
+                _cleanup_free_ char *undo = NULL, *nft_error = NULL;
+                /* Someone (an admin's nft command) may have deleted one of them already: the
+                 * rest must go all the same. */
                 if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
-                                       c->n_ports, c->host_access, false, &undo) >= 0)
-                        (void)nft_run(undo, NULL, NULL);
+                                       c->n_ports, c->host_access, false, &undo) >= 0 &&
+                    nft_undo(undo, &nft_error) < 0)
+                        log_warning(
+                                "Container %s's nft elements could not be removed in one batch (nft: %s); "
+                                "removed one at a time.",
+                                c->name, strna(nft_error));
                 ctx->elements_added = false;
         }
         if (ctx->link_created) {

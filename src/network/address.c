@@ -57,14 +57,7 @@ static void undo_recipe(const char *recipe)
         }
         if (fclose(f) != 0 || batch_len == 0)
                 return;
-        if (nft_run(batch, NULL, NULL) >= 0)
-                return;
-        /* One element already gone fails the whole transaction: then one at a time. */
-        for (char *save = NULL, *l = strtok_r(batch, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                _cleanup_free_ char *one = NULL;
-                if (asprintf(&one, "%s\n", l) >= 0)
-                        (void)nft_run(one, NULL, NULL);
-        }
+        (void)nft_undo(batch, NULL);
 }
 
 /* The container a recipe or lock file names on its first line ("# berth container NAME"), or NULL. */

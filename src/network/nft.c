@@ -161,6 +161,21 @@ finish:
         return r;
 }
 
+int nft_undo(const char *batch, char **ret_err)
+{
+        _cleanup_free_ char *copy = NULL;
+        int r = nft_run(batch, NULL, ret_err);
+
+        if (r >= 0 || r == -ENOENT || !(copy = strdup(batch)))
+                return r;
+        for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                _cleanup_free_ char *one = NULL;
+                if (asprintf(&one, "%s\n", l) >= 0)
+                        (void)nft_run(one, NULL, NULL);
+        }
+        return r;
+}
+
 /* The table of one family: "ip" (addr "ipv4_addr", loopback 127.0.0.0/8) or "ip6" (::1). */
 static void table_batch(FILE *f, const char *family, const char *addr_type, const char *loopback)
 {

@@ -13,6 +13,10 @@
 /* Runs `nft -f -` with batch on stdin. stdout (when ret_out) and stderr (when ret_err, trimmed to
  * one line) are returned; -EPROTO when nft exits non-zero, -ENOENT when nft is not installed. */
 int nft_run(const char *batch, char **ret_out, char **ret_err);
+/* Runs a batch of deletions. nft refuses a whole transaction when one element in it is already
+ * gone; then each statement runs alone, so that what is still there goes. Returns the whole
+ * batch's result (*ret_err: nft's error for it): below 0, some statement was already undone. */
+int nft_undo(const char *batch, char **ret_err);
 
 /* The batch that (re)creates the table, its sets, maps, chains and rules, idempotently: chains
  * are flushed and refilled in the same transaction, sets and maps keep their elements. */
