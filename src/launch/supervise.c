@@ -191,6 +191,10 @@ int launch_supervise(LaunchContext *ctx)
                                 continue;
                         log_error_errno(negative_errno(), "Failed to wait for container %s: %m",
                                         ctx->config->name);
+                        /* Not without it: berth@'s ExecStopPost= trusts a supervisor that exited
+                         * by itself to leave no process behind. */
+                        (void)syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, NULL, 0);
+                        (void)waitid(P_PIDFD, ctx->pidfd, &si, WEXITED);
                         break;
                 }
                 if (p[0].revents & POLLIN) {
