@@ -129,8 +129,9 @@ typedef struct ContainerConfig {
         PortForward *ports;
         size_t n_ports;
         ResolvConfMode resolv_conf;
-        bool ipv6;        /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
-        bool host_access; /* HostAccess=yes: may connect to the host's own addresses */
+        bool ipv6;              /* IPv6=yes: a ULA /64 as well (needs IPv6 forwarding already on) */
+        bool host_access;       /* HostAccess=yes: may connect to the host's own addresses */
+        bool link_local_access; /* LinkLocalAccess=yes: 169.254.0.0/16, fd00:ec2::254 forwarded */
 
         /* [Install] */
         char **wanted_by;

@@ -30,6 +30,8 @@ void parse_state_done(ParseState *st)
         st->ipv6_at = NULL;
         free(st->host_access_at);
         st->host_access_at = NULL;
+        free(st->link_local_access_at);
+        st->link_local_access_at = NULL;
         free(st->notify_at);
         st->notify_at = NULL;
         st->private_network_at = st->virtual_ethernet_at = st->address_pool_at = st->port_at = NULL;

@@ -1117,6 +1117,11 @@ static int parse_host_access(ParseState *st, const ConfigKey *k, const char *val
         return parse_bool_remembered(st, k, value, field, &st->host_access_at);
 }
 
+static int parse_link_local_access(ParseState *st, const ConfigKey *k, const char *value, void *field)
+{
+        return parse_bool_remembered(st, k, value, field, &st->link_local_access_at);
+}
+
 static int parse_address(ParseState *st, const ConfigKey *k, const char *value, void *field)
 {
         uint32_t a;
@@ -1332,6 +1337,7 @@ static const ConfigKey keys[] = {
         { "Network", "ResolvConf", parse_resolv_conf, F(resolv_conf), 0, NULL, false },
         { "Network", "IPv6", parse_ipv6, F(ipv6), false, NULL, false },
         { "Network", "HostAccess", parse_host_access, F(host_access), false, NULL, false },
+        { "Network", "LinkLocalAccess", parse_link_local_access, F(link_local_access), false, NULL, false },
         { "Install", "WantedBy", parse_unit_list, F(wanted_by), 0, NULL, false },
         { "Install", "RequiredBy", parse_unit_list, F(required_by), 0, NULL, false },
         { "Install", "UpheldBy", parse_unit_list, F(upheld_by), 0, NULL, false },
@@ -1567,6 +1573,15 @@ int config_finalize(ParseState *st)
                                   "HostAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes "
                                   "in [Network]: HostAccess= opens the host to the container's own "
                                   "interface)");
+                if (r == -ENOMEM)
+                        return r;
+        }
+        if (c->link_local_access && !c->virtual_ethernet) {
+                r = located_error(
+                        st, st->link_local_access_at,
+                        "LinkLocalAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes "
+                        "in [Network]: LinkLocalAccess= lets the container's own interface reach "
+                        "169.254.0.0/16 through the host)");
                 if (r == -ENOMEM)
                         return r;
         }

@@ -38,6 +38,7 @@ typedef struct ParseState {
         char *port_at; /* the first Port= of the list in force */
         char *ipv6_at;
         char *host_access_at;
+        char *link_local_access_at;
 
         const struct ParseHooks *hooks; /* NULL for .container files; see ParseHooks */
         char *notify_at; /* Notify= given: with Boot=yes, Notify=no overrides waiting for the init */

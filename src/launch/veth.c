@@ -143,8 +143,7 @@ int launch_allocate_network(LaunchContext *ctx)
         /* The undo recipe is on disk before anything it undoes exists. A shortened link name is
          * recorded as its altname bt-NAME: collection must not hit another container's link whose
          * name shortens the same. */
-        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports, c->n_ports,
-                               c->host_access, false, &undo);
+        r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c, false, &undo);
         if (r >= 0 && ctx->ifname_shortened && asprintf(&link, NET_IFNAME_PREFIX "%s", c->name) < 0)
                 r = -ENOMEM;
         if (r >= 0)
@@ -249,8 +248,8 @@ int launch_network_setup(LaunchContext *ctx)
         /* One transaction: the table as this berth defines it, and this container's elements. */
         r = nft_table_batch(c->ipv6, &table);
         if (r >= 0)
-                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
-                                       c->n_ports, c->host_access, true, &elements);
+                r = nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c, true,
+                                       &elements);
         /* ... and, in the same run of nft, every table's chains and rules (for the forward check). */
         if (r < 0 || asprintf(&batch, "%s%slist ruleset\n", table, elements) < 0)
                 return launch_error(ctx, -ENOMEM, "Failed to allocate");
@@ -340,8 +339,8 @@ void launch_network_teardown(LaunchContext *ctx)
                 _cleanup_free_ char *undo = NULL, *nft_error = NULL;
                 /* Someone (an admin's nft command) may have deleted one of them already: the
                  * rest must go all the same. */
-                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c->ports,
-                                       c->n_ports, c->host_access, false, &undo) >= 0 &&
+                if (nft_elements_batch(ctx->ifname, ctx->container_addr, addr6_or_null(ctx), c, false,
+                                       &undo) >= 0 &&
                     nft_undo(undo, &nft_error) < 0)
                         log_warning(
                                 "Container %s's nft elements could not be removed in one batch (nft: %s); "

@@ -183,6 +183,7 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
                 "add table %1$s berth\n"
                 "add set %1$s berth links { type ifname; }\n"
                 "add set %1$s berth host_access { type ifname; }\n"
+                "add set %1$s berth link_local { type ifname; }\n"
                 "add set %1$s berth sources { type ifname . %2$s; }\n"
                 "add set %1$s berth addresses { type %2$s; }\n"
                 "add map %1$s berth ports_tcp { type inet_service : %2$s . inet_service; }\n"
@@ -220,7 +221,15 @@ static void table_batch(FILE *f, const char *family, const char *addr_type, cons
          * it not straight to another container. */
         fprintf(f,
                 "add rule %1$s berth postrouting %1$s saddr @addresses oifname != @links masquerade\n"
-                "add rule %1$s berth forward iifname @links iifname . %1$s saddr != @sources drop\n"
+                "add rule %1$s berth forward iifname @links iifname . %1$s saddr != @sources drop\n",
+                family);
+        /* Nor to the cloud's instance metadata service (the host's credentials), unless
+         * LinkLocalAccess=yes put the link in @link_local: IPv4 link-local addresses, which a
+         * router must not forward anyway (RFC 3927), and AWS's IPv6 metadata address. */
+        fprintf(f,
+                "add rule %1$s berth forward iifname @links iifname != @link_local %1$s daddr %2$s drop\n",
+                family, streq(family, "ip6") ? "fd00:ec2::254" : "169.254.0.0/16");
+        fprintf(f,
                 "add rule %1$s berth forward oifname @links ct state established,related accept\n"
                 "add rule %1$s berth forward oifname @links ct status dnat accept\n"
                 "add rule %1$s berth forward iifname @links oifname != @links accept\n"
@@ -263,16 +272,19 @@ int nft_table_batch(bool ipv6, char **ret)
 }
 
 static void elements_batch(FILE *f, const char *family, const char *ifname, const char *a,
-                           const PortForward *ports, size_t n_ports, bool host_access, bool add)
+                           const ContainerConfig *c, bool add)
 {
         const char *verb = add ? "add" : "delete";
+        const PortForward *ports = c->ports;
 
         fprintf(f, "%s element %s berth links { \"%s\" }\n", verb, family, ifname);
-        if (host_access)
+        if (c->host_access)
                 fprintf(f, "%s element %s berth host_access { \"%s\" }\n", verb, family, ifname);
+        if (c->link_local_access)
+                fprintf(f, "%s element %s berth link_local { \"%s\" }\n", verb, family, ifname);
         fprintf(f, "%s element %s berth sources { \"%s\" . %s }\n", verb, family, ifname, a);
         fprintf(f, "%s element %s berth addresses { %s }\n", verb, family, a);
-        for (size_t i = 0; i < n_ports; i++) {
+        for (size_t i = 0; i < c->n_ports; i++) {
                 if (add)
                         fprintf(f, "add element %s berth ports_%s { %u : %s . %u }\n", family,
                                 net_protocol_name(ports[i].protocol), ports[i].host_port, a,
@@ -284,7 +296,7 @@ static void elements_batch(FILE *f, const char *family, const char *ifname, cons
 }
 
 int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
-                       const PortForward *ports, size_t n_ports, bool host_access, bool add, char **ret)
+                       const ContainerConfig *c, bool add, char **ret)
 {
         char a[INET6_ADDRSTRLEN];
         char *buf = NULL;
@@ -293,11 +305,9 @@ int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_
 
         if (!f)
                 return -ENOMEM;
-        elements_batch(f, "ip", ifname, net_format_ipv4(container_addr, a), ports, n_ports, host_access,
-                       add);
+        elements_batch(f, "ip", ifname, net_format_ipv4(container_addr, a), c, add);
         if (container_addr6)
-                elements_batch(f, "ip6", ifname, inet_ntop(AF_INET6, container_addr6, a, sizeof(a)), ports,
-                               n_ports, host_access, add);
+                elements_batch(f, "ip6", ifname, inet_ntop(AF_INET6, container_addr6, a, sizeof(a)), c, add);
         if (fclose(f) != 0) {
                 free(buf);
                 return -ENOMEM;

@@ -22,11 +22,11 @@ int nft_undo(const char *batch, char **ret_err);
  * are flushed and refilled in the same transaction, sets and maps keep their elements. */
 int nft_table_batch(bool ipv6, char **ret);
 
-/* The elements of one container: links, host_access (HostAccess=yes), sources (link . address),
- * addresses, port maps, in "ip berth" and, with container_addr6, "ip6 berth". With add false, the
- * batch that deletes them. */
+/* The elements of container c: links, host_access (HostAccess=yes), link_local
+ * (LinkLocalAccess=yes), sources (link . address), addresses, port maps (Port=), in "ip berth"
+ * and, with container_addr6, "ip6 berth". With add false, the batch that deletes them. */
 int nft_elements_batch(const char *ifname, uint32_t container_addr, const uint8_t *container_addr6,
-                       const PortForward *ports, size_t n_ports, bool host_access, bool add, char **ret);
+                       const ContainerConfig *c, bool add, char **ret);
 
 /* In the output of `nft list ruleset`: "table ip filter chain FORWARD (policy drop)" when some
  * other table's forward hook has policy drop (Docker), or "table inet firewalld chain

@@ -298,16 +298,17 @@ static bool first_rule_is(const char *batch, const char *chain, const char *rule
 static void test_host_access_elements(void)
 {
         static const uint8_t addr6[16] = { 0xfd, 0, [15] = 2 };
+        const ContainerConfig open = { .host_access = true }, closed = { 0 };
         char *on = NULL, *off = NULL, *plain = NULL, *table = NULL;
 
-        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, NULL, 0, true, true, &on) == 0 && on &&
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, &open, true, &on) == 0 && on &&
                       strstr(on, "add element ip berth host_access { \"bt-web\" }\n") &&
                       strstr(on, "add element ip6 berth host_access { \"bt-web\" }\n"),
               "HostAccess=yes: the link is added to host_access in both families (%s)", on ? on : "none");
-        CHECK(nft_elements_batch("bt-web", 0x0ad50006, NULL, NULL, 0, true, false, &off) == 0 && off &&
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, NULL, &open, false, &off) == 0 && off &&
                       strstr(off, "delete element ip berth host_access { \"bt-web\" }\n"),
               "HostAccess=yes: the undo batch deletes it (%s)", off ? off : "none");
-        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, NULL, 0, false, true, &plain) == 0 && plain &&
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, &closed, true, &plain) == 0 && plain &&
                       !strstr(plain, "host_access") && strstr(plain, "add element ip berth links"),
               "HostAccess=no: the link is in links only (%s)", plain ? plain : "none");
         CHECK(nft_table_batch(true, &table) == 0 && table &&
@@ -332,10 +333,58 @@ static void test_host_access_elements(void)
         free(table);
 }
 
+/* Whether rule a is in the batch, and before rule b. */
+static bool rule_before(const char *batch, const char *a, const char *b)
+{
+        const char *pa = strstr(batch, a), *pb = strstr(batch, b);
+        return pa && pb && pa < pb;
+}
+
+/* LinkLocalAccess=: what a link forwards to 169.254.0.0/16 (fd00:ec2::254) is dropped before
+ * the rule that lets a link's traffic out, unless the link is in @link_local; the undo recipe
+ * takes it out again. */
+static void test_link_local_elements(void)
+{
+        static const uint8_t addr6[16] = { 0xfd, 0, [15] = 2 };
+        const ContainerConfig allowed = { .link_local_access = true }, plain = { 0 };
+        char *on = NULL, *off = NULL, *none = NULL, *table = NULL;
+
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, &allowed, true, &on) == 0 && on &&
+                      strstr(on, "add element ip berth link_local { \"bt-web\" }\n") &&
+                      strstr(on, "add element ip6 berth link_local { \"bt-web\" }\n") &&
+                      !strstr(on, "host_access"),
+              "LinkLocalAccess=yes: the link is added to link_local in both families (%s)",
+              on ? on : "none");
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, &allowed, false, &off) == 0 && off &&
+                      strstr(off, "delete element ip berth link_local { \"bt-web\" }\n") &&
+                      strstr(off, "delete element ip6 berth link_local { \"bt-web\" }\n"),
+              "LinkLocalAccess=yes: the undo batch deletes it (%s)", off ? off : "none");
+        CHECK(nft_elements_batch("bt-web", 0x0ad50006, addr6, &plain, true, &none) == 0 && none &&
+                      !strstr(none, "link_local"),
+              "LinkLocalAccess=no: the link is not in link_local (%s)", none ? none : "none");
+        CHECK(nft_table_batch(true, &table) == 0 && table &&
+                      strstr(table, "add set ip berth link_local { type ifname; }\n") &&
+                      strstr(table, "add set ip6 berth link_local { type ifname; }\n") &&
+                      rule_before(table,
+                                  "add rule ip berth forward iifname @links iifname != @link_local "
+                                  "ip daddr 169.254.0.0/16 drop\n",
+                                  "add rule ip berth forward iifname @links oifname != @links accept\n") &&
+                      rule_before(table,
+                                  "add rule ip6 berth forward iifname @links iifname != @link_local "
+                                  "ip6 daddr fd00:ec2::254 drop\n",
+                                  "add rule ip6 berth forward iifname @links oifname != @links accept\n"),
+              "forward drops link-local and metadata destinations before it lets a link's traffic out");
+        free(on);
+        free(off);
+        free(none);
+        free(table);
+}
+
 int main(void)
 {
         test_host_access_elements();
         test_forward_drop();
+        test_link_local_elements();
         test_ports();
         test_prefixes();
         test_pool();

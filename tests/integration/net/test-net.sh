@@ -299,10 +299,10 @@ else
 fi
 
 # (e) a SIGKILLed supervisor: its elements stay until the next start of any container collects them.
-web_container victim "Port=8081:80" "HostAccess=yes"
+web_container victim "Port=8081:80" "HostAccess=yes" "LinkLocalAccess=yes"
 if it_start victim && it_wait_output '^serving'; then
-        check "SIGKILL: the victim's link is in host_access before" \
-                sh -c "nft list set ip berth host_access | grep -q bt-victim"
+        check "SIGKILL: the victim's link is in host_access and link_local before" \
+                sh -c "nft list set ip berth host_access | grep -q bt-victim && nft list set ip berth link_local | grep -q bt-victim"
         vsub=$(state_of victim ADDRESS); vsub=${vsub%/*}; vsub=${vsub%.*}.$((${vsub##*.} - 2))
         kill -KILL "$(state_of victim SUPERVISOR)"
         wait "$IT_BG_PID" 2>/dev/null
@@ -395,6 +395,42 @@ else
         fail "v6a or v6b did not start: $(cat "$IT_ERR")"
         [ -n "${v6a:-}" ] && stop "$v6a"
 fi
+# Link-local addresses beyond the container's own link: the cloud's instance metadata service
+# (169.254.169.254, AWS's fd00:ec2::254), played by wan's httpd on both, routed from the host
+# through wan. A container's request was forwarded there masqueraded behind the host's address,
+# and would have got the host's credentials; only LinkLocalAccess=yes lets it through. The host
+# itself (not forwarded) still reaches it.
+wan ip addr add 169.254.169.254/32 dev wan0 && wan ip addr add fd00:ec2::254/128 dev wan0 nodad
+ip route add 169.254.169.254/32 via "$WAN_IP" && ip route add fd00:ec2::254/128 via "$WAN_IP6"
+web_container meta "IPv6=yes"
+if it_start meta && it_wait_output '^serving'; then
+        check_eq "the host itself reaches 169.254.169.254 (and fd00:ec2::254)" \
+                "$(get -o /dev/null -w '%{http_code}' http://169.254.169.254:9000/cgi-bin/ip) $(get -o /dev/null -w '%{http_code}' "http://[fd00:ec2::254]:9000/cgi-bin/ip")" "200 200"
+        check_eq "default: the container does not reach 169.254.169.254 through the host" \
+                "$(code_from meta http://169.254.169.254:9000/cgi-bin/ip)" "000"
+        check_eq "default: nor fd00:ec2::254" "$(code_from meta "http://[fd00:ec2::254]:9000/cgi-bin/ip")" "000"
+        check_eq "default: wan's other address still answers (only link-local is dropped)" \
+                "$(code_from meta "http://$WAN_IP:9000/cgi-bin/ip")" "200"
+        stop "$IT_BG_PID"
+else
+        fail "meta did not start: $(cat "$IT_ERR")"
+fi
+web_container metaok "IPv6=yes" "LinkLocalAccess=yes"
+if it_start metaok && it_wait_output '^serving'; then
+        check_eq "LinkLocalAccess=yes: 169.254.169.254 answers, seeing the host's address" \
+                "$(cget metaok http://169.254.169.254:9000/cgi-bin/ip | sed 's/^\[::ffff:\(.*\)\]$/\1/')" "$HOST_IP"
+        check_eq "LinkLocalAccess=yes: fd00:ec2::254 answers" \
+                "$(code_from metaok "http://[fd00:ec2::254]:9000/cgi-bin/ip")" "200"
+        check_eq "the LinkLocalAccess=yes link is in the sets link_local of both tables" \
+                "$(nft list set ip berth link_local | grep -o '"bt-[a-z]*"') $(nft list set ip6 berth link_local | grep -o '"bt-[a-z]*"')" \
+                '"bt-metaok" "bt-metaok"'
+        stop "$IT_BG_PID"
+        check "after stop: link_local is empty" \
+                sh -c "! nft list table ip berth | grep -q bt-metaok && ! nft list table ip6 berth | grep -q bt-metaok"
+else
+        fail "metaok did not start: $(cat "$IT_ERR")"
+fi
+ip route del 169.254.169.254/32 && ip route del fd00:ec2::254/128
 # IPv6=no with the host forwarding IPv6 (for another container): an IPv6 frame the container
 # (root with CAP_NET_RAW, played by nsenter) addresses to the host end, from a source address it
 # made up, was forwarded to wan; berth's ip6 table does not know that link at all.
@@ -495,6 +531,8 @@ verify_bad noveth '4: [Network] Port=8080:80: Port= needs VirtualEthernet=yes (e
         Port=8080:80
 verify_bad hostnoveth '4: [Network] HostAccess=yes: HostAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: HostAccess= opens the host to the container'"'"'s own interface)' \
         HostAccess=yes
+verify_bad linklocalnoveth '4: [Network] LinkLocalAccess=yes: LinkLocalAccess=yes needs VirtualEthernet=yes (expected VirtualEthernet=yes in [Network]: LinkLocalAccess= lets the container'"'"'s own interface reach 169.254.0.0/16 through the host)' \
+        LinkLocalAccess=yes
 
 # Another table's forward hook with policy drop (what Docker sets): the start says so, and the
 # state (berth status) records it.
