@@ -23,7 +23,8 @@ static void uint64_or_null(JsonWriter *w, const char *key, bool known, uint64_t 
 }
 
 /* VirtualEthernet=: "address", "address6" (IPv6=yes), "interface", "ports" (["tcp:8080:80", ...]),
- * "forward_blocked" and "host_access" (HostAccess=, a boolean), null without it. */
+ * "forward_blocked", "host_access" (HostAccess=, a boolean) and "link_local_access"
+ * (LinkLocalAccess=, a boolean), null without it. */
 static int add_network(JsonWriter *w, const RuntimeState *s)
 {
         string_or_null(w, "address", s ? s->address : NULL);
@@ -46,6 +47,11 @@ static int add_network(JsonWriter *w, const RuntimeState *s)
         json_key(w, "host_access");
         if (s && s->address)
                 json_boolean(w, s->host_access);
+        else
+                json_null(w);
+        json_key(w, "link_local_access");
+        if (s && s->address)
+                json_boolean(w, s->link_local_access);
         else
                 json_null(w);
         return 0;

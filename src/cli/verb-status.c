@@ -46,9 +46,9 @@ static void help(void)
                "                        fields name, unit, state, active, sub, since, config,\n"
                "                        dropins, root, supervisor_pid, leader_pid, uid_base,\n"
                "                        uid_size, label, scope, address, address6, interface, ports,\n"
-               "                        forward_blocked, host_access, memory, oom_kills, tasks,\n"
-               "                        cgroup; and result (stopped, failed, masked, invalid;\n"
-               "                        null while running), reason and error\n\n"
+               "                        forward_blocked, host_access, link_local_access, memory,\n"
+               "                        oom_kills, tasks, cgroup; and result (stopped, failed,\n"
+               "                        masked, invalid; null while running), reason and error\n\n"
                "Exit status (LSB): 0 running, 3 not running, 4 no such container, 2 bad command line.\n");
 }
 
@@ -169,6 +169,10 @@ static void print_running(sd_bus *bus, const RuntimeState *s)
                 printf("      Ports: %s\n", isempty(s->ports) ? "none" : s->ports);
                 printf("Host access: %s\n",
                        s->host_access ? "yes (HostAccess=yes: reaches the host's own services)" : "no");
+                printf(" Link-local: %s\n",
+                       s->link_local_access
+                               ? "yes (LinkLocalAccess=yes: reaches 169.254.0.0/16, the cloud's metadata)"
+                               : "no");
                 if (s->forward_blocked) {
                         _cleanup_free_ char *fix = NULL;
                         printf("    Warning: forwarded traffic is dropped by %s\n", s->forward_blocked);

@@ -115,6 +115,7 @@ int launch_write_state(LaunchContext *ctx)
                 .ports = ports,
                 .forward_blocked = ctx->forward_blocked,
                 .host_access = ctx->config->virtual_ethernet && ctx->config->host_access,
+                .link_local_access = ctx->config->virtual_ethernet && ctx->config->link_local_access,
         };
         r = state_write(ctx->state_dir, &s);
         if (r < 0)

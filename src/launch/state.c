@@ -94,9 +94,11 @@ int state_write(const char *state_dir, const RuntimeState *s)
                 (unsigned)s->uid_size, strempty(s->label), strempty(s->root), strempty(s->scope),
                 strempty(s->config_path));
         if (s->address)
-                fprintf(f, "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\nHOST_ACCESS=%d\n",
+                fprintf(f,
+                        "ADDRESS=%s\nINTERFACE=%s\nPORTS=%s\nFORWARD_BLOCKED=%s\nHOST_ACCESS=%d\n"
+                        "LINK_LOCAL_ACCESS=%d\n",
                         s->address, strempty(s->interface), strempty(s->ports), strempty(s->forward_blocked),
-                        s->host_access ? 1 : 0);
+                        s->host_access ? 1 : 0, s->link_local_access ? 1 : 0);
         if (s->address6)
                 fprintf(f, "ADDRESS6=%s\n", s->address6);
         if (fclose(f) != 0)
@@ -208,6 +210,7 @@ static const Field state_fields[] = {
         { "PORTS", FIELD_STRING, offsetof(RuntimeState, ports) },
         { "FORWARD_BLOCKED", FIELD_STRING, offsetof(RuntimeState, forward_blocked) },
         { "HOST_ACCESS", FIELD_INT, offsetof(RuntimeState, host_access) },
+        { "LINK_LOCAL_ACCESS", FIELD_INT, offsetof(RuntimeState, link_local_access) },
 };
 
 static const Field result_fields[] = {

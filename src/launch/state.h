@@ -32,6 +32,7 @@ typedef struct RuntimeState {
         char *ports;           /* "tcp:8080:80 udp:53:53", published on the host's addresses */
         char *forward_blocked; /* another table's forward hook that drops its traffic */
         int host_access;       /* HostAccess=yes: 1 */
+        int link_local_access; /* LinkLocalAccess=yes: 1 */
 } RuntimeState;
 
 void runtime_state_done(RuntimeState *s);

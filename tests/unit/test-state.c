@@ -97,7 +97,9 @@ int main(void)
                                       .address6 = (char *)"fd00::2/64",
                                       .interface = (char *)"bt-full",
                                       .ports = (char *)"tcp:8080:80",
-                                      .forward_blocked = (char *)"inet filter" };
+                                      .forward_blocked = (char *)"inet filter",
+                                      .host_access = 1,
+                                      .link_local_access = 1 };
                 int lfd = -1;
 
                 CHECK(state_lock(dir, "full", &lfd) == 0 && state_write(dir, &full) == 0 &&
@@ -105,7 +107,7 @@ int main(void)
                       "a state with every field written and read back");
                 CHECK(got.supervisor_pid == 21 && got.leader_pid == 22 &&
                               got.since_usec == full.since_usec && got.uid_base == 0x6FFF0000 &&
-                              got.uid_size == 65536,
+                              got.uid_size == 65536 && got.host_access == 1 && got.link_local_access == 1,
                       "the numbers round-trip");
                 CHECK(streq_ptr(got.name, "full") && streq_ptr(got.label, "l") &&
                               streq_ptr(got.root, "/r") && streq_ptr(got.scope, full.scope) &&

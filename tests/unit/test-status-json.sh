@@ -28,7 +28,7 @@ check_eq "running: exit status 0" $? 0
 check_eq "running: one line" "$(wc -l <<<"$out")" 1
 fields=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])))' "$out")
 check_eq "running: field names" "$fields" \
-        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked host_access memory oom_kills tasks cgroup result reason error"
+        "name unit state active sub since config dropins root supervisor_pid leader_pid uid_base uid_size label scope address address6 interface ports forward_blocked host_access link_local_access memory oom_kills tasks cgroup result reason error"
 check_eq "name" "$(field name "$out")" "'web'"
 check_eq "unit" "$(field unit "$out")" "'berth@web.service'"
 check_eq "state" "$(field state "$out")" "'running'"
@@ -46,6 +46,7 @@ check_eq "interface" "$(field interface "$out")" "'bt-web'"
 check_eq "ports: a list" "$(field ports "$out")" "['tcp:8080:80', 'udp:5353:53']"
 check_eq "forward not blocked: null" "$(field forward_blocked "$out")" None
 check_eq "HostAccess=yes: host_access true" "$(field host_access "$out")" True
+check_eq "no LINK_LOCAL_ACCESS= in the state: link_local_access false" "$(field link_local_access "$out")" False
 check_eq "no scope: memory null" "$(field memory "$out")" None
 check_eq "no scope: oom_kills null" "$(field oom_kills "$out")" None
 
@@ -63,6 +64,7 @@ api=$("$BERTH" status -o json api)
 text=$("$BERTH" status --lines=0 api)
 check_eq "scope: cgroup is the leader's own" "$(field cgroup "$api")" "'$cg'"
 check_eq "without VirtualEthernet=: host_access null" "$(field host_access "$api")" None
+check_eq "without VirtualEthernet=: link_local_access null" "$(field link_local_access "$api")" None
 if [ -n "$kills" ]; then
         check_eq "scope: oom_kills is memory.events oom_kill ($mnt$cg)" "$(field oom_kills "$api")" "$kills"
         check "scope: text has an 'OOM kills:' line aligned with Memory" grep -qx "  OOM kills: $kills" <<<"$text"
@@ -76,6 +78,7 @@ webtext=$("$BERTH" status --lines=0 --no-pager web 2>/dev/null)
 check "text: the address and its link" grep -q "^ *Address: 10.213.7.6/30 on bt-web$" <<<"$webtext"
 check "text: the published ports" grep -q "^ *Ports: tcp:8080:80 udp:5353:53$" <<<"$webtext"
 check "text: HostAccess=yes" grep -q "^Host access: yes" <<<"$webtext"
+check "text: LinkLocalAccess=no" grep -qx " Link-local: no" <<<"$webtext"
 pretty=$("$BERTH" status --output=json-pretty web)
 check "json-pretty is indented" test "$(wc -l <<<"$pretty")" -gt 10
 check_eq "json-pretty has the same object" \

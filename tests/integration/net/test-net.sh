@@ -424,6 +424,9 @@ if it_start metaok && it_wait_output '^serving'; then
         check_eq "the LinkLocalAccess=yes link is in the sets link_local of both tables" \
                 "$(nft list set ip berth link_local | grep -o '"bt-[a-z]*"') $(nft list set ip6 berth link_local | grep -o '"bt-[a-z]*"')" \
                 '"bt-metaok" "bt-metaok"'
+        check_eq "berth status: link_local_access true in -o json, and in the text" \
+                "$("$BERTH" status -o json metaok | python3 -c 'import json,sys; print(json.load(sys.stdin)["link_local_access"])') $("$BERTH" status --lines=0 --no-pager metaok 2>/dev/null | grep -c '^ Link-local: yes')" \
+                "True 1"
         stop "$IT_BG_PID"
         check "after stop: link_local is empty" \
                 sh -c "! nft list table ip berth | grep -q bt-metaok && ! nft list table ip6 berth | grep -q bt-metaok"
